@@ -1,0 +1,31 @@
+import { Storage } from 'botbuilder';
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { BotDeps } from './deps';
+import { registerAudit } from './audit';
+import { registerErrorHandler } from './errors';
+import { registerFallback, registerHelp } from './help';
+import { registerTenantGuard } from './tenant-guard';
+import { registerWhoami } from './whoami';
+
+/**
+ * The teams-ai Application with every route. Routes are tried in registration order and the
+ * first match wins, so specific commands come first and the catch-all last.
+ */
+export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    storage,
+    botAppId: deps.config.bot.appId,
+    removeRecipientMention: true,
+    // One timer is shared by concurrent turns in teams-ai: it would mix up conversations.
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+  registerErrorHandler(app, deps);
+  registerTenantGuard(app, deps);
+  registerHelp(app, deps);
+  registerWhoami(app, deps);
+  registerAudit(app, deps);
+  registerFallback(app, deps);
+  return app;
+}

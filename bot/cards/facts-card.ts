@@ -1,0 +1,20 @@
+import template from '../../cards/facts.json';
+import { AdaptiveCard, CardView, expandCard } from './render';
+
+export interface FactsCardData {
+  title: string;
+  subtitle?: string;
+  facts: Array<{ title: string; value: string }>;
+  /** Titled lists under the facts, e.g. permissions or audit entries. */
+  sections?: Array<{ heading: string; lines: string[] }>;
+  footer?: string;
+}
+
+/** A titled list of facts and sections: whoami, audit entries and other read-only answers. */
+export function factsCard(data: FactsCardData, view: CardView): AdaptiveCard {
+  return expandCard(
+    template,
+    { ...data, subtitle: data.subtitle ?? '', footer: data.footer ?? '', sections: (data.sections ?? []).filter((s) => s.lines.length > 0) },
+    view,
+  );
+}

@@ -1,0 +1,24 @@
+import template from '../../cards/message.json';
+import { AdaptiveCard, CardView, expandCard } from './render';
+
+export type MessageTone = 'info' | 'success' | 'warning' | 'error';
+
+const COLOR: Record<MessageTone, string> = { info: 'Default', success: 'Good', warning: 'Warning', error: 'Attention' };
+
+export interface MessageCardData {
+  title: string;
+  text: string;
+  tone?: MessageTone;
+  hint?: string;
+  /** A reference the user can quote to support (activity or request id). */
+  reference?: string;
+}
+
+/** A plain card for answers that are only words: refusals, errors, confirmations of small things. */
+export function messageCard(data: MessageCardData, view: CardView): AdaptiveCard {
+  return expandCard(
+    template,
+    { ...data, hint: data.hint ?? '', reference: data.reference ?? '', color: COLOR[data.tone ?? 'info'] },
+    view,
+  );
+}

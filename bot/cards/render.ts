@@ -1,0 +1,33 @@
+import { Template } from 'adaptivecards-templating';
+import { Attachment, CardFactory } from 'botbuilder';
+
+export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
+
+/** What every card needs to know about the running bot, whatever it shows. */
+export interface CardView {
+  sandbox: boolean;
+}
+
+const SANDBOX_BADGE = {
+  type: 'TextBlock',
+  id: 'sandbox-badge',
+  text: 'Sandbox · emulated Google and Microsoft Graph, no real devices',
+  size: 'Small',
+  color: 'Warning',
+  weight: 'Bolder',
+  wrap: true,
+};
+
+/**
+ * Binds data into a template from cards/. Templating drops elements whose `$when` is false and
+ * repeats `$data` arrays; the sandbox badge is added here so that no card can forget it.
+ */
+export function expandCard(template: object, data: object, view: CardView): AdaptiveCard {
+  const card = new Template(template).expand({ $root: { ...data } }) as AdaptiveCard;
+  if (view.sandbox) card.body = [SANDBOX_BADGE, ...(card.body ?? [])];
+  return card;
+}
+
+export function cardAttachment(card: AdaptiveCard): Attachment {
+  return CardFactory.adaptiveCard(card);
+}

@@ -1,0 +1,26 @@
+import type { AccessResolver } from '../src/access';
+import type { AuditTrail } from '../src/audit';
+import type { Clock } from '../src/clock';
+import type { Config } from '../src/config';
+import type { DeviceDirectory } from '../src/directory/types';
+import type { Inventory } from '../src/inventory/types';
+import type { Logger } from '../src/log';
+import type { Metrics } from '../src/metrics';
+import type { CardView } from './cards/render';
+import type { Guard } from './guard';
+import type { IdentityService } from './identity';
+
+/** What the chat layer is given by src/index.ts; feature modules take only what they use. */
+export interface BotDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  view: CardView;
+  clock: Clock;
+  identity: IdentityService;
+  guard: Guard;
+  access: AccessResolver;
+  audit: AuditTrail;
+  directory: DeviceDirectory;
+  inventory: Inventory;
+}

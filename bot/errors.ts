@@ -1,0 +1,48 @@
+import { TurnContext } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { DeskError } from '../src/errors';
+import { messageCard } from './cards/message-card';
+import type { BotDeps } from './deps';
+import { replyWithCard } from './reply';
+
+const ETAG_CONFLICT = /eTag conflict/i;
+
+/**
+ * Turns any failure into a friendly card and one log line with the activity id. Known errors
+ * say what happened and what to do; anything else gets an apology and a reference, never a stack.
+ */
+export function registerErrorHandler(app: Application<TurnState>, deps: BotDeps): void {
+  app.error(async (ctx: TurnContext, error: Error) => {
+    const activityId = ctx.activity?.id;
+    // Two quick messages in one conversation race on its state; the replies already went out
+    // and the state holds nothing that matters for the next turn, so this is not the user's problem.
+    if (ETAG_CONFLICT.test(error?.message ?? '')) {
+      deps.logger.warn({ activityId }, 'conversation state changed by a concurrent turn; state of this turn not saved');
+      return;
+    }
+    deps.metrics.turnErrors.inc({ kind: error instanceof DeskError ? error.code : 'internal' });
+    if (error instanceof DeskError) {
+      deps.logger.warn({ activityId, code: error.code, message: error.message }, 'turn ended with a known error');
+    } else {
+      deps.logger.error({ activityId, err: error }, 'turn failed');
+    }
+    if (ctx.activity?.type !== 'message') return;
+    const card =
+      error instanceof DeskError
+        ? messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, deps.view)
+        : messageCard(
+            {
+              title: 'Sorry, something went wrong on my side',
+              text: 'Nothing was changed on any device. Please try again in a moment; if it keeps happening, give this reference to your admin.',
+              tone: 'error',
+              reference: activityId ?? '',
+            },
+            deps.view,
+          );
+    try {
+      await replyWithCard(ctx, card);
+    } catch (sendError) {
+      deps.logger.error({ activityId, err: sendError }, 'could not tell the user about the error');
+    }
+  });
+}

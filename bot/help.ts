@@ -1,0 +1,49 @@
+import { ActivityTypes, TurnContext } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { helpCard } from './cards/help-card';
+import { COMMANDS } from './commands';
+import type { BotDeps } from './deps';
+import { messageText, quote, replyWithCard } from './reply';
+
+const INTRO = 'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';
+
+/** Help for this person: only the commands their roles let them use. */
+export async function buildHelpCard(ctx: TurnContext, deps: Pick<BotDeps, 'view' | 'identity' | 'guard'>, hint?: string) {
+  const requester = await deps.identity.requester(ctx);
+  const commands = COMMANDS.filter((c) => !c.permission || deps.guard.may(requester, c.permission));
+  return helpCard(
+    {
+      intro: INTRO,
+      commands: commands.map(({ usage, description }) => ({ usage, description })),
+      hint,
+      footer: 'Type a command in the message box. Destructive actions always ask you to confirm first.',
+    },
+    deps.view,
+  );
+}
+
+export function registerHelp(app: Application<TurnState>, deps: BotDeps): void {
+  app.message(/^\s*(help|\?|commands|menu)\s*[.!?]?\s*$/i, async (ctx) => {
+    await replyWithCard(ctx, await buildHelpCard(ctx, deps));
+  });
+
+  app.conversationUpdate('membersAdded', async (ctx: TurnContext) => {
+    const botId = ctx.activity.recipient?.id;
+    const added = ctx.activity.membersAdded ?? [];
+    // Teams announces the bot itself joining: greet once, not once per member.
+    if (!added.some((m) => m.id === botId)) return;
+    await replyWithCard(ctx, await buildHelpCard(ctx, deps, "Hi, I'm Device Desk. Here is what you can ask me."));
+  });
+}
+
+/** Registered last: anything no other route took gets help and a one-line hint. */
+export function registerFallback(app: Application<TurnState>, deps: BotDeps): void {
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    const text = messageText(ctx);
+    deps.logger.info({ activityId: ctx.activity.id, chars: text.length }, 'unrecognised message');
+    const hint = text
+      ? `I didn't understand "${quote(text)}". Try one of these commands:`
+      : 'I can only read text messages. Try one of these commands:';
+    await replyWithCard(ctx, await buildHelpCard(ctx, deps, hint));
+  });
+}

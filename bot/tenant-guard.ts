@@ -1,0 +1,22 @@
+import { Application, TurnState } from '@microsoft/teams-ai';
+import type { BotDeps } from './deps';
+
+/** Tenant of an activity as Teams sends it. */
+export function activityTenantId(activity: { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } }): string | undefined {
+  return activity.channelData?.tenant?.id ?? activity.conversation?.tenantId;
+}
+
+/** Stops every turn from a tenant outside ALLOWED_TENANT_IDS before any route runs. */
+export function registerTenantGuard(app: Application<TurnState>, deps: BotDeps): void {
+  const allowed = new Set(deps.config.allowedTenantIds.map((t) => t.toLowerCase()));
+  if (allowed.size === 0) return;
+  app.turn('beforeTurn', async (ctx) => {
+    const tenantId = activityTenantId(ctx.activity)?.toLowerCase();
+    if (tenantId && allowed.has(tenantId)) return true;
+    deps.logger.warn({ activityId: ctx.activity.id, tenantId }, 'activity from a tenant that is not allowed');
+    if (ctx.activity.type === 'message') {
+      await ctx.sendActivity('Device Desk is not enabled for your organisation. Ask your IT admin to add your tenant to its allowed tenants.');
+    }
+    return false;
+  });
+}

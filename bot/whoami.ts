@@ -1,0 +1,43 @@
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { ALL_PERMISSIONS, END_USER_ROLE, OWN_DEVICE_PERMISSIONS } from '../src/access';
+import { factsCard } from './cards/facts-card';
+import type { BotDeps } from './deps';
+import { replyWithCard } from './reply';
+
+/** `whoami`: who the bot thinks you are and what you may do, so nobody has to guess. */
+export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'view'>): void {
+  app.message(/^\s*(who\s*am\s*i|whoami|my roles?|my permissions)\s*[?!.]?\s*$/i, async (ctx) => {
+    const r = await deps.identity.requester(ctx);
+    const roles = r.access.grants.map((g) => {
+      const via = g.via === 'user' ? 'assigned to you' : `through group ${g.via.group}`;
+      const scope = g.scopes?.length ? `, only for ${g.scopes.join(', ')}` : ', whole tenant';
+      return `**${g.role}** (${via}${scope})`;
+    });
+    roles.push(`**${END_USER_ROLE}** (everyone: your own devices)`);
+    const held = new Set<string>(r.access.grants.flatMap((g) => g.permissions));
+    const permissions = ALL_PERMISSIONS.filter((p) => held.has(p) || (OWN_DEVICE_PERMISSIONS as readonly string[]).includes(p));
+    const scopes = [...new Set(r.access.grants.flatMap((g) => g.scopes ?? ['whole tenant']))];
+    await replyWithCard(
+      ctx,
+      factsCard(
+        {
+          title: r.name,
+          subtitle: r.upn ?? 'UPN unknown: Teams did not tell me',
+          facts: [
+            { title: 'UPN', value: r.upn ?? '—' },
+            { title: 'Email', value: r.email ?? '—' },
+            { title: 'Entra object id', value: r.aadObjectId ?? '—' },
+            { title: 'Tenant', value: r.tenantId || '—' },
+            { title: 'Scopes', value: scopes.length ? scopes.join(', ') : 'your own devices only' },
+          ],
+          sections: [
+            { heading: 'Roles', lines: roles },
+            { heading: 'Permissions', lines: permissions.map((p) => `• ${p}`) },
+          ],
+          footer: r.access.groupLookupFailed ? 'Your group memberships could not be checked just now; roles given through groups may be missing.' : '',
+        },
+        deps.view,
+      ),
+    );
+  });
+}

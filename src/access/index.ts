@@ -1,0 +1,4 @@
+export * from './permissions';
+export * from './access-file';
+export * from './resolver';
+export * from './scope';

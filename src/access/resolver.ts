@@ -1,0 +1,215 @@
+/**
+ * Who is asking: turns a chat user's identity into the roles they hold, and answers whether
+ * they may do something to a device. The one permission guard calls `can` for every action.
+ */
+import { Forbidden } from '../errors';
+import { silentLogger, type Logger } from '../log';
+import type { AccessConfig } from './access-file';
+import { END_USER_ROLE, isOwnDevicePermission, type Permission, type RolePermission } from './permissions';
+import { scopeCovers } from './scope';
+
+/** The chat user, as Teams and Entra know them. */
+export interface Identity {
+  aadObjectId: string;
+  /** User principal name; may differ from the email (e.g. isaiah@ vs isaiahl@). */
+  upn?: string;
+  email?: string;
+  tenantId: string;
+  name?: string;
+}
+
+/** Transitive Entra group membership, e.g. through Graph's checkMemberGroups. */
+export interface GroupMembership {
+  /** The subset of groupIds the user belongs to, directly or through nested groups. */
+  memberOf(objectId: string, groupIds: string[]): Promise<string[]>;
+}
+
+export interface Grant {
+  role: string;
+  permissions: readonly RolePermission[];
+  /** Org-unit paths; undefined means the whole tenant. */
+  scopes?: string[];
+  /** How the user got it: 'user' (named directly) or the group's object id. */
+  via: 'user' | { group: string };
+}
+
+export interface UserAccess {
+  identity: Identity;
+  grants: Grant[];
+  /** No role at all: the user can only see and report their own devices. */
+  endUserOnly: boolean;
+  /** Graph could not be asked about groups: group-derived roles are missing from `grants`. */
+  groupLookupFailed: boolean;
+}
+
+/** What the guard needs to know about the device an action targets. */
+export interface DeviceContext {
+  /** Google org unit; Intune devices have none. */
+  orgUnitPath?: string;
+  /** Lower-cased emails/UPNs of the people the device belongs to. */
+  users: string[];
+}
+
+export type Decision =
+  | { allowed: true; permission: Permission; via: string }
+  | {
+      allowed: false;
+      permission: Permission;
+      reason: 'missing-permission' | 'out-of-scope' | 'not-own-device';
+      /** Roles that include the permission, to tell the user whom to ask for. */
+      grantedBy: string[];
+      message: string;
+    };
+
+export interface AccessResolverOptions {
+  config: AccessConfig;
+  groups: GroupMembership;
+  /** When set, users of any other tenant get no roles (the file's ids belong to this tenant). */
+  tenantId?: string;
+  logger?: Logger;
+}
+
+export class AccessResolver {
+  private readonly config: AccessConfig;
+  private readonly groups: GroupMembership;
+  private readonly tenantId?: string;
+  private readonly logger: Logger;
+  private readonly groupIds: string[];
+
+  constructor(options: AccessResolverOptions) {
+    this.config = options.config;
+    this.groups = options.groups;
+    this.tenantId = options.tenantId?.toLowerCase();
+    this.logger = options.logger ?? silentLogger;
+    this.groupIds = [...new Set(this.config.assignments.flatMap((a) => a.groups))];
+  }
+
+  async resolve(identity: Identity): Promise<UserAccess> {
+    if (this.tenantId && identity.tenantId.toLowerCase() !== this.tenantId) {
+      return { identity, grants: [], endUserOnly: true, groupLookupFailed: false };
+    }
+    const names = new Set([identity.aadObjectId, identity.upn, identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
+
+    let memberOf = new Set<string>();
+    let groupLookupFailed = false;
+    if (this.groupIds.length > 0) {
+      try {
+        memberOf = new Set((await this.groups.memberOf(identity.aadObjectId, this.groupIds)).map((g) => g.toLowerCase()));
+      } catch (err) {
+        // Direct assignments still count; the guard tells the user why a group role is missing.
+        groupLookupFailed = true;
+        this.logger.warn({ err, aadObjectId: identity.aadObjectId }, 'group membership lookup failed');
+      }
+    }
+
+    const grants: Grant[] = [];
+    for (const a of this.config.assignments) {
+      const role = this.config.roles.find((r) => r.name === a.role);
+      if (!role) continue;
+      const direct = a.users.some((u) => names.has(u));
+      const group = direct ? undefined : a.groups.find((g) => memberOf.has(g));
+      if (!direct && !group) continue;
+      grants.push({
+        role: role.name,
+        permissions: role.permissions,
+        ...(a.scopes ? { scopes: [...a.scopes] } : {}),
+        via: direct ? 'user' : { group: group as string },
+      });
+    }
+    return { identity, grants, endUserOnly: grants.length === 0, groupLookupFailed };
+  }
+
+  /** Role names whose permission set includes the permission. */
+  rolesGranting(permission: Permission): string[] {
+    return rolesGranting(this.config, permission);
+  }
+
+  /**
+   * May the user use the permission, on this device if one is given? Without a device, the
+   * question is whether they hold it anywhere (e.g. to show a button or start a flow).
+   */
+  can(access: UserAccess, permission: Permission, device?: DeviceContext): Decision {
+    return can(this.config, access, permission, device);
+  }
+
+  /** `can`, throwing Forbidden with the explanation when denied. */
+  assertCan(access: UserAccess, permission: Permission, device?: DeviceContext): void {
+    const decision = this.can(access, permission, device);
+    if (!decision.allowed) throw new Forbidden(decision.message, permission);
+  }
+}
+
+export function rolesGranting(config: AccessConfig, permission: Permission): string[] {
+  if (isOwnDevicePermission(permission)) return [END_USER_ROLE];
+  return config.roles.filter((r) => (r.permissions as readonly string[]).includes(permission)).map((r) => r.name);
+}
+
+export function can(config: AccessConfig, access: UserAccess, permission: Permission, device?: DeviceContext): Decision {
+  if (isOwnDevicePermission(permission)) {
+    if (!device || ownsDevice(access.identity, device)) return { allowed: true, permission, via: END_USER_ROLE };
+    return {
+      allowed: false,
+      permission,
+      reason: 'not-own-device',
+      grantedBy: [END_USER_ROLE],
+      message: `"${permission}" covers only devices assigned to you, and this one is not.`,
+    };
+  }
+
+  const holding = access.grants.filter((g) => (g.permissions as readonly string[]).includes(permission));
+  const grantedBy = rolesGranting(config, permission);
+  if (holding.length === 0) {
+    const groupNote = access.groupLookupFailed ? ' (Your group memberships could not be checked just now; roles given through groups may be missing. Try again shortly.)' : '';
+    return {
+      allowed: false,
+      permission,
+      reason: 'missing-permission',
+      grantedBy,
+      message: `You need "${permission}", which comes with ${listRoles(grantedBy)}. Ask your Intune administrator for one of these roles.${groupNote}`,
+    };
+  }
+  if (!device) return { allowed: true, permission, via: holding[0].role };
+
+  const covering = holding.find((g) => covers(g, device));
+  if (covering) return { allowed: true, permission, via: covering.role };
+  const scopes = holding.flatMap((g) => g.scopes ?? []);
+  const where = device.orgUnitPath ? `in ${device.orgUnitPath}` : 'outside Google org units (Intune)';
+  return {
+    allowed: false,
+    permission,
+    reason: 'out-of-scope',
+    grantedBy,
+    message: `You hold "${permission}" only for ${scopes.join(', ')}; this device is ${where}.`,
+  };
+}
+
+/** Does the grant reach the device? Unscoped grants reach every device, Intune ones included. */
+function covers(grant: Grant, device: DeviceContext): boolean {
+  if (!grant.scopes) return true;
+  const path = device.orgUnitPath;
+  if (path === undefined || path === '') return false;
+  return grant.scopes.some((s) => scopeCovers(s, path));
+}
+
+export function ownsDevice(identity: Identity, device: DeviceContext): boolean {
+  const mine = [identity.upn, identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase());
+  return device.users.some((u) => mine.includes(u.toLowerCase()));
+}
+
+/**
+ * Which devices a permission reaches, for filtering searches and lists: everything, or devices
+ * in some org units plus, for own-device permissions, the user's own.
+ */
+export function reach(access: UserAccess, permission: Permission): { all: true } | { all: false; orgUnits: string[]; users: string[] } {
+  const ownUsers = [access.identity.upn, access.identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase());
+  if (isOwnDevicePermission(permission)) return { all: false, orgUnits: [], users: [...new Set(ownUsers)] };
+  const holding = access.grants.filter((g) => (g.permissions as readonly string[]).includes(permission));
+  if (holding.some((g) => !g.scopes)) return { all: true };
+  return { all: false, orgUnits: [...new Set(holding.flatMap((g) => g.scopes ?? []))], users: [] };
+}
+
+function listRoles(roles: string[]): string {
+  if (roles.length === 0) return 'no role';
+  const quoted = roles.map((r) => `"${r}"`);
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}

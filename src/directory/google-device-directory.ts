@@ -1,0 +1,164 @@
+import type { admin_directory_v1 } from '@googleapis/admin';
+import { Logger } from 'pino';
+import { InvalidInput, UpstreamError } from '../errors';
+import { silentLogger } from '../log';
+import { toChromeDevice, toDeviceCommand } from './map-device';
+import { RetryPolicy, createRetryPolicy } from './retry';
+import {
+  ChromeDevice,
+  CommandType,
+  DeprovisionReason,
+  DeviceCommand,
+  DeviceDirectory,
+  DevicePage,
+  ListOptions,
+  StatusAction,
+  StatusChangeResult,
+} from './types';
+import { describeFailure, retryDecision, toDeskError } from './upstream-errors';
+
+/** Google's limit on device ids per batchChangeStatus request. */
+export const STATUS_BATCH_SIZE = 50;
+/** Largest page Google serves in practice. */
+export const MAX_PAGE_SIZE = 200;
+
+export interface GoogleDeviceDirectoryDeps {
+  api: admin_directory_v1.Admin;
+  customerId: string;
+  /** Who the calls act as, shown by the connector status. */
+  account: string;
+  logger?: Logger;
+  retry?: RetryPolicy;
+}
+
+/** The Directory API's ChromeOS devices, with one retry policy and typed errors. */
+export class GoogleDeviceDirectory implements DeviceDirectory {
+  readonly account: string;
+  private readonly api: admin_directory_v1.Admin;
+  private readonly customerId: string;
+  private readonly logger: Logger;
+  private readonly retry: RetryPolicy;
+
+  constructor(deps: GoogleDeviceDirectoryDeps) {
+    this.api = deps.api;
+    this.customerId = deps.customerId;
+    this.account = deps.account;
+    this.logger = deps.logger ?? silentLogger;
+    this.retry = deps.retry ?? createRetryPolicy();
+  }
+
+  async listPage(options: ListOptions = {}, pageToken?: string): Promise<DevicePage> {
+    const params: admin_directory_v1.Params$Resource$Chromeosdevices$List = {
+      customerId: this.customerId,
+      maxResults: options.maxResults ?? MAX_PAGE_SIZE,
+      projection: options.projection ?? 'FULL',
+    };
+    if (options.query) params.query = options.query;
+    if (options.orgUnitPath) params.orgUnitPath = options.orgUnitPath;
+    if (options.includeChildOrgunits) params.includeChildOrgunits = true;
+    if (options.orderBy) {
+      params.orderBy = options.orderBy;
+      params.sortOrder = options.sortOrder ?? 'ASCENDING';
+    }
+    // Google wants no pageToken at all on the first page.
+    if (pageToken) params.pageToken = pageToken;
+    const res = await this.call('chromeosdevices.list', 'the device list', true, () => this.api.chromeosdevices.list(params));
+    const page: DevicePage = { devices: (res.data.chromeosdevices ?? []).map(toChromeDevice) };
+    if (res.data.nextPageToken) page.nextPageToken = res.data.nextPageToken;
+    return page;
+  }
+
+  /** Streams page by page: a sync never holds more than one page. */
+  async *listAll(options: ListOptions = {}): AsyncIterable<ChromeDevice[]> {
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(options, token);
+      if (page.devices.length > 0) yield page.devices;
+      token = page.nextPageToken;
+      if (token !== undefined) {
+        if (seen.has(token)) throw new UpstreamError('Google Admin returned the same page twice; the device list was not completed.', 200, 'pageLoop');
+        seen.add(token);
+      }
+    } while (token);
+  }
+
+  async get(deviceId: string): Promise<ChromeDevice> {
+    const res = await this.call(
+      'chromeosdevices.get',
+      'the device lookup',
+      true,
+      () => this.api.chromeosdevices.get({ customerId: this.customerId, deviceId, projection: 'FULL' }),
+      deviceId,
+    );
+    return toChromeDevice(res.data);
+  }
+
+  async batchChangeStatus(deviceIds: string[], action: StatusAction, reason?: DeprovisionReason): Promise<StatusChangeResult[]> {
+    if (action === 'DEPROVISION' && !reason) throw new InvalidInput('A reason is required to deprovision a device.');
+    if (action !== 'DEPROVISION' && reason) throw new InvalidInput('A reason only goes with deprovisioning.');
+    const results: StatusChangeResult[] = [];
+    for (let i = 0; i < deviceIds.length; i += STATUS_BATCH_SIZE) {
+      const chunk = deviceIds.slice(i, i + STATUS_BATCH_SIZE);
+      const requestBody: admin_directory_v1.Schema$BatchChangeChromeOsDeviceStatusRequest = {
+        deviceIds: chunk,
+        changeChromeOsDeviceStatusAction: `CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_${action}`,
+      };
+      if (reason) requestBody.deprovisionReason = `DEPROVISION_REASON_${reason}`;
+      const res = await this.call('customer.devices.chromeos.batchChangeStatus', 'the status change', false, () =>
+        this.api.customer.devices.chromeos.batchChangeStatus({ customerId: this.customerId, requestBody }),
+      );
+      // Per-device failures come back inside the HTTP 200: every one is checked.
+      const byId = new Map((res.data.changeChromeOsDeviceStatusResults ?? []).map((r) => [r.deviceId ?? '', r]));
+      for (const deviceId of chunk) {
+        const r = byId.get(deviceId);
+        if (!r) results.push({ deviceId, ok: false, error: { code: 2, message: 'Google Admin returned no result for this device.' } });
+        else if (r.error) results.push({ deviceId, ok: false, error: { code: r.error.code ?? 2, message: r.error.message ?? 'Unknown error' } });
+        else results.push({ deviceId, ok: true });
+      }
+    }
+    return results;
+  }
+
+  async issueCommand(deviceId: string, type: CommandType, payload?: Record<string, unknown>): Promise<string> {
+    const requestBody: admin_directory_v1.Schema$DirectoryChromeosdevicesIssueCommandRequest = { commandType: type };
+    if (payload !== undefined) requestBody.payload = JSON.stringify(payload);
+    const res = await this.call(
+      'customer.devices.chromeos.issueCommand',
+      `the ${type} command`,
+      false,
+      () => this.api.customer.devices.chromeos.issueCommand({ customerId: this.customerId, deviceId, requestBody }),
+      deviceId,
+    );
+    if (!res.data.commandId) throw new UpstreamError('Google Admin accepted the command but returned no command id.', 200, 'noCommandId');
+    return res.data.commandId;
+  }
+
+  async getCommand(deviceId: string, commandId: string): Promise<DeviceCommand> {
+    const res = await this.call(
+      'customer.devices.chromeos.commands.get',
+      'the command status',
+      true,
+      () => this.api.customer.devices.chromeos.commands.get({ customerId: this.customerId, deviceId, commandId }),
+      deviceId,
+    );
+    return toDeviceCommand(res.data, commandId);
+  }
+
+  private async call<T>(method: string, what: string, idempotent: boolean, op: () => Promise<T>, deviceId?: string): Promise<T> {
+    try {
+      return await this.retry.run(
+        op,
+        (err) => retryDecision(describeFailure(err), idempotent),
+        ({ attempt, delayMs, error }) => {
+          const f = describeFailure(error);
+          this.logger.warn({ method, attempt, delayMs, status: f.status, reason: f.reason }, 'google directory call failed; retrying');
+        },
+      );
+    } catch (err) {
+      const f = describeFailure(err);
+      this.logger.warn({ method, status: f.status, reason: f.reason }, 'google directory call failed');
+      throw toDeskError(err, what, deviceId);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/** Turns what gaxios throws for a Directory API call into a retry decision and a typed error. */
+import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../errors';
+import { RetryDecision } from './retry';
+
+export interface UpstreamFailure {
+  status?: number;
+  reason?: string;
+  message?: string;
+  retryAfterMs?: number;
+  /** No HTTP response at all (connection refused, reset, timeout). */
+  network: boolean;
+  /** The request certainly never reached the server. */
+  notSent: boolean;
+}
+
+const QUOTA_REASONS = new Set(['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded', 'dailyLimitExceeded']);
+
+interface ErrorLike {
+  status?: unknown;
+  code?: unknown;
+  cause?: { code?: unknown };
+  response?: {
+    status?: number;
+    data?: unknown;
+    headers?: unknown;
+  };
+}
+
+/** gaxios 7 hands back fetch Headers; older shapes are plain objects. */
+function header(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: (n: string) => string | null } & Record<string, unknown>;
+  if (typeof h.get === 'function') return h.get(name) ?? undefined;
+  const v = h[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function describeFailure(err: unknown, now = Date.now()): UpstreamFailure {
+  const e = (err ?? {}) as ErrorLike;
+  const response = e.response;
+  if (!response || typeof response.status !== 'number') {
+    const code = String(e.code ?? e.cause?.code ?? '');
+    return { network: true, notSent: code === 'ECONNREFUSED' || code === 'ENOTFOUND', reason: code || undefined };
+  }
+  const data = response.data as { error?: { message?: string; errors?: { reason?: string }[]; status?: string } } | undefined;
+  const body = typeof data === 'object' && data !== null ? data.error : undefined;
+  return {
+    status: response.status,
+    reason: body?.errors?.[0]?.reason ?? body?.status,
+    message: body?.message,
+    retryAfterMs: parseRetryAfter(header(response.headers, 'retry-after'), now),
+    network: false,
+    notSent: false,
+  };
+}
+
+export function isQuota(f: UpstreamFailure): boolean {
+  return f.status === 429 || (f.status === 403 && QUOTA_REASONS.has(f.reason ?? ''));
+}
+
+/** Throttling and server errors are worth another try; a lost connection only when safe. */
+export function retryDecision(f: UpstreamFailure, idempotent: boolean): RetryDecision {
+  if (f.network) return { retry: idempotent || f.notSent };
+  const retry = isQuota(f) || (f.status !== undefined && f.status >= 500);
+  return { retry, retryAfterMs: f.retryAfterMs };
+}
+
+/** Strips anything token-like before a Google message reaches chat. */
+function safe(message: string | undefined): string {
+  if (!message) return '';
+  const cleaned = message
+    .replace(/Bearer\s+\S+/gi, 'Bearer [redacted]')
+    .replace(/ya29\.[\w.-]+/g, '[redacted]')
+    .replace(/access_token=[^&\s]+/gi, 'access_token=[redacted]');
+  return cleaned.length > 200 ? `${cleaned.slice(0, 197)}...` : cleaned;
+}
+
+export function toDeskError(err: unknown, what: string, deviceId?: string): DeskError {
+  const f = describeFailure(err);
+  if (f.status === 404) {
+    return new DeviceNotFound(deviceId ? `Google Admin has no ChromeOS device with id ${deviceId}.` : `Google Admin could not find what ${what} asked for.`, { cause: err });
+  }
+  if (isQuota(f)) {
+    return new QuotaExceeded('Google Admin is limiting how fast we can call it right now. Try again in a minute.', { cause: err });
+  }
+  if (f.network) {
+    return new UpstreamError(`Could not reach Google Admin for ${what}. Try again shortly.`, undefined, f.reason ?? 'network', { cause: err });
+  }
+  const detail = safe(f.message);
+  return new UpstreamError(
+    `Google Admin refused ${what} (${f.status}${f.reason ? ` ${f.reason}` : ''})${detail ? `: ${detail}` : '.'}`,
+    f.status,
+    f.reason,
+    { cause: err },
+  );
+}

@@ -1,0 +1,266 @@
+/**
+ * A small Microsoft Graph client on fetch: app-only token, retries on throttling and server
+ * errors, typed errors, paging. Everything in src/intune that talks to Graph goes through it.
+ * Tokens and secrets never reach a log line or an error message.
+ */
+import { systemClock, type Clock } from '../clock';
+import { UpstreamError } from '../errors';
+import { silentLogger, type Logger } from '../log';
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
+export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+export type GraphAuth =
+  | { kind: 'client-credentials'; tenantId: string; clientId: string; clientSecret: string; authorityHost?: string }
+  /** A token issued out of band, e.g. by the sandbox emulator. */
+  | { kind: 'fixed-token'; token: string };
+
+export interface GraphClientOptions {
+  auth: GraphAuth;
+  baseUrl?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Retries after the first attempt, for throttling and server errors. */
+  maxRetries?: number;
+  /** First backoff step when Graph gives no Retry-After; doubles each time. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Injectable so tests need not wait out a Retry-After. */
+  sleep?: (ms: number) => Promise<void>;
+  timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /**
+   * Safe to send twice? GETs are; POSTs are not unless the caller says so (a repeated remote
+   * lock would issue a second PIN). Throttled (429) requests are always retried: Graph did not
+   * run them.
+   */
+  idempotent?: boolean;
+}
+
+/** Graph answered with an error (after retries, where they apply). */
+export class GraphRequestError extends UpstreamError {
+  constructor(
+    message: string,
+    status: number,
+    /** Graph's error.code, e.g. Request_ResourceNotFound. */
+    readonly graphCode: string | undefined,
+    readonly requestId: string | undefined,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(message, status, graphCode);
+  }
+}
+
+/** The token endpoint refused the app's credentials or could not be reached. */
+export class GraphAuthError extends UpstreamError {}
+
+interface GraphErrorBody {
+  error?: { code?: string; message?: string; innerError?: Record<string, unknown> };
+}
+
+interface CollectionPage<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class GraphHttpClient {
+  readonly baseUrl: string;
+  private readonly auth: GraphAuth;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
+  private token?: { value: string; expiresAt: number };
+  private pendingToken?: Promise<string>;
+
+  constructor(options: GraphClientOptions) {
+    this.auth = options.auth;
+    this.baseUrl = (options.baseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.maxRetries = options.maxRetries ?? 4;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('GET', path, options);
+  }
+
+  post<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body });
+  }
+
+  /** Every page of a collection, following @odata.nextLink until there is none. */
+  async *pages<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): AsyncIterable<T[]> {
+    let page = await this.get<CollectionPage<T>>(path, options);
+    yield page.value ?? [];
+    while (page['@odata.nextLink']) {
+      // The link already carries the query (skip token included).
+      page = await this.get<CollectionPage<T>>(page['@odata.nextLink'], { headers: options.headers });
+      yield page.value ?? [];
+    }
+  }
+
+  async getAll<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T[]> {
+    const all: T[] = [];
+    for await (const items of this.pages<T>(path, options)) all.push(...items);
+    return all;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.urlFor(path, options.query);
+    const idempotent = options.idempotent ?? (method === 'GET' || method === 'HEAD');
+    const shownPath = url.pathname;
+    let refreshedToken = false;
+
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken();
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...options.headers,
+          },
+          body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        if (idempotent && attempt < this.maxRetries) {
+          const delay = this.backoff(attempt);
+          this.logger.warn({ method, path: shownPath, attempt, delay, err: (err as Error).message }, 'Graph unreachable, retrying');
+          await this.sleep(delay);
+          continue;
+        }
+        throw new GraphRequestError('Microsoft Graph could not be reached. Try again in a moment.', 0, undefined, undefined, method, shownPath);
+      }
+
+      if (response.ok) {
+        this.logger.debug({ method, path: shownPath, status: response.status, attempt }, 'Graph request');
+        if (response.status === 204) return undefined as T;
+        const text = await response.text();
+        return (text ? JSON.parse(text) : undefined) as T;
+      }
+
+      const status = response.status;
+      // An expired or revoked token: get a new one once rather than fail the user's action.
+      if (status === 401 && this.auth.kind === 'client-credentials' && !refreshedToken) {
+        await response.body?.cancel();
+        this.token = undefined;
+        refreshedToken = true;
+        attempt--;
+        continue;
+      }
+      const retryable = status === 429 || (status >= 500 && idempotent);
+      if (retryable && attempt < this.maxRetries) {
+        const delay = retryAfterMs(response.headers.get('retry-after'), this.clock) ?? this.backoff(attempt);
+        await response.body?.cancel();
+        this.logger.warn({ method, path: shownPath, status, attempt, delay }, 'Graph asked to retry');
+        await this.sleep(Math.min(delay, this.maxDelayMs));
+        continue;
+      }
+      throw await this.toError(response, method, shownPath);
+    }
+  }
+
+  private urlFor(path: string, query?: RequestOptions['query']): URL {
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(this.baseUrl + (path.startsWith('/') ? path : `/${path}`));
+    // A nextLink must not send our token anywhere but Graph.
+    if (url.origin !== new URL(this.baseUrl).origin) {
+      throw new GraphRequestError('Microsoft Graph sent a link to another host; refusing to follow it.', 0, undefined, undefined, 'GET', url.pathname);
+    }
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
+    // Jitter spreads retries of many instances hitting the same limit.
+    return Math.round(exp / 2 + Math.random() * (exp / 2));
+  }
+
+  private async toError(response: Response, method: string, path: string): Promise<GraphRequestError> {
+    let body: GraphErrorBody = {};
+    try {
+      body = (await response.json()) as GraphErrorBody;
+    } catch {
+      // Not JSON (a proxy's HTML page): the status says enough.
+    }
+    const code = body.error?.code;
+    const inner = body.error?.innerError ?? {};
+    const requestId = (inner['request-id'] as string | undefined) ?? response.headers.get('request-id') ?? undefined;
+    const status = response.status;
+    const what =
+      status === 404 ? 'could not find it' : status === 403 ? 'refused: the app lacks a permission' : status === 429 ? 'is busy (throttled)' : `answered ${status}`;
+    const detail = body.error?.message ? ` (${code ?? status}: ${body.error.message})` : '';
+    this.logger.warn({ method, path, status, code, requestId }, 'Graph request failed');
+    return new GraphRequestError(`Microsoft Graph ${what}${detail}.`, status, code, requestId, method, path);
+  }
+
+  private async accessToken(): Promise<string> {
+    if (this.auth.kind === 'fixed-token') return this.auth.token;
+    if (this.token && this.token.expiresAt > this.clock.now()) return this.token.value;
+    // Concurrent requests share one token fetch.
+    this.pendingToken ??= this.fetchToken().finally(() => {
+      this.pendingToken = undefined;
+    });
+    return this.pendingToken;
+  }
+
+  private async fetchToken(): Promise<string> {
+    if (this.auth.kind !== 'client-credentials') throw new Error('no credentials');
+    const { tenantId, clientId, clientSecret } = this.auth;
+    const authority = (this.auth.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
+    const url = `${authority}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+    const form = new URLSearchParams({ client_id: clientId, client_secret: clientSecret, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch {
+      throw new GraphAuthError('The Microsoft sign-in service could not be reached to get a Graph token.');
+    }
+    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number | string; error?: string; error_description?: string };
+    if (!response.ok || !body.access_token) {
+      // error_description never echoes the secret; the first line is enough for a log.
+      const reason = body.error ?? `HTTP ${response.status}`;
+      this.logger.error({ status: response.status, error: body.error, description: body.error_description?.split('\n')[0] }, 'Graph token request failed');
+      throw new GraphAuthError(`The app could not sign in to Microsoft Graph (${reason}). Check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET.`, response.status, reason);
+    }
+    const lifetimeMs = Number(body.expires_in ?? 3600) * 1000;
+    // Renew a little early so a token never expires in flight.
+    this.token = { value: body.access_token, expiresAt: this.clock.now() + lifetimeMs - Math.min(5 * 60_000, lifetimeMs / 2) };
+    return body.access_token;
+  }
+}
+
+/** Retry-After is seconds or an HTTP date. */
+function retryAfterMs(header: string | null, clock: Clock): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now());
+}

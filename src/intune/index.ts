@@ -1,0 +1,2 @@
+export * from './graph-http';
+export * from './groups';

@@ -1,0 +1,270 @@
+import {
+  checkedCopy,
+  clampLimit,
+  deviceTerms,
+  normalizeFilter,
+  passesFilter,
+  type DeviceTerms,
+} from './indexing';
+import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
+import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
+
+interface Entry {
+  device: InventoryDevice;
+  terms: DeviceTerms;
+}
+
+/** Sorted-array changes above this size are cheaper as one re-sort than as many splices. */
+const RESORT_THRESHOLD = 512;
+
+type MultiIndex = Map<string, Set<string>>;
+
+function addTo(index: MultiIndex, key: string | undefined, id: string): void {
+  if (!key) return;
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function removeFrom(index: MultiIndex, key: string | undefined, id: string): void {
+  if (!key) return;
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (set.size === 0) index.delete(key);
+}
+
+function lowerBound(sorted: string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** One tenant's devices and their lookup indexes. */
+class TenantIndex {
+  readonly entries = new Map<string, Entry>();
+  readonly bySerial: MultiIndex = new Map();
+  readonly byAsset: MultiIndex = new Map();
+  readonly byUser: MultiIndex = new Map();
+  readonly byLocation: MultiIndex = new Map();
+  readonly byToken: MultiIndex = new Map();
+  readonly bySource: MultiIndex = new Map();
+  /** Sort keys (serial, id) in order, for serial-prefix range scans. */
+  private sorted: string[] = [];
+  private sortedDirty = false;
+  private readonly sortKeyToId = new Map<string, string>();
+
+  /** `bulk`: many changes at once, so re-sort lazily instead of splicing each one. */
+  put(device: InventoryDevice, bulk: boolean): void {
+    const terms = deviceTerms(device);
+    const old = this.entries.get(device.id);
+    if (old) {
+      this.unindexFields(old);
+      if (old.terms.sortKey !== terms.sortKey) this.removeSorted(old.terms.sortKey, bulk);
+    }
+    this.entries.set(device.id, { device, terms });
+    const { id } = device;
+    addTo(this.bySerial, terms.serial, id);
+    addTo(this.byAsset, terms.assetId, id);
+    for (const u of terms.users) addTo(this.byUser, u, id);
+    addTo(this.byLocation, terms.location, id);
+    for (const t of terms.tokens) addTo(this.byToken, t, id);
+    addTo(this.bySource, device.source, id);
+    if (!old || old.terms.sortKey !== terms.sortKey) this.addSorted(terms.sortKey, id, bulk);
+  }
+
+  delete(id: string, bulk: boolean): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    this.unindexFields(entry);
+    this.removeSorted(entry.terms.sortKey, bulk);
+    this.entries.delete(id);
+    return true;
+  }
+
+  private unindexFields({ device, terms }: Entry): void {
+    const { id } = device;
+    removeFrom(this.bySerial, terms.serial, id);
+    removeFrom(this.byAsset, terms.assetId, id);
+    for (const u of terms.users) removeFrom(this.byUser, u, id);
+    removeFrom(this.byLocation, terms.location, id);
+    for (const t of terms.tokens) removeFrom(this.byToken, t, id);
+    removeFrom(this.bySource, device.source, id);
+  }
+
+  private addSorted(key: string, id: string, bulk: boolean): void {
+    this.sortKeyToId.set(key, id);
+    if (bulk || this.sortedDirty) this.sortedDirty = true;
+    else this.sorted.splice(lowerBound(this.sorted, key), 0, key);
+  }
+
+  private removeSorted(key: string, bulk: boolean): void {
+    this.sortKeyToId.delete(key);
+    if (bulk || this.sortedDirty) {
+      this.sortedDirty = true;
+      return;
+    }
+    const at = lowerBound(this.sorted, key);
+    if (this.sorted[at] === key) this.sorted.splice(at, 1);
+  }
+
+  /** Devices whose serial starts with `prefix`, in serial order. */
+  serialPrefix(prefix: string, visit: (entry: Entry) => void): void {
+    if (this.sortedDirty) {
+      this.sorted = [...this.sortKeyToId.keys()].sort();
+      this.sortedDirty = false;
+    }
+    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
+      const key = this.sorted[i];
+      // The serial is the part before NUL: a prefix must not run into the id.
+      if (!key.startsWith(prefix) || key.indexOf('\u0000') < prefix.length) break;
+      visit(this.entries.get(this.sortKeyToId.get(key)!)!);
+    }
+  }
+}
+
+/**
+ * Keeps the `limit` smallest entries by sort key while counting everything that passed:
+ * O(n log limit) instead of sorting every match of a broad query.
+ */
+class TopK {
+  readonly items: Entry[] = [];
+  total = 0;
+  constructor(private readonly limit: number) {}
+
+  offer(entry: Entry): void {
+    this.total++;
+    if (this.limit === 0) return;
+    const key = entry.terms.sortKey;
+    const items = this.items;
+    if (items.length === this.limit && key >= items[items.length - 1].terms.sortKey) return;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (items[mid].terms.sortKey < key) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, entry);
+    if (items.length > this.limit) items.pop();
+  }
+}
+
+/** The in-process inventory: the default store, and the twin the Redis one is tested against. */
+export class MemoryInventory implements Inventory {
+  private readonly tenants = new Map<string, TenantIndex>();
+
+  async upsertMany(tenantId: string, devices: InventoryDevice[]): Promise<void> {
+    const copies = devices.map(checkedCopy);
+    const index = this.tenant(tenantId, true)!;
+    const bulk = copies.length > RESORT_THRESHOLD;
+    for (const device of copies) index.put(device, bulk);
+  }
+
+  async get(tenantId: string, id: string): Promise<InventoryDevice | undefined> {
+    const entry = this.tenant(tenantId)?.entries.get(id);
+    return entry ? copy(entry.device) : undefined;
+  }
+
+  async search(tenantId: string, query: string, options: { limit?: number; filter?: SearchFilter; kind?: MatchKind } = {}): Promise<SearchResult> {
+    const limit = clampLimit(options.limit);
+    const filter = normalizeFilter(options.filter);
+    const index = this.tenant(tenantId);
+    const plan = planSearch(query, options.kind);
+    if (!index || filter?.none) return { total: 0, devices: [] };
+    for (const step of plan.steps) {
+      const top = new TopK(limit);
+      this.candidates(index, step, plan, (entry) => {
+        if (passesFilter(entry.terms, filter)) top.offer(entry);
+      });
+      if (top.total > 0) return { matchedBy: STEP_KIND[step], total: top.total, devices: top.items.map((e) => copy(e.device)) };
+    }
+    return { total: 0, devices: [] };
+  }
+
+  async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
+    return this.removeWhere(tenantId, source, (d) => (d.syncGeneration ?? 0) < generation);
+  }
+
+  async removeAll(tenantId: string, source: DeviceSource): Promise<number> {
+    return this.removeWhere(tenantId, source, () => true);
+  }
+
+  async count(tenantId: string, source?: DeviceSource): Promise<number> {
+    const index = this.tenant(tenantId);
+    if (!index) return 0;
+    return source ? (index.bySource.get(source)?.size ?? 0) : index.entries.size;
+  }
+
+  private removeWhere(tenantId: string, source: DeviceSource, stale: (d: InventoryDevice) => boolean): number {
+    const index = this.tenant(tenantId);
+    const ids = index?.bySource.get(source);
+    if (!index || !ids) return 0;
+    const doomed = [...ids].filter((id) => stale(index.entries.get(id)!.device));
+    const bulk = doomed.length > RESORT_THRESHOLD;
+    for (const id of doomed) index.delete(id, bulk);
+    if (index.entries.size === 0) this.tenants.delete(tenantId);
+    return doomed.length;
+  }
+
+  private tenant(tenantId: string, create = false): TenantIndex | undefined {
+    let index = this.tenants.get(tenantId);
+    if (!index && create) this.tenants.set(tenantId, (index = new TenantIndex()));
+    return index;
+  }
+
+  /** Calls `visit` for every candidate of a step. A callback, not a generator: several times faster on big sets. */
+  private candidates(index: TenantIndex, step: SearchStep, plan: SearchPlan, visit: (entry: Entry) => void): void {
+    const byIds = (ids: Set<string> | undefined): void => {
+      if (ids) for (const id of ids) visit(index.entries.get(id)!);
+    };
+    switch (step) {
+      case 'id': {
+        const entry = index.entries.get(plan.raw);
+        if (entry) visit(entry);
+        return;
+      }
+      case 'serial':
+        return byIds(index.bySerial.get(plan.key));
+      case 'serialPrefix':
+        return index.serialPrefix(plan.key, visit);
+      case 'assetId':
+        return byIds(index.byAsset.get(plan.key));
+      case 'user':
+        return byIds(index.byUser.get(plan.key));
+      case 'locationExact':
+        return byIds(index.byLocation.get(plan.key));
+      case 'locationContains':
+        // Distinct locations are few next to devices, so scanning their names is cheap.
+        for (const [location, ids] of index.byLocation) {
+          if (location.includes(plan.key)) byIds(ids);
+        }
+        return;
+      case 'text': {
+        const sets: Set<string>[] = [];
+        for (const token of plan.tokens) {
+          const set = index.byToken.get(token);
+          if (!set) return;
+          sets.push(set);
+        }
+        if (sets.length === 0) return;
+        sets.sort((a, b) => a.size - b.size);
+        const [smallest, ...rest] = sets;
+        outer: for (const id of smallest) {
+          for (const set of rest) if (!set.has(id)) continue outer;
+          visit(index.entries.get(id)!);
+        }
+        return;
+      }
+    }
+  }
+}
+
+function copy(device: InventoryDevice): InventoryDevice {
+  return { ...device, users: [...device.users] };
+}

@@ -1,0 +1,446 @@
+import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import {
+  checkedCopy,
+  clampLimit,
+  deviceTerms,
+  idFromSortKey,
+  normalizeFilter,
+  passesFilter,
+  type NormalizedFilter,
+} from './indexing';
+import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup } from './intersect-script';
+import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
+import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
+
+export interface RedisInventoryOptions {
+  /** Prepended to every key, e.g. 'desk:' (tests use a unique one). */
+  keyPrefix?: string;
+  /** Devices written per pipeline. */
+  chunkSize?: number;
+  /**
+   * A filtered lookup with at most this many candidates reads every candidate record and filters
+   * it here. Default 0: the intersection script does it in one round trip instead of two.
+   */
+  smallCandidates?: number;
+}
+
+/** Highest byte: never part of UTF-8, so `[p` … `[p\xff` spans every member starting with p. */
+const MAX_BYTE = Buffer.from([0xff]);
+
+/**
+ * Key layout of one tenant. Every index is a sorted set whose members are sort keys
+ * (serial NUL id) with score 0, so Redis returns any index, or an intersection of indexes,
+ * already in result order and ZRANGE … LIMIT gives the first page without reading the rest.
+ *   d:<id>      device JSON
+ *   all         every device; doubles as the serial index (ZRANGEBYLEX on the serial part)
+ *   src:<s>     devices of one source
+ *   asset:<a> user:<u> loc:<l> tok:<t>   exact-value indexes
+ *   ou:<path>   devices at or under an org unit (each device is in every ancestor's set)
+ *   locs        distinct locations, for "location contains"
+ *   locs:v      bumped whenever locs changes, so instances can cache the list
+ */
+class TenantKeys {
+  private readonly base: string;
+  constructor(prefix: string, tenantId: string) {
+    this.base = `${prefix}inv:${encodeURIComponent(tenantId)}:`;
+  }
+  device(id: string): string {
+    return `${this.base}d:${id}`;
+  }
+  get all(): string {
+    return `${this.base}all`;
+  }
+  source(source: DeviceSource): string {
+    return `${this.base}src:${source}`;
+  }
+  asset(assetId: string): string {
+    return `${this.base}asset:${assetId}`;
+  }
+  user(user: string): string {
+    return `${this.base}user:${user}`;
+  }
+  location(location: string): string {
+    return `${this.base}loc:${location}`;
+  }
+  get locations(): string {
+    return `${this.base}locs`;
+  }
+  get locationsVersion(): string {
+    return `${this.base}locs:v`;
+  }
+  get recordPrefix(): string {
+    return `${this.base}d:`;
+  }
+  /** Unique per tenant and instance: the in-process cache of distinct locations is keyed by it. */
+  get id(): string {
+    return this.base;
+  }
+  token(token: string): string {
+    return `${this.base}tok:${token}`;
+  }
+  orgUnit(path: string): string {
+    return `${this.base}ou:${path}`;
+  }
+  temp(): string {
+    return `${this.base}tmp:${randomUUID()}`;
+  }
+}
+
+type Entry = [key: string, member: string];
+
+function indexEntries(keys: TenantKeys, device: InventoryDevice): Entry[] {
+  const terms = deviceTerms(device);
+  const m = terms.sortKey;
+  const out: Entry[] = [
+    [keys.all, m],
+    [keys.source(device.source), m],
+  ];
+  if (terms.assetId) out.push([keys.asset(terms.assetId), m]);
+  for (const u of terms.users) out.push([keys.user(u), m]);
+  if (terms.location) out.push([keys.location(terms.location), m], [keys.locations, terms.location]);
+  for (const t of terms.tokens) out.push([keys.token(t), m]);
+  for (const p of terms.orgUnits) out.push([keys.orgUnit(p), m]);
+  return out;
+}
+
+function group(into: Map<string, string[]>, [key, member]: Entry): void {
+  const list = into.get(key);
+  if (list) list.push(member);
+  else into.set(key, [member]);
+}
+
+/** Where a lookup's candidates are. `count` is exact except for 'inter', where it bounds. */
+type Source =
+  | { type: 'record'; json: string }
+  | { type: 'lex'; prefix: string; exact: boolean; min: Buffer; max: Buffer; count: number }
+  | { type: 'union'; keys: string[]; count: number }
+  | { type: 'inter'; keys: string[]; count: number };
+
+/** "Location contains" is resolved only if the steps before it found nothing. */
+type Sized = Source | { type: 'locations'; version: string };
+
+interface Page {
+  total: number;
+  devices: InventoryDevice[];
+}
+
+
+async function run(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Merges sorted member lists (disjoint sets) into one sorted list of at most `limit`. */
+function mergeSorted(lists: string[][], limit: number): string[] {
+  return lists.flat().sort().slice(0, limit);
+}
+
+/** The inventory shared by every bot instance; see TenantKeys for the layout. */
+export class RedisInventory implements Inventory {
+  private readonly prefix: string;
+  private readonly chunkSize: number;
+  private readonly smallCandidates: number;
+  /** Distinct locations per tenant, with the locs:v version they were read at. */
+  private readonly locationCache = new Map<string, { version: string; locations: string[] }>();
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisInventoryOptions = {},
+  ) {
+    this.prefix = options.keyPrefix ?? '';
+    this.chunkSize = options.chunkSize ?? 500;
+    this.smallCandidates = options.smallCandidates ?? 0;
+  }
+
+  async upsertMany(tenantId: string, devices: InventoryDevice[]): Promise<void> {
+    const keys = this.keys(tenantId);
+    // Last copy of an id wins; duplicates inside one chunk would otherwise leave stale entries.
+    const unique = [...new Map(devices.map((d) => [d.id, checkedCopy(d)])).values()];
+    for (const chunk of chunks(unique, this.chunkSize)) {
+      // The previous record says which index entries the new one no longer has.
+      const previous = await this.redis.mget(chunk.map((d) => keys.device(d.id)));
+      const adds = new Map<string, string[]>();
+      const removes = new Map<string, string[]>();
+      const vacated = new Set<string>();
+      const records: string[] = [];
+      chunk.forEach((device, i) => {
+        const next = indexEntries(keys, device);
+        const json = previous[i];
+        if (json) {
+          const nextSet = new Set(next.map((e) => JSON.stringify(e)));
+          const prevSet = new Set<string>();
+          for (const e of indexEntries(keys, JSON.parse(json) as InventoryDevice)) {
+            const id = JSON.stringify(e);
+            prevSet.add(id);
+            if (nextSet.has(id)) continue;
+            if (e[0] === keys.locations) vacated.add(e[1]);
+            else group(removes, e);
+          }
+          for (const e of next) if (!prevSet.has(JSON.stringify(e))) group(adds, e);
+        } else {
+          for (const e of next) group(adds, e);
+        }
+        records.push(keys.device(device.id), JSON.stringify(device));
+      });
+      const pipeline = this.redis.pipeline();
+      for (const [key, members] of removes) pipeline.zrem(key, ...members);
+      for (const [key, members] of adds) pipeline.zadd(key, ...members.flatMap((m) => [0, m]));
+      // After the ZADD: a reader that sees the new version also sees the new list.
+      if (adds.has(keys.locations)) pipeline.incr(keys.locationsVersion);
+      pipeline.mset(...records);
+      await run(pipeline);
+      await this.pruneLocations(keys, vacated);
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<InventoryDevice | undefined> {
+    const json = await this.redis.get(this.keys(tenantId).device(id));
+    return json ? (JSON.parse(json) as InventoryDevice) : undefined;
+  }
+
+  async search(tenantId: string, query: string, options: { limit?: number; filter?: SearchFilter; kind?: MatchKind } = {}): Promise<SearchResult> {
+    const limit = clampLimit(options.limit);
+    const filter = normalizeFilter(options.filter);
+    const plan = planSearch(query, options.kind);
+    if (filter?.none || plan.steps.length === 0) return { total: 0, devices: [] };
+    const keys = this.keys(tenantId);
+    const sizes = await this.sizeLookups(keys, plan);
+    for (const step of plan.steps) {
+      const sized = sizes.get(step);
+      const source = sized?.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
+      if (!source || (source.type !== 'record' && source.count === 0)) continue;
+      const page = await this.evaluate(keys, source, filter, limit);
+      if (page.total > 0) return { matchedBy: STEP_KIND[step], ...page };
+    }
+    return { total: 0, devices: [] };
+  }
+
+  async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
+    return this.removeWhere(tenantId, source, (d) => (d.syncGeneration ?? 0) < generation);
+  }
+
+  async removeAll(tenantId: string, source: DeviceSource): Promise<number> {
+    return this.removeWhere(tenantId, source, () => true);
+  }
+
+  async count(tenantId: string, source?: DeviceSource): Promise<number> {
+    const keys = this.keys(tenantId);
+    return this.redis.zcard(source ? keys.source(source) : keys.all);
+  }
+
+  private keys(tenantId: string): TenantKeys {
+    return new TenantKeys(this.prefix, tenantId);
+  }
+
+  /** One round trip sizes every cheap step, so trying them in order costs no extra latency. */
+  private async sizeLookups(keys: TenantKeys, plan: SearchPlan): Promise<Map<SearchStep, Sized>> {
+    const pipeline = this.redis.pipeline();
+    const steps: SearchStep[] = [];
+    const wantsLocations = plan.steps.includes('locationContains');
+    if (wantsLocations) pipeline.get(keys.locationsVersion);
+    for (const step of plan.steps) {
+      switch (step) {
+        case 'id':
+          pipeline.get(keys.device(plan.raw));
+          break;
+        case 'serial':
+          pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, true));
+          break;
+        case 'serialPrefix':
+          pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, false));
+          break;
+        case 'assetId':
+          pipeline.zcard(keys.asset(plan.key));
+          break;
+        case 'user':
+          pipeline.zcard(keys.user(plan.key));
+          break;
+        case 'locationExact':
+          pipeline.zcard(keys.location(plan.key));
+          break;
+        case 'text':
+          if (plan.tokens.length === 0) continue;
+          for (const t of plan.tokens) pipeline.zcard(keys.token(t));
+          break;
+        default:
+          continue;
+      }
+      steps.push(step);
+    }
+    const results = await run(pipeline);
+    const out = new Map<SearchStep, Sized>();
+    let at = 0;
+    if (wantsLocations) out.set('locationContains', { type: 'locations', version: (results[at++] as string | null) ?? '0' });
+    for (const step of steps) {
+      switch (step) {
+        case 'id': {
+          const json = results[at++] as string | null;
+          if (json) out.set(step, { type: 'record', json });
+          break;
+        }
+        case 'serial':
+        case 'serialPrefix': {
+          const exact = step === 'serial';
+          const [min, max] = this.serialRange(plan.key, exact);
+          out.set(step, { type: 'lex', prefix: plan.key, exact, min, max, count: results[at++] as number });
+          break;
+        }
+        case 'text': {
+          const counts = results.slice(at, at + plan.tokens.length) as number[];
+          at += plan.tokens.length;
+          const tokenKeys = plan.tokens.map((t) => keys.token(t));
+          const count = Math.min(...counts);
+          out.set(step, tokenKeys.length === 1 ? { type: 'union', keys: tokenKeys, count } : { type: 'inter', keys: tokenKeys, count });
+          break;
+        }
+        default: {
+          const key = step === 'assetId' ? keys.asset(plan.key) : step === 'user' ? keys.user(plan.key) : keys.location(plan.key);
+          out.set(step, { type: 'union', keys: [key], count: results[at++] as number });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Exact: "serial NUL" … ; prefix: "prefix" … — both bounded by the 0xff byte. */
+  private serialRange(key: string, exact: boolean): [Buffer, Buffer] {
+    const start = Buffer.from(`[${key}${exact ? '\u0000' : ''}`);
+    return [start, Buffer.concat([start, MAX_BYTE])];
+  }
+
+  /** Each device has one location, so the matching sets are disjoint and their sizes add up. */
+  private async locationsContaining(keys: TenantKeys, fragment: string, version: string): Promise<Source> {
+    const matched = (await this.distinctLocations(keys, version)).filter((l) => l.includes(fragment));
+    if (matched.length === 0) return { type: 'union', keys: [], count: 0 };
+    const locationKeys = matched.map((l) => keys.location(l));
+    const pipeline = this.redis.pipeline();
+    for (const key of locationKeys) pipeline.zcard(key);
+    const counts = (await run(pipeline)) as number[];
+    const live = locationKeys.filter((_, i) => counts[i] > 0);
+    return { type: 'union', keys: live, count: counts.reduce((a, b) => a + b, 0) };
+  }
+
+  /** Read again only when another writer bumped the version: "contains" costs no scan per lookup. */
+  private async distinctLocations(keys: TenantKeys, version: string): Promise<string[]> {
+    const cached = this.locationCache.get(keys.id);
+    if (cached && cached.version === version) return cached.locations;
+    // Version and list read together, so a list is never cached under a newer version.
+    const [current, locations] = (await run(this.redis.multi().get(keys.locationsVersion).zrange(keys.locations, 0, '-1'))) as [string | null, string[]];
+    this.locationCache.set(keys.id, { version: current ?? '0', locations });
+    return locations;
+  }
+
+  private async evaluate(keys: TenantKeys, source: Source, filter: NormalizedFilter | undefined, limit: number): Promise<Page> {
+    if (source.type === 'record') {
+      const device = JSON.parse(source.json) as InventoryDevice;
+      if (!passesFilter(deviceTerms(device), filter)) return { total: 0, devices: [] };
+      return { total: 1, devices: limit > 0 ? [device] : [] };
+    }
+    if (filter && source.type !== 'inter' && source.count <= this.smallCandidates) {
+      const devices = (await this.records(keys, await this.members(keys, source, source.count))).filter((d) =>
+        passesFilter(deviceTerms(d), filter),
+      );
+      return { total: devices.length, devices: devices.slice(0, limit) };
+    }
+    return this.intersect(keys, source, filter, limit);
+  }
+
+  /** The first `limit` members of a lex range or a union of disjoint sets, in order. */
+  private async members(keys: TenantKeys, source: Source, limit: number): Promise<string[]> {
+    if (limit === 0) return [];
+    if (source.type === 'lex') return this.redis.zrangebylex(keys.all, source.min, source.max, 'LIMIT', 0, limit);
+    if (source.type !== 'union') return [];
+    if (source.keys.length === 1) return this.redis.zrange(source.keys[0], 0, String(limit - 1));
+    const pipeline = this.redis.pipeline();
+    for (const key of source.keys) pipeline.zrange(key, 0, String(limit - 1));
+    return mergeSorted((await run(pipeline)) as string[][], limit);
+  }
+
+  /** Any index lookup, filtered or not, in one round trip: see INTERSECT_SCRIPT. */
+  private async intersect(keys: TenantKeys, source: Source, filter: NormalizedFilter | undefined, limit: number): Promise<Page> {
+    const groups: IntersectGroup[] = [];
+    if (source.type === 'lex') groups.push({ keys: [keys.all], lex: source.prefix, exact: source.exact || undefined });
+    else if (source.type === 'union') groups.push({ keys: source.keys });
+    else if (source.type === 'inter') groups.push(...source.keys.map((k) => ({ keys: [k] })));
+    if (filter?.users) groups.push({ keys: filter.users.map((u) => keys.user(u)) });
+    if (filter?.orgUnits) groups.push({ keys: filter.orgUnits.map((p) => keys.orgUnit(p)) });
+    const spec = JSON.stringify({ limit, rec: keys.recordPrefix, temp: `${keys.temp()}:`, groups });
+    const [total, records] = (await this.evalIntersect(spec)) as [number, Array<string | null>];
+    return { total, devices: records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as InventoryDevice) };
+  }
+
+  private async evalIntersect(spec: string): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(INTERSECT_SHA, 0, spec);
+    } catch (err) {
+      // First use on this server (or after SCRIPT FLUSH): EVAL loads it for the next EVALSHA.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.redis.eval(INTERSECT_SCRIPT, 0, spec);
+    }
+  }
+
+  private async records(keys: TenantKeys, members: string[]): Promise<InventoryDevice[]> {
+    if (members.length === 0) return [];
+    const jsons = await this.redis.mget(members.map((m) => keys.device(idFromSortKey(m))));
+    // A record deleted between the index read and this one is simply left out.
+    return jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as InventoryDevice);
+  }
+
+  private async removeWhere(tenantId: string, source: DeviceSource, doomed: (d: InventoryDevice) => boolean): Promise<number> {
+    const keys = this.keys(tenantId);
+    const members = await this.redis.zrange(keys.source(source), 0, '-1');
+    let removed = 0;
+    for (const chunk of chunks(members, this.chunkSize)) {
+      const jsons = await this.redis.mget(chunk.map((m) => keys.device(idFromSortKey(m))));
+      const removes = new Map<string, string[]>();
+      const vacated = new Set<string>();
+      const deleted: string[] = [];
+      chunk.forEach((member, i) => {
+        const json = jsons[i];
+        if (!json) {
+          // An index entry without a record: drop it rather than keep finding a ghost.
+          group(removes, [keys.all, member]);
+          group(removes, [keys.source(source), member]);
+          return;
+        }
+        const device = JSON.parse(json) as InventoryDevice;
+        if (!doomed(device)) return;
+        for (const e of indexEntries(keys, device)) {
+          if (e[0] === keys.locations) vacated.add(e[1]);
+          else group(removes, e);
+        }
+        deleted.push(keys.device(device.id));
+      });
+      if (removes.size === 0 && deleted.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const [key, list] of removes) pipeline.zrem(key, ...list);
+      if (deleted.length > 0) pipeline.del(...deleted);
+      await run(pipeline);
+      removed += deleted.length;
+      await this.pruneLocations(keys, vacated);
+    }
+    return removed;
+  }
+
+  /** Drops locations no device has any more from the "contains" list. */
+  private async pruneLocations(keys: TenantKeys, locations: Set<string>): Promise<void> {
+    if (locations.size === 0) return;
+    const list = [...locations];
+    const pipeline = this.redis.pipeline();
+    for (const l of list) pipeline.zcard(keys.location(l));
+    const counts = (await run(pipeline)) as number[];
+    const empty = list.filter((_, i) => counts[i] === 0);
+    if (empty.length > 0) await run(this.redis.pipeline().zrem(keys.locations, ...empty).incr(keys.locationsVersion));
+  }
+}

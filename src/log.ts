@@ -1,0 +1,42 @@
+import pino, { Logger } from 'pino';
+
+/** Paths whose values must never reach a log line, wherever they appear. */
+export const REDACTED_PATHS = [
+  'password',
+  'secret',
+  'token',
+  'accessToken',
+  'access_token',
+  'authorization',
+  'private_key',
+  'pin',
+  'unlockPin',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.accessToken',
+  '*.access_token',
+  '*.authorization',
+  '*.private_key',
+  '*.pin',
+  '*.unlockPin',
+  '*.MicrosoftAppPassword',
+  '*.GRAPH_CLIENT_SECRET',
+  'headers.authorization',
+  'req.headers.authorization',
+];
+
+export type { Logger };
+
+/** JSON logs; pretty when a person is watching a terminal (and not under test). */
+export function createLogger(level = 'info', pretty = process.stdout.isTTY && !process.env.JEST_WORKER_ID): Logger {
+  return pino({
+    level,
+    base: { app: 'device-desk' },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } } : {}),
+  });
+}
+
+/** A logger that drops everything: the default for unit tests and library code. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,73 @@
+/**
+ * Errors in the shape Google's JSON APIs answer with:
+ * {error:{code, message, errors:[{message, domain, reason}], status}}.
+ */
+export interface GoogleErrorBody {
+  error: {
+    code: number;
+    message: string;
+    errors: { message: string; domain: string; reason: string; location?: string; locationType?: string }[];
+    status: string;
+  };
+}
+
+/** google.rpc.Code values, used inside batch results (the Status schema). */
+export const RPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, FAILED_PRECONDITION: 9 } as const;
+
+export class GoogleApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly reason: string,
+    message: string,
+    readonly status: string,
+    readonly domain = 'global',
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  body(): GoogleErrorBody {
+    return {
+      error: {
+        code: this.httpStatus,
+        message: this.message,
+        errors: [{ message: this.message, domain: this.domain, reason: this.reason }],
+        status: this.status,
+      },
+    };
+  }
+}
+
+export const invalid = (message: string): GoogleApiError => new GoogleApiError(400, 'invalid', message, 'INVALID_ARGUMENT');
+export const badRequest = (message: string): GoogleApiError => new GoogleApiError(400, 'badRequest', message, 'INVALID_ARGUMENT');
+export const failedPrecondition = (message: string): GoogleApiError =>
+  new GoogleApiError(400, 'failedPrecondition', message, 'FAILED_PRECONDITION');
+export const notFound = (message = 'Resource Not Found: deviceId'): GoogleApiError => new GoogleApiError(404, 'notFound', message, 'NOT_FOUND');
+export const unauthenticated = (message: string, reason: string): GoogleApiError =>
+  new GoogleApiError(401, reason, message, 'UNAUTHENTICATED');
+export const forbidden = (message = 'Not Authorized to access this resource/api'): GoogleApiError =>
+  new GoogleApiError(403, 'forbidden', message, 'PERMISSION_DENIED');
+
+/** The throttling and outage errors a client must back off from. */
+export type InjectedFault = 'userRateLimitExceeded' | 'quotaExceeded' | 'rateLimitExceeded' | 'backendError';
+
+export function faultError(kind: InjectedFault, retryAfterSeconds?: number): GoogleApiError {
+  const headers: Record<string, string> = retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
+  switch (kind) {
+    case 'userRateLimitExceeded':
+      return new GoogleApiError(
+        403,
+        'userRateLimitExceeded',
+        "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com'.",
+        'PERMISSION_DENIED',
+        'usageLimits',
+        headers,
+      );
+    case 'quotaExceeded':
+      return new GoogleApiError(403, 'quotaExceeded', 'Quota exceeded for the project.', 'PERMISSION_DENIED', 'usageLimits', headers);
+    case 'rateLimitExceeded':
+      return new GoogleApiError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', 'RESOURCE_EXHAUSTED', 'usageLimits', headers);
+    case 'backendError':
+      return new GoogleApiError(503, 'backendError', 'The service is currently unavailable.', 'UNAVAILABLE', 'global', headers);
+  }
+}

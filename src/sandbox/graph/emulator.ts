@@ -1,0 +1,285 @@
+/**
+ * A local stand-in for Microsoft Graph and its token endpoint, speaking Graph's shapes over real
+ * HTTP so the production client is what the sandbox and the tests exercise. Users and groups
+ * come from the sandbox tenant; more routes (managed devices) can be added with `addRoute`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SANDBOX_TENANT_ID } from '../people';
+import { EmulatedDirectory } from './directory';
+
+export const EMULATOR_CLIENT_ID = '11111111-2222-3333-4444-555555555555';
+export const EMULATOR_CLIENT_SECRET = 'sandbox-graph-secret';
+const API_PREFIX = '/v1.0';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+/** Graph's limit for checkMemberGroups. */
+const MAX_GROUP_IDS = 20;
+
+export interface GraphEmulatorOptions {
+  port?: number;
+  host?: string;
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** A token that is always accepted, for clients configured with a fixed token. */
+  fixedToken?: string;
+  tokenLifetimeSeconds?: number;
+  directory?: EmulatedDirectory;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the /v1.0 prefix and without the query, e.g. /users/x/checkMemberGroups. */
+  path: string;
+  status: number;
+  body?: unknown;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  url: URL;
+  params: string[];
+  body: unknown;
+  /** The API root as the client called it, for building @odata.nextLink. */
+  apiBase: string;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
+
+export interface GraphEmulator {
+  /** e.g. http://127.0.0.1:PORT/v1.0 — GRAPH_BASE_URL */
+  baseUrl: string;
+  /** e.g. http://127.0.0.1:PORT — where /{tenant}/oauth2/v2.0/token lives */
+  authorityHost: string;
+  tokenUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  fixedToken: string;
+  directory: EmulatedDirectory;
+  /** API requests seen (token requests excluded), oldest first. */
+  requests: RecordedRequest[];
+  tokenRequests: number;
+  /** Answer the next `count` API requests with 429 and Retry-After. */
+  throttleNext(count: number, retryAfterSeconds?: number): void;
+  /** Answer the next `count` API requests with a server error. */
+  failNext(count: number, status?: number): void;
+  /** Make every issued token invalid, as if it expired. */
+  revokeTokens(): void;
+  /** Add a route under /v1.0; the pattern is matched against the path without the prefix. */
+  addRoute(method: string, pattern: RegExp, handler: RouteHandler): void;
+  close(): Promise<void>;
+}
+
+export function graphError(status: number, code: string, message: string): RouteResult {
+  const requestId = randomUUID();
+  return {
+    status,
+    headers: { 'request-id': requestId },
+    body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': requestId, 'client-request-id': requestId } } },
+  };
+}
+
+export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
+  const clientId = options.clientId ?? EMULATOR_CLIENT_ID;
+  const clientSecret = options.clientSecret ?? EMULATOR_CLIENT_SECRET;
+  const fixedToken = options.fixedToken ?? `sandbox-fixed-${randomBytes(12).toString('hex')}`;
+  const lifetime = options.tokenLifetimeSeconds ?? 3600;
+  const directory = options.directory ?? EmulatedDirectory.sandbox();
+  const tokens = new Map<string, number>();
+  const routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
+  const requests: RecordedRequest[] = [];
+  let throttle = { count: 0, retryAfter: 1 };
+  let failures = { count: 0, status: 503 };
+  let tokenRequests = 0;
+
+  const addRoute = (method: string, pattern: RegExp, handler: RouteHandler) => routes.push({ method: method.toUpperCase(), pattern, handler });
+  registerDirectoryRoutes(addRoute, directory);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => send(res, { ...graphError(500, 'InternalServerError', (err as Error).message) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const raw = await readBody(req);
+
+    const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    if (req.method === 'POST' && tokenMatch) {
+      tokenRequests++;
+      return send(res, issueToken(decodeURIComponent(tokenMatch[1]), new URLSearchParams(raw)));
+    }
+    if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
+      return send(res, graphError(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1] ?? ''}`));
+    }
+    const path = url.pathname.slice(API_PREFIX.length);
+    const record = (result: RouteResult, body?: unknown) => {
+      requests.push({ method: req.method ?? 'GET', path, status: result.status, ...(body !== undefined ? { body } : {}) });
+      send(res, result);
+    };
+
+    const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    const token = auth?.[1];
+    const valid = token !== undefined && (token === fixedToken || (tokens.get(token) ?? 0) > Date.now());
+    if (!valid) {
+      return record(graphError(401, 'InvalidAuthenticationToken', token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.'));
+    }
+    if (throttle.count > 0) {
+      throttle.count--;
+      const r = graphError(429, 'TooManyRequests', 'Too many requests have been sent. Retry after the time in the Retry-After header.');
+      return record({ ...r, headers: { ...r.headers, 'retry-after': String(throttle.retryAfter) } });
+    }
+    if (failures.count > 0) {
+      failures.count--;
+      return record(graphError(failures.status, failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'The service is temporarily unavailable.'));
+    }
+
+    let body: unknown;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return record(graphError(400, 'BadRequest', 'Unable to read JSON request payload.'));
+      }
+    }
+    for (const route of routes) {
+      if (route.method !== req.method) continue;
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      const params = m.slice(1).map((p) => decodeURIComponent(p));
+      const apiBase = `http://${req.headers.host}${API_PREFIX}`;
+      return record(await route.handler({ req, url, params, body, apiBase }), body);
+    }
+    return record(graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`), body);
+  }
+
+  function issueToken(tenant: string, form: URLSearchParams): RouteResult {
+    const aadError = (status: number, error: string, description: string): RouteResult => ({
+      status,
+      body: { error, error_description: description, error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)], timestamp: new Date().toISOString(), trace_id: randomUUID(), correlation_id: randomUUID() },
+    });
+    if (tenant.toLowerCase() !== tenantId.toLowerCase()) return aadError(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found.`);
+    if (form.get('grant_type') !== 'client_credentials') return aadError(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
+    if (form.get('client_id') !== clientId) return aadError(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`);
+    if (form.get('client_secret') !== clientSecret) return aadError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
+    if (form.get('scope') !== GRAPH_SCOPE) return aadError(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${form.get('scope') ?? ''} is not valid.`);
+    const token = `sandbox-${randomBytes(24).toString('hex')}`;
+    tokens.set(token, Date.now() + lifetime * 1000);
+    return { status: 200, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token } };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const authorityHost = `http://${address.address}:${address.port}`;
+
+  return {
+    baseUrl: `${authorityHost}${API_PREFIX}`,
+    authorityHost,
+    tokenUrl: `${authorityHost}/${tenantId}/oauth2/v2.0/token`,
+    tenantId,
+    clientId,
+    clientSecret,
+    fixedToken,
+    directory,
+    requests,
+    get tokenRequests() {
+      return tokenRequests;
+    },
+    throttleNext(count, retryAfterSeconds = 1) {
+      throttle = { count, retryAfter: retryAfterSeconds };
+    },
+    failNext(count, status = 503) {
+      failures = { count, status };
+    },
+    revokeTokens() {
+      tokens.clear();
+    },
+    addRoute,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function registerDirectoryRoutes(addRoute: (method: string, pattern: RegExp, handler: RouteHandler) => void, directory: EmulatedDirectory): void {
+  const userNotFound = (id: string) =>
+    graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  const select = (obj: Record<string, unknown>, url: URL): Record<string, unknown> => {
+    const fields = url.searchParams.get('$select')?.split(',').map((f) => f.trim());
+    if (!fields) return obj;
+    return Object.fromEntries(Object.entries(obj).filter(([k]) => fields.includes(k) || k === 'id'));
+  };
+
+  addRoute('GET', /^\/users\/([^/]+)$/, ({ params, url, apiBase }) => {
+    const user = directory.findUser(params[0]);
+    if (!user) return userNotFound(params[0]);
+    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#users/$entity`, ...select({ ...user }, url) } };
+  });
+
+  addRoute('GET', /^\/groups\/([^/]+)$/, ({ params, url, apiBase }) => {
+    const group = directory.findGroup(params[0]);
+    if (!group) return userNotFound(params[0]);
+    const { members: _members, ...shown } = group;
+    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#groups/$entity`, ...select({ ...shown, securityEnabled: true, mailEnabled: false }, url) } };
+  });
+
+  addRoute('POST', /^\/users\/([^/]+)\/checkMemberGroups$/, ({ params, body, apiBase }) => {
+    const user = directory.findUser(params[0]);
+    if (!user) return userNotFound(params[0]);
+    const groupIds = (body as { groupIds?: unknown } | undefined)?.groupIds;
+    if (!Array.isArray(groupIds) || groupIds.some((g) => typeof g !== 'string')) {
+      return graphError(400, 'Request_BadRequest', "Invalid value specified for property 'groupIds'.");
+    }
+    if (groupIds.length > MAX_GROUP_IDS) {
+      return graphError(400, 'Request_BadRequest', `The number of group ids exceeds the limit of ${MAX_GROUP_IDS}.`);
+    }
+    const mine = new Set(directory.transitiveGroupsOf(user.id).map((g) => g.id.toLowerCase()));
+    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#Collection(Edm.String)`, value: (groupIds as string[]).filter((g) => mine.has(g.toLowerCase())) } };
+  });
+
+  addRoute('GET', /^\/users\/([^/]+)\/transitiveMemberOf$/, ({ params, url, apiBase }) => {
+    const user = directory.findUser(params[0]);
+    if (!user) return userNotFound(params[0]);
+    const all = directory.transitiveGroupsOf(user.id).map((g) => ({ '@odata.type': '#microsoft.graph.group', id: g.id, displayName: g.displayName, securityEnabled: true }));
+    const top = Math.min(Math.max(Number(url.searchParams.get('$top') ?? 100) || 100, 1), 999);
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
+    const page = all.slice(skip, skip + top);
+    const next = skip + top < all.length ? `${apiBase}/users/${encodeURIComponent(params[0])}/transitiveMemberOf?$top=${top}&$skiptoken=${skip + top}` : undefined;
+    return {
+      status: 200,
+      body: { '@odata.context': `${apiBase}/$metadata#directoryObjects`, value: page, ...(next ? { '@odata.nextLink': next } : {}) },
+    };
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: RouteResult): void {
+  const payload = result.body === undefined ? '' : JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    ...(payload ? { 'content-type': 'application/json; odata.metadata=minimal' } : {}),
+    'content-length': Buffer.byteLength(payload),
+    ...result.headers,
+  });
+  res.end(payload);
+}

@@ -1,0 +1,6 @@
+import type { Scenario } from '../scenario';
+import { help } from './help';
+import { rigSelfCheck } from './rig-self-check';
+
+/** Run in this order; add new flows (device card, lost mode) here. */
+export const SCENARIOS: Scenario[] = [help, rigSelfCheck];

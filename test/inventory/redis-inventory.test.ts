@@ -1,0 +1,65 @@
+import { RedisInventory } from '../../src/inventory/redis-inventory';
+import { testRedis } from '../support/redis';
+import { inventoryContract } from './inventory-contract';
+
+const { redis, prefix, cleanup } = testRedis();
+
+afterAll(cleanup);
+
+async function keysUnder(pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
+describe('RedisInventory', () => {
+  inventoryContract(async () => new RedisInventory(redis, { keyPrefix: `${prefix}a:` }));
+});
+
+// Tiny chunks and in-process filtering of smaller candidate sets: every write spans several
+// pipelines, and filtered lookups read records and filter them here instead of in Redis.
+describe('RedisInventory, in-process filtering and small chunks', () => {
+  inventoryContract(async () => new RedisInventory(redis, { keyPrefix: `${prefix}b:`, chunkSize: 3, smallCandidates: 1000 }));
+});
+
+describe('RedisInventory keys', () => {
+  const keyPrefix = `${prefix}c:`;
+  const inventory = new RedisInventory(redis, { keyPrefix });
+
+  it('leaves no index entry behind once every device is removed, and no temporary key after a search', async () => {
+    await inventory.upsertMany('t1', [
+      { id: 'a', source: 'chrome', serialNumber: 'AAA111', model: 'Lenovo 300e', location: 'Lab 1', orgUnitPath: '/Schools/North', assetId: 'X1', users: ['u@x.example'] },
+      { id: 'b', source: 'chrome', serialNumber: 'AAA222', model: 'Lenovo 300e', location: 'Lab 2', orgUnitPath: '/Schools/South', users: ['v@x.example'] },
+    ]);
+    await inventory.upsertMany('t1', [{ id: 'a', source: 'chrome', serialNumber: 'AAA333', model: 'HP 11', location: 'Lab 3', users: [] }]);
+    expect((await inventory.search('t1', 'lenovo 300e', { filter: { orgUnits: ['/Schools'], users: ['v@x.example'] } })).total).toBe(1);
+    expect((await inventory.search('t1', 'lab')).total).toBe(2);
+    expect(await keysUnder(`${keyPrefix}*tmp:*`)).toEqual([]);
+    // "Lab 1" went with the re-upsert: it must not stay in the list that "contains" scans.
+    expect(await redis.zrange(`${keyPrefix}inv:t1:locs`, 0, '-1')).toEqual(['lab 2', 'lab 3']);
+    await inventory.removeAll('t1', 'chrome');
+    // Only the locations version stays: counting it down again could revive a cached list.
+    expect(await keysUnder(`${keyPrefix}inv:t1:*`)).toEqual([`${keyPrefix}inv:t1:locs:v`]);
+  });
+
+  it('sees locations another instance added, through the cached list', async () => {
+    const other = new RedisInventory(redis, { keyPrefix });
+    await inventory.upsertMany('t2', [{ id: 'a', source: 'chrome', serialNumber: 'S1', location: 'Old Wing', users: [] }]);
+    expect((await inventory.search('t2', 'wing')).total).toBe(1);
+    await other.upsertMany('t2', [{ id: 'b', source: 'chrome', serialNumber: 'S2', location: 'New Wing', users: [] }]);
+    expect((await inventory.search('t2', 'wing')).total).toBe(2);
+    await other.removeAll('t2', 'chrome');
+    expect((await inventory.search('t2', 'wing')).total).toBe(0);
+  });
+
+  it('keeps tenants with key-like ids apart', async () => {
+    await inventory.upsertMany('x:all', [{ id: 'a', source: 'chrome', serialNumber: 'S1', users: [] }]);
+    expect(await inventory.count('x')).toBe(0);
+    expect(await inventory.count('x:all')).toBe(1);
+  });
+});
