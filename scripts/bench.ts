@@ -1,0 +1,158 @@
+/**
+ * The performance targets of DESIGN.md, measured side by side in one run:
+ *   npm run bench [-- --quick]
+ * Writes docs/benchmarks.md and prints the same numbers as JSON.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import { loadConfig } from '../src/config';
+import { startDeviceDesk } from '../src/index';
+import { silentLogger } from '../src/log';
+import { SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../src/sandbox/people';
+import { benchInventory, BenchInventoryResult } from './bench-inventory';
+
+interface TurnStats {
+  turns: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+const quick = process.argv.includes('--quick');
+
+/** A Bot Connector that accepts every reply at once, so only the bot's own work is timed. */
+async function sinkConnector(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: randomUUID() }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** The baseline: the smallest botbuilder bot that answers every message. */
+async function echoBot(): Promise<{ url: string; close: () => Promise<void> }> {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res as never, async (ctx: TurnContext) => {
+      await ctx.sendActivity(`echo: ${ctx.activity.text}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${server.address().port}/api/messages`, close: async () => { server.close(); } };
+}
+
+function activity(serviceUrl: string, text: string, i: number) {
+  const person = SANDBOX_PEOPLE[i % SANDBOX_PEOPLE.length];
+  return {
+    type: 'message', id: randomUUID(), channelId: 'msteams', serviceUrl, text, locale: 'en-US',
+    from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
+    recipient: { id: '28:device-desk' },
+    conversation: { id: `bench-${i % 64}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
+    channelData: { tenant: { id: SANDBOX_TENANT_ID } },
+  };
+}
+
+async function drive(url: string, serviceUrl: string, text: (i: number) => string, turns: number, concurrency = 8): Promise<TurnStats> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < turns) {
+        const i = next++;
+        const t0 = process.hrtime.bigint();
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(serviceUrl, text(i), i)) });
+        await res.arrayBuffer();
+        if (res.status >= 400) throw new Error(`turn ${i} answered ${res.status}`);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2));
+  return { turns, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(turns / seconds), p50: pct(50), p99: pct(99) };
+}
+
+async function benchTurns(): Promise<{ echo: TurnStats; help: TurnStats; ratio: number }> {
+  const sink = await sinkConnector();
+  const echo = await echoBot();
+  const bot = await startDeviceDesk({ ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'silent' }), port: 0 }, { logger: silentLogger });
+  const deskUrl = `http://127.0.0.1:${bot.port}/api/messages`;
+  const turns = quick ? 300 : 2000;
+  try {
+    // Warm both up so neither pays for JIT or first connections in the timed part.
+    await drive(echo.url, sink.url, () => 'hello', 100);
+    await drive(deskUrl, sink.url, () => 'help', 100);
+    const echoStats = await drive(echo.url, sink.url, (i) => `hello ${i}`, turns);
+    const helpStats = await drive(deskUrl, sink.url, () => 'help', turns);
+    return { echo: echoStats, help: helpStats, ratio: Number((helpStats.perSecond / echoStats.perSecond).toFixed(2)) };
+  } finally {
+    await bot.stop();
+    await echo.close();
+    await sink.close();
+  }
+}
+
+function report(inv: BenchInventoryResult, turns: Awaited<ReturnType<typeof benchTurns>>): string {
+  const rows: string[] = [];
+  for (const impl of Object.keys(inv.lookups) as Array<keyof typeof inv.lookups>) {
+    for (const [kind, s] of Object.entries(inv.lookups[impl]!)) rows.push(`| ${impl} | ${kind} | ${s.n} | ${s.p50} | ${s.p95} | ${s.p99} |`);
+  }
+  return `# Benchmarks
+
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${quick ? 'quick run' : 'full run'}).
+Targets are those of DESIGN.md; every number below comes from one run, side by side.
+
+## Inventory lookup, ${inv.devices.toLocaleString('en')} devices
+
+Target: p99 ≤ 5 ms with Redis. Worst Redis p99 of serial, prefix, asset id, user and free text:
+**${inv.redisP99Ms ?? 'n/a'} ms** — ${inv.redisTargetMet ? 'met' : 'NOT met'}.
+Load time: ${Object.entries(inv.loadMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}.
+
+| store | kind | lookups | p50 ms | p95 ms | p99 ms |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+## Turn throughput through /api/messages
+
+Target: ≥ 0.8× a bare botbuilder echo bot in the same run (8 concurrent clients, ${turns.echo.turns} turns each).
+
+| bot | turns/s | p50 ms | p99 ms |
+|---|---|---|---|
+| bare botbuilder echo | ${turns.echo.perSecond} | ${turns.echo.p50} | ${turns.echo.p99} |
+| Device Desk \`help\` card turn | ${turns.help.perSecond} | ${turns.help.p50} | ${turns.help.p99} |
+
+Ratio: **${turns.ratio}×** — ${turns.ratio >= 0.8 ? 'met' : 'NOT met'}.
+
+Not measured yet: the device card turn, bulk runs, full sync and status lag (their features are
+not built yet).
+`;
+}
+
+async function main(): Promise<void> {
+  const inventory = await benchInventory({ devices: quick ? 20_000 : 100_000, lookups: quick ? 300 : 2_000 });
+  const turns = await benchTurns();
+  writeFileSync('docs/benchmarks.md', report(inventory, turns));
+  console.log(JSON.stringify({ inventory: { redisP99Ms: inventory.redisP99Ms, loadMs: inventory.loadMs }, turns }, null, 2));
+  console.log('written to docs/benchmarks.md');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
