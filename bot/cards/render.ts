@@ -18,12 +18,20 @@ const SANDBOX_BADGE = {
   wrap: true,
 };
 
+// Templates are parsed once: expansion is on the path of every card turn.
+const compiledTemplates = new WeakMap<object, Template>();
+
 /**
  * Binds data into a template from cards/. Templating drops elements whose `$when` is false and
  * repeats `$data` arrays; the sandbox badge is added here so that no card can forget it.
  */
 export function expandCard(template: object, data: object, view: CardView): AdaptiveCard {
-  const card = new Template(template).expand({ $root: { ...data } }) as AdaptiveCard;
+  let compiled = compiledTemplates.get(template);
+  if (!compiled) {
+    compiled = new Template(template);
+    compiledTemplates.set(template, compiled);
+  }
+  const card = compiled.expand({ $root: { ...data } }) as AdaptiveCard;
   if (view.sandbox) card.body = [SANDBOX_BADGE, ...(card.body ?? [])];
   return card;
 }
