@@ -1,9 +1,13 @@
 import { Storage } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
+import { registerActions } from './actions';
 import { registerAudit } from './audit';
+import { registerConnector } from './connector';
 import { registerErrorHandler } from './errors';
 import { registerFallback, registerHelp } from './help';
+import { registerLookup } from './lookup';
+import { registerMessageExtension } from './message-extension';
 import { registerTenantGuard } from './tenant-guard';
 import { registerWhoami } from './whoami';
 
@@ -26,6 +30,11 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerHelp(app, deps);
   registerWhoami(app, deps);
   registerAudit(app, deps);
+  registerConnector(app, deps);
+  // Before the lookup: `wipe 5CD…` is an action, never a search.
+  registerActions(app, deps);
+  registerLookup(app, deps);
+  registerMessageExtension(app, deps);
   registerFallback(app, deps);
   return app;
 }

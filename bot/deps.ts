@@ -1,7 +1,9 @@
 import type { AccessResolver } from '../src/access';
+import type { ActionServices } from '../src/actions';
 import type { AuditTrail } from '../src/audit';
 import type { Clock } from '../src/clock';
 import type { Config } from '../src/config';
+import type { ConnectorService } from '../src/connector';
 import type { DeviceDirectory } from '../src/directory/types';
 import type { Inventory } from '../src/inventory/types';
 import type { Logger } from '../src/log';
@@ -23,4 +25,6 @@ export interface BotDeps {
   audit: AuditTrail;
   directory: DeviceDirectory;
   inventory: Inventory;
+  actions: ActionServices;
+  connector: ConnectorService;
 }

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { MemoryInventory } from '../src/inventory/memory-inventory';
 import { RedisInventory } from '../src/inventory/redis-inventory';
-import { syntheticDevices, SYNTHETIC_SCHOOLS } from '../src/inventory/synthetic-devices';
+import { seededRandom, syntheticDevices, SYNTHETIC_SCHOOLS } from '../src/inventory/synthetic-devices';
 import type { Inventory, InventoryDevice, MatchKind, SearchFilter } from '../src/inventory/types';
 
 export type BenchImplementation = 'memory' | 'redis';
@@ -50,21 +50,9 @@ interface Lookup {
   filter?: SearchFilter;
 }
 
-/** mulberry32, so the same seed gives the same queries. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Queries the way people type them: a whole serial, its first characters, a name, a model and a place. */
 function buildLookups(devices: InventoryDevice[], count: number, seed: number): Record<BenchKind, Lookup[]> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(list: T[], ok: (x: T) => boolean = () => true): T => {
     for (;;) {
       const x = list[Math.floor(rnd() * list.length)];

@@ -4,36 +4,46 @@ import Redis from 'ioredis';
 import { createBotApp } from '../bot/app';
 import { Guard } from '../bot/guard';
 import { IdentityService } from '../bot/identity';
+import { TeamsRequestNotifier } from '../bot/notifier';
 import { version } from '../package.json';
 import { AccessResolver, emptyAccessConfig, GroupMembership, loadAccessFile } from './access';
+import { ActionSettings, ActionTracker, createActionCatalogue, createActionStores, DEFAULT_CONFIRMATION_TTL_MS, TrackingSettings } from './actions';
 import { createAuditTrail } from './audit';
 import { Clock, systemClock } from './clock';
 import { Config, loadConfig } from './config';
-import { createDeviceDirectory } from './directory';
+import { ConnectorService, createConnectorStores, readServiceAccountClientId, SANDBOX_CLIENT_ID } from './connector';
+import { createDeviceDirectory, DIRECTORY_SCOPES, RetryOptions } from './directory';
 import { ConfigError } from './errors';
 import { GraphGroupMembership, GraphHttpClient } from './intune';
 import { Inventory, MemoryInventory, RedisInventory } from './inventory';
-import { fromChromeDevice } from './inventory/from-chrome';
 import { createLogger, Logger } from './log';
 import { Metrics } from './metrics';
 import { sandboxFleet } from './sandbox/fleet';
-import { startGoogleEmulator } from './sandbox/google';
+import { GoogleEmulator, GoogleEmulatorControl, startGoogleEmulator } from './sandbox/google';
 import { startGraphEmulator } from './sandbox/graph';
 import { SANDBOX_TENANT_ID } from './sandbox/people';
 import { createServer, listen } from './server';
-import { createStorage } from './store';
+import { BullJobQueue, createStorage, JobQueue, MemoryJobQueue } from './store';
 
 export interface RunningBot {
   port: number;
   config: Config;
   /** Sandbox only: where the emulators listen, for tests and the README. */
-  sandbox?: { googleRootUrl: string; graphBaseUrl: string };
+  sandbox?: { googleRootUrl: string; graphBaseUrl: string; google: GoogleEmulatorControl };
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
+  /** Key prefix of everything kept in Redis (default desk:): tests and side-by-side instances. */
+  redisPrefix?: string;
+  /** Sandbox: a running Google emulator to use (and leave running) instead of starting one. */
+  google?: GoogleEmulator;
+  /** Retry policy of the Directory API client (tests shorten it). */
+  directoryRetry?: RetryOptions;
+  /** Confirmation and tracking settings of remote actions. */
+  actions?: Partial<Omit<ActionSettings, 'tracking'>> & { tracking?: Partial<TrackingSettings> };
 }
 
 const SANDBOX_ACCESS_FILE = 'config/access.sandbox.yaml';
@@ -46,6 +56,7 @@ const REDIS_PREFIX = 'desk:';
 export async function startDeviceDesk(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
+  const prefix = options.redisPrefix ?? REDIS_PREFIX;
   const closers: Array<() => Promise<unknown> | void> = [];
   const stop = async () => {
     for (const close of closers.reverse()) await close();
@@ -65,11 +76,11 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     let directory;
     let groups: GroupMembership;
     if (config.sandbox) {
-      const google = await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger });
-      closers.push(() => google.close());
+      const google = options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
+      if (!options.google) closers.push(() => google.close());
       const graph = await startGraphEmulator();
       closers.push(() => graph.close());
-      sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl };
+      sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google };
       directory = createDeviceDirectory({
         customerId: config.google.customerId,
         rootUrl: google.rootUrl,
@@ -77,6 +88,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
         account: 'admin@example.com',
         logger,
         clock,
+        retry: options.directoryRetry,
       });
       const graphClient = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, clock, logger });
       groups = new GraphGroupMembership(graphClient, { clock });
@@ -110,19 +122,30 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
       closers.push(() => redis?.quit());
     }
-    const storage: Storage = createStorage({ redis });
-    const audit = createAuditTrail({ redis, clock });
-    const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: REDIS_PREFIX }) : new MemoryInventory();
+    const storage: Storage = createStorage({ redis, prefix: `${prefix}state:` });
+    const audit = createAuditTrail({ redis, clock, prefix: `${prefix}audit:` });
+    const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
 
+    const connector = new ConnectorService({
+      directory,
+      inventory,
+      ...createConnectorStores({ redis, prefix, clock }),
+      setup: {
+        clientId: config.sandbox ? SANDBOX_CLIENT_ID : readServiceAccountClientId(config.google.serviceAccountKeyFile ?? ''),
+        scopes: DIRECTORY_SCOPES,
+      },
+      clock,
+      logger,
+    });
+    closers.push(() => connector.stop());
     if (config.sandbox) {
       // The sandbox tenant starts connected, so the demo has devices to find at once.
-      let synced = 0;
-      for await (const page of directory.listAll()) {
-        await inventory.upsertMany(SANDBOX_TENANT_ID, page.map((d) => fromChromeDevice(d, 1)));
-        synced += page.length;
-      }
-      logger.info({ devices: synced }, 'sandbox devices synced');
+      const { connection, sync } = await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
+      const outcome = sync ? await sync : undefined;
+      if (outcome?.status === 'completed') logger.info({ devices: outcome.devices }, 'sandbox devices synced');
+      else logger.warn({ status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');
     }
+    connector.start();
 
     const accessPath = config.accessConfigPath ?? (config.sandbox ? SANDBOX_ACCESS_FILE : undefined);
     const accessConfig = accessPath ? await loadAccessFile(accessPath) : emptyAccessConfig();
@@ -136,18 +159,45 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       MicrosoftAppTenantId: config.bot.tenantId,
     });
 
+    // Remote actions: confirmations and requests in the stores, tracking on the job queue.
+    const view = { sandbox: config.sandbox };
+    const catalogue = createActionCatalogue();
+    const queue: JobQueue = config.redisUrl ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger }) : new MemoryJobQueue({ logger });
+    closers.push(() => queue.close());
+    const actionStores = createActionStores({ redis, prefix, clock });
+    const tracker = new ActionTracker({
+      directory,
+      requests: actionStores.requests,
+      queue,
+      clock,
+      audit,
+      logger,
+      notifier: new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view),
+      settings: options.actions?.tracking,
+    });
+
     const app = createBotApp(adapter, storage, {
       config,
       logger,
       metrics,
       clock,
-      view: { sandbox: config.sandbox },
+      view,
       identity: new IdentityService(access, clock, logger),
       guard: new Guard(access, audit, logger),
       access,
       audit,
       directory,
       inventory,
+      connector,
+      actions: {
+        catalogue,
+        ...actionStores,
+        tracker,
+        settings: {
+          confirmationTtlMs: options.actions?.confirmationTtlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
+          skipConfirmation: options.actions?.skipConfirmation ?? false,
+        },
+      },
     });
 
     const server = createServer({
@@ -161,6 +211,8 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     });
     const port = await listen(server, config.port, config.host);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    // Requests an earlier run left unfinished are followed again from the store.
+    await tracker.start();
     logger.info({ port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version }, 'Device Desk is listening on /api/messages');
     return { port, config, sandbox, stop };
   } catch (error) {

@@ -26,7 +26,7 @@ const LAST = ['smith', 'jones', 'brown', 'garcia', 'miller', 'davis', 'lopez', '
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** mulberry32: tiny, fast and good enough to spread synthetic data. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -46,7 +46,7 @@ export function syntheticUser(n: number): string {
 }
 
 export function syntheticDevices(options: SyntheticDeviceOptions): InventoryDevice[] {
-  const rnd = random(options.seed ?? 1);
+  const rnd = seededRandom(options.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const hex = (digits: number): string => Array.from({ length: digits }, () => Math.floor(rnd() * 16).toString(16)).join('');
   const userPool = Math.max(1, Math.floor(options.count * 0.6));

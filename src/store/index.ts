@@ -22,3 +22,6 @@ export function createStorage(options: CreateStorageOptions = {}): Storage {
     ttlSeconds: options.ttlSeconds,
   });
 }
+
+export { MemoryJobQueue, type JobQueue, type JobOptions, type JobInfo, type JobHandler, type MemoryJobQueueOptions } from './job-queue';
+export { BullJobQueue, type BullJobQueueOptions } from './job-queue-bullmq';

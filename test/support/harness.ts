@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Config, loadConfig } from '../../src/config';
-import { RunningBot, startDeviceDesk } from '../../src/index';
+import { RunningBot, startDeviceDesk, StartOptions } from '../../src/index';
 import { SANDBOX_PEOPLE, SANDBOX_TENANT_ID, SandboxPerson } from '../../src/sandbox/people';
 import { captureLogger } from './logs';
 import { RecordedCall, RecordingConnector } from './connector';
@@ -40,19 +40,27 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** Passed to startDeviceDesk (clock, a shared Google emulator, Redis prefix, action settings…). */
+  start?: Omit<StartOptions, 'logger'>;
+  /** Reuse a running connector (a bot restarted mid-conversation); it is then left running by stop(). */
+  connector?: RecordingConnector;
+}
+
 const personOf = (as: TurnOptions['as']): SandboxPerson => (typeof as === 'object' ? as : PEOPLE[as ?? 'alex']);
 
 /**
  * Starts the real bot on a free port with a recording Bot Connector on another, and talks to it
  * the way Teams does: HTTP POSTs of Bot Framework activities to /api/messages.
  */
-export async function startHarness(env: Record<string, string> = {}, tweak?: (c: Config) => Config): Promise<Harness> {
-  const connector = new RecordingConnector();
-  await connector.start();
+export async function startHarness(env: Record<string, string> = {}, tweak?: (c: Config) => Config, options: HarnessOptions = {}): Promise<Harness> {
+  const ownConnector = !options.connector;
+  const connector = options.connector ?? new RecordingConnector();
+  if (ownConnector) await connector.start();
   const logs = captureLogger();
   let config = { ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'debug', ...env }), port: 0 };
   if (tweak) config = tweak(config);
-  const bot = await startDeviceDesk(config, { logger: logs.logger });
+  const bot = await startDeviceDesk(config, { ...options.start, logger: logs.logger });
   const url = `http://127.0.0.1:${bot.port}/api/messages`;
 
   const base = (options: TurnOptions = {}) => {
@@ -110,7 +118,7 @@ export async function startHarness(env: Record<string, string> = {}, tweak?: (c:
     },
     async stop() {
       await bot.stop();
-      await connector.stop();
+      if (ownConnector) await connector.stop();
     },
   };
 }

@@ -1,0 +1,40 @@
+import template from '../../cards/device.json';
+import { AdaptiveCard, CardView, expandCard } from './render';
+
+export interface DeviceFact {
+  title: string;
+  value: string;
+}
+
+export interface DeviceButton {
+  /** Catalogue action id, sent back as data.action. */
+  action: string;
+  title: string;
+  style: 'default' | 'destructive';
+}
+
+export interface StatusBadge {
+  label: string;
+  /** Container style: good, attention, warning, emphasis. */
+  style: string;
+  /** TextBlock colour that goes with it. */
+  color: string;
+  /** One line under the title explaining what the status means, or ''. */
+  note: string;
+}
+
+export interface DeviceCardData {
+  deviceId: string;
+  title: string;
+  subtitle: string;
+  status: StatusBadge;
+  facts: DeviceFact[];
+  buttons: DeviceButton[];
+  /** Where the data came from and when, e.g. "Read from Google at …". */
+  readNote: string;
+}
+
+/** The device card; Refresh is always there, the other buttons only as given. */
+export function deviceCard(data: DeviceCardData, view: CardView): AdaptiveCard {
+  return expandCard(template, data, view);
+}

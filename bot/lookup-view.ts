@@ -1,0 +1,131 @@
+import { DeviceAction, fittingActions } from '../src/actions/catalogue';
+import type { InventoryDevice } from '../src/inventory/types';
+import type { DeviceCardData, DeviceFact, StatusBadge } from './cards/device-card';
+import type { DeviceListRow } from './cards/device-list-card';
+import type { Guard } from './guard';
+import type { Requester } from './identity';
+import { deviceContextOf, DeviceView } from './lookup-device';
+
+const BADGES: Record<string, StatusBadge> = {
+  ACTIVE: { label: 'Active', style: 'good', color: 'Good', note: '' },
+  DISABLED: { label: 'Lost mode', style: 'attention', color: 'Attention', note: 'Lost mode is on: the device is disabled and shows the contact message from the Admin console.' },
+  DEPROVISIONED: { label: 'Deprovisioned', style: 'emphasis', color: 'Default', note: "Deprovisioned: Google policies are removed and the device can't re-enrol until it is factory reset." },
+  INACTIVE: { label: 'Inactive', style: 'warning', color: 'Warning', note: '' },
+  PRE_PROVISIONED: { label: 'Pre-provisioned', style: 'emphasis', color: 'Default', note: '' },
+  RETURN_ARRIVED: { label: 'Return arrived', style: 'emphasis', color: 'Default', note: '' },
+  RETURN_REQUESTED: { label: 'Return requested', style: 'warning', color: 'Warning', note: '' },
+  SHIPPED: { label: 'Shipped', style: 'emphasis', color: 'Default', note: '' },
+};
+
+/** Google's status is an open string: unknown values are shown as they come, neutrally. */
+export function statusBadge(status: string | undefined): StatusBadge {
+  const key = (status ?? '').toUpperCase();
+  return BADGES[key] ?? { label: humanise(key || 'Unknown'), style: 'emphasis', color: 'Default', note: '' };
+}
+
+export function statusLabel(status: string | undefined): string {
+  return statusBadge(status).label;
+}
+
+function humanise(value: string): string {
+  const words = value.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const UNITS: Array<[string, number]> = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** "3 hours ago", "in 2 days", "just now". */
+export function relativeTime(iso: string | undefined, now: number): string {
+  const at = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(at)) return 'never';
+  const diff = now - at;
+  const abs = Math.abs(diff);
+  for (const [unit, ms] of UNITS) {
+    if (abs >= ms) {
+      const n = Math.floor(abs / ms);
+      const phrase = `${n} ${unit}${n === 1 ? '' : 's'}`;
+      return diff >= 0 ? `${phrase} ago` : `in ${phrase}`;
+    }
+  }
+  return 'just now';
+}
+
+/** "2024-05-01 13:45 UTC": exact, and the same for everyone whatever their time zone. */
+export function utcTime(iso: string | undefined): string {
+  const at = iso ? new Date(iso) : undefined;
+  if (!at || Number.isNaN(at.getTime())) return '';
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function licence(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  const names: Record<string, string> = {
+    kioskUpgrade: 'Kiosk upgrade (annual)',
+    enterprise: 'Chrome Enterprise (perpetual, bundled)',
+    enterpriseUpgrade: 'Chrome Enterprise Upgrade (annual)',
+    education: 'Chrome Education (perpetual, bundled)',
+    educationUpgrade: 'Chrome Education Upgrade (perpetual)',
+    deviceLicenseTypeUnspecified: 'Unknown',
+  };
+  return names[type] ?? type;
+}
+
+function autoUpdate(date: string | undefined, now: number): string | undefined {
+  if (!date) return undefined;
+  const expired = Date.parse(date) < now;
+  return expired ? `${date} (expired: no more ChromeOS updates)` : date;
+}
+
+/** The buttons a requester gets: they hold the permission for this device and the action fits its state. */
+export function availableActions(catalogue: readonly DeviceAction[], guard: Guard, requester: Requester, device: DeviceView): DeviceAction[] {
+  const context = deviceContextOf(device);
+  return fittingActions(catalogue, device).filter((a) => guard.may(requester, a.permission, context));
+}
+
+export function deviceCardData(device: DeviceView, actions: DeviceAction[], now: number): DeviceCardData {
+  const facts: Array<[string, string | undefined]> = [
+    ['Serial', device.serialNumber],
+    // The badge shows the status; only the reason for a deprovision needs a line of its own.
+    ['Deprovision reason', device.deprovisionReason ? humanise(device.deprovisionReason) : undefined],
+    ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : undefined],
+    ['Last sync', device.lastSync ? `${relativeTime(device.lastSync, now)} (${utcTime(device.lastSync)})` : 'never'],
+    ['User', device.annotatedUser],
+    ['Recent users', device.recentUsers.length ? device.recentUsers.slice(0, 5).join(', ') + (device.recentUsers.length > 5 ? ` and ${device.recentUsers.length - 5} more` : '') : undefined],
+    ['Org unit', device.orgUnitPath],
+    ['Asset ID', device.assetId],
+    ['Location', device.location],
+    ['Auto-update expiration', autoUpdate(device.autoUpdateExpiration, now)],
+    ['Licence', licence(device.deviceLicenseType)],
+    ['Notes', device.notes],
+  ];
+  const shown: DeviceFact[] = facts.filter((f): f is [string, string] => !!f[1]).map(([title, value]) => ({ title, value }));
+  return {
+    deviceId: device.id,
+    title: device.model ?? device.serialNumber,
+    subtitle: [device.platform, device.source === 'intune' ? 'Intune' : 'Google Admin'].filter(Boolean).join(' · '),
+    status: statusBadge(device.status),
+    facts: shown,
+    buttons: actions.map((a) => ({ action: a.id, title: a.label, style: a.destructive ? 'destructive' : 'default' })),
+    readNote: device.fresh
+      ? `Read from Google Admin at ${utcTime(new Date(now).toISOString())}.`
+      : device.source === 'intune'
+        ? 'From the last Intune sync.'
+        : 'From the last inventory sync. Refresh reads the current state from Google Admin.',
+  };
+}
+
+export function listRow(d: InventoryDevice): DeviceListRow {
+  return {
+    deviceId: d.id,
+    serial: d.serialNumber,
+    model: d.model ?? d.name ?? d.platform ?? 'Unknown model',
+    user: d.users[0] ?? 'no user',
+    status: statusLabel(d.status),
+  };
+}

@@ -1,0 +1,153 @@
+import { TurnContext } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { createActionCatalogue, DeviceAction } from '../src/actions/catalogue';
+import { DeskError } from '../src/errors';
+import type { MatchKind } from '../src/inventory/types';
+import { deviceCard } from './cards/device-card';
+import { deviceListCard } from './cards/device-list-card';
+import { messageCard } from './cards/message-card';
+import { noMatchCard } from './cards/no-match-card';
+import type { AdaptiveCard } from './cards/render';
+import type { BotDeps } from './deps';
+import type { Requester } from './identity';
+import { DeviceUnavailable, parseDeviceId, readDeviceFor, readsManagedDevices } from './lookup-device';
+import { FindRequest, parseFind } from './lookup-query';
+import { searchAsRequester } from './lookup-search';
+import { availableActions, deviceCardData, listRow } from './lookup-view';
+import { messageText, quote, replyWithCard } from './reply';
+
+export type LookupDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view'>;
+
+export interface LookupOptions {
+  /** The action catalogue whose buttons device cards offer; default: createActionCatalogue(). */
+  catalogue?: readonly DeviceAction[];
+  /** Rows on a list card. */
+  listLimit?: number;
+}
+
+export const LIST_LIMIT = 10;
+
+const MATCHED_BY: Record<MatchKind, string> = {
+  id: 'device id',
+  serial: 'serial',
+  serialPrefix: 'start of the serial',
+  assetId: 'asset id',
+  user: 'user',
+  location: 'location',
+  text: 'text',
+};
+
+/** The answer to a lookup: a device card, a list or a no-match card. Never acts on anything. */
+export async function findCard(deps: LookupDeps, requester: Requester, request: FindRequest, options: LookupOptions = {}): Promise<AdaptiveCard> {
+  const limit = options.listLimit ?? LIST_LIMIT;
+  const catalogue = options.catalogue ?? createActionCatalogue();
+  const staff = readsManagedDevices(deps.guard, requester);
+  const scopeNote = staff ? '' : 'Only devices assigned to you are searched.';
+
+  if (!request.query) {
+    return noMatchCard(
+      { title: 'What should I look for?', text: 'Type `find` and something about the device.', suggestions: suggestions(), scopeNote },
+      deps.view,
+    );
+  }
+  const result = await searchAsRequester(deps.inventory, requester, request.query, { limit, kind: request.kind });
+  deps.logger.info({ matchedBy: result.matchedBy, total: result.total, kind: request.kind }, 'device lookup');
+
+  if (result.total === 0) {
+    return noMatchCard(
+      {
+        title: `No device found for "${quote(request.query)}"`,
+        text: staff ? 'Nothing in the device inventory matches that.' : 'None of your devices matches that.',
+        suggestions: suggestions(),
+        scopeNote,
+      },
+      deps.view,
+    );
+  }
+  if (result.total === 1 && result.devices.length === 1) {
+    return openCard(deps, requester, result.devices[0].id, 'device.find', catalogue);
+  }
+  const shown = result.devices.length;
+  const by = result.matchedBy ? ` by ${MATCHED_BY[result.matchedBy]}` : '';
+  return deviceListCard(
+    {
+      title: `${result.total} devices match "${quote(request.query)}"${by}`,
+      summary: shown < result.total ? `Showing ${shown} of ${result.total}` : `Showing all ${result.total}`,
+      rows: result.devices.map(listRow),
+      hint:
+        shown < result.total
+          ? 'Too many to list: narrow the search with more of the serial, the asset id or the user’s full email.'
+          : 'Open a device to see its details and what you can do with it.',
+    },
+    deps.view,
+  );
+}
+
+function suggestions(): string[] {
+  return [
+    'at least 3 characters of the serial, e.g. `find 5CD12`',
+    'the user’s email, e.g. `find devices of jane@contoso.com`',
+    'the asset id, e.g. `who has asset A-1234`',
+    'a location, e.g. `devices in room 12`',
+  ];
+}
+
+/** The device card for the requester, read fresh; refusals and missing devices become a friendly card. */
+export async function openCard(deps: LookupDeps, requester: Requester, deviceId: string, action: string, catalogue: readonly DeviceAction[]): Promise<AdaptiveCard> {
+  try {
+    const device = await readDeviceFor(deps, requester, deviceId, action);
+    const now = deps.clock.now();
+    return deviceCard(deviceCardData(device, availableActions(catalogue, deps.guard, requester, device), now), deps.view);
+  } catch (error) {
+    if (error instanceof DeviceUnavailable) {
+      const title = error.reason === 'forbidden' ? "You can't open this device" : 'Device not found';
+      return messageCard({ title, text: error.userMessage, tone: 'warning' }, deps.view);
+    }
+    throw error;
+  }
+}
+
+/** Any failure of a card verb becomes a card: an invoke must never answer with an error or a stack. */
+export function invokeFailureCard(deps: Pick<BotDeps, 'logger' | 'view'>, ctx: TurnContext, error: unknown): AdaptiveCard {
+  const activityId = ctx.activity?.id;
+  if (error instanceof DeskError) {
+    deps.logger.warn({ activityId, code: error.code, message: error.message }, 'card action ended with a known error');
+    return messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, deps.view);
+  }
+  deps.logger.error({ activityId, err: error }, 'card action failed');
+  return messageCard(
+    {
+      title: 'Sorry, something went wrong on my side',
+      text: 'Nothing was changed on any device. Please try again in a moment; if it keeps happening, give this reference to your admin.',
+      tone: 'error',
+      reference: activityId ?? '',
+    },
+    deps.view,
+  );
+}
+
+/** `find …`, a serial on its own, "who has asset …", and the Open / Refresh verbs of device cards. */
+export function registerLookup(app: Application<TurnState>, deps: LookupDeps, options: LookupOptions = {}): void {
+  const catalogue = options.catalogue ?? createActionCatalogue();
+
+  app.message(
+    async (ctx) => ctx.activity.type === 'message' && parseFind(messageText(ctx)) !== undefined,
+    async (ctx) => {
+      const request = parseFind(messageText(ctx)) as FindRequest;
+      const requester = await deps.identity.requester(ctx);
+      await replyWithCard(ctx, await findCard(deps, requester, request, { ...options, catalogue }));
+    },
+  );
+
+  // No `refresh` on these cards: teams-ai would switch the verb to replace-for-all.
+  app.adaptiveCards.actionExecute<unknown>(['device.open', 'device.refresh'], async (ctx, _state, data) => {
+    try {
+      const deviceId = parseDeviceId(data);
+      const requester = await deps.identity.requester(ctx);
+      const verb = String(ctx.activity.value?.action?.verb ?? 'device.open');
+      return await openCard(deps, requester, deviceId, verb, catalogue);
+    } catch (error) {
+      return invokeFailureCard(deps, ctx, error);
+    }
+  });
+}

@@ -1,0 +1,56 @@
+import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
+import { DeviceAction, findAction } from '../src/actions/catalogue';
+import type { RequestNotifier } from '../src/actions/tracker';
+import type { ActionRequest } from '../src/actions/types';
+import { closingText, statusCardData } from './actions-view';
+import { actionStatusCard } from './cards/action-status-card';
+import type { CardView } from './cards/render';
+
+/** What the notifier needs of the adapter: proactive turns (CloudAdapter has it). */
+export interface ProactiveAdapter {
+  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export function labelOf(catalogue: readonly DeviceAction[], action: string): string {
+  return findAction(catalogue, action)?.label ?? action;
+}
+
+export function statusActivity(r: ActionRequest, catalogue: readonly DeviceAction[], view: CardView): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), view))] };
+}
+
+/** The closing message: it mentions the requester so Teams notifies them. */
+export function closingActivity(r: ActionRequest, catalogue: readonly DeviceAction[]): Partial<Activity> {
+  const mention = `<at>${r.requester.name}</at>`;
+  return {
+    type: 'message',
+    text: `${mention} ${closingText(r, labelOf(catalogue, r.action))}`,
+    entities: [{ type: 'mention', text: mention, mentioned: { id: r.requester.teamsId, name: r.requester.name } }],
+  };
+}
+
+/** Tells the conversation where a request was made about its progress, outside any turn. */
+export class TeamsRequestNotifier implements RequestNotifier {
+  constructor(
+    private readonly adapter: ProactiveAdapter,
+    /** '' in the sandbox, where Bot Framework auth is off. */
+    private readonly botAppId: string,
+    private readonly catalogue: readonly DeviceAction[],
+    private readonly view: CardView,
+  ) {}
+
+  async changed(r: ActionRequest): Promise<void> {
+    if (!r.conversation || !r.cardActivityId) return;
+    const activity = { ...statusActivity(r, this.catalogue, this.view), id: r.cardActivityId };
+    await this.adapter.continueConversationAsync(this.botAppId, r.conversation, async (c) => {
+      await c.updateActivity(activity);
+    });
+  }
+
+  async finished(r: ActionRequest): Promise<void> {
+    if (!r.conversation) return;
+    await this.adapter.continueConversationAsync(this.botAppId, r.conversation, async (c) => {
+      await c.sendActivity(closingActivity(r, this.catalogue));
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Reads an action typed as text: `lost mode on <device>`, `lost mode off <device>`,
+ * `restart <device> [delay N]`, `wipe <device>`, `factory reset <device>`,
+ * `deprovision <device> reason <same-model|different-model|retiring|upgrade>`.
+ */
+import type { DeprovisionReason } from '../directory/types';
+import type { ActionId } from './catalogue';
+import { MAX_REBOOT_DELAY_SECONDS } from './operations';
+import type { ActionParams } from './types';
+
+export interface ParsedAction {
+  action: ActionId;
+  /** What names the device: a serial, asset id, device id… */
+  query: string;
+  params: ActionParams;
+}
+
+export type ParseResult = { ok: true; value: ParsedAction } | { ok: false; message: string };
+
+export const REASON_WORDS: Record<string, DeprovisionReason> = {
+  'same-model': 'SAME_MODEL_REPLACEMENT',
+  'different-model': 'DIFFERENT_MODEL_REPLACEMENT',
+  retiring: 'RETIRING_DEVICE',
+  upgrade: 'UPGRADE_TRANSFER',
+};
+
+export const REASON_LABELS: Record<DeprovisionReason, string> = {
+  SAME_MODEL_REPLACEMENT: 'Same-model replacement',
+  DIFFERENT_MODEL_REPLACEMENT: 'Different-model replacement',
+  RETIRING_DEVICE: 'Retiring device',
+  UPGRADE_TRANSFER: 'Upgrade transfer',
+};
+
+const FORMS: Array<[RegExp, ActionId]> = [
+  [/^(?:lost\s*mode\s+on|enable\s+lost\s*mode(?:\s+on)?|turn\s+on\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i, 'lostMode.on'],
+  [/^(?:lost\s*mode\s+off|disable\s+lost\s*mode(?:\s+on)?|turn\s+off\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i, 'lostMode.off'],
+  [/^(?:restart|reboot)\s+(.+)$/i, 'reboot'],
+  [/^(?:factory\s*reset|powerwash)\s+(.+)$/i, 'powerwash'],
+  [/^wipe(?:\s+user\s+profiles|\s+users)?\s+(.+)$/i, 'wipeUsers'],
+  [/^(?:deprovision|retire)\s+(.+)$/i, 'deprovision'],
+];
+
+/** The words an action command starts with, so the route can tell it apart from other text. */
+export const ACTION_COMMAND = /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire)\b/i;
+
+const usage = (action: ActionId): string =>
+  ({
+    'lostMode.on': '`lost mode on <serial>`',
+    'lostMode.off': '`lost mode off <serial>`',
+    reboot: '`restart <serial> [delay <0-300 seconds>]`',
+    wipeUsers: '`wipe <serial>`',
+    powerwash: '`factory reset <serial>`',
+    deprovision: '`deprovision <serial> reason <same-model|different-model|retiring|upgrade>`',
+    remoteLock: '`lock <device>`',
+  })[action];
+
+export function usageOf(action: ActionId): string {
+  return usage(action);
+}
+
+export function parseActionCommand(text: string): ParseResult | undefined {
+  const clean = text.trim().replace(/\s+/g, ' ');
+  for (const [re, action] of FORMS) {
+    const m = re.exec(clean);
+    if (!m) continue;
+    let rest = m[1].trim();
+    const params: ActionParams = {};
+    if (action === 'reboot') {
+      const d = /\s+(?:delay|after|in)\s+(\S+?)\s*(?:s|sec|secs|seconds)?$/i.exec(rest);
+      if (d) {
+        const n = Number(d[1]);
+        if (!Number.isInteger(n) || n < 0 || n > MAX_REBOOT_DELAY_SECONDS) {
+          return { ok: false, message: `The restart delay must be a whole number of seconds from 0 to ${MAX_REBOOT_DELAY_SECONDS}. Usage: ${usage(action)}` };
+        }
+        params.delaySeconds = n;
+        rest = rest.slice(0, d.index).trim();
+      }
+    }
+    if (action === 'deprovision') {
+      const r = /\s+reason\s+(\S+)$/i.exec(rest);
+      if (r) {
+        const reason = REASON_WORDS[r[1].toLowerCase()];
+        if (!reason) return { ok: false, message: `"${r[1]}" is not a deprovision reason. Usage: ${usage(action)}` };
+        params.reason = reason;
+        rest = rest.slice(0, r.index).trim();
+      }
+    }
+    const query = rest.replace(/^["'“‘]+|["'”’]+$/g, '').trim();
+    if (!query) return { ok: false, message: `Which device? Usage: ${usage(action)}` };
+    return { ok: true, value: { action, query, params } };
+  }
+  return undefined;
+}

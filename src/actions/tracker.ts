@@ -1,0 +1,157 @@
+/**
+ * Follows every executed action to a terminal state. Each poll is one job on the queue; the
+ * request's pollSeq names the next poll, so a stale or duplicated job (a resume racing a job
+ * that survived in Redis) sees it is not the current one and stops.
+ */
+import type { AuditTrail } from '../audit';
+import type { Clock } from '../clock';
+import type { DeviceDirectory } from '../directory/types';
+import type { Logger } from '../log';
+import type { JobQueue } from '../store/job-queue';
+import type { ActionRequestStore } from './request-store';
+import { operationOf, stateOfCommand } from './operations';
+import { ActionRequest, isTerminal, RequestState } from './types';
+
+export const TRACK_JOB = 'action.track';
+
+export interface TrackingSettings {
+  /** First wait between polls; it grows by half each poll up to the maximum. */
+  pollIntervalMs: number;
+  maxPollIntervalMs: number;
+  /** After this long without a terminal answer a request is Unknown, with what to check. */
+  ceilingMs: number;
+}
+
+export const DEFAULT_TRACKING: TrackingSettings = {
+  pollIntervalMs: 5_000,
+  maxPollIntervalMs: 5 * 60_000,
+  // Past Google's command expiry (the emulator's is three days), so Expired comes first.
+  ceilingMs: 4 * 86_400_000,
+};
+
+/** Tells the requester: the card in place on every change, a message at the end. */
+export interface RequestNotifier {
+  changed(request: ActionRequest): Promise<void>;
+  finished(request: ActionRequest): Promise<void>;
+}
+
+interface TrackJob {
+  requestId: string;
+  seq: number;
+}
+
+export interface ActionTrackerDeps {
+  directory: DeviceDirectory;
+  requests: ActionRequestStore;
+  queue: JobQueue;
+  clock: Clock;
+  audit: AuditTrail;
+  logger: Logger;
+  notifier: RequestNotifier;
+  settings?: Partial<TrackingSettings>;
+}
+
+export class ActionTracker {
+  readonly settings: TrackingSettings;
+
+  constructor(private readonly deps: ActionTrackerDeps) {
+    this.settings = { ...DEFAULT_TRACKING, ...deps.settings };
+  }
+
+  /** Takes tracking jobs and picks up every request a previous run left unfinished. */
+  async start(): Promise<number> {
+    this.deps.queue.process<TrackJob>(TRACK_JOB, (job) => this.poll(job.requestId, job.seq));
+    const active = await this.deps.requests.listActive();
+    for (const r of active) await this.schedule(r, 0);
+    if (active.length) this.deps.logger.info({ requests: active.length }, 'resumed tracking of unfinished actions');
+    return active.length;
+  }
+
+  /** Starts following a request that was just executed. */
+  async track(request: ActionRequest): Promise<void> {
+    await this.schedule(request, this.delay(request.pollSeq));
+  }
+
+  private delay(polls: number): number {
+    const { pollIntervalMs, maxPollIntervalMs } = this.settings;
+    return Math.min(maxPollIntervalMs, Math.round(pollIntervalMs * 1.5 ** Math.min(polls, 40)));
+  }
+
+  private async schedule(r: ActionRequest, delayMs: number): Promise<void> {
+    await this.deps.queue.add<TrackJob>(TRACK_JOB, { requestId: r.id, seq: r.pollSeq }, { jobId: `track-${r.id}-${r.pollSeq}`, delayMs });
+  }
+
+  /** One look at Google. Exported through the queue only; public for tests of the state rules. */
+  async poll(requestId: string, seq: number): Promise<void> {
+    const r = await this.deps.requests.get(requestId);
+    if (!r || isTerminal(r.state) || r.pollSeq !== seq) return;
+    const now = this.deps.clock.now();
+    let next: { state: RequestState; error?: string } = { state: r.state };
+    try {
+      next = await this.observe(r, now);
+    } catch (error) {
+      // Quota or an outage: keep the state, look again later (the ceiling still bounds it).
+      this.deps.logger.warn({ requestId, err: { message: (error as Error).message } }, 'could not read the action state from Google; will retry');
+    }
+    if (!isTerminal(next.state) && now - r.createdAt >= this.settings.ceilingMs) next = { state: 'Unknown', error: this.unknownHint(r) };
+
+    const changed = next.state !== r.state;
+    r.pollSeq = seq + 1;
+    if (changed) {
+      r.state = next.state;
+      r.error = next.error;
+      r.updatedAt = now;
+      r.history.push({ state: next.state, at: now });
+    }
+    await this.deps.requests.save(r);
+    if (changed) await this.announce(r);
+    if (!isTerminal(r.state)) await this.schedule(r, this.delay(r.pollSeq));
+  }
+
+  /** Updates the card, and at the end audits the outcome and posts the closing message. */
+  async announce(r: ActionRequest): Promise<void> {
+    try {
+      await this.deps.notifier.changed(r);
+    } catch (error) {
+      this.deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not update the status card');
+    }
+    if (!isTerminal(r.state)) return;
+    await this.deps.audit.append({
+      actor: { teamsId: r.requester.teamsId, aadObjectId: r.requester.aadObjectId, upn: r.requester.upn, name: r.requester.name },
+      tenantId: r.requester.tenantId,
+      action: r.action,
+      target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },
+      requestId: r.id,
+      outcome: r.state === 'Done' ? 'succeeded' : 'failed',
+      reason: r.error,
+      detail: { state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}) },
+    });
+    try {
+      await this.deps.notifier.finished(r);
+    } catch (error) {
+      this.deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not post the closing message');
+    }
+  }
+
+  private async observe(r: ActionRequest, now: number): Promise<{ state: RequestState; error?: string }> {
+    const op = operationOf(r.action);
+    if (op?.kind === 'command' && r.commandId) {
+      const cmd = await this.deps.directory.getCommand(r.device.id, r.commandId);
+      if (cmd.commandExpireTime) r.commandExpireTime = cmd.commandExpireTime;
+      return stateOfCommand(cmd, now);
+    }
+    if (op?.kind === 'status') {
+      const device = await this.deps.directory.get(r.device.id);
+      return device.status.toUpperCase() === op.expect ? { state: 'Done' } : { state: r.state };
+    }
+    return { state: 'Unknown', error: 'This action has no way to be followed up.' };
+  }
+
+  private unknownHint(r: ActionRequest): string {
+    const hours = Math.round(this.settings.ceilingMs / 3_600_000);
+    if (r.commandId) {
+      return `Google still had no final answer after ${hours} h. Check the device's remote commands in the Google Admin console (command ${r.commandId}) and whether the device has been online since.`;
+    }
+    return `The device did not show the change after ${hours} h. Check its status in the Google Admin console (Devices › Chrome devices › ${r.device.serialNumber}).`;
+  }
+}

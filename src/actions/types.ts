@@ -1,0 +1,77 @@
+import type { ConversationReference } from 'botbuilder';
+import type { DeprovisionReason } from '../directory/types';
+import type { ActionId } from './catalogue';
+
+/** What the requester asked for beyond the action itself. */
+export interface ActionParams {
+  /** Deprovision only: one of the four reasons. */
+  reason?: DeprovisionReason;
+  /** Restart only: seconds (0–300) the user session gets before the reboot. */
+  delaySeconds?: number;
+}
+
+/** Who asked, as stores keep it: enough to check the confirmer and to mention them at the end. */
+export interface RequesterRef {
+  teamsId: string;
+  aadObjectId?: string;
+  name: string;
+  upn?: string;
+  tenantId: string;
+}
+
+export interface DeviceRef {
+  id: string;
+  serialNumber: string;
+  model?: string;
+  orgUnitPath?: string;
+}
+
+/** A pending "are you sure?": single-use, bound to one person, one action and one device. */
+export interface Confirmation {
+  id: string;
+  requester: RequesterRef;
+  action: ActionId;
+  device: DeviceRef;
+  params: ActionParams;
+  createdAt: number;
+  expiresAt: number;
+  /** Where the card is, so it can be replaced by the status card for everyone. */
+  conversation?: Partial<ConversationReference>;
+  cardActivityId?: string;
+}
+
+export const REQUEST_STATES = ['Pending', 'Sent', 'Acknowledged', 'Done', 'Failed', 'Expired', 'Unknown'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+export const TERMINAL_STATES: readonly RequestState[] = ['Done', 'Failed', 'Expired', 'Unknown'];
+
+export function isTerminal(state: RequestState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export interface StateChange {
+  state: RequestState;
+  at: number;
+}
+
+/** One executed action, tracked until Google says how it ended. */
+export interface ActionRequest {
+  id: string;
+  requester: RequesterRef;
+  action: ActionId;
+  device: DeviceRef;
+  params: ActionParams;
+  state: RequestState;
+  /** Google's command id, for commands (not for status changes). */
+  commandId?: string;
+  commandExpireTime?: string;
+  /** Why it failed, or what to check when it is Unknown. */
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+  history: StateChange[];
+  /** Where to update the card and post the closing message. */
+  conversation?: Partial<ConversationReference>;
+  cardActivityId?: string;
+  /** Tracking: number of the next poll, so stale or duplicate jobs know to stop. */
+  pollSeq: number;
+}

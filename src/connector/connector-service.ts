@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import { systemClock } from '../clock';
+import type { DeviceDirectory } from '../directory/types';
+import { fromChromeDevice } from '../inventory/from-chrome';
+import type { Inventory } from '../inventory/types';
+import type { Logger } from '../log';
+import { silentLogger } from '../log';
+import { friendlyReason } from './friendly-reason';
+import type { ConfirmationStore, Connection, ConnectionStore, DeleteConfirmation, SyncLock } from './types';
+
+export interface ConnectorServiceOptions {
+  directory: DeviceDirectory;
+  inventory: Inventory;
+  store: ConnectionStore;
+  lock: SyncLock;
+  confirmations: ConfirmationStore;
+  /** What `connector setup` shows: the service account's client id and the scopes to delegate. */
+  setup: SetupInfo;
+  clock?: Clock;
+  logger?: Logger;
+  /** Minutes between periodic re-syncs (default 15). */
+  resyncMinutes?: number;
+  /** Sync lock lifetime, renewed while the sync runs (default 60 s). */
+  lockTtlMs?: number;
+  /** How long a delete confirmation can be used (default 5 minutes). */
+  confirmationTtlMs?: number;
+}
+
+export interface SetupInfo {
+  /** Undefined when the key file has no client_id. */
+  clientId?: string;
+  scopes: string[];
+}
+
+export type SyncOutcome =
+  | { status: 'completed'; devices: number; removed: number; durationMs: number; connection: Connection }
+  | { status: 'failed'; reason: string; connection?: Connection }
+  /** Another instance holds the tenant's sync lock. */
+  | { status: 'busy' }
+  | { status: 'not-connected' }
+  /** The bot is stopping. */
+  | { status: 'cancelled' };
+
+export interface ConnectResult {
+  connection: Connection;
+  /** The first full sync, when the credentials worked. */
+  sync?: Promise<SyncOutcome>;
+}
+
+export type DeleteDecision =
+  | { ok: true; removedDevices: number; existed: boolean }
+  | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
+
+export type CancelDecision = { ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
+
+const MINUTE = 60_000;
+
+/**
+ * The Chrome Enterprise connection of each tenant: connect (checked with a real call), full sync
+ * of Google's devices into the inventory page by page, periodic re-sync, status and delete.
+ */
+export class ConnectorService {
+  private readonly directory: DeviceDirectory;
+  private readonly inventory: Inventory;
+  private readonly store: ConnectionStore;
+  private readonly lock: SyncLock;
+  private readonly confirmations: ConfirmationStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly resyncMs: number;
+  private readonly lockTtlMs: number;
+  private readonly confirmationTtlMs: number;
+  private readonly setup: SetupInfo;
+  /** Syncs running in this process: a second call joins the first instead of starting another. */
+  private readonly inflight = new Map<string, Promise<SyncOutcome>>();
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(options: ConnectorServiceOptions) {
+    this.directory = options.directory;
+    this.inventory = options.inventory;
+    this.store = options.store;
+    this.lock = options.lock;
+    this.confirmations = options.confirmations;
+    this.setup = options.setup;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.resyncMs = (options.resyncMinutes ?? 15) * MINUTE;
+    this.lockTtlMs = options.lockTtlMs ?? MINUTE;
+    this.confirmationTtlMs = options.confirmationTtlMs ?? 5 * MINUTE;
+  }
+
+  setupInfo(): SetupInfo & { account: string } {
+    return { ...this.setup, scopes: [...this.setup.scopes], account: this.directory.account };
+  }
+
+  status(tenantId: string): Promise<Connection | undefined> {
+    return this.store.get(tenantId);
+  }
+
+  /** Is a sync of the tenant running in this process? */
+  isSyncing(tenantId: string): boolean {
+    return this.inflight.has(tenantId);
+  }
+
+  /**
+   * Checks the credentials with one real call, records the connection and starts a full sync.
+   * When Google refuses, the connection is recorded as Error with the reason and no sync starts.
+   */
+  async connect(tenantId: string, connectedBy: string): Promise<ConnectResult> {
+    const existing = await this.store.get(tenantId);
+    const now = this.iso();
+    const base = {
+      tenantId,
+      connectedAccount: this.directory.account,
+      connectedBy,
+      connectedAt: now,
+      devicesSynced: existing?.devicesSynced ?? (await this.inventory.count(tenantId, 'chrome')),
+      generation: existing?.generation ?? 0,
+      lastFullSync: existing?.lastFullSync,
+    };
+    try {
+      await this.directory.listPage({ maxResults: 1 });
+    } catch (error) {
+      const reason = friendlyReason(error, 'connect');
+      this.logger.warn({ tenantId, err: { message: (error as Error)?.message } }, 'connector: credentials check failed');
+      const connection: Connection = { ...base, state: 'Error', error: reason, lastCheckIn: existing?.lastCheckIn };
+      await this.store.put(connection);
+      return { connection };
+    }
+    const connection: Connection = { ...base, state: 'Syncing', lastCheckIn: now, syncStartedAt: now };
+    await this.store.put(connection);
+    this.logger.info({ tenantId, account: connection.connectedAccount, connectedBy }, 'connector: connected');
+    return { connection, sync: this.sync(tenantId) };
+  }
+
+  /** A full sync; concurrent calls in this process share one run, other instances are locked out. */
+  sync(tenantId: string): Promise<SyncOutcome> {
+    const running = this.inflight.get(tenantId);
+    if (running) return running;
+    const run = this.runSync(tenantId).finally(() => this.inflight.delete(tenantId));
+    this.inflight.set(tenantId, run);
+    return run;
+  }
+
+  /**
+   * Step one of deleting: a confirmation only `requester` can use, once, within the TTL.
+   * Resolves undefined when the tenant has no connection.
+   */
+  async requestDelete(tenantId: string, requester: { teamsId: string; name: string }): Promise<DeleteConfirmation | undefined> {
+    if (!(await this.store.get(tenantId))) return undefined;
+    const now = this.clock.now();
+    const confirmation: DeleteConfirmation = {
+      id: randomUUID(),
+      tenantId,
+      requesterTeamsId: requester.teamsId,
+      requesterName: requester.name,
+      createdAt: now,
+      expiresAt: now + this.confirmationTtlMs,
+      devices: await this.inventory.count(tenantId, 'chrome'),
+    };
+    await this.confirmations.put(confirmation, this.keepMs());
+    return confirmation;
+  }
+
+  /** Step two: checks whose and how old the confirmation is, uses it up, then deletes. */
+  async confirmDelete(tenantId: string, confirmationId: string, requesterTeamsId: string): Promise<DeleteDecision> {
+    const checked = await this.useConfirmation(tenantId, confirmationId, requesterTeamsId);
+    if (!checked.ok) return checked;
+    const { removedDevices, existed } = await this.delete(tenantId);
+    return { ok: true, removedDevices, existed };
+  }
+
+  async cancelDelete(tenantId: string, confirmationId: string, requesterTeamsId: string): Promise<CancelDecision> {
+    const checked = await this.useConfirmation(tenantId, confirmationId, requesterTeamsId);
+    return checked.ok ? { ok: true } : checked;
+  }
+
+  /** Removes every synced ChromeOS device and the connection settings; Google is not touched. */
+  async delete(tenantId: string): Promise<{ removedDevices: number; existed: boolean }> {
+    const existed = await this.store.delete(tenantId);
+    let removedDevices = await this.inventory.removeAll(tenantId, 'chrome');
+    // A sync in this process stops at its next page once it sees the connection gone; what it
+    // wrote meanwhile is removed too.
+    const running = this.inflight.get(tenantId);
+    if (running) {
+      await running.catch(() => undefined);
+      removedDevices += await this.inventory.removeAll(tenantId, 'chrome');
+    }
+    this.logger.info({ tenantId, removedDevices, existed }, 'connector: connection deleted');
+    return { removedDevices, existed };
+  }
+
+  /** Periodic re-sync of every connected tenant; the timer does not keep the process alive. */
+  start(): void {
+    if (this.timer) return;
+    this.stopping = false;
+    this.timer = setInterval(() => void this.resyncAll(), this.resyncMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and lets running syncs end at their next page. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** One round of the periodic re-sync (exposed for tests). */
+  async resyncAll(): Promise<void> {
+    let tenants: string[];
+    try {
+      tenants = await this.store.tenants();
+    } catch (error) {
+      this.logger.warn({ err: { message: (error as Error).message } }, 'connector: could not list connections for the re-sync');
+      return;
+    }
+    for (const tenantId of tenants) {
+      if (this.stopping) return;
+      const c = await this.store.get(tenantId).catch(() => undefined);
+      // Another instance may have synced it moments ago.
+      const finished = c?.lastFullSync ? Date.parse(c.lastFullSync.finishedAt) : 0;
+      if (!c || this.clock.now() - finished < this.resyncMs / 2) continue;
+      const outcome = await this.sync(tenantId);
+      this.logger.info({ tenantId, outcome: outcome.status }, 'connector: periodic re-sync');
+    }
+  }
+
+  private async useConfirmation(
+    tenantId: string,
+    id: string,
+    requesterTeamsId: string,
+  ): Promise<{ ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation }> {
+    const confirmation = await this.confirmations.get(id);
+    if (!confirmation || confirmation.tenantId !== tenantId) return { ok: false, why: 'unknown' };
+    if (confirmation.requesterTeamsId !== requesterTeamsId) return { ok: false, why: 'not-yours', confirmation };
+    if (this.clock.now() > confirmation.expiresAt) return { ok: false, why: 'expired', confirmation };
+    if (!(await this.confirmations.markUsed(id, this.keepMs()))) return { ok: false, why: 'used', confirmation };
+    return { ok: true };
+  }
+
+  /** Kept past expiry so a late click is told "expired", not "unknown". */
+  private keepMs(): number {
+    return this.confirmationTtlMs + 60 * MINUTE;
+  }
+
+  private async runSync(tenantId: string): Promise<SyncOutcome> {
+    if (!(await this.store.get(tenantId))) return { status: 'not-connected' };
+    const lock = await this.lock.acquire(`sync:${tenantId}`, this.lockTtlMs);
+    if (!lock) return { status: 'busy' };
+    try {
+      return await this.fullSync(tenantId);
+    } finally {
+      await lock.release().catch((error) => this.logger.warn({ tenantId, err: { message: (error as Error).message } }, 'connector: could not release the sync lock'));
+    }
+  }
+
+  private async fullSync(tenantId: string): Promise<SyncOutcome> {
+    // Read again under the lock: another instance may have synced or deleted meanwhile.
+    const before = await this.store.get(tenantId);
+    if (!before) return { status: 'not-connected' };
+    const generation = before.generation + 1;
+    const started = this.clock.now();
+    const startedAt = new Date(started).toISOString();
+    if (!(await this.store.update(tenantId, { state: 'Syncing', error: undefined, generation, syncStartedAt: startedAt }))) {
+      return { status: 'not-connected' };
+    }
+    this.logger.info({ tenantId, generation }, 'connector: full sync started');
+    let devices = 0;
+    let lastCheckIn = before.lastCheckIn;
+    try {
+      // One page at a time: memory stays flat whatever the fleet size.
+      for await (const page of this.directory.listAll()) {
+        lastCheckIn = this.iso();
+        if (this.stopping) return await this.interrupted(tenantId, lastCheckIn);
+        if (!(await this.store.get(tenantId))) return await this.deletedMeanwhile(tenantId);
+        await this.inventory.upsertMany(
+          tenantId,
+          page.map((d) => fromChromeDevice(d, generation)),
+        );
+        devices += page.length;
+      }
+      lastCheckIn = this.iso();
+      const removed = await this.inventory.removeStale(tenantId, 'chrome', generation);
+      const devicesSynced = await this.inventory.count(tenantId, 'chrome');
+      const finished = this.clock.now();
+      const durationMs = finished - started;
+      const connection = await this.store.update(tenantId, {
+        state: 'Active',
+        error: undefined,
+        syncStartedAt: undefined,
+        lastCheckIn,
+        devicesSynced,
+        lastFullSync: { startedAt, finishedAt: new Date(finished).toISOString(), devices, removed, durationMs },
+      });
+      if (!connection) return await this.deletedMeanwhile(tenantId);
+      this.logger.info({ tenantId, devices, removed, durationMs }, 'connector: full sync finished');
+      return { status: 'completed', devices, removed, durationMs, connection };
+    } catch (error) {
+      const reason = friendlyReason(error, 'sync');
+      this.logger.warn({ tenantId, devices, err: { message: (error as Error)?.message } }, 'connector: full sync failed');
+      const devicesSynced = await this.inventory.count(tenantId, 'chrome').catch(() => before.devicesSynced);
+      const connection = await this.store
+        .update(tenantId, { state: 'Error', error: reason, syncStartedAt: undefined, lastCheckIn, devicesSynced })
+        .catch(() => undefined);
+      return { status: 'failed', reason, connection };
+    }
+  }
+
+  private async interrupted(tenantId: string, lastCheckIn: string): Promise<SyncOutcome> {
+    const devicesSynced = await this.inventory.count(tenantId, 'chrome');
+    await this.store.update(tenantId, {
+      state: 'Error',
+      error: 'The sync was interrupted because the bot stopped; it runs again at the next re-sync or with `connector sync`.',
+      syncStartedAt: undefined,
+      lastCheckIn,
+      devicesSynced,
+    });
+    return { status: 'cancelled' };
+  }
+
+  private async deletedMeanwhile(tenantId: string): Promise<SyncOutcome> {
+    await this.inventory.removeAll(tenantId, 'chrome');
+    this.logger.info({ tenantId }, 'connector: connection deleted during the sync; sync stopped');
+    return { status: 'not-connected' };
+  }
+
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}

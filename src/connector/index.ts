@@ -1,0 +1,32 @@
+import type Redis from 'ioredis';
+import type { Clock } from '../clock';
+import { MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
+import { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
+import type { ConfirmationStore, ConnectionStore, SyncLock } from './types';
+
+export * from './types';
+export { ConnectorService } from './connector-service';
+export type { CancelDecision, ConnectResult, ConnectorServiceOptions, DeleteDecision, SetupInfo, SyncOutcome } from './connector-service';
+export { MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
+export { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
+export { friendlyReason } from './friendly-reason';
+export { readServiceAccountClientId, SANDBOX_CLIENT_ID } from './service-account';
+
+export interface ConnectorStores {
+  store: ConnectionStore;
+  lock: SyncLock;
+  confirmations: ConfirmationStore;
+}
+
+/** Redis-backed (shared by every instance) when a connection is given, else process memory. */
+export function createConnectorStores(options: { redis?: Redis; prefix?: string; clock?: Clock } = {}): ConnectorStores {
+  if (options.redis) {
+    const prefix = options.prefix ?? 'desk:';
+    return {
+      store: new RedisConnectionStore(options.redis, prefix),
+      lock: new RedisSyncLock(options.redis, prefix),
+      confirmations: new RedisConfirmationStore(options.redis, prefix),
+    };
+  }
+  return { store: new MemoryConnectionStore(), lock: new MemorySyncLock(), confirmations: new MemoryConfirmationStore(options.clock) };
+}

@@ -1,0 +1,41 @@
+import { ACTION_COMMAND, parseActionCommand } from '../../src/actions/parse-command';
+
+describe('reading an action typed as text', () => {
+  it.each([
+    ['lost mode on 5CD123ABC', 'lostMode.on', '5CD123ABC', {}],
+    ['Lost Mode Off 5CD123ABC', 'lostMode.off', '5CD123ABC', {}],
+    ['enable lost mode on 5CD123ABC', 'lostMode.on', '5CD123ABC', {}],
+    ['restart 5CD123ABC', 'reboot', '5CD123ABC', {}],
+    ['restart 5CD123ABC delay 120', 'reboot', '5CD123ABC', { delaySeconds: 120 }],
+    ['reboot 5CD123ABC delay 0s', 'reboot', '5CD123ABC', { delaySeconds: 0 }],
+    ['wipe 5CD123ABC', 'wipeUsers', '5CD123ABC', {}],
+    ['wipe user profiles 5CD123ABC', 'wipeUsers', '5CD123ABC', {}],
+    ['factory reset 5CD123ABC', 'powerwash', '5CD123ABC', {}],
+    ['powerwash 5CD123ABC', 'powerwash', '5CD123ABC', {}],
+    ['deprovision 5CD123ABC', 'deprovision', '5CD123ABC', {}],
+    ['deprovision 5CD123ABC reason retiring', 'deprovision', '5CD123ABC', { reason: 'RETIRING_DEVICE' }],
+    ['deprovision 5CD123ABC reason same-model', 'deprovision', '5CD123ABC', { reason: 'SAME_MODEL_REPLACEMENT' }],
+    ['deprovision 5CD123ABC reason different-model', 'deprovision', '5CD123ABC', { reason: 'DIFFERENT_MODEL_REPLACEMENT' }],
+    ['deprovision 5CD123ABC reason upgrade', 'deprovision', '5CD123ABC', { reason: 'UPGRADE_TRANSFER' }],
+  ])('%s', (text, action, query, params) => {
+    expect(ACTION_COMMAND.test(text)).toBe(true);
+    expect(parseActionCommand(text)).toEqual({ ok: true, value: { action, query, params } });
+  });
+
+  it.each([
+    ['restart 5CD123ABC delay 301', 'from 0 to 300'],
+    ['restart 5CD123ABC delay -1', 'from 0 to 300'],
+    ['restart 5CD123ABC delay soon', 'from 0 to 300'],
+    ['deprovision 5CD123ABC reason broken', 'not a deprovision reason'],
+  ])('refuses %s', (text, message) => {
+    const parsed = parseActionCommand(text);
+    expect(parsed?.ok).toBe(false);
+    expect(parsed && !parsed.ok && parsed.message).toContain(message);
+  });
+
+  it('leaves other text alone', () => {
+    for (const text of ['find 5CD123', 'help', 'wiped out', 'restarting']) {
+      expect(parseActionCommand(text)).toBeUndefined();
+    }
+  });
+});

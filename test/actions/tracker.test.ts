@@ -1,0 +1,131 @@
+import { MemoryAuditTrail } from '../../src/audit';
+import { ActionTracker, RequestNotifier } from '../../src/actions/tracker';
+import { MemoryActionRequestStore } from '../../src/actions/request-store';
+import type { ActionRequest } from '../../src/actions/types';
+import { ManualClock } from '../../src/clock';
+import { createDeviceDirectory } from '../../src/directory';
+import type { DeviceDirectory } from '../../src/directory/types';
+import { milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
+import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
+import { silentLogger } from '../../src/log';
+import { MemoryJobQueue } from '../../src/store/job-queue';
+import { actionRequest } from './store-contract';
+
+const START = Date.parse('2026-03-02T10:00:00Z');
+
+/** Records what the requester would be told. */
+class RecordingNotifier implements RequestNotifier {
+  changes: ActionRequest[] = [];
+  ends: ActionRequest[] = [];
+  async changed(r: ActionRequest) {
+    this.changes.push(r);
+  }
+  async finished(r: ActionRequest) {
+    this.ends.push(r);
+  }
+}
+
+const until = async (check: () => boolean, timeoutMs = 5000) => {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('the tracker', () => {
+  const clock = new ManualClock(START);
+  const fleet = sandboxFleet(START).filter((d) => d.status === 'ACTIVE' && !d.behaviour.kiosk && milestoneOf(d.osVersion) >= 113);
+  let google: GoogleEmulator;
+  let directory: DeviceDirectory;
+  let queue: MemoryJobQueue;
+  let requests: MemoryActionRequestStore;
+  let notifier: RecordingNotifier;
+  let audit: MemoryAuditTrail;
+  let tracker: ActionTracker;
+
+  beforeAll(async () => {
+    google = await startGoogleEmulator({ devices: sandboxFleet(START), clock });
+    directory = createDeviceDirectory({ customerId: 'my_customer', rootUrl: google.rootUrl, accessToken: google.accessToken, clock, retry: { maxAttempts: 1 } });
+  });
+  afterAll(async () => {
+    await google.close();
+  });
+  beforeEach(() => {
+    queue = new MemoryJobQueue();
+    requests = new MemoryActionRequestStore();
+    notifier = new RecordingNotifier();
+    audit = new MemoryAuditTrail(clock);
+    tracker = new ActionTracker({ directory, requests, queue, clock, audit, logger: silentLogger, notifier, settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000 } });
+  });
+  afterEach(async () => {
+    await queue.close();
+  });
+
+  let next = 0;
+  const device = (connectivity: 'online' | 'offline') => {
+    const d = fleet[next++];
+    google.setBehaviour(d.deviceId, { connectivity });
+    return d;
+  };
+
+  async function issued(connectivity: 'online' | 'offline'): Promise<ActionRequest> {
+    const d = device(connectivity);
+    const commandId = await directory.issueCommand(d.deviceId, 'WIPE_USERS');
+    const r = actionRequest(await requests.newId(), clock.now(), { action: 'wipeUsers', params: {}, commandId, device: { id: d.deviceId, serialNumber: d.serialNumber } });
+    await requests.save(r);
+    return r;
+  }
+
+  it('resumes the requests left unfinished in the store, and takes them to Done', async () => {
+    const r = await issued('online');
+    clock.advance(10_000);
+    expect(await tracker.start()).toBe(1);
+    await until(() => notifier.ends.length === 1);
+    const done = await requests.get(r.id);
+    expect(done?.state).toBe('Done');
+    expect(notifier.ends[0].id).toBe(r.id);
+    expect((await audit.latest({ tenantId: 't1' }))[0]).toMatchObject({ action: 'wipeUsers', outcome: 'succeeded', requestId: r.id });
+  });
+
+  it('keeps polling through Google errors', async () => {
+    const r = await issued('online');
+    await tracker.start();
+    google.forceErrors(3, 'backendError');
+    await new Promise((res) => setTimeout(res, 100));
+    clock.advance(10_000);
+    await until(() => notifier.ends.length === 1);
+    expect((await requests.get(r.id))?.state).toBe('Done');
+  });
+
+  it('past the ceiling: Unknown, with what to check', async () => {
+    const r = await issued('offline');
+    await tracker.start();
+    await new Promise((res) => setTimeout(res, 50));
+    clock.advance(3_600_000);
+    await until(() => notifier.ends.length === 1);
+    const end = await requests.get(r.id);
+    expect(end?.state).toBe('Unknown');
+    expect(end?.error).toContain(r.commandId);
+    expect(end?.error).toContain('Google Admin console');
+  });
+
+  it('a status change is Done once the device shows it', async () => {
+    const d = device('online');
+    const [result] = await directory.batchChangeStatus([d.deviceId], 'DISABLE');
+    expect(result.ok).toBe(true);
+    const r = actionRequest(await requests.newId(), clock.now(), { action: 'lostMode.on', params: {}, state: 'Sent', device: { id: d.deviceId, serialNumber: d.serialNumber } });
+    await requests.save(r);
+    await tracker.start();
+    await until(() => notifier.ends.length === 1);
+    expect((await requests.get(r.id))?.state).toBe('Done');
+  });
+
+  it('a stale or duplicate poll changes nothing', async () => {
+    const r = await issued('online');
+    clock.advance(10_000);
+    await tracker.poll(r.id, 5);
+    expect((await requests.get(r.id))?.state).toBe('Pending');
+    expect(notifier.changes).toHaveLength(0);
+  });
+});

@@ -1,0 +1,72 @@
+import { MemoryStorage, TestAdapter } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { registerErrorHandler } from '../../bot/errors';
+import { DeviceNotFound } from '../../src/errors';
+import { Metrics } from '../../src/metrics';
+import { cardText } from '../support/connector';
+import { captureLogger } from '../support/logs';
+
+/** The error handler alone: what a person sees and what the log keeps when a turn fails. */
+function botThatFails() {
+  const logs = captureLogger();
+  const metrics = new Metrics();
+  // The adapter catches what a turn throws and hands it to the Application's error handler.
+  const adapter = new TestAdapter(async (ctx) => {
+    await app.run(ctx);
+  });
+  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, longRunningMessages: false, removeRecipientMention: false } as never);
+  registerErrorHandler(app, { logger: logs.logger, metrics, view: { sandbox: true } } as never);
+  app.message('internal', async () => {
+    throw new Error('connection to 10.0.0.5 refused, password=hunter2');
+  });
+  app.message('known', async () => {
+    throw new DeviceNotFound('No device with serial 5CD123 is synced. Check the serial, or run `connector sync`.');
+  });
+  return { adapter, logs, metrics };
+}
+
+const cardOfActivity = (a: any) => a.attachments?.[0]?.content;
+
+describe('turn errors', () => {
+  it('answers an internal error with an apology and a reference, never the error itself', async () => {
+    const { adapter, logs, metrics } = botThatFails();
+    let reply: any;
+    await adapter.send({ type: 'message', text: 'internal', id: 'activity-42' } as never).assertReply((a) => {
+      reply = a;
+    });
+    const text = cardText(cardOfActivity(reply));
+    expect(text).toContain('Sorry, something went wrong on my side');
+    expect(text).toContain('Nothing was changed on any device');
+    expect(text).toContain('Reference: activity-42');
+    expect(JSON.stringify(reply)).not.toMatch(/hunter2|10\.0\.0\.5|at .*\.ts/);
+    const line = logs.lines.find((l) => l.msg === 'turn failed');
+    expect(line).toMatchObject({ activityId: 'activity-42', level: 50 });
+    expect(metrics.turnErrors.get({ kind: 'internal' })).toBe(1);
+  });
+
+  it('answers a known error with its own friendly message', async () => {
+    const { adapter, logs } = botThatFails();
+    let reply: any;
+    await adapter.send({ type: 'message', text: 'known', id: 'activity-7' } as never).assertReply((a) => {
+      reply = a;
+    });
+    const text = cardText(cardOfActivity(reply));
+    expect(text).toContain('I could not do that');
+    expect(text).toContain('No device with serial 5CD123 is synced');
+    expect(logs.lines.find((l) => l.code === 'DEVICE_NOT_FOUND')).toMatchObject({ activityId: 'activity-7' });
+  });
+
+  it('does not bother the user with a state conflict between two quick messages', async () => {
+    const logs = captureLogger();
+    const adapter = new TestAdapter(async (ctx) => {
+      await app.run(ctx);
+    });
+    const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, longRunningMessages: false, removeRecipientMention: false } as never);
+    registerErrorHandler(app, { logger: logs.logger, metrics: new Metrics(), view: { sandbox: false } } as never);
+    app.message('race', async () => {
+      throw new Error('Storage: error writing "conv" due to eTag conflict.');
+    });
+    await adapter.send({ type: 'message', text: 'race', id: 'a-1' } as never).assertNoReply('a conflict is not the user\'s problem', 300);
+    expect(logs.lines.some((l) => l.level === 40 && /concurrent turn/.test(l.msg))).toBe(true);
+  });
+});

@@ -1,0 +1,352 @@
+import { randomUUID } from 'node:crypto';
+import { scopeCovers } from '../../src/access';
+import { milestoneOf, sandboxFleet, type FleetDevice } from '../../src/sandbox/fleet';
+import { SANDBOX_TENANT_ID } from '../../src/sandbox/people';
+import { validateCard } from '../support/card-validator';
+import { cardOf, cardText } from '../support/connector';
+import { Harness, PEOPLE, PersonKey, startHarness } from '../support/harness';
+
+/** The sandbox fleet the bot serves (same seed, same devices), to pick targets and expected counts. */
+const fleet = sandboxFleet(Date.now());
+const usersOf = (d: FleetDevice) => [d.annotatedUser, ...d.recentUsers.map((u) => u.email)].filter((u): u is string => !!u).map((u) => u.toLowerCase());
+const owned = (email: string) => fleet.filter((d) => usersOf(d).includes(email));
+const first = (pred: (d: FleetDevice) => boolean, what: string): FleetDevice => {
+  const d = fleet.find(pred);
+  if (!d) throw new Error(`the sandbox fleet has no ${what}`);
+  return d;
+};
+
+const ALL_CHROME_ACTIONS = ['Lost mode', 'Restart', 'Wipe user profiles', 'Factory reset', 'Deprovision'];
+
+describe('finding devices', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  async function find(text: string, as: PersonKey = 'alex'): Promise<any> {
+    const { status, replies } = await h.send(text, { as });
+    expect(status).toBe(200);
+    expect(replies).toHaveLength(1);
+    const card = cardOf(replies[0]);
+    expect(validateCard(card)).toEqual([]);
+    return card;
+  }
+  const titles = (card: any): string[] => (card.actions ?? []).map((a: any) => a.title);
+  const openIds = (card: any): string[] => [...JSON.stringify(card).matchAll(/"verb":"device\.open","data":\{"deviceId":"([^"]+)"\}/g)].map((m) => m[1]);
+  const openAs = async (deviceId: string, as: PersonKey = 'alex', verb = 'device.open') => {
+    const res = await h.invoke(verb, { deviceId }, { as });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(validateCard(res.body.value)).toEqual([]);
+    expect(res.body.value.refresh).toBeUndefined();
+    return res.body.value;
+  };
+
+  const megans = owned('meganb@example.com')[0];
+  const adeles = owned('adelev@example.com');
+
+  describe('each kind of search', () => {
+    it('exact serial → the device card, read from Google', async () => {
+      const card = await find(`find ${megans.serialNumber}`);
+      const text = cardText(card);
+      expect(text).toContain(megans.model);
+      expect(text).toContain(megans.serialNumber);
+      expect(text).toContain('meganb@example.com');
+      expect(text).toContain(megans.orgUnitPath);
+      expect(text).toContain(megans.osVersion);
+      expect(text).toMatch(/Last sync[\s\S]*(ago|just now) \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+      expect(text).toContain('Read from Google Admin');
+      expect(text).toContain('Active');
+      expect(titles(card)).toContain('Refresh');
+    });
+
+    it('a serial typed on its own, in lower case, works the same', async () => {
+      expect(cardText(await find(megans.serialNumber.toLowerCase()))).toContain(megans.serialNumber);
+    });
+
+    it('serial prefix → a list with the total and an Open per device', async () => {
+      const prefixes = new Map<string, FleetDevice[]>();
+      for (const d of fleet) prefixes.set(d.serialNumber.slice(0, 4), [...(prefixes.get(d.serialNumber.slice(0, 4)) ?? []), d]);
+      const [prefix, matches] = [...prefixes].find(([, ds]) => ds.length >= 2 && ds.length <= 10)!;
+      const card = await find(`show me ${prefix}`);
+      const text = cardText(card);
+      expect(text).toContain(`${matches.length} devices match "${prefix}" by start of the serial`);
+      expect(text).toContain(`Showing all ${matches.length}`);
+      expect(openIds(card).sort()).toEqual(matches.map((d) => d.deviceId).sort());
+      for (const d of matches) expect(text).toContain(d.serialNumber);
+    });
+
+    it('many matches → the first 10, "Showing 10 of N" and a hint to narrow', async () => {
+      const prefix = '5CD';
+      const total = fleet.filter((d) => d.serialNumber.startsWith(prefix)).length;
+      expect(total).toBeGreaterThan(10);
+      const card = await find(`find ${prefix}`);
+      const text = cardText(card);
+      expect(text).toContain(`Showing 10 of ${total}`);
+      expect(text).toMatch(/narrow the search/i);
+      expect(openIds(card)).toHaveLength(10);
+      // A list never carries action buttons.
+      expect(JSON.stringify(card)).not.toContain('action.request');
+    });
+
+    it('asset id → that device', async () => {
+      const target = adeles.find((d) => d.annotatedAssetId)!;
+      const card = await find(`who has asset ${target.annotatedAssetId}`);
+      expect(cardText(card)).toContain(target.serialNumber);
+      expect(cardText(card)).toContain(target.annotatedAssetId!);
+    });
+
+    it('user email → their devices', async () => {
+      const card = await find('find devices of adelev@example.com');
+      expect(cardText(card)).toContain(`${adeles.length} devices match "adelev@example.com" by user`);
+      expect(openIds(card).sort()).toEqual(adeles.map((d) => d.deviceId).sort());
+    });
+
+    it('location → the devices there', async () => {
+      const there = fleet.filter((d) => (d.annotatedLocation ?? '').toLowerCase().includes('room 12'));
+      const card = await find('devices in room 12');
+      expect(cardText(card)).toContain(`${there.length} devices match "room 12" by location`);
+    });
+
+    it('free text over the fields', async () => {
+      // Every word must appear in some field: model, location, org unit, serial, user, asset id.
+      const there = fleet.filter((d) => d.model.includes('Chromebox') && `${d.annotatedLocation ?? ''} ${d.orgUnitPath}`.includes('Lobby'));
+      expect(there.length).toBeGreaterThan(1);
+      const card = await find('find chromebox lobby');
+      expect(cardText(card)).toContain(`${there.length} devices match "chromebox lobby" by text`);
+      expect(openIds(card).sort()).toEqual(there.map((d) => d.deviceId).sort().slice(0, 10).sort());
+    });
+
+    it('device id → that device', async () => {
+      const card = await find(`find ${adeles[1].deviceId}`);
+      expect(cardText(card)).toContain(adeles[1].serialNumber);
+    });
+
+    it('no match → says so and suggests what to try', async () => {
+      const card = await find('find ZZZZ9999');
+      const text = cardText(card);
+      expect(text).toContain('No device found for "ZZZZ9999"');
+      expect(text).toMatch(/3 characters of the serial/);
+      expect(text).toMatch(/email/);
+      expect(text).toMatch(/asset id/);
+    });
+
+    it('a bare "find" asks what to look for', async () => {
+      expect(cardText(await find('find'))).toContain('What should I look for?');
+    });
+  });
+
+  describe('who sees what', () => {
+    it('an end user finds their own devices', async () => {
+      const card = await find('find adelev@example.com', 'adele');
+      expect(openIds(card).sort()).toEqual(adeles.map((d) => d.deviceId).sort());
+      expect(cardText(card)).not.toContain('Only devices assigned to you');
+    });
+
+    it("an end user searching someone else's serial is told exactly what a missing serial gets", async () => {
+      const other = await find(`find ${megans.serialNumber}`, 'adele');
+      const missing = await find('find ZZZZ9999', 'adele');
+      const strip = (card: any, q: string) => cardText(card).replace(q, 'Q');
+      expect(strip(other, megans.serialNumber)).toBe(strip(missing, 'ZZZZ9999'));
+      expect(cardText(other)).not.toContain(megans.model);
+      expect(cardText(other)).toContain('Only devices assigned to you are searched.');
+    });
+
+    it('an end user sees only their own devices in a wide search', async () => {
+      const prefix = adeles.map((d) => d.serialNumber.slice(0, 3)).find((p) => fleet.filter((d) => d.serialNumber.startsWith(p)).length > 3)!;
+      const mine = adeles.filter((d) => d.serialNumber.startsWith(prefix));
+      const card = await find(`find ${prefix}`, 'adele');
+      if (mine.length === 1) {
+        expect(cardText(card)).toContain(mine[0].serialNumber);
+        expect(titles(card)).toEqual(['Refresh']);
+      } else {
+        expect(cardText(card)).toContain(`Showing all ${mine.length}`);
+        expect(openIds(card).sort()).toEqual(mine.map((d) => d.deviceId).sort());
+      }
+    });
+
+    it('a scoped role finds only devices of its org units (and its own)', async () => {
+      const isaiah = 'isaiahl@example.com';
+      const visible = (d: FleetDevice) => scopeCovers('/Schools/North', d.orgUnitPath) || usersOf(d).includes(isaiah);
+      const prefixes = new Map<string, FleetDevice[]>();
+      for (const d of fleet) prefixes.set(d.serialNumber.slice(0, 4), [...(prefixes.get(d.serialNumber.slice(0, 4)) ?? []), d]);
+      const [prefix, all] = [...prefixes].find(([, ds]) => ds.some(visible) && ds.some((d) => !visible(d)) && ds.filter(visible).length <= 10)!;
+      const card = await find(`find ${prefix}`, 'isaiah');
+      const expected = all.filter(visible);
+      if (expected.length === 1) expect(cardText(card)).toContain(expected[0].serialNumber);
+      else expect(openIds(card).sort()).toEqual(expected.map((d) => d.deviceId).sort());
+
+      const south = first((d) => d.orgUnitPath.startsWith('/Schools/South') && !usersOf(d).includes(isaiah), 'South device');
+      expect(cardText(await find(`find ${south.serialNumber}`, 'isaiah'))).toContain('No device found');
+    });
+  });
+
+  describe('buttons per role and per device state', () => {
+    const active = adeles.find((d) => milestoneOf(d.osVersion) >= 113)!;
+
+    it('Alex (Intune Administrator) gets every action that fits an active device', async () => {
+      expect(titles(await openAs(active.deviceId, 'alex'))).toEqual([...ALL_CHROME_ACTIONS, 'Refresh']);
+    });
+
+    it('Megan (Help Desk Operator) gets the help-desk set', async () => {
+      expect(titles(await openAs(active.deviceId, 'megan'))).toEqual([...ALL_CHROME_ACTIONS, 'Refresh']);
+    });
+
+    it('Patti (Read Only Operator) sees the card and only Refresh', async () => {
+      const card = await openAs(active.deviceId, 'patti');
+      expect(cardText(card)).toContain(active.serialNumber);
+      expect(titles(card)).toEqual(['Refresh']);
+    });
+
+    it('Adele (end user) sees her own device with only Refresh', async () => {
+      expect(titles(await find(`find ${active.serialNumber}`, 'adele'))).toEqual(['Refresh']);
+    });
+
+    it('a device in lost mode shows Disable lost mode, not Lost mode, and says so', async () => {
+      const disabled = first((d) => d.status === 'DISABLED', 'DISABLED device');
+      const card = await openAs(disabled.deviceId);
+      expect(titles(card)).toContain('Disable lost mode');
+      expect(titles(card)).not.toContain('Lost mode');
+      expect(cardText(card)).toMatch(/Lost mode is on/);
+    });
+
+    it('a deprovisioned device shows no action, destructive or not', async () => {
+      const gone = first((d) => d.status === 'DEPROVISIONED', 'DEPROVISIONED device');
+      const card = await openAs(gone.deviceId);
+      expect(titles(card)).toEqual(['Refresh']);
+      expect(cardText(card)).toContain('Deprovisioned');
+    });
+
+    it('ChromeOS < 113 on a regular device: no Restart; a kiosk on the same version: Restart', async () => {
+      const old = first((d) => d.status === 'ACTIVE' && milestoneOf(d.osVersion) < 113 && d.deviceLicenseType !== 'kioskUpgrade', 'old regular device');
+      const oldCard = await openAs(old.deviceId);
+      expect(titles(oldCard)).not.toContain('Restart');
+      expect(titles(oldCard)).toContain('Lost mode');
+      const kiosk = first((d) => d.status === 'ACTIVE' && milestoneOf(d.osVersion) < 113 && d.deviceLicenseType === 'kioskUpgrade', 'old kiosk');
+      expect(titles(await openAs(kiosk.deviceId))).toContain('Restart');
+    });
+
+    it('destructive actions are styled as such and carry the action id and device id', async () => {
+      const card = await openAs(active.deviceId);
+      const reset = card.actions.find((a: any) => a.title === 'Factory reset');
+      expect(reset).toEqual({ type: 'Action.Execute', title: 'Factory reset', verb: 'action.request', style: 'destructive', data: { action: 'powerwash', deviceId: active.deviceId } });
+    });
+  });
+
+  describe('opening and refreshing cards', () => {
+    it('Open from a list and Refresh both return the card in the invoke response', async () => {
+      const opened = await openAs(adeles[0].deviceId);
+      const refreshed = await openAs(adeles[0].deviceId, 'alex', 'device.refresh');
+      expect(cardText(opened)).toContain(adeles[0].serialNumber);
+      expect(cardText(refreshed)).toContain(adeles[0].serialNumber);
+    });
+
+    it('a forged open of a device outside the requester’s reach is refused and audited', async () => {
+      const card = await openAs(megans.deviceId, 'adele');
+      expect(cardText(card)).toContain("I can't find that device among the devices assigned to you.");
+      expect(cardText(card)).not.toContain(megans.serialNumber);
+
+      const south = first((d) => d.orgUnitPath.startsWith('/Schools/South') && d.status === 'ACTIVE', 'South device');
+      const refused = await openAs(south.deviceId, 'isaiah');
+      expect(cardText(refused)).toContain("You can't open this device");
+      expect(cardText(refused)).toContain('/Schools/North');
+      expect(titles(refused)).toEqual([]);
+
+      const audit = cardText(cardOf((await h.send(`audit ${south.serialNumber}`, { as: 'alex' })).replies[0]));
+      expect(audit).toMatch(/access\.denied\*\* denied · isaiah@example\.com/);
+      const auditMegan = cardText(cardOf((await h.send(`audit ${megans.serialNumber}`, { as: 'alex' })).replies[0]));
+      expect(auditMegan).toMatch(/access\.denied\*\* denied · adelev@example\.com/);
+    });
+
+    it('an end user’s forged open of a device that does not exist reads the same as one that is not theirs', async () => {
+      const missing = await openAs('no-such-device', 'adele');
+      const notMine = await openAs(megans.deviceId, 'adele');
+      expect(cardText(missing)).toBe(cardText(notMine));
+    });
+
+    it.each([
+      ['no deviceId', {}],
+      ['a deviceId that is not a string', { deviceId: { $ne: 1 } }],
+      ['a deviceId with odd characters', { deviceId: '../../etc/passwd' }],
+    ])('malformed invoke data (%s) gets a friendly card', async (_name, data) => {
+      const res = await h.invoke('device.open', data as Record<string, unknown>);
+      expect(res.status).toBe(200);
+      const text = cardText(res.body.value);
+      expect(text).toContain('did not say which device');
+      expect(text).not.toMatch(/Error|at .*\.ts/);
+    });
+
+    it('an unknown device id tells staff it is gone', async () => {
+      const card = await openAs('00000000-dead-beef-0000-000000000000');
+      expect(cardText(card)).toContain('Device not found');
+    });
+
+    it('data that is not an object at all gets a friendly card, never a crash', async () => {
+      const res = await h.post({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: h.connector.url,
+        from: { id: PEOPLE.alex.teamsId, aadObjectId: PEOPLE.alex.aadObjectId },
+        recipient: { id: '28:device-desk' },
+        conversation: { id: 'personal-x', conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
+        channelData: { tenant: { id: SANDBOX_TENANT_ID } },
+        value: { action: { type: 'Action.Execute', verb: 'device.open', data: 'nonsense' } },
+      });
+      expect(res.status).toBe(200);
+      expect(cardText(res.body.value)).toContain('did not say which device');
+    });
+  });
+
+  describe('message extension', () => {
+    const query = async (text: string, as: PersonKey = 'alex') => {
+      const person = PEOPLE[as];
+      const res = await h.post({
+        type: 'invoke',
+        name: 'composeExtension/query',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: h.connector.url,
+        from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
+        recipient: { id: '28:device-desk' },
+        conversation: { id: 'group-chat-x', conversationType: 'groupChat', tenantId: SANDBOX_TENANT_ID, isGroup: true },
+        channelData: { tenant: { id: SANDBOX_TENANT_ID } },
+        value: { commandId: 'searchDevices', parameters: [{ name: 'query', value: text }], queryOptions: { skip: 0, count: 25 } },
+      });
+      expect(res.status).toBe(200);
+      return res.body.composeExtension;
+    };
+
+    it('finds devices and offers the device card with a preview', async () => {
+      const result = await query(megans.serialNumber);
+      expect(result.type).toBe('result');
+      expect(result.attachments).toHaveLength(1);
+      const [item] = result.attachments;
+      expect(item.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      expect(validateCard(item.content)).toEqual([]);
+      expect(cardText(item.content)).toContain(megans.serialNumber);
+      // The inserted card is seen by everyone: only Refresh, which shows each person their own buttons.
+      expect(item.content.actions.map((a: any) => a.title)).toEqual(['Refresh']);
+      expect(item.preview.contentType).toBe('application/vnd.microsoft.card.thumbnail');
+      expect(item.preview.content.title).toContain(megans.serialNumber);
+    });
+
+    it('uses the same permissions as find', async () => {
+      expect((await query(megans.serialNumber, 'adele')).type).toBe('message');
+      const own = await query('adelev@example.com', 'adele');
+      expect(own.attachments).toHaveLength(adeles.length);
+    });
+
+    it('lists several matches and says when nothing matches', async () => {
+      const many = await query('5CD');
+      expect(many.attachments.length).toBeGreaterThan(10);
+      expect((await query('ZZZZ9999')).text).toContain('No device matches');
+      expect((await query('')).type).toBe('message');
+    });
+  });
+});

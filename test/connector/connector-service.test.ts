@@ -1,0 +1,217 @@
+import { ManualClock } from '../../src/clock';
+import { ConnectorService, createConnectorStores, MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock, SANDBOX_CLIENT_ID } from '../../src/connector';
+import { createDeviceDirectory, DIRECTORY_SCOPES, GoogleDeviceDirectory } from '../../src/directory';
+import { Inventory, MemoryInventory, RedisInventory } from '../../src/inventory';
+import { generateFleet } from '../../src/sandbox/fleet';
+import { FleetDevice } from '../../src/sandbox/fleet/types';
+import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
+import { testRedis } from '../support/redis';
+
+const NOW = Date.parse('2026-01-05T09:00:00Z');
+const TENANT = 'tenant-a';
+
+function directoryFor(em: GoogleEmulator, clock: ManualClock, token = em.accessToken): GoogleDeviceDirectory {
+  return createDeviceDirectory({
+    customerId: 'my_customer',
+    rootUrl: em.rootUrl,
+    accessToken: token,
+    account: 'admin@school.example',
+    clock,
+    // Give up quickly so a quota storm ends the sync instead of outlasting the test.
+    retry: { maxAttempts: 2, baseDelayMs: 1, random: () => 0, sleep: async (ms) => clock.advance(ms) },
+  });
+}
+
+function serviceFor(directory: GoogleDeviceDirectory, inventory: Inventory, clock: ManualClock, stores = createConnectorStores({ clock })): ConnectorService {
+  return new ConnectorService({ directory, inventory, ...stores, clock, setup: { clientId: SANDBOX_CLIENT_ID, scopes: DIRECTORY_SCOPES } });
+}
+
+const listCalls = (em: GoogleEmulator) => em.stats().byMethod['chromeosdevices.list'] ?? 0;
+
+describe('ConnectorService against the Google emulator', () => {
+  let fleet: FleetDevice[];
+  let em: GoogleEmulator;
+  let clock: ManualClock;
+  const services: ConnectorService[] = [];
+  const track = (s: ConnectorService) => (services.push(s), s);
+
+  beforeAll(async () => {
+    clock = new ManualClock(NOW);
+    fleet = generateFleet({ seed: 'connector-10k', size: 10_000, domain: 'school.example', now: NOW });
+    em = await startGoogleEmulator({ clock, devices: fleet });
+  });
+  afterAll(async () => {
+    for (const s of services) await s.stop();
+    await em.close();
+  });
+
+  it('connects, then syncs 10,000 devices page by page into the inventory', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(em, clock), inventory, clock));
+    em.resetStats();
+    const { connection, sync } = await service.connect(TENANT, 'alexw@example.com');
+    expect(connection).toMatchObject({ state: 'Syncing', connectedAccount: 'admin@school.example', connectedBy: 'alexw@example.com', connectedAt: new Date(NOW).toISOString() });
+    const outcome = await sync!;
+    expect(outcome).toMatchObject({ status: 'completed', devices: 10_000, removed: 0 });
+    expect(await inventory.count(TENANT, 'chrome')).toBe(10_000);
+    // One credentials check plus 50 pages of 200.
+    expect(listCalls(em)).toBe(1 + 50);
+    const status = await service.status(TENANT);
+    expect(status).toMatchObject({ state: 'Active', devicesSynced: 10_000, lastCheckIn: expect.any(String), lastFullSync: { devices: 10_000, removed: 0 } });
+    expect(status?.error).toBeUndefined();
+    const sample = fleet[4321];
+    expect(await inventory.get(TENANT, sample.deviceId)).toMatchObject({ serialNumber: sample.serialNumber, source: 'chrome', orgUnitPath: sample.orgUnitPath });
+  });
+
+  it('runs concurrent sync calls once', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(em, clock), inventory, clock));
+    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    em.resetStats();
+    const outcomes = await Promise.all([service.sync(TENANT), service.sync(TENANT), service.sync(TENANT)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(listCalls(em)).toBe(50);
+  });
+
+  it('refuses to connect with credentials Google rejects, and stores the reason as Error', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(em, clock, 'wrong-token'), inventory, clock));
+    const { connection, sync } = await service.connect(TENANT, 'alexw@example.com');
+    expect(sync).toBeUndefined();
+    expect(connection.state).toBe('Error');
+    expect(connection.error).toMatch(/Domain-wide delegation/);
+    expect((await service.status(TENANT))?.state).toBe('Error');
+    expect(await inventory.count(TENANT)).toBe(0);
+  });
+
+  it('deletes every synced device and the connection, leaving other sources and tenants alone', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(em, clock), inventory, clock));
+    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    await inventory.upsertMany(TENANT, [{ id: 'intune-1', source: 'intune', serialNumber: 'C02XYZ', users: [] }]);
+    await inventory.upsertMany('other', [{ id: 'x', source: 'chrome', serialNumber: 'OTHER1', users: [] }]);
+    const result = await service.delete(TENANT);
+    expect(result).toEqual({ removedDevices: 10_000, existed: true });
+    expect(await service.status(TENANT)).toBeUndefined();
+    expect(await inventory.count(TENANT, 'chrome')).toBe(0);
+    expect(await inventory.count(TENANT, 'intune')).toBe(1);
+    expect(await inventory.count('other', 'chrome')).toBe(1);
+    expect(await service.sync(TENANT)).toEqual({ status: 'not-connected' });
+  });
+});
+
+describe('ConnectorService: devices that leave Google, quota storms, locks', () => {
+  let clock: ManualClock;
+  let fleet: FleetDevice[];
+  let full: GoogleEmulator;
+  let fewer: GoogleEmulator;
+  const services: ConnectorService[] = [];
+  const track = (s: ConnectorService) => (services.push(s), s);
+  const redis = testRedis();
+
+  beforeAll(async () => {
+    clock = new ManualClock(NOW);
+    fleet = generateFleet({ seed: 'connector-small', size: 1000, domain: 'school.example', now: NOW });
+    full = await startGoogleEmulator({ clock, devices: fleet });
+    // The same customer after 150 devices were deleted in Google Admin.
+    fewer = await startGoogleEmulator({ clock, devices: fleet.slice(150) });
+  });
+  afterAll(async () => {
+    for (const s of services) await s.stop();
+    await full.close();
+    await fewer.close();
+    await redis.cleanup();
+  });
+
+  it('removes devices that disappeared from Google at the end of the next full sync', async () => {
+    const inventory = new MemoryInventory();
+    const stores = { store: new MemoryConnectionStore(), lock: new MemorySyncLock(), confirmations: new MemoryConfirmationStore(clock) };
+    const before = track(serviceFor(directoryFor(full, clock), inventory, clock, stores));
+    await (await before.connect(TENANT, 'alexw@example.com')).sync;
+    expect(await inventory.count(TENANT, 'chrome')).toBe(1000);
+
+    const after = track(serviceFor(directoryFor(fewer, clock), inventory, clock, stores));
+    const outcome = await after.sync(TENANT);
+    expect(outcome).toMatchObject({ status: 'completed', devices: 850, removed: 150 });
+    expect(await inventory.count(TENANT, 'chrome')).toBe(850);
+    expect(await inventory.get(TENANT, fleet[0].deviceId)).toBeUndefined();
+    expect(await inventory.get(TENANT, fleet[150].deviceId)).toBeDefined();
+    expect((await after.status(TENANT))?.devicesSynced).toBe(850);
+  });
+
+  it('a quota storm during the sync ends in Error with the reason; the next sync recovers', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(full, clock), inventory, clock));
+    clock.advance(120_000);
+    // The check and two pages pass, then every request is refused for the rest of the minute.
+    full.setQuotaPerMinute(3);
+    const { sync } = await service.connect(TENANT, 'alexw@example.com');
+    const failed = await sync!;
+    expect(failed.status).toBe('failed');
+    const broken = await service.status(TENANT);
+    expect(broken?.state).toBe('Error');
+    expect(broken?.error).toMatch(/quota/i);
+    expect(broken?.devicesSynced).toBe(400);
+    expect(broken?.lastCheckIn).toBeDefined();
+    expect(broken?.lastFullSync).toBeUndefined();
+
+    full.setQuotaPerMinute(undefined);
+    clock.advance(61_000);
+    const recovered = await service.sync(TENANT);
+    expect(recovered).toMatchObject({ status: 'completed', devices: 1000 });
+    const ok = await service.status(TENANT);
+    expect(ok?.state).toBe('Active');
+    expect(ok?.error).toBeUndefined();
+    expect(ok?.devicesSynced).toBe(1000);
+  });
+
+  it('two instances sharing Redis sync a tenant once: the second is told another sync is running', async () => {
+    const inventory = new RedisInventory(redis.redis, { keyPrefix: `${redis.prefix}inv:` });
+    const shared = () => createConnectorStores({ redis: redis.redis, prefix: redis.prefix, clock });
+    const a = track(serviceFor(directoryFor(full, clock), inventory, clock, shared()));
+    const b = track(serviceFor(directoryFor(full, clock), inventory, clock, shared()));
+    const { sync } = await a.connect(TENANT, 'alexw@example.com');
+    full.resetStats();
+    const [first, second] = await Promise.all([sync!, b.sync(TENANT)]);
+    expect(first.status).toBe('completed');
+    expect(second).toEqual({ status: 'busy' });
+    expect(listCalls(full)).toBe(5);
+    expect(await inventory.count(TENANT, 'chrome')).toBe(1000);
+    // Once the first is done, the other instance may sync.
+    expect((await b.sync(TENANT)).status).toBe('completed');
+    expect((await a.status(TENANT))?.generation).toBe(2);
+  });
+
+  it('re-syncs connected tenants periodically, skipping ones synced moments ago', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(full, clock), inventory, clock));
+    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    full.resetStats();
+    await service.resyncAll();
+    expect(listCalls(full)).toBe(0);
+    clock.advance(15 * 60_000);
+    await service.resyncAll();
+    expect(listCalls(full)).toBe(5);
+  });
+
+  it('delete confirmations are single-use, bound to the requester, and expire after 5 minutes', async () => {
+    const inventory = new MemoryInventory();
+    const service = track(serviceFor(directoryFor(full, clock), inventory, clock));
+    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    const alex = { teamsId: 'user-id-0', name: 'Alex Wilber' };
+
+    const expired = (await service.requestDelete(TENANT, alex))!;
+    expect(expired.devices).toBe(1000);
+    clock.advance(5 * 60_000 + 1);
+    expect(await service.confirmDelete(TENANT, expired.id, alex.teamsId)).toMatchObject({ ok: false, why: 'expired' });
+
+    const pending = (await service.requestDelete(TENANT, alex))!;
+    expect(await service.confirmDelete(TENANT, pending.id, 'user-id-1')).toMatchObject({ ok: false, why: 'not-yours' });
+    expect(await service.confirmDelete('other-tenant', pending.id, alex.teamsId)).toMatchObject({ ok: false, why: 'unknown' });
+    expect(await service.confirmDelete(TENANT, 'forged', alex.teamsId)).toMatchObject({ ok: false, why: 'unknown' });
+    expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toEqual({ ok: true, removedDevices: 1000, existed: true });
+    expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toMatchObject({ ok: false, why: 'used' });
+    expect(await inventory.count(TENANT, 'chrome')).toBe(0);
+    expect(await service.requestDelete(TENANT, alex)).toBeUndefined();
+  });
+});

@@ -1,0 +1,27 @@
+import type { Scenario } from '../scenario';
+
+/**
+ * Alex (tenant admin) looks up Adele's devices: a list card with an Open per device, then one
+ * device's card, read fresh from Google with the buttons his role allows; then a search that
+ * finds nothing.
+ */
+export const lookup: Scenario = {
+  name: 'device lookup',
+  async run(t) {
+    await t.sendMessage('find devices of adelev@example.com');
+    await t.waitForCardText('devices match "adelev@example.com" by user', 15_000);
+    await t.waitForCardText('Showing all');
+    await t.screenshot('device-list');
+
+    await t.clickButton('Open');
+    await t.waitForCardText('Read from Google Admin', 15_000);
+    await t.waitForCardText('Refresh');
+    // Scroll the opened card's top into view so the screenshot shows its title and badge.
+    await t.page.locator('.ac-adaptiveCard', { hasText: 'Read from Google Admin' }).last().scrollIntoViewIfNeeded();
+    await t.screenshot('device-card');
+
+    await t.sendMessage('find ZZQ-NO-SUCH-DEVICE');
+    await t.waitForCardText('No device found for "ZZQ-NO-SUCH-DEVICE"', 15_000);
+    await t.screenshot('no-match');
+  },
+};
