@@ -8,6 +8,7 @@ import type { DeviceDirectory } from '../src/directory/types';
 import type { Inventory } from '../src/inventory/types';
 import type { Logger } from '../src/log';
 import type { Metrics } from '../src/metrics';
+import type { TenantSettingsStore } from '../src/store/tenant-settings';
 import type { CardView } from './cards/render';
 import type { Guard } from './guard';
 import type { IdentityService } from './identity';
@@ -27,4 +28,6 @@ export interface BotDeps {
   inventory: Inventory;
   actions: ActionServices;
   connector: ConnectorService;
+  /** Help desk and on-call channels, set from chat. */
+  tenantSettings: TenantSettingsStore;
 }

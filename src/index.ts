@@ -24,6 +24,7 @@ import { startGraphEmulator } from './sandbox/graph';
 import { SANDBOX_TENANT_ID } from './sandbox/people';
 import { createServer, listen } from './server';
 import { BullJobQueue, createStorage, JobQueue, MemoryJobQueue } from './store';
+import { createTenantSettingsStore } from './store/tenant-settings';
 
 export interface RunningBot {
   port: number;
@@ -125,6 +126,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     const storage: Storage = createStorage({ redis, prefix: `${prefix}state:` });
     const audit = createAuditTrail({ redis, clock, prefix: `${prefix}audit:` });
     const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
+    const tenantSettings = createTenantSettingsStore({ redis, prefix });
 
     const connector = new ConnectorService({
       directory,
@@ -188,6 +190,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       audit,
       directory,
       inventory,
+      tenantSettings,
       connector,
       actions: {
         catalogue,

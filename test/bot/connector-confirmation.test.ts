@@ -3,18 +3,13 @@ import { ManualClock } from '../../src/clock';
 import { cardOf, cardText } from '../support/connector';
 import { Harness, startHarness } from '../support/harness';
 
-// The bot runs on a manual clock so that five minutes pass in an instant. startDeviceDesk takes
-// the clock through its StartOptions; the harness does not pass any, so it is added here.
+// The bot runs on a manual clock so that five minutes pass in an instant.
 const mockClock = new ManualClock(Date.parse('2026-03-02T10:00:00Z'));
-jest.mock('../../src/index', () => {
-  const actual = jest.requireActual('../../src/index');
-  return { ...actual, startDeviceDesk: (config: unknown, options: object = {}) => actual.startDeviceDesk(config, { ...options, clock: mockClock }) };
-});
 
 describe('connector delete confirmation: bound to the requester, expires', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ ACCESS_CONFIG: join(__dirname, '..', 'connector', 'fixtures', 'access.two-admins.yaml') });
+    h = await startHarness({ ACCESS_CONFIG: join(__dirname, '..', 'connector', 'fixtures', 'access.two-admins.yaml') }, undefined, { start: { clock: mockClock } });
   });
   afterAll(async () => {
     await h.stop();
