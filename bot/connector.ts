@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { Permission } from '../src/access';
 import type { AuditOutcome, AuditTarget } from '../src/audit';
 import type { Connection, ConnectorService, SyncOutcome } from '../src/connector';
-import { DeskError } from '../src/errors';
 import { connectorDeleteConfirmCard, connectorSetupCard, connectorStatusCard, duration } from './cards/connector-cards';
 import { messageCard } from './cards/message-card';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
+import { failureCard } from './errors';
 import { auditActor, Requester } from './identity';
 import { replyWithCard } from './reply';
 
@@ -166,20 +166,7 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
       try {
         return await handler(ctx, data);
       } catch (error) {
-        if (error instanceof DeskError) {
-          logger.warn({ activityId: ctx.activity.id, verb: name, code: error.code }, 'connector card action refused');
-          return messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, view);
-        }
-        logger.error({ activityId: ctx.activity.id, verb: name, err: error }, 'connector card action failed');
-        return messageCard(
-          {
-            title: 'Sorry, something went wrong on my side',
-            text: 'Nothing was changed. Please try again in a moment; if it keeps happening, give this reference to your admin.',
-            tone: 'error',
-            reference: ctx.activity.id ?? '',
-          },
-          view,
-        );
+        return failureCard(deps, ctx, error, { verb: name });
       }
     });
 

@@ -3,9 +3,32 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import { DeskError } from '../src/errors';
 import { messageCard } from './cards/message-card';
 import type { BotDeps } from './deps';
+import type { AdaptiveCard } from './cards/render';
 import { replyWithCard } from './reply';
 
 const ETAG_CONFLICT = /eTag conflict/i;
+
+/**
+ * What a person sees when something fails: a known error says what happened and what to do;
+ * anything else gets an apology and a reference, never the error itself. Logged once, here.
+ */
+export function failureCard(deps: Pick<BotDeps, 'logger' | 'view'>, ctx: TurnContext, error: unknown, context: Record<string, unknown> = {}): AdaptiveCard {
+  const activityId = ctx.activity?.id;
+  if (error instanceof DeskError) {
+    deps.logger.warn({ activityId, ...context, code: error.code, message: error.message }, 'turn ended with a known error');
+    return messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, deps.view);
+  }
+  deps.logger.error({ activityId, ...context, err: error }, 'turn failed');
+  return messageCard(
+    {
+      title: 'Sorry, something went wrong on my side',
+      text: 'Nothing was changed on any device. Please try again in a moment; if it keeps happening, give this reference to your admin.',
+      tone: 'error',
+      reference: activityId ?? '',
+    },
+    deps.view,
+  );
+}
 
 /**
  * Turns any failure into a friendly card and one log line with the activity id. Known errors
@@ -21,24 +44,8 @@ export function registerErrorHandler(app: Application<TurnState>, deps: BotDeps)
       return;
     }
     deps.metrics.turnErrors.inc({ kind: error instanceof DeskError ? error.code : 'internal' });
-    if (error instanceof DeskError) {
-      deps.logger.warn({ activityId, code: error.code, message: error.message }, 'turn ended with a known error');
-    } else {
-      deps.logger.error({ activityId, err: error }, 'turn failed');
-    }
+    const card = failureCard(deps, ctx, error);
     if (ctx.activity?.type !== 'message') return;
-    const card =
-      error instanceof DeskError
-        ? messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, deps.view)
-        : messageCard(
-            {
-              title: 'Sorry, something went wrong on my side',
-              text: 'Nothing was changed on any device. Please try again in a moment; if it keeps happening, give this reference to your admin.',
-              tone: 'error',
-              reference: activityId ?? '',
-            },
-            deps.view,
-          );
     try {
       await replyWithCard(ctx, card);
     } catch (sendError) {

@@ -1,7 +1,5 @@
-import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { createActionCatalogue, DeviceAction } from '../src/actions/catalogue';
-import { DeskError } from '../src/errors';
 import type { MatchKind } from '../src/inventory/types';
 import { deviceCard } from './cards/device-card';
 import { deviceListCard } from './cards/device-list-card';
@@ -9,6 +7,7 @@ import { messageCard } from './cards/message-card';
 import { noMatchCard } from './cards/no-match-card';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
+import { failureCard } from './errors';
 import type { Requester } from './identity';
 import { DeviceUnavailable, parseDeviceId, readDeviceFor, readsManagedDevices } from './lookup-device';
 import { FindRequest, parseFind } from './lookup-query';
@@ -108,23 +107,7 @@ export async function openCard(deps: LookupDeps, requester: Requester, deviceId:
 }
 
 /** Any failure of a card verb becomes a card: an invoke must never answer with an error or a stack. */
-export function invokeFailureCard(deps: Pick<BotDeps, 'logger' | 'view'>, ctx: TurnContext, error: unknown): AdaptiveCard {
-  const activityId = ctx.activity?.id;
-  if (error instanceof DeskError) {
-    deps.logger.warn({ activityId, code: error.code, message: error.message }, 'card action ended with a known error');
-    return messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, deps.view);
-  }
-  deps.logger.error({ activityId, err: error }, 'card action failed');
-  return messageCard(
-    {
-      title: 'Sorry, something went wrong on my side',
-      text: 'Nothing was changed on any device. Please try again in a moment; if it keeps happening, give this reference to your admin.',
-      tone: 'error',
-      reference: activityId ?? '',
-    },
-    deps.view,
-  );
-}
+export const invokeFailureCard = failureCard;
 
 /** `find …`, a serial on its own, "who has asset …", and the Open / Refresh verbs of device cards. */
 export function registerLookup(app: Application<TurnState>, deps: LookupDeps, options: LookupOptions = {}): void {
