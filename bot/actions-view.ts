@@ -5,6 +5,7 @@ import type { ActionParams, ActionRequest, Confirmation, DeviceRef, RequestState
 import { DEPROVISION_REASONS } from '../src/directory/types';
 import type { ConfirmCardData } from './cards/confirm-card';
 import type { ActionStatusCardData, StatusBadgeData } from './cards/action-status-card';
+import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
 import { utcTime } from './lookup-view';
 
 const IMPACT: Record<string, (serial: string) => string> = {
@@ -14,6 +15,7 @@ const IMPACT: Record<string, (serial: string) => string> = {
   wipeUsers: (s) => `Every user profile on ${s} is removed, with its local data. This can't be undone.`,
   powerwash: (s) => `${s} is factory reset: everything on it is erased. This can't be undone.`,
   deprovision: (s) => `${s} is deprovisioned: Google policies are removed and it can't re-enrol until it is factory reset.`,
+  remoteLock: remoteLockImpact,
 };
 
 const PAST: Record<string, string> = {
@@ -66,6 +68,7 @@ export function confirmCardData(c: Confirmation, action: DeviceAction, interacti
 
 const BADGE: Record<RequestState, StatusBadgeData> = {
   Pending: { label: 'Pending', style: 'emphasis', color: 'Default' },
+  AwaitingApproval: { label: 'Waiting for approval', style: 'warning', color: 'Warning' },
   Sent: { label: 'Sent', style: 'accent', color: 'Accent' },
   Acknowledged: { label: 'Acknowledged', style: 'accent', color: 'Accent' },
   Done: { label: 'Done', style: 'good', color: 'Good' },
@@ -76,6 +79,7 @@ const BADGE: Record<RequestState, StatusBadgeData> = {
 
 const MEANING: Record<RequestState, string> = {
   Pending: 'Google has the request; the device has not picked it up yet.',
+  AwaitingApproval: 'Waiting for a second admin to approve it.',
   Sent: 'Sent to the device.',
   Acknowledged: 'The device acknowledged the command and is running it.',
   Done: 'Done.',
@@ -85,7 +89,8 @@ const MEANING: Record<RequestState, string> = {
 };
 
 export function summaryOf(r: ActionRequest, label: string): string {
-  if (r.state === 'Done') return `${PAST[r.action] ?? `${label} done`} on ${r.device.serialNumber}.`;
+  if (r.action === 'remoteLock') return remoteLockSummary(r);
+  if (r.state === 'Done') return `${r.device.serialNumber}: ${(PAST[r.action] ?? `${label} done`).replace(/^./, (c) => c.toLowerCase())}.`;
   if (r.state === 'Sent' && !r.commandId) return 'Google accepted the change; waiting to see it on the device.';
   return MEANING[r.state];
 }

@@ -7,17 +7,19 @@
 import { Activity, CardFactory, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { randomUUID } from 'node:crypto';
-import { DeviceAction, findAction, isActionId, operationOf, parseActionCommand, ACTION_COMMAND, REQUEST_ID, usageOf } from '../src/actions';
+import { DeviceAction, findAction, isActionId, operationOf, parseActionCommand, usageOf } from '../src/actions';
 import { executeOperation } from '../src/actions/operations';
+import type { LockExecuted } from '../src/actions/intune-lock';
 import type { ActionParams, ActionRequest, Confirmation, RequesterRef } from '../src/actions/types';
 import { isTerminal } from '../src/actions/types';
 import { DEPROVISION_REASONS, DeprovisionReason } from '../src/directory/types';
-import { DeskError, Forbidden, InvalidInput, InvalidState } from '../src/errors';
-import { confirmCardData, requestLine, statusCardData } from './actions-view';
+import type { MatchKind } from '../src/inventory/types';
+import { DeskError, Forbidden, InvalidInput, InvalidState, UpstreamError } from '../src/errors';
+import { confirmCardData, statusCardData } from './actions-view';
 import { actionStatusCard } from './cards/action-status-card';
 import { confirmCard } from './cards/confirm-card';
+import { pinCardFor } from './pin';
 import { deviceListCard } from './cards/device-list-card';
-import { factsCard } from './cards/facts-card';
 import { messageCard } from './cards/message-card';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
@@ -25,14 +27,16 @@ import type { Requester } from './identity';
 import { DeviceUnavailable, deviceContextOf, DeviceView, readDeviceFor } from './lookup-device';
 import { searchAsRequester } from './lookup-search';
 import { listRow, statusLabel } from './lookup-view';
-import { invokeFailureCard } from './lookup';
+import { failureCard } from './errors';
+import { registerActionStatus } from './actions-status';
 import { labelOf } from './notifier';
 import { messageText, quote, replyWithCard } from './reply';
 
 export type ActionsDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view' | 'audit' | 'actions'>;
 
 const CANDIDATES = 10;
-const MY_ACTIONS = 10;
+/** Text acts only on a device named by its own identifiers, never on a user's or a room's. */
+const IDENTIFYING: MatchKind[] = ['id', 'serial', 'serialPrefix', 'assetId'];
 
 async function sendInvokeCard(ctx: TurnContext, card: AdaptiveCard): Promise<void> {
   // Sent here rather than returned: teams-ai would turn a card with `refresh` into replace-for-all.
@@ -71,6 +75,8 @@ function notFitting(action: DeviceAction, device: DeviceView): string {
 export function registerActions(app: Application<TurnState>, deps: ActionsDeps): void {
   const { actions } = deps;
   const catalogue = actions.catalogue;
+  /** PINs issued by execute(), for the invoke that asked; never saved with the request. */
+  const issuedPins = new WeakMap<ActionRequest, string>();
 
   async function audit(requester: RequesterRef, action: string, device: { id: string; serialNumber: string }, outcome: 'requested' | 'approved' | 'cancelled' | 'failed' | 'denied', detail: Record<string, unknown>, requestId?: string, reason?: string) {
     await deps.audit.append({
@@ -87,7 +93,8 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
 
   /** Reads the device fresh and checks permission and state: on request and again on confirm. */
   async function check(requester: Requester, action: DeviceAction, deviceId: string, step: string): Promise<DeviceView> {
-    if (!operationOf(action.id)) throw new InvalidInput(`${action.label} can't be run from chat yet.`);
+    const executor = actions.executors?.[action.id];
+    if (!operationOf(action.id) && !executor) throw new InvalidInput(`${action.label} can't be run from chat yet.`);
     let device: DeviceView;
     try {
       device = await readDeviceFor(deps, requester, deviceId, `${action.id}.${step}`);
@@ -97,6 +104,8 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
     }
     await deps.guard.authorize(requester, action.permission, action.id, { ...deviceContextOf(device), target: { kind: 'device', id: device.id, label: device.serialNumber } });
     if (!action.fits(device)) throw new InvalidState(notFitting(action, device));
+    // e.g. a remote lock still pending, or a Mac PIN not used yet.
+    if (executor) await executor.precheck(requester.tenantId, device.id, device.serialNumber);
     return device;
   }
 
@@ -147,7 +156,10 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
     };
     await actions.requests.save(r);
     try {
-      const done = await executeOperation(deps.directory, c.action, c.device.id, c.params);
+      const executor = actions.executors?.[c.action];
+      const done: LockExecuted = executor ? await executor.execute(r) : await executeOperation(deps.directory, c.action, c.device.id, c.params);
+      // A Mac's PIN is for the requester's eyes: kept off the request, handed to the invoke response.
+      if (done.pin) issuedPins.set(r, done.pin);
       r.commandId = done.commandId;
       if (done.state !== r.state) {
         r.state = done.state;
@@ -155,14 +167,21 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
         r.history.push({ state: done.state, at: deps.clock.now() });
       }
     } catch (error) {
-      r.state = 'Failed';
-      r.error = error instanceof DeskError ? error.userMessage : 'Sending the request to Google failed.';
-      r.history.push({ state: 'Failed', at: deps.clock.now() });
+      // No answer at all (connection lost): Google may have acted, so it is not a clean failure.
+      const noAnswer = error instanceof UpstreamError && error.status === undefined;
+      r.state = noAnswer ? 'Unknown' : 'Failed';
+      r.error =
+        error instanceof DeskError
+          ? noAnswer
+            ? `${error.userMessage} Google may still have received it: check the device in the Google Admin console before trying again.`
+            : error.userMessage
+          : 'Sending the request to Google failed.';
+      r.history.push({ state: r.state, at: deps.clock.now() });
       if (!(error instanceof DeskError)) deps.logger.error({ requestId: r.id, err: error }, 'executing an action failed');
     }
     r.updatedAt = deps.clock.now();
     await actions.requests.save(r);
-    await audit(c.requester, c.action, c.device, r.state === 'Failed' ? 'failed' : 'approved', { step: 'executed', state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}), ...c.params }, r.id, r.error);
+    await audit(c.requester, c.action, c.device, r.state === 'Failed' || r.state === 'Unknown' ? 'failed' : 'approved', { step: 'executed', state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}), ...c.params }, r.id, r.error);
     // Everyone in the conversation sees the status card in place of the confirmation.
     if (r.cardActivityId) {
       try {
@@ -170,6 +189,11 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       } catch (error) {
         deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not replace the confirmation card');
       }
+    }
+    // In a personal chat the PIN also stays in a message of its own, which later updates don't replace.
+    const pin = issuedPins.get(r);
+    if (pin && ctx.activity.conversation?.conversationType === 'personal') {
+      await ctx.sendActivity(cardActivity(pinCardFor(r, pin, deps.clock.now(), deps.view))).catch((error: unknown) => deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not post the recovery PIN card'));
     }
     if (isTerminal(r.state)) await actions.tracker.announce(r);
     else await actions.tracker.track(r);
@@ -189,39 +213,44 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
   }
 
   // ---- text: `wipe 5CD123ABC`, `lost mode on …`, `deprovision … reason retiring` ----------------
-  app.message(ACTION_COMMAND, async (ctx) => {
-    const parsed = parseActionCommand(messageText(ctx));
-    if (!parsed) return;
-    if (!parsed.ok) {
-      await replyWithCard(ctx, refusal('I need a bit more', parsed.message));
-      return;
-    }
-    const { action: actionId, query, params } = parsed.value;
-    const action = findAction(catalogue, actionId) as DeviceAction;
-    const requester = await deps.identity.requester(ctx);
-    const found = await searchAsRequester(deps.inventory, requester, query, { limit: CANDIDATES });
-    if (found.total === 0) {
-      await replyWithCard(ctx, refusal(`No device found for "${quote(query)}"`, `Nothing you can see matches that. Check the serial and try again: ${usageOf(actionId)}`));
-      return;
-    }
-    if (found.total > 1 || found.devices.length !== 1) {
-      // Several matches never act: the requester picks one and uses its card's buttons.
-      await replyWithCard(
-        ctx,
-        deviceListCard(
-          {
-            title: `${found.total} devices match "${quote(query)}": which one?`,
-            summary: found.devices.length < found.total ? `Showing ${found.devices.length} of ${found.total}` : `Showing all ${found.total}`,
-            rows: found.devices.map(listRow),
-            hint: `I act only on exactly one device. Open the right one and use its ${action.label} button, or give its full serial number.`,
-          },
-          deps.view,
-        ),
-      );
-      return;
-    }
-    await request(ctx, requester, action, found.devices[0].id, params);
-  });
+  app.message(
+    async (ctx) => ctx.activity.type === 'message' && parseActionCommand(messageText(ctx)) !== undefined,
+    async (ctx) => {
+      const parsed = parseActionCommand(messageText(ctx));
+      if (!parsed) return;
+      if (!parsed.ok) {
+        await replyWithCard(ctx, refusal('I need a bit more', parsed.message));
+        return;
+      }
+      const { action: actionId, query, params } = parsed.value;
+      const action = findAction(catalogue, actionId) as DeviceAction;
+      const requester = await deps.identity.requester(ctx);
+      const found = await searchAsRequester(deps.inventory, requester, query, { limit: CANDIDATES });
+      if (found.total === 0) {
+        await replyWithCard(ctx, refusal(`No device found for "${quote(query)}"`, `Nothing you can see matches that. Check the serial and try again: ${usageOf(actionId)}`));
+        return;
+      }
+      // Several matches never act, nor does a match on who uses the device or where it is: the
+      // requester picks the device and uses its card's buttons.
+      const identified = found.matchedBy !== undefined && IDENTIFYING.includes(found.matchedBy);
+      if (found.total > 1 || found.devices.length !== 1 || !identified) {
+        await replyWithCard(
+          ctx,
+          deviceListCard(
+            {
+              title: found.total > 1 ? `${found.total} devices match "${quote(query)}": which one?` : `Is this the device you mean by "${quote(query)}"?`,
+              summary: found.devices.length < found.total ? `Showing ${found.devices.length} of ${found.total}` : `Showing all ${found.total}`,
+              rows: found.devices.map(listRow),
+              hint: `I act only on exactly one device. Open the right one and use its ${action.label} button, or give its full serial number.`,
+            },
+            deps.view,
+          ),
+        );
+        return;
+      }
+      await request(ctx, requester, action, found.devices[0].id, params);
+    },
+  );
 
   // ---- device card button --------------------------------------------------------------------
   app.adaptiveCards.actionExecute<unknown>('action.request', async (ctx, _state, data) => {
@@ -236,7 +265,7 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       await sendInvokeMessage(ctx, `${action.label}: confirm in the card below.`);
     } catch (error) {
       // The refusal goes into the conversation as a card; the device card stays as it was.
-      const card = invokeFailureCard(deps, ctx, error);
+      const card = failureCard(deps, ctx, error, { verb: ctx.activity.value?.action?.verb });
       await ctx.sendActivity(cardActivity(card));
       await sendInvokeMessage(ctx, error instanceof DeskError ? error.userMessage : 'Something went wrong; nothing was changed.');
     }
@@ -257,7 +286,7 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
         await sendInvokeCard(ctx, confirmCard(confirmCardData(c, action, mine && live, true), deps.view));
       }
     } catch (error) {
-      await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
+      await sendInvokeCard(ctx, failureCard(deps, ctx, error, { verb: ctx.activity.value?.action?.verb }));
     }
     return '';
   });
@@ -313,9 +342,10 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
         return '';
       }
       const r = await execute(ctx, c);
-      await sendInvokeCard(ctx, statusCardOf(r));
+      const pin = issuedPins.get(r);
+      await sendInvokeCard(ctx, pin ? pinCardFor(r, pin, deps.clock.now(), deps.view) : statusCardOf(r));
     } catch (error) {
-      await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
+      await sendInvokeCard(ctx, failureCard(deps, ctx, error, { verb: ctx.activity.value?.action?.verb }));
     }
     return '';
   });
@@ -346,40 +376,10 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       await sendInvokeCard(ctx, card);
       if (c.cardActivityId) await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
     } catch (error) {
-      await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
+      await sendInvokeCard(ctx, failureCard(deps, ctx, error, { verb: ctx.activity.value?.action?.verb }));
     }
     return '';
   });
 
-  // ---- status <id> / my actions ------------------------------------------------------------------
-  app.message(/^\s*status\s+(DD-\w+)\s*$/i, async (ctx) => {
-    const id = (/(DD-\w+)/i.exec(messageText(ctx)) ?? [])[1]?.toUpperCase() ?? '';
-    const requester = await deps.identity.requester(ctx);
-    const r = REQUEST_ID.test(id) ? await actions.requests.get(id) : undefined;
-    // Staff who read the audit trail may follow anyone's request; everyone else only their own.
-    const visible = r && (r.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read')) && r.requester.tenantId === requester.tenantId;
-    if (!r || !visible) {
-      await replyWithCard(ctx, refusal(`No request ${quote(id)}`, 'I know no request with that id among yours. Type `my actions` to list your recent ones.'));
-      return;
-    }
-    await replyWithCard(ctx, statusCardOf(r));
-  });
-
-  app.message(/^\s*my\s+(?:actions|requests)\s*$/i, async (ctx) => {
-    const requester = await deps.identity.requester(ctx);
-    const list = await actions.requests.listByRequester(requester.teamsId, MY_ACTIONS);
-    await replyWithCard(
-      ctx,
-      factsCard(
-        {
-          title: 'Your recent actions',
-          subtitle: list.length ? `Newest first, ${list.length} shown.` : 'You have not run any action yet.',
-          facts: [],
-          sections: [{ heading: 'Requests', lines: list.map((r) => requestLine(r, labelOf(catalogue, r.action))) }],
-          footer: 'Type `status <request id>` for one of them.',
-        },
-        deps.view,
-      ),
-    );
-  });
+  registerActionStatus(app, deps);
 }

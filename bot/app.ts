@@ -2,14 +2,18 @@ import { Storage } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
 import { registerActions } from './actions';
+import { registerBulk } from './bulk';
 import { registerAudit } from './audit';
 import { registerConnector } from './connector';
 import { registerErrorHandler } from './errors';
 import { registerFallback, registerHelp } from './help';
 import { registerLookup } from './lookup';
+import { registerLost } from './lost';
 import { registerMessageExtension } from './message-extension';
+import { registerPin } from './pin';
 import { registerTenantGuard } from './tenant-guard';
 import { registerWhoami } from './whoami';
+import { registerSettingsCommands } from './settings-commands';
 
 /**
  * The teams-ai Application with every route. Routes are tried in registration order and the
@@ -31,8 +35,15 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerWhoami(app, deps);
   registerAudit(app, deps);
   registerConnector(app, deps);
+  // `pin <serial>` reads a Mac's recovery PIN; never a search.
+  registerPin(app, deps);
   // Before the lookup: `wipe 5CD…` is an action, never a search.
   registerActions(app, deps);
+  // `bulk wipe …` starts with its own word; before the lookup so it is never a search.
+  registerBulk(app, deps);
+  registerSettingsCommands(app, deps);
+  // Before the lookup: "where is my lost laptop" is a report, not a search.
+  registerLost(app, deps);
   registerLookup(app, deps);
   registerMessageExtension(app, deps);
   registerFallback(app, deps);

@@ -7,8 +7,10 @@ import type { ConnectorService } from '../src/connector';
 import type { DeviceDirectory } from '../src/directory/types';
 import type { Inventory } from '../src/inventory/types';
 import type { Logger } from '../src/log';
+import type { LostReportService, OnCallRoster } from '../src/lost';
 import type { Metrics } from '../src/metrics';
 import type { TenantSettingsStore } from '../src/store/tenant-settings';
+import type { BulkChat } from './bulk';
 import type { CardView } from './cards/render';
 import type { Guard } from './guard';
 import type { IdentityService } from './identity';
@@ -30,4 +32,8 @@ export interface BotDeps {
   connector: ConnectorService;
   /** Help desk and on-call channels, set from chat. */
   tenantSettings: TenantSettingsStore;
+  /** Lost-device reports and the on-call roster. */
+  lost: { reports: LostReportService; roster: OnCallRoster };
+  /** Bulk runs: previews, approvals, the runner's store and its chat notifier. */
+  bulk: BulkChat;
 }

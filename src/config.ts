@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { parsePinKey } from './actions/pin-vault';
 import { ConfigError } from './errors';
+
+/** Sandbox only: a fixed, public key, so that the emulator's PINs survive a restart with Redis. */
+const SANDBOX_PIN_KEY = Buffer.from('device-desk-sandbox-pin-key-0001', 'utf8');
 
 /** Settings of a running bot, read once at start from the environment. */
 export interface Config {
@@ -29,12 +33,47 @@ export interface Config {
     baseUrl: string;
   };
   accessConfigPath?: string;
+  intune: {
+    /** AES-256 key of the Mac recovery PINs kept at rest. */
+    pinKey?: Buffer;
+    /** The key is the sandbox's fixed development key: fine for the emulator, never for real PINs. */
+    pinKeyIsDevKey: boolean;
+  };
+  lost: {
+    /** Minutes a lost-device report may stay unacknowledged before on-call is paged; unset: the roster's, else 15. */
+    escalationMinutes?: number;
+    /** The on-call roster file (YAML); sandbox default config/oncall.sandbox.yaml. */
+    rosterPath?: string;
+    /** End users may put their own devices in lost mode themselves. */
+    selfService: boolean;
+  };
+  bulk: {
+    /** Devices one run may act on, for roles without their own limit. */
+    maxDevices: number;
+    /** Per-role limits (role name → devices), from BULK_ROLE_LIMITS. */
+    roleLimits: Record<string, number>;
+    /** Runs on more devices than this need a second person's approval (factory reset always does). */
+    approvalThreshold: number;
+    approvalTtlMinutes: number;
+  };
+  /** Google Directory API queries per minute the bot may use, shared by every instance. */
+  googleQuotaPerMinute: number;
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 const optionalUrl = (example: string) =>
   z.preprocess(blankToUndefined, z.string().url({ message: `must be a URL such as ${example}` }).optional());
+
+const positiveInt = (example: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: `must be a whole number such as ${example}` })
+      .int(`must be a whole number such as ${example}`)
+      .min(1, `must be at least 1, such as ${example}`)
+      .default(Number(example)),
+  );
 
 const schema = z.object({
   PORT: z.preprocess(
@@ -80,6 +119,25 @@ const schema = z.object({
     z.string().url({ message: 'must be a URL such as https://graph.microsoft.com/v1.0' }).default('https://graph.microsoft.com/v1.0'),
   ),
   ACCESS_CONFIG: optionalString,
+  PIN_ENCRYPTION_KEY: optionalString,
+  ONCALL_ESCALATION_MINUTES: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'must be a number of minutes such as 15' })
+      .positive('must be more than 0 minutes, such as 15')
+      .max(10080, 'must be at most 10080 minutes (a week)')
+      .optional(),
+  ),
+  ONCALL_ROSTER: optionalString,
+  LOST_SELF_SERVICE: z.preprocess(
+    blankToUndefined,
+    z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { errorMap: () => ({ message: 'must be true or false' }) }).default('false'),
+  ),
+  BULK_MAX_DEVICES: positiveInt('100'),
+  BULK_ROLE_LIMITS: z.preprocess(blankToUndefined, z.string().default('')),
+  BULK_APPROVAL_THRESHOLD: positiveInt('25'),
+  BULK_APPROVAL_TTL_MINUTES: positiveInt('60'),
+  GOOGLE_QUOTA_PER_MINUTE: positiveInt('2400'),
   SANDBOX: z.preprocess(
     blankToUndefined,
     z
@@ -146,6 +204,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const id of allowedTenantIds) {
     if (!GUID.test(id)) problems.push(`ALLOWED_TENANT_IDS contains "${id}", which is not a tenant id (GUID); separate ids with commas`);
   }
+  const roleLimits: Record<string, number> = {};
+  for (const part of e.BULK_ROLE_LIMITS.split(/[;,]/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(.+?)\s*=\s*(\d+)$/.exec(part);
+    if (!m || Number(m[2]) < 1) problems.push(`BULK_ROLE_LIMITS has "${part}": write role=devices pairs separated by semicolons, such as "Help Desk Operator=200; Intune Administrator=1000"`);
+    else roleLimits[m[1]] = Number(m[2]);
+  }
+  let pinKey = parsePinKey(e.PIN_ENCRYPTION_KEY);
+  let pinKeyIsDevKey = false;
+  if (e.PIN_ENCRYPTION_KEY && !pinKey) {
+    problems.push('PIN_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64: generate one with `openssl rand -hex 32` and keep it in your secret store');
+  } else if (!pinKey && sandbox) {
+    pinKey = SANDBOX_PIN_KEY;
+    pinKeyIsDevKey = true;
+  } else if (!pinKey && graphParts.every(Boolean)) {
+    problems.push('PIN_ENCRYPTION_KEY is required with GRAPH_* outside sandbox mode (Mac remote-lock PINs are kept encrypted with it): generate one with `openssl rand -hex 32`, keep it in your secret store and give every instance the same one');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -174,5 +248,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.GRAPH_BASE_URL,
     },
     accessConfigPath: e.ACCESS_CONFIG,
+    intune: { pinKey, pinKeyIsDevKey },
+    lost: {
+      escalationMinutes: e.ONCALL_ESCALATION_MINUTES,
+      rosterPath: e.ONCALL_ROSTER,
+      selfService: ['true', '1', 'yes', 'on'].includes(e.LOST_SELF_SERVICE),
+    },
+    bulk: {
+      maxDevices: e.BULK_MAX_DEVICES,
+      roleLimits,
+      approvalThreshold: e.BULK_APPROVAL_THRESHOLD,
+      approvalTtlMinutes: e.BULK_APPROVAL_TTL_MINUTES,
+    },
+    googleQuotaPerMinute: e.GOOGLE_QUOTA_PER_MINUTE,
   };
 }

@@ -2,35 +2,43 @@ import type { Storage } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import Redis from 'ioredis';
 import { createBotApp } from '../bot/app';
-import { Guard } from '../bot/guard';
+import { startApprovalExpiry, TeamsBulkNotifier } from '../bot/bulk-notifier';
 import { IdentityService } from '../bot/identity';
+import { LostPolicyGuard } from '../bot/lost-guard';
+import { TeamsLostNotifier } from '../bot/lost-notifier';
 import { TeamsRequestNotifier } from '../bot/notifier';
 import { version } from '../package.json';
 import { AccessResolver, emptyAccessConfig, GroupMembership, loadAccessFile } from './access';
 import { ActionSettings, ActionTracker, createActionCatalogue, createActionStores, DEFAULT_CONFIRMATION_TTL_MS, TrackingSettings } from './actions';
-import { createAuditTrail } from './audit';
+import { AuditTrail, createAuditTrail } from './audit';
 import { Clock, systemClock } from './clock';
+import { BULK_QUOTA_SHARE, BulkRunner, BulkService, BulkSettings, createBulkRunStore, createRateLimiter, RunnerSettings } from './actions/bulk';
 import { Config, loadConfig } from './config';
 import { ConnectorService, createConnectorStores, readServiceAccountClientId, SANDBOX_CLIENT_ID } from './connector';
 import { createDeviceDirectory, DIRECTORY_SCOPES, RetryOptions } from './directory';
 import { ConfigError } from './errors';
-import { GraphGroupMembership, GraphHttpClient } from './intune';
+import { GraphGroupMembership, GraphHttpClient, GraphManagedDeviceDirectory, IntuneSync, ManagedDeviceDirectory } from './intune';
+import { createPinVault, RemoteLockService, type ActionExecutor, type PinVault } from './actions';
+import { IntuneFleetDevice, sandboxIntuneFleet } from './sandbox/fleet/intune-fleet';
 import { Inventory, MemoryInventory, RedisInventory } from './inventory';
 import { createLogger, Logger } from './log';
+import { createLostReportStore, EMPTY_ROSTER, loadRoster, LostActionObserver, LostReportService, LostSettings } from './lost';
 import { Metrics } from './metrics';
 import { sandboxFleet } from './sandbox/fleet';
 import { GoogleEmulator, GoogleEmulatorControl, startGoogleEmulator } from './sandbox/google';
-import { startGraphEmulator } from './sandbox/graph';
+import { GraphEmulator, startGraphEmulator } from './sandbox/graph';
 import { SANDBOX_TENANT_ID } from './sandbox/people';
 import { createServer, listen } from './server';
 import { BullJobQueue, createStorage, JobQueue, MemoryJobQueue } from './store';
-import { createTenantSettingsStore } from './store/tenant-settings';
+import { createTenantSettingsStore, TenantSettingsStore } from './store/tenant-settings';
 
 export interface RunningBot {
   port: number;
   config: Config;
   /** Sandbox only: where the emulators listen, for tests and the README. */
-  sandbox?: { googleRootUrl: string; graphBaseUrl: string; google: GoogleEmulatorControl };
+  sandbox?: { googleRootUrl: string; graphBaseUrl: string; google: GoogleEmulatorControl; graph: GraphEmulator };
+  /** The audit trail, for tests that check what it holds (and what it must never hold). */
+  audit: AuditTrail;
   stop(): Promise<void>;
 }
 
@@ -41,13 +49,26 @@ export interface StartOptions {
   redisPrefix?: string;
   /** Sandbox: a running Google emulator to use (and leave running) instead of starting one. */
   google?: GoogleEmulator;
+  /** Sandbox: a running Graph emulator to use (and leave running) instead of starting one. */
+  graph?: GraphEmulator;
   /** Retry policy of the Directory API client (tests shorten it). */
   directoryRetry?: RetryOptions;
+  /** Sandbox: the Intune devices the Graph emulator serves (default: the sandbox's Intune fleet). */
+  intuneDevices?: IntuneFleetDevice[];
+  /** Retry policy of the Graph client (tests shorten its waits). */
+  graphRetry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number; sleep?: (ms: number) => Promise<void> };
   /** Confirmation and tracking settings of remote actions. */
   actions?: Partial<Omit<ActionSettings, 'tracking'>> & { tracking?: Partial<TrackingSettings> };
+  /** Bulk runs: runner pacing and guard rails (tests shorten or raise them). */
+  bulk?: { runner?: Partial<RunnerSettings>; settings?: Partial<BulkSettings>; approvalCheckMs?: number };
+  /** Tenant settings to use instead of a new store (tests set the help desk channel in it). */
+  tenantSettings?: TenantSettingsStore;
+  /** Lost-device reports: escalation delay and check interval (tests shorten them), self-service policy. */
+  lost?: Partial<LostSettings>;
 }
 
 const SANDBOX_ACCESS_FILE = 'config/access.sandbox.yaml';
+const SANDBOX_ROSTER_FILE = 'config/oncall.sandbox.yaml';
 const REDIS_PREFIX = 'desk:';
 
 /**
@@ -75,14 +96,18 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     // Clients of Google and Graph: the real services, or the emulators in sandbox mode.
     let sandbox: RunningBot['sandbox'];
     let directory;
+    // Bulk runs pace and retry every call themselves (the shared quota limiter sees each request).
+    let bulkDirectory;
     let groups: GroupMembership;
+    // Intune managed devices (remote lock): the emulator's in sandbox mode, Graph's with GRAPH_*.
+    let managedDevices: ManagedDeviceDirectory | undefined;
     if (config.sandbox) {
       const google = options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
       if (!options.google) closers.push(() => google.close());
-      const graph = await startGraphEmulator();
-      closers.push(() => graph.close());
-      sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google };
-      directory = createDeviceDirectory({
+      const graph = options.graph ?? (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
+      if (!options.graph) closers.push(() => graph.close());
+      sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph };
+      const emulated = {
         customerId: config.google.customerId,
         rootUrl: google.rootUrl,
         accessToken: google.accessToken,
@@ -90,18 +115,23 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
         logger,
         clock,
         retry: options.directoryRetry,
-      });
-      const graphClient = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, clock, logger });
+      };
+      directory = createDeviceDirectory(emulated);
+      bulkDirectory = createDeviceDirectory({ ...emulated, retry: { maxAttempts: 1 } });
+      const graphClient = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, clock, logger, ...options.graphRetry });
       groups = new GraphGroupMembership(graphClient, { clock });
+      managedDevices = new GraphManagedDeviceDirectory(graphClient);
     } else {
-      directory = createDeviceDirectory({
+      const google = {
         customerId: config.google.customerId,
         rootUrl: config.google.apiRootUrl,
         serviceAccountKeyFile: config.google.serviceAccountKeyFile,
         subject: config.google.adminSubject,
         logger,
         clock,
-      });
+      };
+      directory = createDeviceDirectory(google);
+      bulkDirectory = createDeviceDirectory({ ...google, retry: { maxAttempts: 1 } });
       if (config.graph.tenantId && config.graph.clientId && config.graph.clientSecret) {
         const graphClient = new GraphHttpClient({
           auth: { kind: 'client-credentials', tenantId: config.graph.tenantId, clientId: config.graph.clientId, clientSecret: config.graph.clientSecret },
@@ -110,6 +140,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
           logger,
         });
         groups = new GraphGroupMembership(graphClient, { clock });
+        managedDevices = new GraphManagedDeviceDirectory(graphClient);
       } else {
         logger.warn('GRAPH_* not set: roles given to Entra groups will not apply, only those given to users directly');
         groups = { memberOf: async () => [] };
@@ -126,7 +157,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     const storage: Storage = createStorage({ redis, prefix: `${prefix}state:` });
     const audit = createAuditTrail({ redis, clock, prefix: `${prefix}audit:` });
     const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
-    const tenantSettings = createTenantSettingsStore({ redis, prefix });
+    const tenantSettings = options.tenantSettings ?? createTenantSettingsStore({ redis, prefix });
 
     const connector = new ConnectorService({
       directory,
@@ -149,6 +180,20 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     }
     connector.start();
 
+    // Intune devices join the same inventory, at start and then every 15 minutes.
+    if (managedDevices) {
+      const intuneTenant = config.sandbox ? SANDBOX_TENANT_ID : config.graph.tenantId;
+      const intuneSync = new IntuneSync({ devices: managedDevices, inventory, tenantIds: intuneTenant ? [intuneTenant] : [], clock, logger });
+      closers.push(() => intuneSync.stop());
+      if (config.sandbox) {
+        const outcome = await intuneSync.sync(SANDBOX_TENANT_ID);
+        logger.info({ outcome: outcome.status, devices: outcome.status === 'completed' ? outcome.devices : 0 }, 'sandbox Intune devices synced');
+      } else {
+        void intuneSync.syncAll();
+      }
+      intuneSync.start();
+    }
+
     const accessPath = config.accessConfigPath ?? (config.sandbox ? SANDBOX_ACCESS_FILE : undefined);
     const accessConfig = accessPath ? await loadAccessFile(accessPath) : emptyAccessConfig();
     if (!accessPath) logger.warn('ACCESS_CONFIG not set: everyone is an end user until roles are assigned');
@@ -167,15 +212,72 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     const queue: JobQueue = config.redisUrl ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger }) : new MemoryJobQueue({ logger });
     closers.push(() => queue.close());
     const actionStores = createActionStores({ redis, prefix, clock });
+
+    // Lost-device reports: escalation checks on the same job queue, so they survive a restart with Redis.
+    const rosterPath = config.lost.rosterPath ?? (config.sandbox ? SANDBOX_ROSTER_FILE : undefined);
+    const roster = rosterPath ? await loadRoster(rosterPath) : EMPTY_ROSTER;
+    const lostReports: LostReportService = new LostReportService({
+      store: createLostReportStore({ redis, prefix }),
+      queue,
+      clock,
+      audit,
+      logger,
+      roster,
+      notifier: new TeamsLostNotifier(adapter, config.bot.appId, tenantSettings, view, () => lostReports.escalationMinutes),
+      settings: {
+        escalationMs: (config.lost.escalationMinutes ?? roster.escalationMinutes ?? 15) * 60_000,
+        selfService: config.lost.selfService,
+        ...options.lost,
+      },
+    });
+    // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
+    let pins: PinVault | undefined;
+    const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
+    if (managedDevices && config.intune.pinKey) {
+      if (config.intune.pinKeyIsDevKey) logger.warn('PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.');
+      pins = createPinVault({ key: config.intune.pinKey, clock, redis, prefix });
+      executors.remoteLock = new RemoteLockService({ devices: managedDevices, vault: pins, requests: actionStores.requests, audit, clock, logger });
+    }
     const tracker = new ActionTracker({
+      executors,
       directory,
       requests: actionStores.requests,
       queue,
       clock,
       audit,
       logger,
-      notifier: new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view),
+      // Actions on a reported device move its report on.
+      notifier: new LostActionObserver(new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view), lostReports, access, catalogue, logger),
       settings: options.actions?.tracking,
+    });
+
+    // Bulk runs: a durable job per run on the same queue, paced by a limiter every instance shares.
+    const bulkStore = createBulkRunStore({ redis, prefix, now: () => clock.now() });
+    const bulkNotifier = new TeamsBulkNotifier(adapter, config.bot.appId, catalogue, view, bulkStore, logger, () => clock.now());
+    const bulkRunner = new BulkRunner({
+      directory: bulkDirectory,
+      store: bulkStore,
+      queue,
+      limiter: createRateLimiter({ redis, key: `${prefix}google-quota`, limit: Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE)), clock }),
+      clock,
+      audit,
+      logger,
+      notifier: bulkNotifier,
+      settings: options.bulk?.runner,
+    });
+    const bulkService = new BulkService({
+      store: bulkStore,
+      runner: bulkRunner,
+      inventory,
+      directory,
+      clock,
+      settings: {
+        maxDevices: config.bulk.maxDevices,
+        roleLimits: config.bulk.roleLimits,
+        approvalThreshold: config.bulk.approvalThreshold,
+        approvalTtlMs: config.bulk.approvalTtlMinutes * 60_000,
+        ...options.bulk?.settings,
+      },
     });
 
     const app = createBotApp(adapter, storage, {
@@ -185,17 +287,21 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       clock,
       view,
       identity: new IdentityService(access, clock, logger),
-      guard: new Guard(access, audit, logger),
+      guard: new LostPolicyGuard(access, audit, logger, lostReports.settings.selfService),
       access,
       audit,
       directory,
       inventory,
       tenantSettings,
       connector,
+      bulk: { service: bulkService, store: bulkStore, notifier: bulkNotifier, allowHttpDownloads: config.sandbox },
+      lost: { reports: lostReports, roster },
       actions: {
         catalogue,
         ...actionStores,
         tracker,
+        executors,
+        pins,
         settings: {
           confirmationTtlMs: options.actions?.confirmationTtlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
           skipConfirmation: options.actions?.skipConfirmation ?? false,
@@ -216,8 +322,14 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     // Requests an earlier run left unfinished are followed again from the store.
     await tracker.start();
+    // Bulk runs an earlier process left unfinished resume where they stood.
+    await bulkRunner.start();
+    closers.push(() => bulkRunner.stop());
+    closers.push(startApprovalExpiry(bulkService, bulkNotifier, logger, options.bulk?.approvalCheckMs));
+    await lostReports.start();
+    closers.push(() => tracker.stop());
     logger.info({ port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version }, 'Device Desk is listening on /api/messages');
-    return { port, config, sandbox, stop };
+    return { port, config, sandbox, audit, stop };
   } catch (error) {
     await stop();
     throw error;

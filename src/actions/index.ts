@@ -1,6 +1,8 @@
 import type Redis from 'ioredis';
 import type { Clock } from '../clock';
-import type { DeviceAction } from './catalogue';
+import type { ActionId, DeviceAction } from './catalogue';
+import type { ActionExecutor } from './intune-lock';
+import type { PinVault } from './pin-vault';
 import { ConfirmationStore, MemoryConfirmationStore, RedisConfirmationStore } from './confirmation-store';
 import { ActionRequestStore, MemoryActionRequestStore, RedisActionRequestStore } from './request-store';
 import type { ActionTracker, TrackingSettings } from './tracker';
@@ -11,6 +13,8 @@ export { MemoryConfirmationStore, RedisConfirmationStore, type ConfirmationStore
 export { MemoryActionRequestStore, RedisActionRequestStore, REQUEST_ID, randomRequestId, type ActionRequestStore } from './request-store';
 export { ActionTracker, DEFAULT_TRACKING, TRACK_JOB, type ActionTrackerDeps, type RequestNotifier, type TrackingSettings } from './tracker';
 export { executeOperation, operationOf, stateOfCommand, MAX_REBOOT_DELAY_SECONDS, type Operation, type Executed } from './operations';
+export { RemoteLockService, REMOTE_LOCK, type ActionExecutor, type LockExecuted, type RemoteLockDeps } from './intune-lock';
+export { createPinVault, MemoryPinVault, RedisPinVault, PinCipher, parsePinKey, PIN_RETENTION_MS, type PinRecord, type PinVault } from './pin-vault';
 export { parseActionCommand, ACTION_COMMAND, REASON_WORDS, REASON_LABELS, usageOf, type ParsedAction, type ParseResult } from './parse-command';
 
 export interface ActionSettings {
@@ -30,6 +34,10 @@ export interface ActionServices {
   requests: ActionRequestStore;
   tracker: ActionTracker;
   settings: Omit<ActionSettings, 'tracking'>;
+  /** Actions run outside Google (Intune remote lock), by action id. */
+  executors?: Partial<Record<ActionId, ActionExecutor>>;
+  /** Mac recovery PINs of remote locks. */
+  pins?: PinVault;
 }
 
 /** Both stores: in Redis when a connection is given (shared by every instance), else in memory. */

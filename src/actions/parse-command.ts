@@ -38,10 +38,11 @@ const FORMS: Array<[RegExp, ActionId]> = [
   [/^(?:factory\s*reset|powerwash)\s+(.+)$/i, 'powerwash'],
   [/^wipe(?:\s+user\s+profiles|\s+users)?\s+(.+)$/i, 'wipeUsers'],
   [/^(?:deprovision|retire)\s+(.+)$/i, 'deprovision'],
+  [/^(?:remote\s*lock|lock)\s+(.+)$/i, 'remoteLock'],
 ];
 
 /** The words an action command starts with, so the route can tell it apart from other text. */
-export const ACTION_COMMAND = /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire)\b/i;
+export const ACTION_COMMAND = /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
 
 const usage = (action: ActionId): string =>
   ({
@@ -88,6 +89,11 @@ export function parseActionCommand(text: string): ParseResult | undefined {
     const query = rest.replace(/^["'“‘]+|["'”’]+$/g, '').trim();
     if (!query) return { ok: false, message: `Which device? Usage: ${usage(action)}` };
     return { ok: true, value: { action, query, params } };
+  }
+  // An action word with nothing after it: say how to use it rather than ignore it.
+  if (ACTION_COMMAND.test(clean)) {
+    const all = (['lostMode.on', 'reboot', 'wipeUsers', 'powerwash', 'deprovision'] as ActionId[]).map(usage).join(', ');
+    return { ok: false, message: `Which device? For example: ${all}.` };
   }
   return undefined;
 }

@@ -8,6 +8,8 @@ import type { Clock } from '../clock';
 import type { DeviceDirectory } from '../directory/types';
 import type { Logger } from '../log';
 import type { JobQueue } from '../store/job-queue';
+import type { ActionId } from './catalogue';
+import type { ActionExecutor } from './intune-lock';
 import type { ActionRequestStore } from './request-store';
 import { operationOf, stateOfCommand } from './operations';
 import { ActionRequest, isTerminal, RequestState } from './types';
@@ -20,6 +22,8 @@ export interface TrackingSettings {
   maxPollIntervalMs: number;
   /** After this long without a terminal answer a request is Unknown, with what to check. */
   ceilingMs: number;
+  /** How often every unfinished request is checked to have its next poll queued (a lost job never strands one). */
+  sweepIntervalMs: number;
 }
 
 export const DEFAULT_TRACKING: TrackingSettings = {
@@ -27,6 +31,7 @@ export const DEFAULT_TRACKING: TrackingSettings = {
   maxPollIntervalMs: 5 * 60_000,
   // Past Google's command expiry (the emulator's is three days), so Expired comes first.
   ceilingMs: 4 * 86_400_000,
+  sweepIntervalMs: 10 * 60_000,
 };
 
 /** Tells the requester: the card in place on every change, a message at the end. */
@@ -49,10 +54,13 @@ export interface ActionTrackerDeps {
   logger: Logger;
   notifier: RequestNotifier;
   settings?: Partial<TrackingSettings>;
+  /** Actions followed outside Google (Intune remote lock). */
+  executors?: Partial<Record<ActionId, ActionExecutor>>;
 }
 
 export class ActionTracker {
   readonly settings: TrackingSettings;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(private readonly deps: ActionTrackerDeps) {
     this.settings = { ...DEFAULT_TRACKING, ...deps.settings };
@@ -61,9 +69,24 @@ export class ActionTracker {
   /** Takes tracking jobs and picks up every request a previous run left unfinished. */
   async start(): Promise<number> {
     this.deps.queue.process<TrackJob>(TRACK_JOB, (job) => this.poll(job.requestId, job.seq));
+    const resumed = await this.sweep();
+    if (resumed) this.deps.logger.info({ requests: resumed }, 'resumed tracking of unfinished actions');
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: { message: (error as Error).message } }, 'could not check unfinished actions'));
+    }, this.settings.sweepIntervalMs);
+    this.sweeper.unref();
+    return resumed;
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Queues the next poll of every unfinished request; the job id makes it a no-op for those already queued. */
+  private async sweep(): Promise<number> {
     const active = await this.deps.requests.listActive();
     for (const r of active) await this.schedule(r, 0);
-    if (active.length) this.deps.logger.info({ requests: active.length }, 'resumed tracking of unfinished actions');
     return active.length;
   }
 
@@ -84,7 +107,10 @@ export class ActionTracker {
   /** One look at Google. Exported through the queue only; public for tests of the state rules. */
   async poll(requestId: string, seq: number): Promise<void> {
     const r = await this.deps.requests.get(requestId);
-    if (!r || isTerminal(r.state) || r.pollSeq !== seq) return;
+    if (!r || isTerminal(r.state)) return;
+    // This poll ran and saved, but queuing the next one failed: queue it now (same id, so at most once).
+    if (r.pollSeq === seq + 1) return this.schedule(r, this.delay(r.pollSeq));
+    if (r.pollSeq !== seq) return;
     const now = this.deps.clock.now();
     let next: { state: RequestState; error?: string } = { state: r.state };
     try {
@@ -134,6 +160,8 @@ export class ActionTracker {
   }
 
   private async observe(r: ActionRequest, now: number): Promise<{ state: RequestState; error?: string }> {
+    const executor = this.deps.executors?.[r.action];
+    if (executor) return executor.observe(r, now);
     const op = operationOf(r.action);
     if (op?.kind === 'command' && r.commandId) {
       const cmd = await this.deps.directory.getCommand(r.device.id, r.commandId);
@@ -149,6 +177,8 @@ export class ActionTracker {
 
   private unknownHint(r: ActionRequest): string {
     const hours = Math.round(this.settings.ceilingMs / 3_600_000);
+    const executor = this.deps.executors?.[r.action];
+    if (executor) return executor.unknownHint(r, hours);
     if (r.commandId) {
       return `Google still had no final answer after ${hours} h. Check the device's remote commands in the Google Admin console (command ${r.commandId}) and whether the device has been online since.`;
     }

@@ -40,7 +40,8 @@ export interface Confirmation {
   cardActivityId?: string;
 }
 
-export const REQUEST_STATES = ['Pending', 'Sent', 'Acknowledged', 'Done', 'Failed', 'Expired', 'Unknown'] as const;
+// AwaitingApproval: Intune holds the action until a second admin approves it (Multi Admin Approval).
+export const REQUEST_STATES = ['Pending', 'AwaitingApproval', 'Sent', 'Acknowledged', 'Done', 'Failed', 'Expired', 'Unknown'] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 export const TERMINAL_STATES: readonly RequestState[] = ['Done', 'Failed', 'Expired', 'Unknown'];
 
@@ -74,4 +75,11 @@ export interface ActionRequest {
   cardActivityId?: string;
   /** Tracking: number of the next poll, so stale or duplicate jobs know to stop. */
   pollSeq: number;
+  /** Intune: the Multi Admin Approval request the action waits for, and who approved it. */
+  approvalId?: string;
+  approvedBy?: string;
+  /** When the action actually went out, if later than createdAt (after an approval). */
+  sentAt?: number;
+  /** Mac remote lock: whether its recovery PIN is in the vault yet. Never the PIN itself. */
+  macPin?: 'pending' | 'kept';
 }

@@ -71,16 +71,22 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
   /** Streams page by page: a sync never holds more than one page. */
   async *listAll(options: ListOptions = {}): AsyncIterable<ChromeDevice[]> {
     const seen = new Set<string>();
-    let token: string | undefined;
-    do {
-      const page = await this.listPage(options, token);
-      if (page.devices.length > 0) yield page.devices;
-      token = page.nextPageToken;
-      if (token !== undefined) {
+    // The next page is fetched while the caller stores this one, so a sync runs at the speed of
+    // Google's paging; at most two pages are held at once.
+    let next: Promise<DevicePage> | undefined = this.listPage(options);
+    while (next) {
+      const page: DevicePage = await next;
+      const token = page.nextPageToken;
+      next = undefined;
+      if (token !== undefined && token !== '') {
         if (seen.has(token)) throw new UpstreamError('Google Admin returned the same page twice; the device list was not completed.', 200, 'pageLoop');
         seen.add(token);
+        next = this.listPage(options, token);
+        // A caller that stops early never awaits it: keep its failure from going unhandled.
+        next.catch(() => undefined);
       }
-    } while (token);
+      if (page.devices.length > 0) yield page.devices;
+    }
   }
 
   async get(deviceId: string): Promise<ChromeDevice> {

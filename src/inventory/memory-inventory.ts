@@ -14,8 +14,11 @@ interface Entry {
   terms: DeviceTerms;
 }
 
-/** Sorted-array changes above this size are cheaper as one re-sort than as many splices. */
-const RESORT_THRESHOLD = 512;
+/**
+ * Batches bigger than this mark the serial order stale instead of splicing into it: a sync writes
+ * page after page, and one re-sort at the next prefix lookup beats a splice per device.
+ */
+const RESORT_THRESHOLD = 64;
 
 type MultiIndex = Map<string, Set<string>>;
 

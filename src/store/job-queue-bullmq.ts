@@ -53,7 +53,8 @@ export class BullJobQueue implements JobQueue {
       attempts: this.options.attempts ?? 3,
       backoff: { type: 'fixed', delay: this.options.retryDelayMs ?? 1000 },
       removeOnComplete: true,
-      removeOnFail: 100,
+      // A failed job frees its id, so that the same work can be queued again (resume, sweep).
+      removeOnFail: true,
     });
   }
 

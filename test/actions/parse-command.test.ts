@@ -33,6 +33,14 @@ describe('reading an action typed as text', () => {
     expect(parsed && !parsed.ok && parsed.message).toContain(message);
   });
 
+  it('an action word alone: asks which device', () => {
+    for (const text of ['wipe', 'restart', 'lost mode on']) {
+      const parsed = parseActionCommand(text);
+      expect(parsed?.ok).toBe(false);
+      expect(parsed && !parsed.ok && parsed.message).toContain('Which device?');
+    }
+  });
+
   it('leaves other text alone', () => {
     for (const text of ['find 5CD123', 'help', 'wiped out', 'restarting']) {
       expect(parseActionCommand(text)).toBeUndefined();

@@ -56,9 +56,10 @@ describe('the tracker', () => {
     requests = new MemoryActionRequestStore();
     notifier = new RecordingNotifier();
     audit = new MemoryAuditTrail(clock);
-    tracker = new ActionTracker({ directory, requests, queue, clock, audit, logger: silentLogger, notifier, settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000 } });
+    tracker = new ActionTracker({ directory, requests, queue, clock, audit, logger: silentLogger, notifier, settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 100 } });
   });
   afterEach(async () => {
+    tracker.stop();
     await queue.close();
   });
 
@@ -117,6 +118,15 @@ describe('the tracker', () => {
     const r = actionRequest(await requests.newId(), clock.now(), { action: 'lostMode.on', params: {}, state: 'Sent', device: { id: d.deviceId, serialNumber: d.serialNumber } });
     await requests.save(r);
     await tracker.start();
+    await until(() => notifier.ends.length === 1);
+    expect((await requests.get(r.id))?.state).toBe('Done');
+  });
+
+  it('a request whose next poll was lost is picked up by the periodic sweep', async () => {
+    await tracker.start();
+    // Saved with no job queued, as if the job had been lost.
+    const r = await issued('online');
+    clock.advance(10_000);
     await until(() => notifier.ends.length === 1);
     expect((await requests.get(r.id))?.state).toBe('Done');
   });

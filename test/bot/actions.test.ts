@@ -124,7 +124,7 @@ describe('remote actions', () => {
       const last = cardOf(updates[updates.length - 1]);
       expect(validateCard(last)).toEqual([]);
       expect(cardText(last)).toContain('Done');
-      expect(cardText(last)).toContain('Lost mode is on');
+      expect(cardText(last)).toContain(`${d.serialNumber}: lost mode is on.`);
     });
 
     it('off: turns lost mode off again', async () => {
@@ -258,6 +258,15 @@ describe('remote actions', () => {
       expect(issued()).toBe(before);
     });
 
+    it('a device named by its user rather than its serial: shown, not acted on', async () => {
+      const before = statusChanges();
+      const { replies } = await h.send(`lost mode on ${PEOPLE.alex.email}`, { as: 'megan' });
+      const card = cardOf(replies[0]);
+      expect(cardText(card)).toMatch(/Is this the device you mean|which one\?/);
+      expect(JSON.stringify(card)).not.toContain('confirmationId');
+      expect(statusChanges()).toBe(before);
+    });
+
     it('no device found: says so', async () => {
       const { replies } = await h.send('wipe ZZZZ-NOPE-0000', { as: 'megan' });
       expect(cardText(cardOf(replies[0]))).toContain('No device found');
@@ -301,6 +310,18 @@ describe('remote actions', () => {
       expect(JSON.stringify(theirs.body.value)).not.toContain('action.confirm');
       await closing(requestIdIn((await confirm(id, 'megan')).body.value));
       expect(google().readDevice(d.deviceId)?.status).toBe('DISABLED');
+    });
+
+    it('the device changed between request and confirm: checked again, nothing sent', async () => {
+      const d = take();
+      const early = await ask(`lost mode on ${d.serialNumber}`);
+      const late = await ask(`lost mode on ${d.serialNumber}`, 'lynne');
+      await closing(requestIdIn((await confirm(early.id)).body.value));
+      const before = statusChanges();
+      const res = await confirm(late.id, 'lynne');
+      expect(cardText(res.body.value)).toContain('Lost mode is already on');
+      expect(cardText(res.body.value)).toContain('Nothing was sent');
+      expect(statusChanges()).toBe(before);
     });
 
     it('cancel: nothing is sent and the confirmation is used up', async () => {

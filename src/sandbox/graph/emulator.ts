@@ -6,12 +6,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Clock } from '../../clock';
+import type { IntuneFleetDevice } from '../fleet/intune-fleet';
 import { SANDBOX_TENANT_ID } from '../people';
 import { EmulatedDirectory } from './directory';
+import { registerManagedDeviceRoutes } from './managed-device-routes';
+import { EmulatedIntune } from './managed-devices';
 
 export const EMULATOR_CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 export const EMULATOR_CLIENT_SECRET = 'sandbox-graph-secret';
 const API_PREFIX = '/v1.0';
+/** Intune's approval requests exist in beta only; the emulator serves every route under both. */
+const API_PREFIXES = [API_PREFIX, '/beta'];
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 /** Graph's limit for checkMemberGroups. */
 const MAX_GROUP_IDS = 20;
@@ -26,6 +32,10 @@ export interface GraphEmulatorOptions {
   fixedToken?: string;
   tokenLifetimeSeconds?: number;
   directory?: EmulatedDirectory;
+  /** Intune managed devices served under /deviceManagement (none by default). */
+  managedDevices?: IntuneFleetDevice[];
+  /** Moves remote-lock results and approval expiry; the system clock by default. */
+  clock?: Clock;
 }
 
 export interface RecordedRequest {
@@ -64,6 +74,8 @@ export interface GraphEmulator {
   clientSecret: string;
   fixedToken: string;
   directory: EmulatedDirectory;
+  /** Intune's state: devices, locks, Multi Admin Approval switch and decisions. */
+  intune: EmulatedIntune;
   /** API requests seen (token requests excluded), oldest first. */
   requests: RecordedRequest[];
   tokenRequests: number;
@@ -73,7 +85,7 @@ export interface GraphEmulator {
   failNext(count: number, status?: number): void;
   /** Make every issued token invalid, as if it expired. */
   revokeTokens(): void;
-  /** Add a route under /v1.0; the pattern is matched against the path without the prefix. */
+  /** Add a route under /v1.0; the pattern is matched against the path without the prefix. Added routes win over built-in ones. */
   addRoute(method: string, pattern: RegExp, handler: RouteHandler): void;
   close(): Promise<void>;
 }
@@ -94,6 +106,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const fixedToken = options.fixedToken ?? `sandbox-fixed-${randomBytes(12).toString('hex')}`;
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
   const directory = options.directory ?? EmulatedDirectory.sandbox();
+  const intune = new EmulatedIntune(options.managedDevices ?? [], options.clock);
   const tokens = new Map<string, number>();
   const routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
   const requests: RecordedRequest[] = [];
@@ -103,6 +116,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
 
   const addRoute = (method: string, pattern: RegExp, handler: RouteHandler) => routes.push({ method: method.toUpperCase(), pattern, handler });
   registerDirectoryRoutes(addRoute, directory);
+  registerManagedDeviceRoutes(addRoute, intune);
+  const addOverride = (method: string, pattern: RegExp, handler: RouteHandler) => routes.unshift({ method: method.toUpperCase(), pattern, handler });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => send(res, { ...graphError(500, 'InternalServerError', (err as Error).message) }));
@@ -117,10 +132,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       tokenRequests++;
       return send(res, issueToken(decodeURIComponent(tokenMatch[1]), new URLSearchParams(raw)));
     }
-    if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
+    const prefix = API_PREFIXES.find((p) => url.pathname.startsWith(`${p}/`));
+    if (!prefix) {
       return send(res, graphError(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1] ?? ''}`));
     }
-    const path = url.pathname.slice(API_PREFIX.length);
+    const path = url.pathname.slice(prefix.length);
     const record = (result: RouteResult, body?: unknown) => {
       requests.push({ method: req.method ?? 'GET', path, status: result.status, ...(body !== undefined ? { body } : {}) });
       send(res, result);
@@ -155,7 +171,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       const m = route.pattern.exec(path);
       if (!m) continue;
       const params = m.slice(1).map((p) => decodeURIComponent(p));
-      const apiBase = `http://${req.headers.host}${API_PREFIX}`;
+      const apiBase = `http://${req.headers.host}${prefix}`;
       return record(await route.handler({ req, url, params, body, apiBase }), body);
     }
     return record(graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`), body);
@@ -192,6 +208,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     clientSecret,
     fixedToken,
     directory,
+    intune,
     requests,
     get tokenRequests() {
       return tokenRequests;
@@ -205,7 +222,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     revokeTokens() {
       tokens.clear();
     },
-    addRoute,
+    addRoute: addOverride,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

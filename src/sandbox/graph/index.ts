@@ -1,2 +1,3 @@
 export * from './emulator';
 export * from './directory';
+export * from './managed-devices';

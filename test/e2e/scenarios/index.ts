@@ -1,7 +1,9 @@
 import type { Scenario } from '../scenario';
 import { help } from './help';
 import { lookup } from './lookup';
+import { lostReport } from './lost-report';
+import { lostMode } from './lost-mode';
 import { rigSelfCheck } from './rig-self-check';
 
-/** Run in this order; add new flows (device card, lost mode) here. */
-export const SCENARIOS: Scenario[] = [help, lookup, rigSelfCheck];
+/** Run in this order; add new flows here. */
+export const SCENARIOS: Scenario[] = [help, lookup, lostMode, lostReport, rigSelfCheck];

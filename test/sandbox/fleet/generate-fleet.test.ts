@@ -12,13 +12,10 @@ describe('generateFleet', () => {
     expect(a.map((d) => d.serialNumber)).not.toEqual(c.map((d) => d.serialNumber));
   });
 
-  it('builds 100,000 devices quickly with unique serials, device ids and asset ids', () => {
-    const started = Date.now();
+  // How fast it is belongs to `npm run bench`; here only that 100,000 devices come out unique.
+  it('builds 100,000 devices with unique serials, device ids and asset ids', () => {
     const fleet = generateFleet({ seed: 'big', size: 100_000, domain: 'school.example', now: NOW });
-    const elapsed = Date.now() - started;
     expect(fleet).toHaveLength(100_000);
-    // About 1.3 s on a quiet machine; this bound only catches accidental quadratic work on a busy one.
-    expect(elapsed).toBeLessThan(10_000);
     expect(new Set(fleet.map((d) => d.serialNumber)).size).toBe(100_000);
     expect(new Set(fleet.map((d) => d.deviceId)).size).toBe(100_000);
     const assets = fleet.map((d) => d.annotatedAssetId).filter(Boolean);

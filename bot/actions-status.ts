@@ -1,0 +1,49 @@
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { REQUEST_ID } from '../src/actions';
+import { requestLine, statusCardData } from './actions-view';
+import { actionStatusCard } from './cards/action-status-card';
+import { factsCard } from './cards/facts-card';
+import { messageCard } from './cards/message-card';
+import type { BotDeps } from './deps';
+import { labelOf } from './notifier';
+import { messageText, quote, replyWithCard } from './reply';
+
+const MY_ACTIONS = 10;
+
+/** `status <request id>` and `my actions`: where the requester's actions stand. */
+export function registerActionStatus(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'guard' | 'view' | 'actions'>): void {
+  const { actions } = deps;
+  const catalogue = actions.catalogue;
+
+  // ---- status <id> / my actions ------------------------------------------------------------------
+  app.message(/^\s*status\s+(DD-\w+)\s*$/i, async (ctx) => {
+    const id = (/(DD-\w+)/i.exec(messageText(ctx)) ?? [])[1]?.toUpperCase() ?? '';
+    const requester = await deps.identity.requester(ctx);
+    const r = REQUEST_ID.test(id) ? await actions.requests.get(id) : undefined;
+    // Staff who read the audit trail may follow anyone's request; everyone else only their own.
+    const visible = r && (r.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read')) && r.requester.tenantId === requester.tenantId;
+    if (!r || !visible) {
+      await replyWithCard(ctx, messageCard({ title: `No request ${quote(id)}`, text: 'I know no request with that id among yours. Type `my actions` to list your recent ones.', tone: 'warning' }, deps.view));
+      return;
+    }
+    await replyWithCard(ctx, actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), deps.view));
+  });
+
+  app.message(/^\s*my\s+(?:actions|requests)\s*$/i, async (ctx) => {
+    const requester = await deps.identity.requester(ctx);
+    const list = await actions.requests.listByRequester(requester.teamsId, MY_ACTIONS);
+    await replyWithCard(
+      ctx,
+      factsCard(
+        {
+          title: 'Your recent actions',
+          subtitle: list.length ? `Newest first, ${list.length} shown.` : 'You have not run any action yet.',
+          facts: [],
+          sections: [{ heading: 'Requests', lines: list.map((r) => requestLine(r, labelOf(catalogue, r.action))) }],
+          footer: 'Type `status <request id>` for one of them.',
+        },
+        deps.view,
+      ),
+    );
+  });
+}

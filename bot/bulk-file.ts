@@ -1,0 +1,47 @@
+/**
+ * A device list sent as a file. Teams delivers a file sent to the bot as an attachment of
+ * contentType application/vnd.microsoft.teams.file.download.info whose content.downloadUrl is a
+ * short-lived pre-authenticated link; the bot fetches it once, small and CSV only.
+ */
+import type { Attachment } from 'botbuilder';
+import { InvalidInput } from '../src/errors';
+
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+export const MAX_LIST_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface SentFile {
+  name: string;
+  downloadUrl: string;
+}
+
+export function sentFileOf(attachments: Attachment[] | undefined): SentFile | undefined {
+  const a = (attachments ?? []).find((x) => x.contentType === FILE_DOWNLOAD_INFO);
+  if (!a) return undefined;
+  const content = (a.content ?? {}) as { downloadUrl?: unknown; fileType?: unknown };
+  if (typeof content.downloadUrl !== 'string') throw new InvalidInput('The file you sent has no download link; send it again.');
+  return { name: a.name ?? 'the file', downloadUrl: content.downloadUrl };
+}
+
+export async function downloadList(file: SentFile, options: { allowHttp: boolean; timeoutMs?: number }): Promise<string> {
+  if (!/\.(csv|txt)$/i.test(file.name)) throw new InvalidInput(`${file.name} is not a CSV file. Save the list as CSV (one device per row) and send it again.`);
+  let url: URL;
+  try {
+    url = new URL(file.downloadUrl);
+  } catch {
+    throw new InvalidInput('The file you sent has no valid download link; send it again.');
+  }
+  // Teams links are https; plain http only for the sandbox's local test servers.
+  if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) throw new InvalidInput('The file link is not secure (https); send the file again.');
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15_000), redirect: 'follow' });
+  } catch {
+    throw new InvalidInput(`I could not download ${file.name}. Send it again in a minute.`);
+  }
+  if (!res.ok) throw new InvalidInput(`I could not download ${file.name} (HTTP ${res.status}). Send it again.`);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_LIST_FILE_BYTES) throw new InvalidInput(`${file.name} is larger than 2 MB; split the list.`);
+  const body = Buffer.from(await res.arrayBuffer());
+  if (body.length > MAX_LIST_FILE_BYTES) throw new InvalidInput(`${file.name} is larger than 2 MB; split the list.`);
+  return body.toString('utf8');
+}

@@ -1,0 +1,150 @@
+/**
+ * Bulk runs in chat outside any turn: the progress card updated in place, the final summary with
+ * a CSV of every device's result, and the approval request in the help desk channel.
+ *
+ * The CSV goes as an inline attachment (contentType text/csv, a data: URL). A file consent card
+ * would upload to the requester's OneDrive, but only works in personal chat and not in the
+ * Agents Playground, which shows an inline attachment as a file to open. Large results are cut
+ * to fit a message (problems first), and the card says so.
+ */
+import { Activity, Attachment, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
+import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunStore, BulkService, resultsCsv } from '../src/actions/bulk';
+import { DeviceAction, findAction } from '../src/actions/catalogue';
+import type { Logger } from '../src/log';
+import { approvalCardData, progressCardData } from './bulk-view';
+import { bulkApprovalCard, bulkProgressCard } from './cards/bulk-cards';
+import type { AdaptiveCard, CardView } from './cards/render';
+import type { ProactiveAdapter } from './notifier';
+
+/** Bot Framework refuses activities much above 256 KB; base64 grows the file by a third. */
+export const MAX_INLINE_CSV_BYTES = 150_000;
+
+export function cardMessage(card: AdaptiveCard): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
+}
+
+/** The results as an inline CSV attachment, cut (problems first) when they would not fit. */
+export function csvAttachment(run: BulkRun, rows: BulkResultRow[]): { attachment: Attachment; truncated: boolean } {
+  let csv = resultsCsv(rows);
+  let truncated = false;
+  if (Buffer.byteLength(csv) > MAX_INLINE_CSV_BYTES) {
+    truncated = true;
+    const rank = (r: BulkResultRow) => (r.result === 'done' ? 1 : 0);
+    const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
+    let keep = ordered.length;
+    while (keep > 0 && Buffer.byteLength(resultsCsv(ordered.slice(0, keep))) > MAX_INLINE_CSV_BYTES) keep = Math.floor(keep * 0.8);
+    csv = resultsCsv(ordered.slice(0, keep));
+  }
+  return {
+    attachment: { contentType: 'text/csv', name: `bulk-${run.id}-results.csv`, contentUrl: `data:text/csv;base64,${Buffer.from(csv).toString('base64')}` },
+    truncated,
+  };
+}
+
+export class TeamsBulkNotifier implements BulkNotifier {
+  constructor(
+    private readonly adapter: ProactiveAdapter,
+    private readonly botAppId: string,
+    private readonly catalogue: readonly DeviceAction[],
+    private readonly view: CardView,
+    private readonly store: BulkRunStore,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  private action(run: BulkRun): DeviceAction {
+    return findAction(this.catalogue, run.action) as DeviceAction;
+  }
+
+  progressCard(run: BulkRun, counts: BulkCounts, rows?: BulkResultRow[]): AdaptiveCard {
+    return bulkProgressCard(progressCardData(run, counts, this.action(run), rows), this.view);
+  }
+
+  async progress(run: BulkRun, counts: BulkCounts): Promise<void> {
+    if (!run.conversation || !run.cardActivityId) return;
+    await this.update(run.conversation, run.cardActivityId, this.progressCard(run, counts));
+  }
+
+  async finished(run: BulkRun, counts: BulkCounts, rows: BulkResultRow[]): Promise<void> {
+    const { attachment, truncated } = csvAttachment(run, rows);
+    if (run.conversation && run.cardActivityId) await this.update(run.conversation, run.cardActivityId, this.progressCard(run, counts, rows));
+    if (!run.conversation) return;
+    const mention = `<at>${run.requester.name}</at>`;
+    const problems = counts.failed + counts.unknown;
+    const text =
+      `${mention} bulk ${this.action(run).label} ${run.id} finished: ${counts.done} of ${counts.total} done` +
+      (problems ? `, ${counts.failed} failed${counts.unknown ? `, ${counts.unknown} unknown` : ''}.` : '.') +
+      ` Every device's result is in the attached CSV${truncated ? ' (cut to fit a message: the devices that need attention come first)' : ''}.`;
+    await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
+      await c.sendActivity({
+        type: 'message',
+        text,
+        entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }],
+        attachments: [attachment],
+      });
+    });
+  }
+
+  /** Posts the approval request to the help desk channel; returns the card's id there. */
+  async postApproval(channel: Partial<ConversationReference>, run: BulkRun): Promise<string | undefined> {
+    const targets = await this.store.targets(run.id);
+    const card = bulkApprovalCard(approvalCardData(run, targets, this.action(run), this.now()), this.view);
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.botAppId, channel, async (c) => {
+      id = (await c.sendActivity(cardMessage(card)))?.id;
+    });
+    return id;
+  }
+
+  approvalCard(run: BulkRun, targets: Parameters<typeof approvalCardData>[1]): AdaptiveCard {
+    return bulkApprovalCard(approvalCardData(run, targets, this.action(run), this.now()), this.view);
+  }
+
+  /** Shows the approval request's outcome on its card in the channel. */
+  async closeApproval(run: BulkRun): Promise<void> {
+    const a = run.approval;
+    if (!a?.conversation || !a.cardActivityId) return;
+    const targets = await this.store.targets(run.id);
+    await this.update(a.conversation, a.cardActivityId, this.approvalCard(run, targets)).catch((error) =>
+      this.logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not update the approval card'),
+    );
+  }
+
+  /** A short message to the requester's conversation (approved, rejected). */
+  async tell(run: BulkRun, text: string): Promise<void> {
+    if (!run.conversation) return;
+    const mention = `<at>${run.requester.name}</at>`;
+    await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
+      await c.sendActivity({ type: 'message', text: `${mention} ${text}`, entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }] });
+    });
+  }
+
+  /** Replaces the run's own card (preview or progress) wherever it is. */
+  async replace(run: BulkRun, card: AdaptiveCard): Promise<void> {
+    if (run.conversation && run.cardActivityId) await this.update(run.conversation, run.cardActivityId, card);
+  }
+
+  private async update(conversation: Partial<ConversationReference>, activityId: string, card: AdaptiveCard): Promise<void> {
+    await this.adapter.continueConversationAsync(this.botAppId, conversation, async (c: TurnContext) => {
+      await c.updateActivity({ ...cardMessage(card), id: activityId });
+    });
+  }
+}
+
+/**
+ * Expires approval requests nobody answered in time: the card in the channel says so and the
+ * requester is told nothing ran. Returns a stop function.
+ */
+export function startApprovalExpiry(service: Pick<BulkService, 'expireApprovals'>, notifier: TeamsBulkNotifier, logger: Logger, intervalMs = 60_000): () => void {
+  const tick = async () => {
+    for (const run of await service.expireApprovals()) {
+      await notifier.closeApproval(run);
+      await notifier.tell(run, `nobody approved your bulk run ${run.id} in time, so nothing was run. Send the bulk command again if it is still needed.`).catch((error) =>
+        logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not tell the requester about an expired approval'),
+      );
+    }
+  };
+  const timer = setInterval(() => void tick().catch((error) => logger.warn({ err: { message: (error as Error).message } }, 'approval expiry check failed')), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,67 @@
+import filedTemplate from '../../cards/lost-filed.json';
+import pickTemplate from '../../cards/lost-pick.json';
+import reportTemplate from '../../cards/lost-report.json';
+import { AdaptiveCard, CardView, expandCard } from './render';
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface LostReportButton {
+  verb: 'lost.acknowledge' | 'lost.resolve';
+  title: string;
+  /** found | replaced for lost.resolve, '' otherwise. */
+  resolution: string;
+  style: 'default' | 'positive';
+}
+
+export interface LostReportCardData {
+  reportId: string;
+  deviceId: string;
+  title: string;
+  subtitle: string;
+  badge: { label: string; style: string; color: string };
+  summary: string;
+  facts: Fact[];
+  history: string[];
+  buttons: LostReportButton[];
+  footer: string;
+}
+
+/** The report as the help desk sees it: state, device, reporter, history, and what can be done. */
+export function lostReportCard(data: LostReportCardData, view: CardView): AdaptiveCard {
+  return expandCard(reportTemplate, data, view);
+}
+
+export interface LostPickCardData {
+  title: string;
+  text: string;
+  choices: Array<{ title: string; value: string }>;
+  /** Device id pre-selected ('' for none). */
+  selected: string;
+  kind: 'lost' | 'stolen';
+  footer: string;
+}
+
+/** The reporter picks which of their devices is lost and says when and where. */
+export function lostPickCard(data: LostPickCardData, view: CardView): AdaptiveCard {
+  return expandCard(pickTemplate, data, view);
+}
+
+export interface LostFiledCardData {
+  title: string;
+  text: string;
+  color: 'Good' | 'Warning' | 'Default';
+  facts: Fact[];
+  steps: string[];
+  deviceId: string;
+  /** Self-service actions offered to the reporter (through the device actions' confirmation). */
+  buttons: Array<{ action: string; title: string }>;
+  footer: string;
+}
+
+/** What the reporter gets back: the report id, what happens next, and self-service if allowed. */
+export function lostFiledCard(data: LostFiledCardData, view: CardView): AdaptiveCard {
+  return expandCard(filedTemplate, data, view);
+}

@@ -1,0 +1,101 @@
+/** What the lost-device cards say, from a stored report. */
+import type { InventoryDevice } from '../src/inventory/types';
+import { deviceLabel, LostReport } from '../src/lost';
+import type { LostReportCardData, LostReportButton, Fact } from './cards/lost-cards';
+import type { Requester } from './identity';
+import { statusLabel, utcTime } from './lookup-view';
+import type { PersonRef } from '../src/lost';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const at = (ms: number | undefined) => (ms === undefined ? '' : utcTime(iso(ms)));
+
+export function personOf(r: Requester): PersonRef {
+  return { teamsId: r.teamsId, aadObjectId: r.aadObjectId, name: r.name, upn: r.upn };
+}
+
+const BADGES: Record<string, LostReportCardData['badge']> = {
+  open: { label: 'Open', style: 'attention', color: 'Attention' },
+  acknowledged: { label: 'Acknowledged', style: 'warning', color: 'Warning' },
+  actioned: { label: 'Actioned', style: 'accent', color: 'Accent' },
+  found: { label: 'Resolved: found', style: 'good', color: 'Good' },
+  replaced: { label: 'Resolved: replaced', style: 'good', color: 'Good' },
+};
+
+function badgeOf(r: LostReport): LostReportCardData['badge'] {
+  return r.state === 'resolved' ? BADGES[r.resolution ?? 'found'] : BADGES[r.state];
+}
+
+function summaryOf(r: LostReport, escalationMinutes: number): string {
+  switch (r.state) {
+    case 'open':
+      return r.escalatedAt !== undefined
+        ? `Nobody has picked this up: on-call${r.escalatedTo ? ` (${r.escalatedTo})` : ''} was paged at ${at(r.escalatedAt)}.`
+        : `Nobody has picked this up yet. Acknowledge it to take it; after ${escalationMinutes} min without an acknowledgement, on-call is paged.`;
+    case 'acknowledged':
+      return `${r.acknowledgedBy?.name ?? 'Someone'} is on it since ${at(r.acknowledgedAt)}. Open the device to lock or wipe it.`;
+    case 'actioned': {
+      const last = r.actions.filter((a) => !a.selfService).at(-1) ?? r.actions.at(-1);
+      return last ? `${last.label} done by ${last.by.name} (${last.requestId}). Resolve the report when the device is found or replaced.` : 'Actioned.';
+    }
+    case 'resolved':
+      return `Closed by ${r.resolvedBy?.name ?? 'someone'} at ${at(r.resolvedAt)}: ${r.resolution === 'replaced' ? 'the device is being replaced' : 'the device was found'}.`;
+  }
+}
+
+export function reportCardData(r: LostReport, escalationMinutes: number): LostReportCardData {
+  const facts: Array<[string, string | undefined]> = [
+    ['Device', r.device.model ?? (r.device.source === 'intune' ? 'Intune device' : 'ChromeOS device')],
+    ['Serial', r.device.serialNumber],
+    ['Org unit', r.device.orgUnitPath],
+    ['Status when reported', r.device.status ? statusLabel(r.device.status) : undefined],
+    ['Reported by', `${r.reporter.name}${r.reporter.upn ? ` (${r.reporter.upn})` : ''}`],
+    ['Also reported by', r.alsoReportedBy.map((p) => p.name).join(', ') || undefined],
+    ['Reported at', at(r.createdAt)],
+    ['Last had it', r.lastSeen],
+    ['Where', r.where],
+    ['Acknowledged by', r.acknowledgedBy ? `${r.acknowledgedBy.name}, ${at(r.acknowledgedAt)}` : undefined],
+    ['Actions', r.actions.map((a) => `${a.label} (${a.requestId}${a.selfService ? ', self-service' : ''})`).join(', ') || undefined],
+  ];
+  const buttons: LostReportButton[] = [];
+  if (r.state === 'open') buttons.push({ verb: 'lost.acknowledge', title: 'Acknowledge', resolution: '', style: 'positive' });
+  if (r.state !== 'resolved') {
+    buttons.push({ verb: 'lost.resolve', title: 'Resolve: found', resolution: 'found', style: 'default' });
+    buttons.push({ verb: 'lost.resolve', title: 'Resolve: replaced', resolution: 'replaced', style: 'default' });
+  }
+  return {
+    reportId: r.id,
+    deviceId: r.device.id,
+    title: `${r.kind === 'stolen' ? 'Stolen' : 'Lost'} device · ${r.id}`,
+    subtitle: deviceLabel(r),
+    badge: badgeOf(r),
+    summary: summaryOf(r, escalationMinutes),
+    facts: facts.filter((f): f is [string, string] => !!f[1]).map(([title, value]) => ({ title, value })),
+    history: r.history.slice(-8).map((h) => `${at(h.at)} · ${h.text}`),
+    buttons,
+    footer: r.state === 'resolved' ? `Type \`report ${r.id}\` to see it again.` : 'Open device shows what you may do to it (lost mode, lock, wipe…), each with a confirmation. Type `reports` for every open report.',
+  };
+}
+
+/** One line of `reports`. */
+export function reportLine(r: LostReport, now: number): string {
+  const who = r.state === 'open' ? (r.escalatedAt !== undefined ? 'not acknowledged, on-call paged' : 'not acknowledged') : `${r.state} by ${r.acknowledgedBy?.name ?? '?'}`;
+  const minutes = Math.max(0, Math.round((now - r.createdAt) / 60_000));
+  return `**${r.id}** · ${deviceLabel(r)} · ${r.reporter.name} · ${who} · ${minutes} min ago`;
+}
+
+export function choiceTitle(d: InventoryDevice): string {
+  const what = d.model ?? d.name ?? d.platform ?? 'Device';
+  const state = (d.status ?? '').toUpperCase() === 'DISABLED' ? ' · lost mode already on' : '';
+  return `${what} · ${d.serialNumber}${state}`;
+}
+
+export function filedFacts(r: LostReport): Fact[] {
+  return [
+    { title: 'Report', value: r.id },
+    { title: 'Device', value: deviceLabel(r) },
+    { title: 'Reported', value: at(r.createdAt) },
+    ...(r.lastSeen ? [{ title: 'Last had it', value: r.lastSeen }] : []),
+    ...(r.where ? [{ title: 'Where', value: r.where }] : []),
+    { title: 'Status', value: badgeOf(r).label },
+  ];
+}

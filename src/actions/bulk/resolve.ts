@@ -1,0 +1,156 @@
+/**
+ * Turns the requester's entries into the devices a run acts on, and says for every other entry
+ * why not. Each entry must name exactly one device (by device id, serial or asset id, exactly);
+ * blanks and repeats — the same text twice, or a serial and an asset id of one device — never
+ * add a target. Access is decided for the requester on every device.
+ */
+import type { Decision, DeviceContext } from '../../access';
+import type { ChromeDevice } from '../../directory/types';
+import { fromChromeDevice } from '../../inventory/from-chrome';
+import type { Inventory, InventoryDevice, MatchKind } from '../../inventory/types';
+import type { DeviceAction } from '../catalogue';
+import type { BulkTarget, SkippedEntry } from './types';
+
+export interface Resolution {
+  targets: BulkTarget[];
+  skipped: SkippedEntry[];
+  duplicates: number;
+  blanks: number;
+}
+
+export interface ClassifyOptions {
+  action: DeviceAction;
+  /** The access decision for the requester on one device (AccessResolver.can with their access). */
+  decide: (device: DeviceContext) => Decision;
+}
+
+export interface ResolveOptions extends ClassifyOptions {
+  inventory: Inventory;
+  tenantId: string;
+  entries: string[];
+  blanks: number;
+  /** Look entries up only this way (a CSV column named it). */
+  kind?: MatchKind;
+  /** Lookups at once (default 16). */
+  concurrency?: number;
+}
+
+const EXACT_KINDS: MatchKind[] = ['id', 'serial', 'assetId'];
+const KIND_LABEL: Partial<Record<MatchKind, string>> = { id: 'device id', serial: 'serial', assetId: 'asset id' };
+
+function contextOf(d: InventoryDevice): DeviceContext {
+  return { orgUnitPath: d.orgUnitPath, users: d.users };
+}
+
+const label = (status: string | undefined) => {
+  const s = (status ?? 'unknown').toUpperCase();
+  if (s === 'DISABLED') return 'Lost mode (disabled)';
+  return s.charAt(0) + s.slice(1).toLowerCase().replace(/_/g, ' ');
+};
+
+/** Whether the device may be acted on, or why not. */
+export function classify(device: InventoryDevice, input: string, options: ClassifyOptions): { target: BulkTarget } | { skipped: SkippedEntry } {
+  const { action } = options;
+  if (device.source !== action.source) {
+    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is not a ${action.source === 'chrome' ? 'ChromeOS' : 'Intune'} device.` } };
+  }
+  const context = contextOf(device);
+  const decision = options.decide(context);
+  if (!decision.allowed) {
+    const reason = decision.reason === 'out-of-scope' ? 'out-of-scope' : 'no-permission';
+    return { skipped: { input, reason, detail: `${device.serialNumber}: ${decision.message}` } };
+  }
+  const fits = action.fits({ source: device.source, status: device.status, osVersion: device.osVersion, deviceLicenseType: undefined });
+  // Kiosk restarts: the inventory does not keep the licence type, so Google decides at run time.
+  if (!fits && !(action.id === 'reboot' && (device.status ?? '').toUpperCase() === 'ACTIVE')) {
+    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is ${label(device.status)}: ${action.label} does not apply.` } };
+  }
+  return { target: { deviceId: device.id, serialNumber: device.serialNumber, input, context } };
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Every device the entry names exactly, whichever way it names it. */
+async function lookup(inventory: Inventory, tenantId: string, entry: string, kinds: MatchKind[]): Promise<InventoryDevice[]> {
+  const found = new Map<string, InventoryDevice>();
+  for (const kind of kinds) {
+    const r = await inventory.search(tenantId, entry, { kind, limit: 3 });
+    for (const d of r.devices) found.set(d.id, d);
+  }
+  return [...found.values()];
+}
+
+export async function resolveEntries(options: ResolveOptions): Promise<Resolution> {
+  const seenText = new Set<string>();
+  const unique: string[] = [];
+  let duplicates = 0;
+  for (const raw of options.entries) {
+    const key = raw.trim().toUpperCase();
+    if (!key) continue;
+    if (seenText.has(key)) duplicates++;
+    else {
+      seenText.add(key);
+      unique.push(raw.trim());
+    }
+  }
+  const kinds = options.kind ? [options.kind] : EXACT_KINDS;
+  const matches = await mapLimit(unique, options.concurrency ?? 16, (e) => lookup(options.inventory, options.tenantId, e, kinds));
+
+  const targets: BulkTarget[] = [];
+  const skipped: SkippedEntry[] = [];
+  const seenDevice = new Set<string>();
+  unique.forEach((input, i) => {
+    const devices = matches[i];
+    if (devices.length === 0) {
+      const how = options.kind ? KIND_LABEL[options.kind] : 'serial, asset id or device id';
+      skipped.push({ input, reason: 'not-found', detail: `No device has the ${how} "${input}".` });
+      return;
+    }
+    if (devices.length > 1) {
+      const serials = [...new Set(devices.map((d) => d.serialNumber))].slice(0, 3).join(', ');
+      skipped.push({ input, reason: 'ambiguous', detail: `"${input}" names more than one device (${serials}…); give the serial number.` });
+      return;
+    }
+    const device = devices[0];
+    if (seenDevice.has(device.id)) {
+      duplicates++;
+      return;
+    }
+    seenDevice.add(device.id);
+    const c = classify(device, input, options);
+    if ('target' in c) targets.push(c.target);
+    else skipped.push(c.skipped);
+  });
+  return { targets, skipped, duplicates, blanks: options.blanks };
+}
+
+/** Devices listed by org unit (from Google), classified the same way; each is named by its serial. */
+export function resolveDevices(devices: ChromeDevice[], options: ClassifyOptions): Resolution {
+  const targets: BulkTarget[] = [];
+  const skipped: SkippedEntry[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const d of devices) {
+    if (seen.has(d.deviceId)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(d.deviceId);
+    const c = classify(fromChromeDevice(d), d.serialNumber, options);
+    if ('target' in c) targets.push(c.target);
+    else skipped.push(c.skipped);
+  }
+  return { targets, skipped, duplicates, blanks: 0 };
+}

@@ -1,0 +1,379 @@
+/**
+ * Executes bulk runs as background jobs. Each run is processed by one worker at a time (a lease
+ * in the store); every device's progress is written before and after its Google call, so a
+ * restart resumes where the run stood without acting on a device twice.
+ *
+ * A crash between Google's answer and the record leaves a device "inflight". On resume:
+ * - status changes are read back from Google: a device already in the target status is done,
+ *   any other is sent again (a status change is idempotent in effect, so nothing is doubled);
+ * - remote commands (restart, wipe, factory reset) can't be read back — Google has no command
+ *   list — so they are never sent a second time: the device is reported "unknown" with what to
+ *   check. At most once is the right side to err on for a wipe.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditTrail } from '../../audit';
+import type { Clock } from '../../clock';
+import { defaultSleep } from '../../directory/retry';
+import type { DeviceDirectory } from '../../directory/types';
+import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../../errors';
+import type { Logger } from '../../log';
+import type { JobQueue } from '../../store/job-queue';
+import { MAX_REBOOT_DELAY_SECONDS, Operation, operationOf } from '../operations';
+import type { RateLimiter } from './rate-limiter';
+import type { BulkRunStore } from './run-store';
+import { ACTIVE_RUN_STATES, BulkCounts, BulkResultRow, BulkRun, BulkTarget, countsOf, ItemRecord } from './types';
+
+export const BULK_JOB = 'bulk.run';
+/** Google's limit on device ids per batchChangeStatus request. */
+export const BULK_STATUS_BATCH = 50;
+
+export interface BulkNotifier {
+  /** The progress card, in place. */
+  progress(run: BulkRun, counts: BulkCounts): Promise<void>;
+  /** The final summary with every device's result. */
+  finished(run: BulkRun, counts: BulkCounts, rows: BulkResultRow[]): Promise<void>;
+}
+
+export interface RunnerSettings {
+  /** Command calls in flight at once (status changes go 50 devices per call). */
+  concurrency: number;
+  /** Least time between two progress card updates. */
+  progressIntervalMs: number;
+  /** How long a worker's claim on a run lasts without renewal. */
+  leaseMs: number;
+  /** How often unfinished runs without a live worker are queued again. */
+  sweepIntervalMs: number;
+  /** Tries of one call after the directory client's own retries gave up. */
+  maxCallAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
+  concurrency: 8,
+  progressIntervalMs: 3_000,
+  leaseMs: 30_000,
+  sweepIntervalMs: 60_000,
+  maxCallAttempts: 6,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 60_000,
+};
+
+export interface BulkRunnerDeps {
+  directory: DeviceDirectory;
+  store: BulkRunStore;
+  queue: JobQueue;
+  limiter: RateLimiter;
+  clock: Clock;
+  audit: AuditTrail;
+  logger: Logger;
+  notifier: BulkNotifier;
+  settings?: Partial<RunnerSettings>;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+interface RunJob {
+  runId: string;
+}
+
+/** The run stopped short of its end on purpose (shutdown, lost lease): it resumes later. */
+class Interrupted extends Error {}
+
+export class BulkRunner {
+  readonly settings: RunnerSettings;
+  private readonly owner = randomUUID();
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private sweeper?: NodeJS.Timeout;
+  private stopping = false;
+  private readonly running = new Set<string>();
+
+  constructor(private readonly deps: BulkRunnerDeps) {
+    this.settings = { ...DEFAULT_RUNNER_SETTINGS, ...deps.settings };
+    this.sleep = deps.sleep ?? defaultSleep;
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Takes jobs, and queues again every unfinished run an earlier process left behind. */
+  async start(): Promise<void> {
+    this.deps.queue.process<RunJob>(BULK_JOB, (data) => this.execute(data.runId));
+    await this.resumeAll();
+    this.sweeper = setInterval(() => void this.resumeAll().catch((err) => this.deps.logger.warn({ err: { message: (err as Error).message } }, 'bulk sweep failed')), this.settings.sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  /** Stops between two calls; what is left resumes on the next start. */
+  stop(): void {
+    this.stopping = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  async enqueue(runId: string): Promise<void> {
+    await this.deps.queue.add<RunJob>(BULK_JOB, { runId }, { jobId: `bulk-${runId}-${this.deps.clock.now()}` });
+  }
+
+  private async resumeAll(): Promise<void> {
+    if (this.stopping) return;
+    for (const id of await this.deps.store.active()) {
+      // A run with a live worker (here or elsewhere) is left to it: the job would only find the lease taken.
+      if (!this.running.has(id)) await this.enqueue(id);
+    }
+  }
+
+  /** One job: runs the run to its end, or until this process stops. */
+  async execute(runId: string): Promise<void> {
+    if (this.stopping || this.running.has(runId)) return;
+    const { store, logger } = this.deps;
+    if (!(await store.claim(runId, this.owner, this.settings.leaseMs))) return;
+    this.running.add(runId);
+    let lost = false;
+    const renew = setInterval(() => {
+      void store
+        .renew(runId, this.owner, this.settings.leaseMs)
+        .then((ok) => {
+          if (!ok) lost = true;
+        })
+        .catch(() => undefined);
+    }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
+    const check = () => {
+      if (this.stopping || lost) throw new Interrupted();
+    };
+    try {
+      await this.process(runId, check);
+    } catch (error) {
+      if (error instanceof Interrupted) {
+        logger.info({ runId }, 'bulk run paused; it resumes on the next start');
+        return;
+      }
+      throw error;
+    } finally {
+      clearInterval(renew);
+      this.running.delete(runId);
+      await store.release(runId, this.owner).catch(() => undefined);
+    }
+  }
+
+  private async process(runId: string, check: () => void): Promise<void> {
+    const { store, clock } = this.deps;
+    const run = await store.update(runId, (r) => {
+      if (!ACTIVE_RUN_STATES.includes(r.state)) return undefined;
+      if (r.state === 'running') return r;
+      return { ...r, state: 'running', startedAt: clock.now(), updatedAt: clock.now() };
+    });
+    if (!run) return;
+    const op = operationOf(run.action);
+    const targets = await store.targets(runId);
+    const items = await store.items(runId);
+    const progress = new Progress(run, targets.length, items, this.deps, this.settings.progressIntervalMs);
+    if (!op) {
+      await this.finish(run, targets, items, progress, `${run.action} can't run in bulk.`);
+      return;
+    }
+    await progress.maybeNotify(true);
+
+    // Devices whose call may or may not have reached Google before the last stop.
+    const resend = new Set<string>();
+    const inflight = targets.filter((t) => items.get(t.deviceId)?.state === 'inflight');
+    if (inflight.length > 0) await this.recover(run, op, inflight, progress, resend, check);
+
+    const pending = targets.filter((t) => !items.has(t.deviceId) || resend.has(t.deviceId));
+    if (op.kind === 'status') {
+      for (let i = 0; i < pending.length; i += BULK_STATUS_BATCH) {
+        check();
+        await this.statusBatch(run, op, pending.slice(i, i + BULK_STATUS_BATCH), progress);
+      }
+    } else {
+      let next = 0;
+      // allSettled: no call may still be running when the lease is released.
+      const workers = await Promise.allSettled(
+        Array.from({ length: Math.min(this.settings.concurrency, pending.length) }, async () => {
+          while (next < pending.length) {
+            check();
+            await this.command(run, op.type, pending[next++], progress);
+          }
+        }),
+      );
+      const failure = workers.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
+    check();
+    await this.finish(run, targets, items, progress);
+  }
+
+  private async finish(run: BulkRun, targets: BulkTarget[], items: Map<string, ItemRecord>, progress: Progress, note?: string): Promise<void> {
+    const { store, clock, notifier, logger } = this.deps;
+    const done = await store.update(run.id, (r) => (r.state === 'running' ? { ...r, state: 'completed', finishedAt: clock.now(), updatedAt: clock.now(), note: note ?? r.note } : undefined));
+    if (!done) return;
+    const counts = progress.counts();
+    await this.deps.audit.append({
+      actor: { teamsId: run.requester.teamsId, aadObjectId: run.requester.aadObjectId, upn: run.requester.upn, name: run.requester.name },
+      tenantId: run.tenantId,
+      action: `bulk.${run.action}`,
+      target: { kind: 'request', id: run.id, label: `${counts.total} devices` },
+      requestId: run.id,
+      outcome: counts.failed + counts.unknown === 0 ? 'succeeded' : 'failed',
+      detail: { step: 'finished', done: counts.done, failed: counts.failed, unknown: counts.unknown },
+    });
+    try {
+      await notifier.finished(done, counts, resultRows(done, targets, items));
+    } catch (error) {
+      logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not post the bulk summary');
+    }
+  }
+
+  /** A call through the shared limiter, tried again on throttling and server errors with backoff. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const permit = await this.deps.limiter.acquire();
+      try {
+        return await fn();
+      } catch (error) {
+        const transient = error instanceof QuotaExceeded || (error instanceof UpstreamError && error.status !== undefined && error.status >= 500) || notSent(error);
+        if (!transient || attempt >= this.settings.maxCallAttempts || this.stopping) throw error;
+        const ceiling = Math.min(this.settings.backoffMaxMs, this.settings.backoffBaseMs * 2 ** (attempt - 1));
+        await this.sleep(Math.max(1, Math.floor(ceiling / 2 + (this.random() * ceiling) / 2)));
+      } finally {
+        await permit.settle().catch(() => undefined);
+      }
+    }
+  }
+
+  private async recover(run: BulkRun, op: Operation, inflight: BulkTarget[], progress: Progress, resend: Set<string>, check: () => void): Promise<void> {
+    for (const t of inflight) {
+      check();
+      if (op.kind === 'command') {
+        await progress.record([
+          {
+            deviceId: t.deviceId,
+            state: 'unknown',
+            error: 'The bot stopped while sending this command, so Google may have received it. It was not sent again: check the device in the Google Admin console.',
+            at: this.deps.clock.now(),
+          },
+        ]);
+        continue;
+      }
+      try {
+        const device = await this.call(() => this.deps.directory.get(t.deviceId));
+        if (device.status.toUpperCase() === op.expect) await progress.record([{ deviceId: t.deviceId, state: 'done', at: this.deps.clock.now() }]);
+        else resend.add(t.deviceId);
+      } catch (error) {
+        if (error instanceof DeviceNotFound) await progress.record([{ deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: this.deps.clock.now() }]);
+        else throw error;
+      }
+    }
+  }
+
+  private async statusBatch(run: BulkRun, op: Extract<Operation, { kind: 'status' }>, chunk: BulkTarget[], progress: Progress): Promise<void> {
+    const now = () => this.deps.clock.now();
+    const ids = chunk.map((t) => t.deviceId);
+    await progress.record(ids.map((deviceId) => ({ deviceId, state: 'inflight', at: now() })));
+    const reason = op.action === 'DEPROVISION' ? run.params.reason : undefined;
+    let records: ItemRecord[];
+    try {
+      const results = await this.call(() => this.deps.directory.batchChangeStatus(ids, op.action, reason));
+      const byId = new Map(results.map((r) => [r.deviceId, r]));
+      records = ids.map((deviceId) => {
+        const r = byId.get(deviceId);
+        // Per-device refusals come inside Google's HTTP 200.
+        if (r?.ok) return { deviceId, state: 'done', at: now() };
+        return { deviceId, state: 'failed', error: `Google Admin refused: ${r?.error?.message ?? 'no result for this device'}`, at: now() };
+      });
+    } catch (error) {
+      // Anything but a typed answer from Google (a crash, a bug) leaves the batch inflight for the resume to read back.
+      if (!(error instanceof DeskError)) throw error;
+      if (error instanceof UpstreamError && error.status === undefined && !notSent(error)) {
+        // No answer: the next pass reads these devices back before anything is sent again.
+        throw error;
+      }
+      const message = error instanceof DeskError ? error.userMessage : 'Sending the change to Google failed.';
+      records = ids.map((deviceId) => ({ deviceId, state: 'failed', error: message, at: now() }));
+    }
+    await progress.record(records);
+    const ok = records.filter((r) => r.state === 'done').length;
+    await this.auditCall(run, { step: 'batchChangeStatus', devices: ids.length, done: ok, failed: ids.length - ok, deviceIds: ids });
+  }
+
+  private async command(run: BulkRun, type: Extract<Operation, { kind: 'command' }>['type'], t: BulkTarget, progress: Progress): Promise<void> {
+    const now = () => this.deps.clock.now();
+    await progress.record([{ deviceId: t.deviceId, state: 'inflight', at: now() }]);
+    const delay = run.params.delaySeconds;
+    const payload = type === 'REBOOT' && delay !== undefined && delay >= 0 && delay <= MAX_REBOOT_DELAY_SECONDS ? { user_session_delay_seconds: delay } : undefined;
+    let record: ItemRecord;
+    try {
+      const commandId = await this.call(() => this.deps.directory.issueCommand(t.deviceId, type, payload));
+      record = { deviceId: t.deviceId, state: 'done', commandId, at: now() };
+    } catch (error) {
+      // Not a typed answer from Google: the command may have gone out; the resume reports it unknown.
+      if (!(error instanceof DeskError)) throw error;
+      const uncertain = error instanceof UpstreamError && error.status === undefined && !notSent(error);
+      const message = error instanceof DeskError ? error.userMessage : 'Sending the command to Google failed.';
+      record = uncertain
+        ? { deviceId: t.deviceId, state: 'unknown', error: `${message} Google may have received it: check the device in the Google Admin console before sending it again.`, at: now() }
+        : { deviceId: t.deviceId, state: 'failed', error: message, at: now() };
+    }
+    await progress.record([record]);
+    await this.auditCall(run, { step: 'issueCommand', commandType: type, state: record.state, ...(record.commandId ? { commandId: record.commandId } : {}) }, t);
+  }
+
+  private async auditCall(run: BulkRun, detail: Record<string, unknown>, device?: BulkTarget): Promise<void> {
+    await this.deps.audit.append({
+      actor: { teamsId: run.requester.teamsId, aadObjectId: run.requester.aadObjectId, upn: run.requester.upn, name: run.requester.name },
+      tenantId: run.tenantId,
+      action: `bulk.${run.action}`,
+      target: device ? { kind: 'device', id: device.deviceId, label: device.serialNumber } : { kind: 'request', id: run.id },
+      requestId: run.id,
+      outcome: detail.state === 'failed' || detail.state === 'unknown' ? 'failed' : 'succeeded',
+      detail,
+    });
+  }
+}
+
+function notSent(error: unknown): boolean {
+  return error instanceof UpstreamError && error.status === undefined && (error.reason === 'ECONNREFUSED' || error.reason === 'ENOTFOUND');
+}
+
+/** Keeps the counts as records are written, and updates the card no more often than asked. */
+class Progress {
+  private last = 0;
+
+  constructor(
+    private readonly run: BulkRun,
+    private readonly total: number,
+    private readonly items: Map<string, ItemRecord>,
+    private readonly deps: BulkRunnerDeps,
+    private readonly intervalMs: number,
+  ) {}
+
+  counts(): BulkCounts {
+    return countsOf(this.total, this.items.values());
+  }
+
+  async record(records: ItemRecord[]): Promise<void> {
+    await this.deps.store.record(this.run.id, records);
+    for (const r of records) this.items.set(r.deviceId, r);
+    await this.maybeNotify(false);
+  }
+
+  async maybeNotify(force: boolean): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!force && now - this.last < this.intervalMs) return;
+    this.last = now;
+    try {
+      await this.deps.notifier.progress(this.run, this.counts());
+    } catch (error) {
+      this.deps.logger.warn({ runId: this.run.id, err: { message: (error as Error).message } }, 'could not update the bulk progress card');
+    }
+  }
+}
+
+/** Every entry's outcome: the targets in order, then the entries that were never run. */
+export function resultRows(run: BulkRun, targets: BulkTarget[], items: Map<string, ItemRecord>): BulkResultRow[] {
+  const rows: BulkResultRow[] = targets.map((t) => {
+    const i = items.get(t.deviceId);
+    const result: BulkResultRow['result'] = !i || i.state === 'inflight' ? 'not run' : i.state;
+    return { serialNumber: t.serialNumber, deviceId: t.deviceId, input: t.input, result, commandId: i?.commandId, detail: i?.error };
+  });
+  for (const s of run.skipped) rows.push({ serialNumber: '', deviceId: '', input: s.input, result: s.reason, detail: s.detail });
+  return rows;
+}

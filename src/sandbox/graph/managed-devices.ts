@@ -1,0 +1,185 @@
+/**
+ * The emulator's Intune: managed devices, remote lock with deviceActionResults that move on the
+ * emulator's clock (pending → active → done, or failed; offline devices stay pending, as Intune
+ * leaves them), the macOS recovery PIN, and Multi Admin Approval for the lock.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../clock';
+import type { IntuneDeviceBehaviour, IntuneFleetDevice } from '../fleet/intune-fleet';
+
+/** How long a device that is online takes for each step of a lock. */
+export const LOCK_STEP_MS = 3_000;
+/** Approval requests expire if nobody decides (Intune: 30 days; shorter here for demos). */
+export const APPROVAL_TTL_MS = 24 * 3_600_000;
+
+export interface EmulatedLock {
+  startedAt: number;
+  /** macOS only. */
+  unlockPin?: string;
+  behaviour: IntuneDeviceBehaviour['connectivity'];
+}
+
+export interface EmulatedApproval {
+  id: string;
+  deviceId: string;
+  operation: 'remoteLock';
+  status: 'needsApproval' | 'approved' | 'rejected' | 'cancelled' | 'completed' | 'expired';
+  requestJustification: string;
+  approvalJustification?: string;
+  approverUpn?: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class EmulatedIntune {
+  private readonly devices = new Map<string, IntuneFleetDevice>();
+  private readonly locks = new Map<string, EmulatedLock>();
+  private readonly approvals = new Map<string, EmulatedApproval>();
+  private readonly lockCounts = new Map<string, number>();
+  /** Multi Admin Approval for remote lock: off until a test or demo turns it on. */
+  approvalRequired = false;
+  /**
+   * When a Mac's lock result starts to carry its PIN. Graph's timing is unconfirmed, so the bot
+   * must cope with either: at once, or only once the device ran the lock.
+   */
+  pinReported: 'at-issue' | 'when-done' = 'at-issue';
+
+  constructor(
+    devices: IntuneFleetDevice[] = [],
+    readonly clock: Clock = systemClock,
+  ) {
+    for (const d of devices) this.devices.set(d.id.toLowerCase(), structuredClone(d));
+  }
+
+  get size(): number {
+    return this.devices.size;
+  }
+
+  all(): IntuneFleetDevice[] {
+    return [...this.devices.values()];
+  }
+
+  find(id: string): IntuneFleetDevice | undefined {
+    return this.devices.get(id.toLowerCase());
+  }
+
+  bySerial(serial: string): IntuneFleetDevice | undefined {
+    return this.all().find((d) => d.serialNumber.toLowerCase() === serial.toLowerCase());
+  }
+
+  setBehaviour(id: string, change: Partial<IntuneDeviceBehaviour>): void {
+    const d = this.find(id);
+    if (!d) throw new Error(`no managed device ${id}`);
+    d.behaviour = { ...d.behaviour, ...change };
+  }
+
+  /** How many remote locks reached the device (a second one would replace a macOS PIN). */
+  lockCount(id: string): number {
+    return this.lockCounts.get(id.toLowerCase()) ?? 0;
+  }
+
+  /** The PIN Intune holds for the device's last lock (what the Intune admin center would show). */
+  currentPin(id: string): string | undefined {
+    return this.locks.get(id.toLowerCase())?.unlockPin;
+  }
+
+  /** The device in Graph's shape, its action results as of the clock. */
+  resource(d: IntuneFleetDevice): Record<string, unknown> {
+    const { behaviour: _behaviour, ...fields } = d;
+    const lock = this.locks.get(d.id.toLowerCase());
+    return { '@odata.type': '#microsoft.graph.managedDevice', ...fields, deviceActionResults: lock ? [this.lockResult(lock)] : [] };
+  }
+
+  /** Issues a lock now: the device gets it at its next check-in. */
+  lock(id: string): void {
+    const d = this.find(id);
+    if (!d) throw new Error(`no managed device ${id}`);
+    const key = d.id.toLowerCase();
+    this.locks.set(key, {
+      startedAt: this.clock.now(),
+      behaviour: d.behaviour.connectivity,
+      // Intune makes the six-digit PIN the Mac will ask for; a new lock makes a new one.
+      unlockPin: d.operatingSystem === 'macOS' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : undefined,
+    });
+    this.lockCounts.set(key, this.lockCount(key) + 1);
+  }
+
+  private lockResult(lock: EmulatedLock): Record<string, unknown> {
+    const elapsed = this.clock.now() - lock.startedAt;
+    let actionState: string;
+    let updated = lock.startedAt;
+    if (lock.behaviour === 'offline' || elapsed < LOCK_STEP_MS) {
+      actionState = 'pending';
+    } else if (lock.behaviour === 'failing') {
+      actionState = 'failed';
+      updated += LOCK_STEP_MS;
+    } else if (elapsed < 2 * LOCK_STEP_MS) {
+      actionState = 'active';
+      updated += LOCK_STEP_MS;
+    } else {
+      actionState = 'done';
+      updated += 2 * LOCK_STEP_MS;
+    }
+    const showPin = lock.unlockPin && (this.pinReported === 'at-issue' || actionState === 'done');
+    return {
+      ...(showPin ? { '@odata.type': 'microsoft.graph.remoteLockActionResult', unlockPin: lock.unlockPin } : {}),
+      actionName: 'remoteLock',
+      actionState,
+      startDateTime: iso(lock.startedAt),
+      lastUpdatedDateTime: iso(updated),
+    };
+  }
+
+  fileApproval(deviceId: string, justification: string): EmulatedApproval {
+    const now = this.clock.now();
+    const approval: EmulatedApproval = {
+      id: randomUUID(),
+      deviceId: deviceId.toLowerCase(),
+      operation: 'remoteLock',
+      status: 'needsApproval',
+      requestJustification: justification,
+      createdAt: now,
+      expiresAt: now + APPROVAL_TTL_MS,
+    };
+    this.approvals.set(approval.id, approval);
+    return approval;
+  }
+
+  approval(id: string): EmulatedApproval | undefined {
+    const a = this.approvals.get(id.toLowerCase()) ?? this.approvals.get(id);
+    if (a && a.status === 'needsApproval' && this.clock.now() > a.expiresAt) a.status = 'expired';
+    return a;
+  }
+
+  pendingApprovals(): EmulatedApproval[] {
+    return [...this.approvals.values()].filter((a) => this.approval(a.id)?.status === 'needsApproval');
+  }
+
+  /** A second Intune admin's decision, as they would give it in the Intune admin center. */
+  decide(id: string, decision: 'approved' | 'rejected', approverUpn: string, justification = ''): EmulatedApproval {
+    const a = this.approval(id);
+    if (!a) throw new Error(`no approval request ${id}`);
+    if (a.status !== 'needsApproval') throw new Error(`approval request ${id} is ${a.status}`);
+    a.status = decision;
+    a.approverUpn = approverUpn;
+    a.approvalJustification = justification;
+    return a;
+  }
+
+  approvalResource(a: EmulatedApproval): Record<string, unknown> {
+    return {
+      '@odata.type': '#microsoft.graph.operationApprovalRequest',
+      id: a.id,
+      status: a.status,
+      requestJustification: a.requestJustification,
+      approvalJustification: a.approvalJustification ?? null,
+      requestDateTime: iso(a.createdAt),
+      expirationDateTime: iso(a.expiresAt),
+      lastModifiedDateTime: iso(this.clock.now()),
+      approver: a.approverUpn ? { user: { userPrincipalName: a.approverUpn } } : null,
+      operationApprovalPolicies: 'deviceAction',
+    };
+  }
+}

@@ -1,0 +1,281 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { sandboxFleet } from '../../src/sandbox/fleet';
+import type { FleetDevice } from '../../src/sandbox/fleet/types';
+import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
+import { SANDBOX_TENANT_ID } from '../../src/sandbox/people';
+import { MemoryTenantSettingsStore } from '../../src/store/tenant-settings';
+import { cardOf, cardText, RecordedCall } from '../support/connector';
+import { validateCard } from '../support/card-validator';
+import { Harness, PEOPLE, PersonKey, startHarness } from '../support/harness';
+
+const START = Date.parse('2026-03-02T10:00:00Z');
+const people = new Set(Object.values(PEOPLE).map((p) => p.email));
+
+function runIdOf(card: any): string {
+  return /"runId":"(BR-[A-Z0-9]{6})"/.exec(JSON.stringify(card))![1];
+}
+
+function buttons(card: any): string[] {
+  return ((card?.actions ?? []) as any[]).map((a) => a.verb);
+}
+
+describe('bulk actions in chat', () => {
+  let google: GoogleEmulator;
+  let h: Harness;
+  let fleet: FleetDevice[];
+  const settings = new MemoryTenantSettingsStore();
+  let files: http.Server;
+  let filesUrl = '';
+  let csvBody = '';
+
+  beforeAll(async () => {
+    fleet = sandboxFleet(START);
+    google = await startGoogleEmulator({ devices: sandboxFleet(START) });
+    files = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(csvBody);
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/devices.csv`;
+    h = await startHarness({ BULK_MAX_DEVICES: '6', BULK_APPROVAL_THRESHOLD: '4', BULK_ROLE_LIMITS: 'Intune Administrator=50' }, undefined, {
+      start: { google, tenantSettings: settings, bulk: { runner: { progressIntervalMs: 0 } } },
+    });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await google.close();
+    files.closeAllConnections();
+    await new Promise<void>((r) => files.close(() => r()));
+  });
+
+  /** ACTIVE devices nobody of the demo owns, not yet used by an earlier test. */
+  let used = 0;
+  function active(n: number, where?: (d: FleetDevice) => boolean): FleetDevice[] {
+    const list = fleet.filter((d) => d.status === 'ACTIVE' && !people.has(d.annotatedUser ?? '') && (!where || where(d))).slice(used, used + n);
+    used += n;
+    return list;
+  }
+
+  async function preview(text: string, as: PersonKey = 'megan'): Promise<{ call: RecordedCall; card: any }> {
+    const { replies } = await h.send(text, { as });
+    const call = replies.find((c) => cardOf(c)) as RecordedCall;
+    const card = cardOf(call);
+    expect(validateCard(card)).toEqual([]);
+    return { call, card };
+  }
+
+  async function summaryFor(runId: string, conversationId: string): Promise<RecordedCall> {
+    return h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === conversationId && typeof c.body?.text === 'string' && c.body.text.includes(runId) && c.body.text.includes('finished'), 15_000);
+  }
+
+  it('previews mixed good and bad entries with counts, acts only on the good ones, reports every device and a CSV', async () => {
+    const good = active(3);
+    const deprovisioned = fleet.find((d) => d.status === 'DEPROVISIONED')!;
+    const text = ['bulk lost mode on', good[0].serialNumber, '', good[1].serialNumber.toLowerCase(), 'NOPE-12345', deprovisioned.serialNumber, good[0].serialNumber, good[2].annotatedAssetId ?? good[2].serialNumber, good[2].serialNumber].join('\n');
+    const { call, card } = await preview(text);
+    const t = cardText(card);
+    expect(t).toContain('Bulk Lost mode: 3 devices');
+    expect(t).toMatch(/Not found[\s\S]*1/);
+    expect(t).toContain('No device has the serial, asset id or device id "NOPE-12345"');
+    expect(t).toContain(`${deprovisioned.serialNumber} is Deprovisioned`);
+    expect(t).toContain('Repeated entries');
+    expect(t).toContain('Blank entries');
+    expect(t).toContain('Nothing has been sent to any device yet.');
+    expect(buttons(card)).toEqual(['bulk.start', 'bulk.cancel']);
+    // Nothing happened before Start.
+    expect(google.readDevice(good[0].deviceId)?.status).toBe('ACTIVE');
+
+    const runId = runIdOf(card);
+    // Someone else can't start it.
+    const other = await h.invoke('bulk.start', { runId }, { as: 'lynne', replyToId: call.id });
+    expect(buttons(other.body.value)).toEqual([]);
+    expect(google.readDevice(good[0].deviceId)?.status).toBe('ACTIVE');
+
+    const started = await h.invoke('bulk.start', { runId }, { as: 'megan', replyToId: call.id });
+    expect(cardText(started.body.value)).toMatch(/Bulk Lost mode: (queued|running)/);
+    const summary = await summaryFor(runId, `personal-${PEOPLE.megan.teamsId}`);
+    expect(summary.body.text).toContain('3 of 3 done');
+    const csv = summary.body.attachments.find((a: any) => a.contentType === 'text/csv');
+    const content = Buffer.from(csv.contentUrl.replace('data:text/csv;base64,', ''), 'base64').toString('utf8');
+    for (const d of good) expect(content).toContain(`${d.serialNumber},${d.deviceId}`);
+    expect(content).toContain('NOPE-12345,not-found');
+    expect(content).toContain(',wrong-state,');
+    for (const d of good) expect(google.readDevice(d.deviceId)?.status).toBe('DISABLED');
+    expect(google.readDevice(deprovisioned.deviceId)?.status).toBe('DEPROVISIONED');
+    // The card in the chat ends as the summary, in place.
+    const finalCard = [...h.connector.updates()].reverse().find((c) => c.activityId === call.id);
+    expect(cardText(cardOf(finalCard))).toContain('finished — 3 done');
+    expect(cardText(cardOf(finalCard))).toContain('█');
+    // `bulk status` shows where it stands.
+    const status = await preview(`bulk status ${runId}`);
+    expect(cardText(status.card)).toContain('finished — 3 done');
+    const notMine = await preview(`bulk status ${runId}`, 'adele');
+    expect(cardText(notMine.card)).toContain(`No bulk run ${runId}`);
+    // A second click does nothing more.
+    const again = await h.invoke('bulk.start', { runId }, { as: 'megan', replyToId: call.id });
+    expect(cardText(again.body.value)).toContain('already');
+  });
+
+  it('says what is outside a scoped role, and refuses above the per-role limit', async () => {
+    const north = active(1, (d) => d.orgUnitPath.startsWith('/Schools/North'));
+    const south = active(1, (d) => d.orgUnitPath.startsWith('/Schools/South'));
+    const { card } = await preview(`bulk lost mode on ${north[0].serialNumber}, ${south[0].serialNumber}`, 'isaiah');
+    const t = cardText(card);
+    expect(t).toContain('Bulk Lost mode: 1 device');
+    expect(t).toContain('Outside your scope');
+    expect(t).toContain(south[0].serialNumber);
+
+    const many = active(7);
+    const over = await preview(`bulk lost mode on ${many.map((d) => d.serialNumber).join(' ')}`);
+    expect(cardText(over.card)).toContain('Over your limit: you may act on at most 6 devices');
+    expect(buttons(over.card)).toEqual(['bulk.cancel']);
+    const forced = await h.invoke('bulk.start', { runId: runIdOf(over.card) }, { as: 'megan' });
+    expect(cardText(forced.body.value)).toContain('at most 6 devices');
+    expect(many.every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
+    // Alex's role has its own, higher limit.
+    const admin = await preview(`bulk lost mode on ${many.map((d) => d.serialNumber).join(' ')}`, 'alex');
+    expect(cardText(admin.card)).not.toContain('Over your limit');
+  });
+
+  it('above the threshold, a second person holding the permission approves in the help desk channel', async () => {
+    const devices = active(5);
+    const { call, card } = await preview(`bulk lost mode on ${devices.map((d) => d.serialNumber).join(',')}`);
+    expect(buttons(card)).toEqual(['bulk.askApproval', 'bulk.cancel']);
+    const runId = runIdOf(card);
+
+    // No help desk channel yet: the requester is told to have an admin set one.
+    const noChannel = await h.invoke('bulk.askApproval', { runId }, { as: 'megan', replyToId: call.id });
+    expect(noChannel.replies.some((c) => cardText(cardOf(c)).includes('set helpdesk channel'))).toBe(true);
+
+    const channelId = '19:helpdesk@thread.tacv2';
+    await settings.update(SANDBOX_TENANT_ID, {
+      helpdeskChannel: {
+        conversationReference: { serviceUrl: h.connector.url, channelId: 'msteams', conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: SANDBOX_TENANT_ID } as any, bot: { id: '28:device-desk', name: 'Device Desk' } },
+        name: 'IT Help Desk › General',
+        setBy: PEOPLE.alex.upn,
+        setAt: new Date().toISOString(),
+      },
+    });
+    const asked = await h.invoke('bulk.askApproval', { runId }, { as: 'megan', replyToId: call.id });
+    expect(cardText(asked.body.value)).toContain('Waiting for approval');
+    const request = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === channelId && cardText(cardOf(c)).includes(runId));
+    const approvalCard = cardOf(request);
+    expect(validateCard(approvalCard)).toEqual([]);
+    expect(cardText(approvalCard)).toContain('Approval needed: Lost mode on 5 devices');
+    expect(buttons(approvalCard)).toEqual(['bulk.approve', 'bulk.reject']);
+
+    const inChannel = { conversationId: channelId, conversationType: 'channel' as const, replyToId: request.id };
+    const own = await h.invoke('bulk.approve', { runId }, { as: 'megan', ...inChannel });
+    expect(own.replies.some((c) => cardText(cardOf(c)).includes('someone else holding the same permission'))).toBe(true);
+    const endUser = await h.invoke('bulk.approve', { runId }, { as: 'adele', ...inChannel });
+    expect(endUser.replies.some((c) => cardText(cardOf(c)).includes("can't approve"))).toBe(true);
+    expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
+
+    const approved = await h.invoke('bulk.approve', { runId }, { as: 'lynne', ...inChannel });
+    expect(cardText(approved.body.value)).toContain(`Approved by ${PEOPLE.lynne.name}`);
+    expect(buttons(approved.body.value)).toEqual([]);
+    const summary = await summaryFor(runId, `personal-${PEOPLE.megan.teamsId}`);
+    expect(summary.body.text).toContain('5 of 5 done');
+    expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'DISABLED')).toBe(true);
+    // Approving twice does nothing.
+    const twice = await h.invoke('bulk.approve', { runId }, { as: 'alex', ...inChannel });
+    expect(twice.replies.some((c) => cardText(cardOf(c)).includes('already'))).toBe(true);
+  });
+
+  it('a factory reset always needs approval, however few devices', async () => {
+    const [d] = active(1);
+    const { card } = await preview(`bulk factory reset ${d.serialNumber}`);
+    expect(cardText(card)).toContain('A factory reset in bulk always needs a second person.');
+    expect(buttons(card)).toEqual(['bulk.askApproval', 'bulk.cancel']);
+    const started = await h.invoke('bulk.start', { runId: runIdOf(card) }, { as: 'megan' });
+    expect(cardText(started.body.value)).toContain('Ask for approval instead');
+  });
+
+  it('reads the list from a CSV file sent to the bot', async () => {
+    const devices = active(3);
+    csvBody = `Student,Serial Number\nAva,${devices[0].serialNumber}\nLiam,\nMia,${devices[1].serialNumber}\nNoah,${devices[2].serialNumber}\n`;
+    const person = PEOPLE.megan;
+    const activity = {
+      type: 'message',
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: h.connector.url,
+      from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
+      recipient: { id: '28:device-desk', name: 'Device Desk' },
+      conversation: { id: `personal-${person.teamsId}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
+      channelData: { tenant: { id: SANDBOX_TENANT_ID } },
+      text: 'bulk lost mode on',
+      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'devices.csv', content: { downloadUrl: filesUrl, uniqueId: 'x', fileType: 'csv' } }],
+    };
+    const before = h.connector.calls.length;
+    await h.post(activity);
+    const call = h.connector.calls.slice(before).find((c) => cardOf(c)) as RecordedCall;
+    const t = cardText(cardOf(call));
+    expect(t).toContain('Bulk Lost mode: 3 devices');
+    expect(t).toContain('From devices.csv (column Serial Number)');
+    expect(t).toContain('Blank entries');
+  });
+
+  it('an org unit names every device in it and below, each checked like a typed entry', async () => {
+    const inLibrary = fleet.filter((d) => d.orgUnitPath.startsWith('/Schools/North/Library'));
+    const activeThere = inLibrary.filter((d) => d.status === 'ACTIVE').length;
+    const { card } = await preview('bulk lost mode on ou:/Schools/North/Library', 'isaiah');
+    const t = cardText(card);
+    expect(t).toContain(`Bulk Lost mode: ${activeThere} device`);
+    expect(t).toContain('From ou:/Schools/North/Library');
+    if (inLibrary.length > activeThere) expect(t).toContain('Wrong state');
+    const outside = await preview('bulk lost mode on ou:/Schools/South/Labs', 'isaiah');
+    expect(cardText(outside.card)).toContain('Bulk Lost mode: 0 devices');
+    expect(cardText(outside.card)).toContain('Outside your scope');
+    expect(buttons(outside.card)).toEqual(['bulk.cancel']);
+  });
+
+  it('an end user may not run bulk actions at all', async () => {
+    const { replies } = await h.send(`bulk lost mode on ${fleet[0].serialNumber}`, { as: 'adele' });
+    expect(cardText(cardOf(replies.find((c) => cardOf(c))))).toContain('Remote tasks/Enable lost mode');
+  });
+
+  it('a blank list or a bad command is answered with the usage, never a run', async () => {
+    const { card } = await preview('bulk lost mode on \n\n , ,');
+    expect(cardText(card)).toContain('Which devices?');
+    const bad = await preview('bulk explode 5CD1');
+    expect(cardText(bad.card)).toContain('Which action?');
+  });
+});
+
+describe('bulk approval requests expire', () => {
+  let google: GoogleEmulator;
+  let h: Harness;
+  const settings = new MemoryTenantSettingsStore();
+
+  beforeAll(async () => {
+    google = await startGoogleEmulator({ devices: sandboxFleet(START) });
+    h = await startHarness({ BULK_APPROVAL_THRESHOLD: '1' }, undefined, { start: { google, tenantSettings: settings, bulk: { settings: { approvalTtlMs: 300 }, approvalCheckMs: 50 } } });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await google.close();
+  });
+
+  it('nobody answered in time: the card says so, the requester is told, a late approval does nothing', async () => {
+    const channelId = '19:helpdesk-expiry@thread.tacv2';
+    await settings.update(SANDBOX_TENANT_ID, {
+      helpdeskChannel: { conversationReference: { serviceUrl: h.connector.url, channelId: 'msteams', conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: SANDBOX_TENANT_ID } as any }, setBy: 'x', setAt: new Date().toISOString() },
+    });
+    const devices = sandboxFleet(START).filter((d) => d.status === 'ACTIVE' && !people.has(d.annotatedUser ?? '')).slice(0, 2);
+    const { replies } = await h.send(`bulk lost mode on ${devices.map((d) => d.serialNumber).join(' ')}`, { as: 'megan' });
+    const runId = runIdOf(cardOf(replies.find((c) => cardOf(c))));
+    await h.invoke('bulk.askApproval', { runId }, { as: 'megan' });
+    const request = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === channelId);
+    const told = await h.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`bulk run ${runId} in time`), 5_000);
+    expect(told.conversationId).toBe(`personal-${PEOPLE.megan.teamsId}`);
+    const closed = await h.connector.waitFor((c) => c.method === 'PUT' && c.activityId === request.id);
+    expect(cardText(cardOf(closed))).toContain('Expired');
+    const late = await h.invoke('bulk.approve', { runId }, { as: 'lynne', conversationId: channelId, conversationType: 'channel' });
+    expect(late.replies.some((c) => cardText(cardOf(c)).includes('already expired'))).toBe(true);
+    expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
+  });
+});
