@@ -4,13 +4,16 @@
  * exactly one command. Google's quota is per minute, so the run uses a clock that goes `speed`
  * times faster than real time for the emulator, the limiter and the runner alike.
  */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { BULK_QUOTA_SHARE, BulkCounts, BulkResultRow, BulkRun, BulkRunner, createRateLimiter, MemoryBulkRunStore } from '../src/actions/bulk';
 import { MemoryAuditTrail } from '../src/audit';
 import type { Clock } from '../src/clock';
 import { createDeviceDirectory } from '../src/directory';
 import { silentLogger } from '../src/log';
 import { generateFleet } from '../src/sandbox/fleet';
-import { startGoogleEmulator } from '../src/sandbox/google';
+import type { FleetDevice } from '../src/sandbox/fleet/types';
+import { EmulatorStats, startGoogleEmulator } from '../src/sandbox/google';
 import { MemoryJobQueue } from '../src/store/job-queue';
 
 export interface BenchBulkResult {
@@ -39,11 +42,9 @@ export async function benchBulk(options: { devices?: number; quotaPerMinute?: nu
   const clock: Clock = { now: () => t0 + (Date.now() - real0) * speed };
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms / speed)));
 
-  const fleet = generateFleet({ seed: 'bench-bulk', size: devices, domain: 'school.example', now: t0 });
-  // Offline devices keep their commands pending: the bench times the sending, and the emulator's
-  // per-request settling of executed commands would otherwise grow with every command in flight.
-  for (const d of fleet) Object.assign(d, { status: 'ACTIVE', behaviour: { connectivity: 'offline', kiosk: false } });
-  const google = await startGoogleEmulator({ devices: fleet, clock, quotaPerMinute: quota });
+  const fleet = benchFleet(devices, t0);
+  // Google in its own process, as in production: the bot's process doesn't pay for Google's work.
+  const google = await emulatorProcess({ devices, quota, t0, real0, speed });
   const directory = createDeviceDirectory({ customerId: 'my_customer', rootUrl: google.rootUrl, accessToken: google.accessToken, clock, retry: { maxAttempts: 1 } });
   const store = new MemoryBulkRunStore(() => clock.now());
   const queue = new MemoryJobQueue();
@@ -84,7 +85,7 @@ export async function benchBulk(options: { devices?: number; quotaPerMinute?: nu
       run,
       fleet.map((d) => ({ deviceId: d.deviceId, serialNumber: d.serialNumber, input: d.serialNumber, context: { orgUnitPath: d.orgUnitPath, users: [] } })),
     );
-    google.resetStats();
+    await google.ask('reset');
     const started = clock.now();
     const realStarted = Date.now();
     await runner.enqueue(run.id);
@@ -92,7 +93,7 @@ export async function benchBulk(options: { devices?: number; quotaPerMinute?: nu
     const seconds = (clock.now() - started) / 1000;
     // The n-th call (0-based) can't be admitted before floor(n / quota) full windows have passed.
     const minimumSeconds = Math.floor((devices - 1) / quota) * 60;
-    const stats = google.stats();
+    const stats = (await google.ask('stats')) as EmulatorStats;
     const ratio = Number((seconds / minimumSeconds).toFixed(3));
     const distinct = new Set(rows.map((r) => r.commandId).filter(Boolean)).size;
     return {
@@ -113,11 +114,66 @@ export async function benchBulk(options: { devices?: number; quotaPerMinute?: nu
   } finally {
     runner.stop();
     await queue.close();
-    await google.close();
+    google.close();
   }
 }
 
-if (require.main === module) {
+function benchFleet(devices: number, t0: number): FleetDevice[] {
+  const fleet = generateFleet({ seed: 'bench-bulk', size: devices, domain: 'school.example', now: t0 });
+  // Offline devices keep their commands pending: the bench times the sending, and the emulator's
+  // per-request settling of executed commands would otherwise grow with every command in flight.
+  for (const d of fleet) Object.assign(d, { status: 'ACTIVE', behaviour: { connectivity: 'offline', kiosk: false } });
+  return fleet;
+}
+
+interface EmulatorArgs {
+  devices: number;
+  quota: number;
+  t0: number;
+  real0: number;
+  speed: number;
+}
+
+/** Starts this file as the emulator process; both sides compute the same fast clock from t0, real0 and speed. */
+async function emulatorProcess(args: EmulatorArgs): Promise<{ rootUrl: string; accessToken: string; ask: (cmd: string) => Promise<unknown>; close: () => void }> {
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename, '--emulator', JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: Array<(v: unknown) => void> = [];
+  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  const next = () => new Promise<unknown>((r) => waiting.push(r));
+  const ready = (await next()) as { rootUrl: string; accessToken: string };
+  return {
+    ...ready,
+    ask: (cmd) => {
+      const answer = next();
+      child.stdin!.write(`${cmd}\n`);
+      return answer;
+    },
+    close: () => {
+      child.stdin!.end();
+      lines.close();
+    },
+  };
+}
+
+async function emulatorMain(args: EmulatorArgs): Promise<void> {
+  const clock: Clock = { now: () => args.t0 + (Date.now() - args.real0) * args.speed };
+  const google = await startGoogleEmulator({ devices: benchFleet(args.devices, args.t0), clock, quotaPerMinute: args.quota });
+  process.stdout.write(`${JSON.stringify({ rootUrl: google.rootUrl, accessToken: google.accessToken })}\n`);
+  const input = createInterface({ input: process.stdin });
+  input.on('line', (cmd) => {
+    if (cmd === 'reset') google.resetStats();
+    process.stdout.write(`${JSON.stringify(cmd === 'stats' ? google.stats() : { ok: true })}\n`);
+  });
+  input.on('close', () => void google.close().then(() => process.exit(0)));
+}
+
+if (require.main === module && process.argv[2] === '--emulator') {
+  emulatorMain(JSON.parse(process.argv[3]) as EmulatorArgs).catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+} else if (require.main === module) {
   benchBulk()
     .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
     .catch((error) => {

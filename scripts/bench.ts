@@ -155,8 +155,10 @@ ${(['memory', 'redis'] as const).map((k) => `| ${k} | ${sync.sync[k].ms} | ${syn
 Target: ≤ 1.1× the quota-bound minimum time; no device skipped or acted on twice. The emulator
 enforces ${bulk.quotaPerMinute.toLocaleString('en')} queries per minute (a sliding window, as Google counts); the run
 sends one remote command (wipe user profiles) per device through the shared limiter, which uses
-90 % of the quota. Emulator, limiter and runner share a clock running ${bulk.speed}× real time, so
-the minutes of quota pass in ${bulk.realSeconds} s.
+90 % of the quota (the rest is left to lookups and other instances). The emulator runs in its
+own process, as Google would; emulator, limiter and runner share a clock running ${bulk.speed}× real
+time, so the minutes of quota pass in ${bulk.realSeconds} s. The minimum: the n-th call can't be
+admitted before floor(n / quota) full minutes, so 10,000 calls need at least 4 minutes.
 
 | devices | quota-bound minimum | run | ratio | commands accepted | distinct command ids | throttled by Google | done / failed |
 |---|---|---|---|---|---|---|---|

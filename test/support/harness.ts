@@ -60,8 +60,7 @@ export async function startHarness(env: Record<string, string> = {}, tweak?: (c:
   const logs = captureLogger();
   let config = { ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'debug', ...env }), port: 0 };
   if (tweak) config = tweak(config);
-  // No Intune devices unless a suite asks for them: suites written before Intune count ChromeOS devices only.
-  const bot = await startDeviceDesk(config, { intuneDevices: [], ...options.start, logger: logs.logger });
+  const bot = await startDeviceDesk(config, { ...options.start, logger: logs.logger });
   const url = `http://127.0.0.1:${bot.port}/api/messages`;
 
   const base = (options: TurnOptions = {}) => {

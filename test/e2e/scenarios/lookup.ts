@@ -2,8 +2,8 @@ import type { Scenario } from '../scenario';
 
 /**
  * Alex (tenant admin) looks up Adele's devices: a list card with an Open per device, then one
- * device's card, read fresh from Google with the buttons his role allows; then a search that
- * finds nothing.
+ * Chromebook's card by its serial, read fresh from Google with the buttons his role allows; then
+ * a search that finds nothing.
  */
 export const lookup: Scenario = {
   name: 'device lookup',
@@ -13,7 +13,8 @@ export const lookup: Scenario = {
     await t.waitForCardText('Showing all');
     await t.screenshot('device-list');
 
-    await t.clickButton('Open');
+    // One exact serial opens the device card straight away, read fresh from Google.
+    await t.sendMessage('find PFRKWGUN');
     await t.waitForCardText('Read from Google Admin', 15_000);
     await t.waitForCardText('Refresh');
     // Scroll the opened card's top into view so the screenshot shows its title and badge.
