@@ -5,6 +5,7 @@ import type { Clock } from '../src/clock';
 import type { Config } from '../src/config';
 import type { ConnectorService } from '../src/connector';
 import type { DeviceDirectory } from '../src/directory/types';
+import type { ManagedDeviceDirectory } from '../src/intune';
 import type { Inventory } from '../src/inventory/types';
 import type { Logger } from '../src/log';
 import type { LostReportService, OnCallRoster } from '../src/lost';
@@ -27,6 +28,8 @@ export interface BotDeps {
   access: AccessResolver;
   audit: AuditTrail;
   directory: DeviceDirectory;
+  /** Intune's managed devices through Graph; absent when no Graph app is configured. */
+  managedDevices?: ManagedDeviceDirectory;
   inventory: Inventory;
   actions: ActionServices;
   connector: ConnectorService;

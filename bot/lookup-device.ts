@@ -1,6 +1,7 @@
 import type { DeviceContext, Permission } from '../src/access';
 import type { ChromeDevice, DeviceDirectory } from '../src/directory/types';
 import { DeskError, DeviceNotFound, Forbidden, InvalidInput } from '../src/errors';
+import { intuneStatusOf, type ManagedDevice, type ManagedDeviceDirectory } from '../src/intune';
 import type { Inventory, InventoryDevice } from '../src/inventory/types';
 import type { Logger } from '../src/log';
 import type { Guard } from './guard';
@@ -26,7 +27,16 @@ export interface DeviceView {
   deviceLicenseType?: string;
   notes?: string;
   deprovisionReason?: string;
-  /** Read from Google just now, rather than taken from the last sync. */
+  /** Intune only: what Intune's device page shows besides the common fields. */
+  intune?: {
+    deviceName?: string;
+    userDisplayName?: string;
+    compliance?: string;
+    managementState?: string;
+    ownership?: string;
+    enrolled?: string;
+  };
+  /** Read from Google or Intune just now, rather than taken from the last sync. */
   fresh: boolean;
 }
 
@@ -74,6 +84,31 @@ export function viewOfInventory(d: InventoryDevice): DeviceView {
   };
 }
 
+export function viewOfManaged(d: ManagedDevice): DeviceView {
+  const upn = d.userPrincipalName?.toLowerCase();
+  return {
+    id: d.id,
+    source: 'intune',
+    serialNumber: d.serialNumber,
+    model: d.model || d.deviceName,
+    status: intuneStatusOf(d),
+    platform: d.operatingSystem,
+    osVersion: d.osVersion,
+    lastSync: d.lastSyncDateTime,
+    annotatedUser: upn,
+    recentUsers: [],
+    intune: {
+      deviceName: d.deviceName,
+      userDisplayName: d.userDisplayName,
+      compliance: d.complianceState,
+      managementState: d.managementState,
+      ownership: d.managedDeviceOwnerType,
+      enrolled: d.enrolledDateTime,
+    },
+    fresh: true,
+  };
+}
+
 /** What the access check needs to know about the device. */
 export function deviceContextOf(view: DeviceView): DeviceContext {
   const users = [view.annotatedUser, ...view.recentUsers].filter((u): u is string => !!u && u.includes('@')).map((u) => u.toLowerCase());
@@ -104,6 +139,8 @@ export const NOT_YOURS_OR_MISSING = "I can't find that device among the devices 
 
 export interface ReadDeviceDeps {
   directory: DeviceDirectory;
+  /** Intune's devices through Graph; absent when no Graph app is configured. */
+  managedDevices?: ManagedDeviceDirectory;
   inventory: Inventory;
   guard: Guard;
   logger: Logger;
@@ -115,8 +152,8 @@ export function readsManagedDevices(guard: Guard, requester: Requester): boolean
 }
 
 /**
- * Reads a device fresh (ChromeOS from Google; Intune from the last sync until an Intune reader
- * exists) and checks the requester may see it, whatever card or forged invoke asked. A refusal
+ * Reads a device fresh (ChromeOS from Google, Intune from Graph; the last sync when they can't be
+ * reached) and checks the requester may see it, whatever card or forged invoke asked. A refusal
  * is audited by the guard.
  */
 export async function readDeviceFor(deps: ReadDeviceDeps, requester: Requester, deviceId: string, action: string): Promise<DeviceView> {
@@ -127,6 +164,15 @@ export async function readDeviceFor(deps: ReadDeviceDeps, requester: Requester, 
   let view: DeviceView;
   if (synced?.source === 'intune') {
     view = viewOfInventory(synced);
+    if (deps.managedDevices) {
+      try {
+        view = viewOfManaged(await deps.managedDevices.get(deviceId));
+      } catch (error) {
+        if (error instanceof DeviceNotFound) throw missing();
+        // Graph unreachable: the last sync is better than nothing, and the card says so.
+        deps.logger.warn({ deviceId, err: { message: (error as Error).message } }, 'device read from the inventory: Graph could not be reached');
+      }
+    }
   } else {
     try {
       view = viewOfChrome(await deps.directory.get(deviceId));

@@ -15,6 +15,12 @@ const BADGES: Record<string, StatusBadge> = {
   RETURN_ARRIVED: { label: 'Return arrived', style: 'emphasis', color: 'Default', note: '' },
   RETURN_REQUESTED: { label: 'Return requested', style: 'warning', color: 'Warning', note: '' },
   SHIPPED: { label: 'Shipped', style: 'emphasis', color: 'Default', note: '' },
+  // Intune devices carry their compliance (or a pending retire/wipe) as their status.
+  COMPLIANT: { label: 'Compliant', style: 'good', color: 'Good', note: '' },
+  NONCOMPLIANT: { label: 'Not compliant', style: 'attention', color: 'Attention', note: '' },
+  IN_GRACE_PERIOD: { label: 'In grace period', style: 'warning', color: 'Warning', note: '' },
+  RETIRE_PENDING: { label: 'Retire pending', style: 'warning', color: 'Warning', note: 'Intune is retiring this device.' },
+  WIPE_PENDING: { label: 'Wipe pending', style: 'warning', color: 'Warning', note: 'Intune is wiping this device.' },
 };
 
 /** Google's status is an open string: unknown values are shown as they come, neutrally. */
@@ -89,33 +95,47 @@ export function availableActions(catalogue: readonly DeviceAction[], guard: Guar
 }
 
 export function deviceCardData(device: DeviceView, actions: DeviceAction[], now: number): DeviceCardData {
-  const facts: Array<[string, string | undefined]> = [
-    ['Serial', device.serialNumber],
-    // The badge shows the status; only the reason for a deprovision needs a line of its own.
-    ['Deprovision reason', device.deprovisionReason ? humanise(device.deprovisionReason) : undefined],
-    ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : undefined],
-    ['Last sync', device.lastSync ? `${relativeTime(device.lastSync, now)} (${utcTime(device.lastSync)})` : 'never'],
-    ['User', device.annotatedUser],
-    ['Recent users', device.recentUsers.length ? device.recentUsers.slice(0, 5).join(', ') + (device.recentUsers.length > 5 ? ` and ${device.recentUsers.length - 5} more` : '') : undefined],
-    ['Org unit', device.orgUnitPath],
-    ['Asset ID', device.assetId],
-    ['Location', device.location],
-    ['Auto-update expiration', autoUpdate(device.autoUpdateExpiration, now)],
-    ['Licence', licence(device.deviceLicenseType)],
-    ['Notes', device.notes],
-  ];
+  const when = (iso: string | undefined) => (iso ? `${relativeTime(iso, now)} (${utcTime(iso)})` : undefined);
+  const facts: Array<[string, string | undefined]> =
+    device.source === 'intune'
+      ? [
+          ['Serial', device.serialNumber],
+          ['Device name', device.intune?.deviceName],
+          ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : device.platform],
+          ['Compliance', device.intune?.compliance ? humanise(device.intune.compliance.replace(/([a-z])([A-Z])/g, '$1_$2')) : undefined],
+          ['User', device.intune?.userDisplayName && device.annotatedUser ? `${device.intune.userDisplayName} (${device.annotatedUser})` : device.annotatedUser],
+          ['Last check-in', when(device.lastSync) ?? 'never'],
+          ['Ownership', device.intune?.ownership ? humanise(device.intune.ownership) : undefined],
+          ['Enrolled', device.intune?.enrolled ? utcTime(device.intune.enrolled) : undefined],
+        ]
+      : [
+          ['Serial', device.serialNumber],
+          // The badge shows the status; only the reason for a deprovision needs a line of its own.
+          ['Deprovision reason', device.deprovisionReason ? humanise(device.deprovisionReason) : undefined],
+          ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : undefined],
+          ['Last sync', when(device.lastSync) ?? 'never'],
+          ['User', device.annotatedUser],
+          ['Recent users', device.recentUsers.length ? device.recentUsers.slice(0, 5).join(', ') + (device.recentUsers.length > 5 ? ` and ${device.recentUsers.length - 5} more` : '') : undefined],
+          ['Org unit', device.orgUnitPath],
+          ['Asset ID', device.assetId],
+          ['Location', device.location],
+          ['Auto-update expiration', autoUpdate(device.autoUpdateExpiration, now)],
+          ['Licence', licence(device.deviceLicenseType)],
+          ['Notes', device.notes],
+        ];
   const shown: DeviceFact[] = facts.filter((f): f is [string, string] => !!f[1]).map(([title, value]) => ({ title, value }));
+  const console = device.source === 'intune' ? 'Intune' : 'Google Admin';
   return {
     deviceId: device.id,
     title: device.model ?? device.serialNumber,
-    subtitle: [device.platform, device.source === 'intune' ? 'Intune' : 'Google Admin'].filter(Boolean).join(' · '),
+    subtitle: [device.platform, console].filter(Boolean).join(' · '),
     status: statusBadge(device.status),
     facts: shown,
     buttons: actions.map((a) => ({ action: a.id, title: a.label, style: a.destructive ? 'destructive' : 'default' })),
     readNote: device.fresh
-      ? `Read from Google Admin at ${utcTime(new Date(now).toISOString())}.`
+      ? `Read from ${console} at ${utcTime(new Date(now).toISOString())}.`
       : device.source === 'intune'
-        ? 'From the last Intune sync.'
+        ? 'From the last Intune sync: Intune could not be reached just now.'
         : 'From the last inventory sync. Refresh reads the current state from Google Admin.',
   };
 }

@@ -15,7 +15,7 @@ import { searchAsRequester } from './lookup-search';
 import { availableActions, deviceCardData, listRow } from './lookup-view';
 import { messageText, quote, replyWithCard } from './reply';
 
-export type LookupDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view'>;
+export type LookupDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'managedDevices' | 'clock' | 'logger' | 'view'>;
 
 export interface LookupOptions {
   /** The action catalogue whose buttons device cards offer; default: createActionCatalogue(). */

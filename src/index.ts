@@ -2,6 +2,7 @@ import type { Storage } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import Redis from 'ioredis';
 import { createBotApp } from '../bot/app';
+import { registerBulkDownload } from '../bot/bulk-download';
 import { startApprovalExpiry, TeamsBulkNotifier } from '../bot/bulk-notifier';
 import { IdentityService } from '../bot/identity';
 import { LostPolicyGuard } from '../bot/lost-guard';
@@ -253,7 +254,9 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
 
     // Bulk runs: a durable job per run on the same queue, paced by a limiter every instance shares.
     const bulkStore = createBulkRunStore({ redis, prefix, now: () => clock.now() });
-    const bulkNotifier = new TeamsBulkNotifier(adapter, config.bot.appId, catalogue, view, bulkStore, logger, () => clock.now());
+    // Known once the server listens (the sandbox's port may be chosen then).
+    let publicUrl = config.publicUrl;
+    const bulkNotifier = new TeamsBulkNotifier(adapter, config.bot.appId, catalogue, view, bulkStore, logger, () => clock.now(), () => publicUrl);
     const bulkRunner = new BulkRunner({
       directory: bulkDirectory,
       store: bulkStore,
@@ -291,6 +294,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       access,
       audit,
       directory,
+      managedDevices,
       inventory,
       tenantSettings,
       connector,
@@ -318,7 +322,9 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       version,
       redisPing: redis ? async () => (await redis!.ping()) === 'PONG' : undefined,
     });
+    registerBulkDownload(server, { store: bulkStore, logger });
     const port = await listen(server, config.port, config.host);
+    if (!publicUrl && config.sandbox) publicUrl = `http://127.0.0.1:${port}`;
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     // Requests an earlier run left unfinished are followed again from the store.
     await tracker.start();
