@@ -143,8 +143,9 @@ Ratio: **${turns.ratio}×** — ${turns.ratio >= 0.8 ? 'met' : 'NOT met'}.
 
 ## Full sync of ${sync.devices.toLocaleString('en')} devices
 
-Target: within 1.1× the page-fetch bound (every page fetched with nothing stored: ${sync.fetchBoundMs} ms for
-${sync.pages} pages), RSS ≤ 256 MB. The emulator runs in a child process, so RSS is the bot's own.
+Target: within 1.1× the page-fetch bound (every page fetched one after the other with nothing
+stored: ${sync.fetchBoundMs} ms for ${sync.pages} pages, the emulator answering each after ${sync.latencyMs} ms), RSS ≤ 256 MB.
+The emulator and each sync run in child processes, so RSS is the syncing bot's own.
 
 | inventory | sync ms | × fetch bound | peak RSS MB |
 |---|---|---|---|
