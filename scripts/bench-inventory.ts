@@ -6,6 +6,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { MemoryInventory } from '../src/inventory/memory-inventory';
+import { deleteKeysByPrefix } from '../src/store/redis-keys';
 import { RedisInventory } from '../src/inventory/redis-inventory';
 import { seededRandom, syntheticDevices, SYNTHETIC_SCHOOLS } from '../src/inventory/synthetic-devices';
 import type { Inventory, InventoryDevice, MatchKind, SearchFilter } from '../src/inventory/types';
@@ -109,15 +110,6 @@ async function measure(inventory: Inventory, tenant: string, lookups: Lookup[]):
   return stats(samples, matched);
 }
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-
 export async function benchInventory(options: BenchInventoryOptions = {}): Promise<BenchInventoryResult> {
   const count = options.devices ?? 100_000;
   const perKind = options.lookups ?? 2_000;
@@ -147,7 +139,7 @@ export async function benchInventory(options: BenchInventoryOptions = {}): Promi
       result.lookups[impl] = perImpl;
     } finally {
       if (redis) {
-        await deleteByPrefix(redis, prefix);
+        await deleteKeysByPrefix(redis, prefix);
         await redis.quit();
       }
     }

@@ -17,6 +17,7 @@ import { createDeviceDirectory } from '../src/directory';
 import { MemoryInventory, RedisInventory } from '../src/inventory';
 import type { Inventory } from '../src/inventory/types';
 import { silentLogger } from '../src/log';
+import { deleteKeysByPrefix } from '../src/store/redis-keys';
 
 type Kind = 'memory' | 'redis';
 
@@ -64,12 +65,7 @@ async function syncOnce(kind: Kind, emulator: Emulator, devices: number, redisUr
   connector.stop();
   if (outcome?.status !== 'completed' || outcome.devices !== devices) throw new Error(`sync did not complete: ${JSON.stringify(outcome)}`);
   if (redis) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysByPrefix(redis, prefix);
     await redis.quit();
   }
   process.stdout.write(`${JSON.stringify({ ms, peakRssMb: Math.round(peak / 1024 / 1024) })}\n`);
