@@ -1,14 +1,15 @@
 /**
  * Bulk runs in chat outside any turn: the progress card updated in place, the final summary with
- * a CSV of every device's result, and the approval request in the help desk channel.
+ * every device's result, and the approval request in the help desk channel.
  *
- * The CSV goes as an inline attachment (contentType text/csv, a data: URL). A file consent card
- * would upload to the requester's OneDrive, but only works in personal chat and not in the
- * Agents Playground, which shows an inline attachment as a file to open. Large results are cut
- * to fit a message (problems first), and the card says so.
+ * The CSV of results is offered as a download link on the summary card (Action.OpenUrl to
+ * GET /api/bulk/<run>/results.csv?token=…, served by bot/bulk-download.ts). An inline text/csv
+ * attachment is shown by the Agents Playground as "text/csv is not supported yet", and a file
+ * consent card (upload to OneDrive) works only in Teams personal chats and not in the Playground;
+ * a link works in both, in any conversation, and has no message-size limit.
  */
-import { Activity, Attachment, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
-import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunStore, BulkService, resultsCsv } from '../src/actions/bulk';
+import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
+import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunStore, BulkService } from '../src/actions/bulk';
 import { DeviceAction, findAction } from '../src/actions/catalogue';
 import type { Logger } from '../src/log';
 import { approvalCardData, progressCardData } from './bulk-view';
@@ -16,29 +17,8 @@ import { bulkApprovalCard, bulkProgressCard } from './cards/bulk-cards';
 import type { AdaptiveCard, CardView } from './cards/render';
 import type { ProactiveAdapter } from './notifier';
 
-/** Bot Framework refuses activities much above 256 KB; base64 grows the file by a third. */
-export const MAX_INLINE_CSV_BYTES = 150_000;
-
 export function cardMessage(card: AdaptiveCard): Partial<Activity> {
   return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
-}
-
-/** The results as an inline CSV attachment, cut (problems first) when they would not fit. */
-export function csvAttachment(run: BulkRun, rows: BulkResultRow[]): { attachment: Attachment; truncated: boolean } {
-  let csv = resultsCsv(rows);
-  let truncated = false;
-  if (Buffer.byteLength(csv) > MAX_INLINE_CSV_BYTES) {
-    truncated = true;
-    const rank = (r: BulkResultRow) => (r.result === 'done' ? 1 : 0);
-    const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
-    let keep = ordered.length;
-    while (keep > 0 && Buffer.byteLength(resultsCsv(ordered.slice(0, keep))) > MAX_INLINE_CSV_BYTES) keep = Math.floor(keep * 0.8);
-    csv = resultsCsv(ordered.slice(0, keep));
-  }
-  return {
-    attachment: { contentType: 'text/csv', name: `bulk-${run.id}-results.csv`, contentUrl: `data:text/csv;base64,${Buffer.from(csv).toString('base64')}` },
-    truncated,
-  };
 }
 
 export class TeamsBulkNotifier implements BulkNotifier {
@@ -50,6 +30,8 @@ export class TeamsBulkNotifier implements BulkNotifier {
     private readonly store: BulkRunStore,
     private readonly logger: Logger,
     private readonly now: () => number,
+    /** The bot's public base URL for download links (known once it listens); undefined: no link. */
+    private readonly publicUrl: () => string | undefined = () => undefined,
   ) {}
 
   private action(run: BulkRun): DeviceAction {
@@ -57,7 +39,7 @@ export class TeamsBulkNotifier implements BulkNotifier {
   }
 
   progressCard(run: BulkRun, counts: BulkCounts, rows?: BulkResultRow[]): AdaptiveCard {
-    return bulkProgressCard(progressCardData(run, counts, this.action(run), rows), this.view);
+    return bulkProgressCard(progressCardData(run, counts, this.action(run), rows, this.publicUrl()), this.view);
   }
 
   async progress(run: BulkRun, counts: BulkCounts): Promise<void> {
@@ -66,7 +48,6 @@ export class TeamsBulkNotifier implements BulkNotifier {
   }
 
   async finished(run: BulkRun, counts: BulkCounts, rows: BulkResultRow[]): Promise<void> {
-    const { attachment, truncated } = csvAttachment(run, rows);
     if (run.conversation && run.cardActivityId) await this.update(run.conversation, run.cardActivityId, this.progressCard(run, counts, rows));
     if (!run.conversation) return;
     const mention = `<at>${run.requester.name}</at>`;
@@ -74,14 +55,9 @@ export class TeamsBulkNotifier implements BulkNotifier {
     const text =
       `${mention} bulk ${this.action(run).label} ${run.id} finished: ${counts.done} of ${counts.total} done` +
       (problems ? `, ${counts.failed} failed${counts.unknown ? `, ${counts.unknown} unknown` : ''}.` : '.') +
-      ` Every device's result is in the attached CSV${truncated ? ' (cut to fit a message: the devices that need attention come first)' : ''}.`;
+      (this.publicUrl() ? " Every device's result is on the card above, and in its CSV download." : " Every device's result is on the card above.");
     await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
-      await c.sendActivity({
-        type: 'message',
-        text,
-        entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }],
-        attachments: [attachment],
-      });
+      await c.sendActivity({ type: 'message', text, entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }] });
     });
   }
 

@@ -90,7 +90,8 @@ export function previewCardData(run: BulkRun, targets: BulkTarget[], action: Dev
   return {
     runId: run.id,
     title: `Bulk ${action.label}: ${plural(run.total, 'device')}`,
-    subtitle: `From ${run.source}${paramsText(run)}. Nothing has been sent to any device yet.`,
+    // States come from the last sync (reading thousands of devices fresh would spend the quota); Google re-checks each one.
+    subtitle: `From ${run.source}${paramsText(run)}. Nothing has been sent to any device yet; states are as of the last sync and Google checks each device again.`,
     facts: countFacts(run),
     targets: targetsLine(targets),
     sections: skipSections(run),
@@ -120,7 +121,13 @@ function decidedLine(run: BulkRun): string {
   return ` · ${a.decision === 'approved' ? 'approved' : 'rejected'} by ${a.decidedBy.name}`;
 }
 
-export function progressCardData(run: BulkRun, counts: BulkCounts, action: DeviceAction, rows?: BulkResultRow[]): BulkProgressCardData {
+/** The results link, when the bot knows its public address. */
+export function downloadUrlOf(run: BulkRun, baseUrl: string | undefined): string {
+  if (!baseUrl || !run.downloadToken) return '';
+  return `${baseUrl.replace(/\/+$/, '')}/api/bulk/${run.id}/results.csv?token=${encodeURIComponent(run.downloadToken)}`;
+}
+
+export function progressCardData(run: BulkRun, counts: BulkCounts, action: DeviceAction, rows?: BulkResultRow[], baseUrl?: string): BulkProgressCardData {
   const finished = run.state === 'completed';
   const facts: Fact[] = [
     { title: 'Done', value: String(counts.done) },
@@ -135,10 +142,10 @@ export function progressCardData(run: BulkRun, counts: BulkCounts, action: Devic
     const order = (r: BulkResultRow) => (r.result === 'failed' || r.result === 'unknown' ? 0 : r.result === 'done' ? 2 : 1);
     const ranked = rows.filter((r) => r.deviceId).sort((a, b) => order(a) - order(b));
     const lines = ranked.slice(0, RESULT_LINES).map((r) => `• ${r.serialNumber}: ${r.result}${r.detail ? ` — ${r.detail}` : ''}`);
-    if (ranked.length > RESULT_LINES) lines.push(`… ${ranked.length - RESULT_LINES} more in the CSV file`);
+    if (ranked.length > RESULT_LINES) lines.push(`… and ${ranked.length - RESULT_LINES} more${baseUrl ? ' in the CSV file' : ''}`);
     sections.push({ heading: 'Results per device', lines });
     const skippedCount = rows.length - ranked.length;
-    if (skippedCount > 0) sections.push({ heading: 'Not run', lines: [`${plural(skippedCount, 'entry', 'entries')} left out at the preview (listed in the CSV file).`] });
+    if (skippedCount > 0) sections.push({ heading: 'Not run', lines: [`${plural(skippedCount, 'entry', 'entries')} left out at the preview${baseUrl ? ' (listed in the CSV file)' : ''}.`] });
   }
   const problems = counts.failed + counts.unknown;
   const title = finished
@@ -152,6 +159,7 @@ export function progressCardData(run: BulkRun, counts: BulkCounts, action: Devic
     sections,
     footer: `Run ${run.id} · requested by ${run.requester.name}${decidedLine(run)}${run.startedAt ? ` · started ${time(run.startedAt)}` : ''}${run.finishedAt ? ` · finished ${time(run.finishedAt)}` : ''}`,
     tone: !finished ? 'running' : problems ? 'problem' : 'good',
+    downloadUrl: finished ? downloadUrlOf(run, baseUrl) : '',
   };
 }
 

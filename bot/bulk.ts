@@ -267,7 +267,14 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
         }
         const action = actionOf(existing);
         const approver = await deps.identity.requester(ctx);
-        const result = decision === 'approve' ? await bulk.service.approve(runId, actorOf(approver, action)) : await bulk.service.reject(runId, actorOf(approver, action));
+        let result;
+        if (decision === 'approve') {
+          // The requester's roles as they are now, not as they were at the preview.
+          const r = existing.requester;
+          const access = await deps.access.resolve({ aadObjectId: r.aadObjectId ?? '', upn: r.upn, tenantId: r.tenantId, name: r.name });
+          const requester: Actor = { ref: r, access, decide: (device) => deps.access.can(access, action.permission, device) };
+          result = await bulk.service.approve(runId, actorOf(approver, action), requester);
+        } else result = await bulk.service.reject(runId, actorOf(approver, action));
         const targets = await bulk.store.targets(runId);
         if (!result.ok) {
           await audit(approver, existing, 'denied', { step: decision, why: result.why }, result.message);

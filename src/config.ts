@@ -58,6 +58,8 @@ export interface Config {
   };
   /** Google Directory API queries per minute the bot may use, shared by every instance. */
   googleQuotaPerMinute: number;
+  /** The bot's public base URL, for download links in cards (sandbox: its loopback address). */
+  publicUrl?: string;
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -138,6 +140,7 @@ const schema = z.object({
   BULK_APPROVAL_THRESHOLD: positiveInt('25'),
   BULK_APPROVAL_TTL_MINUTES: positiveInt('60'),
   GOOGLE_QUOTA_PER_MINUTE: positiveInt('2400'),
+  PUBLIC_URL: optionalUrl('https://desk.contoso.com'),
   SANDBOX: z.preprocess(
     blankToUndefined,
     z
@@ -261,5 +264,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approvalTtlMinutes: e.BULK_APPROVAL_TTL_MINUTES,
     },
     googleQuotaPerMinute: e.GOOGLE_QUOTA_PER_MINUTE,
+    publicUrl: e.PUBLIC_URL,
   };
 }

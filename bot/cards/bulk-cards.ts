@@ -64,6 +64,8 @@ export interface BulkProgressCardData {
   sections: Section[];
   footer: string;
   tone: 'running' | 'good' | 'problem';
+  /** Where every device's result can be downloaded as CSV; '' while running. */
+  downloadUrl: string;
 }
 
 const PROGRESS_COLOR = { running: 'Default', good: 'Good', problem: 'Warning' } as const;

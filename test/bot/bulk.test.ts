@@ -82,7 +82,7 @@ describe('bulk actions in chat', () => {
     expect(t).toContain(`${deprovisioned.serialNumber} is Deprovisioned`);
     expect(t).toContain('Repeated entries');
     expect(t).toContain('Blank entries');
-    expect(t).toContain('Nothing has been sent to any device yet.');
+    expect(t).toContain('Nothing has been sent to any device yet;');
     expect(buttons(card)).toEqual(['bulk.start', 'bulk.cancel']);
     // Nothing happened before Start.
     expect(google.readDevice(good[0].deviceId)?.status).toBe('ACTIVE');
@@ -97,17 +97,25 @@ describe('bulk actions in chat', () => {
     expect(cardText(started.body.value)).toMatch(/Bulk Lost mode: (queued|running)/);
     const summary = await summaryFor(runId, `personal-${PEOPLE.megan.teamsId}`);
     expect(summary.body.text).toContain('3 of 3 done');
-    const csv = summary.body.attachments.find((a: any) => a.contentType === 'text/csv');
-    const content = Buffer.from(csv.contentUrl.replace('data:text/csv;base64,', ''), 'base64').toString('utf8');
+    expect(summary.body.text).toContain(`<at>${PEOPLE.megan.name}</at>`);
+    for (const d of good) expect(google.readDevice(d.deviceId)?.status).toBe('DISABLED');
+    expect(google.readDevice(deprovisioned.deviceId)?.status).toBe('DEPROVISIONED');
+    // The card in the chat ends as the summary, in place, with a bar and a CSV download.
+    const finalCard = cardOf([...h.connector.updates()].reverse().find((c) => c.activityId === call.id));
+    expect(validateCard(finalCard)).toEqual([]);
+    expect(cardText(finalCard)).toContain('finished — 3 done');
+    expect(cardText(finalCard)).toContain('█');
+    const download = (finalCard.actions as any[]).find((a) => a.type === 'Action.OpenUrl');
+    expect(download.title).toBe('Download results (CSV)');
+    const res = await fetch(download.url);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const content = await res.text();
     for (const d of good) expect(content).toContain(`${d.serialNumber},${d.deviceId}`);
     expect(content).toContain('NOPE-12345,not-found');
     expect(content).toContain(',wrong-state,');
-    for (const d of good) expect(google.readDevice(d.deviceId)?.status).toBe('DISABLED');
-    expect(google.readDevice(deprovisioned.deviceId)?.status).toBe('DEPROVISIONED');
-    // The card in the chat ends as the summary, in place.
-    const finalCard = [...h.connector.updates()].reverse().find((c) => c.activityId === call.id);
-    expect(cardText(cardOf(finalCard))).toContain('finished — 3 done');
-    expect(cardText(cardOf(finalCard))).toContain('█');
+    // Without the card's token there is nothing to download.
+    expect((await fetch(download.url.replace(/token=[^&]+/, 'token=guess'))).status).toBe(404);
+    expect((await fetch(download.url.replace(runId, 'BR-ZZZZZZ'))).status).toBe(404);
     // `bulk status` shows where it stands.
     const status = await preview(`bulk status ${runId}`);
     expect(cardText(status.card)).toContain('finished — 3 done');
@@ -231,6 +239,24 @@ describe('bulk actions in chat', () => {
     expect(cardText(outside.card)).toContain('Bulk Lost mode: 0 devices');
     expect(cardText(outside.card)).toContain('Outside your scope');
     expect(buttons(outside.card)).toEqual(['bulk.cancel']);
+  });
+
+  it('in a channel only the requester gets the buttons, through the card refresh', async () => {
+    const [d] = active(1);
+    const inChannel = { conversationId: '19:team-general@thread.tacv2', conversationType: 'channel' as const };
+    const { replies } = await h.send(`bulk lost mode on ${d.serialNumber}`, { as: 'megan', ...inChannel });
+    const card = cardOf(replies.find((c) => cardOf(c)));
+    expect(validateCard(card)).toEqual([]);
+    expect(buttons(card)).toEqual([]);
+    expect(card.refresh).toMatchObject({ action: { verb: 'bulk.view' }, userIds: [PEOPLE.megan.teamsId] });
+    const runId = runIdOf(card);
+    const mine = await h.invoke('bulk.view', { runId }, { as: 'megan', ...inChannel });
+    expect(buttons(mine.body.value)).toEqual(['bulk.start', 'bulk.cancel']);
+    const theirs = await h.invoke('bulk.view', { runId }, { as: 'lynne', ...inChannel });
+    expect(buttons(theirs.body.value)).toEqual([]);
+    const cancelled = await h.invoke('bulk.cancel', { runId }, { as: 'megan', ...inChannel });
+    expect(cardText(cancelled.body.value)).toContain('Cancelled: nothing was run.');
+    expect(google.readDevice(d.deviceId)?.status).toBe('ACTIVE');
   });
 
   it('an end user may not run bulk actions at all', async () => {

@@ -4,6 +4,7 @@
  * compare-and-set on the stored run, so a double click or a replayed invoke does nothing twice,
  * and every step that leads to execution checks access again, on every device.
  */
+import { randomBytes } from 'node:crypto';
 import type { Decision, DeviceContext, UserAccess } from '../../access';
 import type { Clock } from '../../clock';
 import type { DeviceDirectory } from '../../directory/types';
@@ -128,6 +129,7 @@ export class BulkService {
       updatedAt: now,
       previewExpiresAt: now + this.settings.previewTtlMs,
       conversation: where.conversation,
+      downloadToken: randomBytes(24).toString('base64url'),
     };
     await this.deps.store.create(run, resolution.targets);
     return { run, targets: resolution.targets };
@@ -164,8 +166,11 @@ export class BulkService {
     await this.deps.store.update(runId, (r) => (r.approval ? { ...r, approval: { ...r.approval, conversation, cardActivityId } } : undefined));
   }
 
-  /** A second person holding the same permission, on every device of the run, approves it. */
-  async approve(runId: string, approver: Actor): Promise<StepResult> {
+  /**
+   * A second person holding the same permission, on every device of the run, approves it. The
+   * requester's access, resolved again now, is checked too: their roles may have changed meanwhile.
+   */
+  async approve(runId: string, approver: Actor, requester?: Actor): Promise<StepResult> {
     const run = await this.deps.store.get(runId);
     if (!run || run.tenantId !== approver.ref.tenantId) return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
     if (run.state !== 'awaiting-approval') return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
@@ -180,7 +185,7 @@ export class BulkService {
       return { ok: false, why: 'not-permitted', run, message: `You can't approve it: ${denied[0].detail}${denied.length > 1 ? ` (and ${denied.length - 1} more devices)` : ''}` };
     }
     const now = this.deps.clock.now();
-    return this.launch(run, undefined, 'awaiting-approval', (x) => ({ ...x, approval: { ...(x.approval as NonNullable<BulkRun['approval']>), decidedBy: approver.ref, decidedAt: now, decision: 'approved' } }));
+    return this.launch(run, requester, 'awaiting-approval', (x) => ({ ...x, approval: { ...(x.approval as NonNullable<BulkRun['approval']>), decidedBy: approver.ref, decidedAt: now, decision: 'approved' } }));
   }
 
   async reject(runId: string, approver: Actor): Promise<StepResult> {

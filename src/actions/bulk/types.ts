@@ -80,6 +80,8 @@ export interface BulkRun {
   finishedAt?: number;
   /** Why it ended early, when it did. */
   note?: string;
+  /** Secret part of the results download link (the link is as private as the card it is on). */
+  downloadToken?: string;
 }
 
 /** Per-device progress. A device without a record is pending. */
