@@ -54,7 +54,9 @@ export class TeamsBulkNotifier implements BulkNotifier {
     const problems = counts.failed + counts.unknown;
     const text =
       `${mention} bulk ${this.action(run).label} ${run.id} finished: ${counts.done} of ${counts.total} done` +
+      (counts.approval ? `, ${counts.approval} waiting for approval` : '') +
       (problems ? `, ${counts.failed} failed${counts.unknown ? `, ${counts.unknown} unknown` : ''}.` : '.') +
+      (counts.approval ? ' Intune holds those locks until a second Intune admin approves them (Multi Admin Approval); each device says where to complete it.' : '') +
       (this.publicUrl() ? " Every device's result is on the card above, and in its CSV download." : " Every device's result is on the card above.");
     await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
       await c.sendActivity({ type: 'message', text, entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }] });

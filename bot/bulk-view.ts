@@ -109,7 +109,7 @@ export function previewCardData(run: BulkRun, targets: BulkTarget[], action: Dev
 
 /** "██████░░░░ 60 %" — a bar every client renders, in a monospace block. */
 export function progressBar(counts: BulkCounts, width = 20): string {
-  const finished = counts.done + counts.failed + counts.unknown;
+  const finished = counts.done + counts.failed + counts.unknown + (counts.approval ?? 0);
   const share = counts.total === 0 ? 1 : finished / counts.total;
   const full = Math.round(share * width);
   return `${'█'.repeat(full)}${'░'.repeat(width - full)} ${Math.floor(share * 100)} %`;
@@ -133,13 +133,14 @@ export function progressCardData(run: BulkRun, counts: BulkCounts, action: Devic
     { title: 'Done', value: String(counts.done) },
     { title: 'Failed', value: String(counts.failed) },
     ...(counts.unknown > 0 ? [{ title: 'Unknown', value: String(counts.unknown) }] : []),
+    ...(counts.approval ? [{ title: 'Waiting for approval', value: String(counts.approval) }] : []),
     { title: 'Pending', value: String(counts.pending) },
     { title: 'Devices', value: String(counts.total) },
   ];
   const sections: Section[] = [];
   if (rows) {
     // Problems first: they are what someone has to look at.
-    const order = (r: BulkResultRow) => (r.result === 'failed' || r.result === 'unknown' ? 0 : r.result === 'done' ? 2 : 1);
+    const order = (r: BulkResultRow) => (r.result === 'failed' || r.result === 'unknown' || r.result === 'waiting for approval' ? 0 : r.result === 'done' ? 2 : 1);
     const ranked = rows.filter((r) => r.deviceId).sort((a, b) => order(a) - order(b));
     const lines = ranked.slice(0, RESULT_LINES).map((r) => `• ${r.serialNumber}: ${r.result}${r.detail ? ` — ${r.detail}` : ''}`);
     if (ranked.length > RESULT_LINES) lines.push(`… and ${ranked.length - RESULT_LINES} more${baseUrl ? ' in the CSV file' : ''}`);
@@ -148,8 +149,9 @@ export function progressCardData(run: BulkRun, counts: BulkCounts, action: Devic
     if (skippedCount > 0) sections.push({ heading: 'Not run', lines: [`${plural(skippedCount, 'entry', 'entries')} left out at the preview${baseUrl ? ' (listed in the CSV file)' : ''}.`] });
   }
   const problems = counts.failed + counts.unknown;
+  const waiting = counts.approval ? `, ${counts.approval} waiting for approval` : '';
   const title = finished
-    ? `Bulk ${action.label}: finished — ${counts.done} done${problems ? `, ${problems} need attention` : ''}`
+    ? `Bulk ${action.label}: finished — ${counts.done} done${waiting}${problems ? `, ${problems} need attention` : ''}`
     : `Bulk ${action.label}: ${run.state === 'queued' ? 'queued' : 'running'}`;
   return {
     title,

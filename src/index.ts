@@ -257,8 +257,12 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     // Known once the server listens (the sandbox's port may be chosen then).
     let publicUrl = config.publicUrl;
     const bulkNotifier = new TeamsBulkNotifier(adapter, config.bot.appId, catalogue, view, bulkStore, logger, () => clock.now(), () => publicUrl);
+    // Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused).
+    const lockPrecheck = executors.remoteLock ? executors.remoteLock.precheck.bind(executors.remoteLock) : undefined;
     const bulkRunner = new BulkRunner({
       directory: bulkDirectory,
+      managedDevices,
+      lockPrecheck,
       store: bulkStore,
       queue,
       limiter: createRateLimiter({ redis, key: `${prefix}google-quota`, limit: Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE)), clock }),
@@ -274,6 +278,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       inventory,
       directory,
       clock,
+      prechecks: lockPrecheck ? { remoteLock: lockPrecheck } : {},
       settings: {
         maxDevices: config.bulk.maxDevices,
         roleLimits: config.bulk.roleLimits,

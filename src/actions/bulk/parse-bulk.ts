@@ -5,7 +5,7 @@
  */
 import { normaliseOrgUnitPath } from '../../access';
 import type { ActionId } from '../catalogue';
-import { parseActionCommand, usageOf } from '../parse-command';
+import { parseActionCommand } from '../parse-command';
 import type { ActionParams } from '../types';
 
 export const BULK_COMMAND = /^\s*bulk\b/i;
@@ -31,7 +31,7 @@ export interface ParsedBulk {
 export type BulkParseResult = { ok: true; value: ParsedBulk } | { ok: false; message: string };
 
 export const BULK_USAGE =
-  '`bulk <action> <serials, asset ids or device ids>` (separated by spaces, commas or new lines), `bulk <action> ou:/Org/Unit`, or `bulk <action>` with a CSV file attached. Actions: lost mode on, lost mode off, restart, wipe, factory reset, deprovision … reason <same-model|different-model|retiring|upgrade>.';
+  '`bulk <action> <serials, asset ids or device ids>` (separated by spaces, commas or new lines), `bulk <action> ou:/Org/Unit`, or `bulk <action>` with a CSV file attached. Actions: lost mode on, lost mode off, restart, wipe, factory reset, deprovision … reason <same-model|different-model|retiring|upgrade>, lock (Intune iPhones, iPads and Android devices; Macs one at a time).';
 
 /** Teams sends some messages as HTML: line breaks become new lines, other tags go. */
 export function plainText(text: string): string {
@@ -91,11 +91,12 @@ export function parseBulkCommand(text: string): BulkParseResult | undefined {
   // The line break right after the action words separates, it is no blank entry.
   const after = firstLine.slice(words.length);
   const listText = typed ? `${typed}${after}` : after.replace(/^[ \t]*\r?\n/, '');
-  if (action === 'remoteLock') return { ok: false, message: `${usageOf(action)} can't run in bulk yet.` };
   const list = splitEntries(listText);
   const ou = list.entries.find((e) => /^ou:/i.test(e));
   if (ou) {
     if (list.entries.length > 1) return { ok: false, message: 'Give either one org unit (`ou:/Schools/North`) or a list of devices, not both.' };
+    // Org units are Google's: Intune devices are named by serial.
+    if (action === 'remoteLock') return { ok: false, message: 'Intune devices are not in org units: give their serial numbers (or attach a CSV file) instead.' };
     const path = ou.slice(3).trim();
     if (!path.startsWith('/')) return { ok: false, message: 'An org unit is a path from the top, such as `ou:/Schools/North`.' };
     return { ok: true, value: { action, params, list: { entries: [], blanks: 0 }, orgUnit: normaliseOrgUnitPath(path) } };

@@ -7,7 +7,9 @@
 import type { Decision, DeviceContext } from '../../access';
 import type { ChromeDevice } from '../../directory/types';
 import { fromChromeDevice } from '../../inventory/from-chrome';
+import { isMacOs } from '../../intune/managed-device-types';
 import type { Inventory, InventoryDevice, MatchKind } from '../../inventory/types';
+import { DeskError } from '../../errors';
 import type { DeviceAction } from '../catalogue';
 import type { BulkTarget, SkippedEntry } from './types';
 
@@ -24,6 +26,12 @@ export interface ClassifyOptions {
   decide: (device: DeviceContext) => Decision;
 }
 
+/**
+ * The single-device action's own refusal (e.g. a remote lock still pending): rejects with a
+ * DeskError whose message says why; anything else rejects the whole preview.
+ */
+export type Precheck = (tenantId: string, deviceId: string, serialNumber: string) => Promise<void>;
+
 export interface ResolveOptions extends ClassifyOptions {
   inventory: Inventory;
   tenantId: string;
@@ -33,7 +41,11 @@ export interface ResolveOptions extends ClassifyOptions {
   kind?: MatchKind;
   /** Lookups at once (default 16). */
   concurrency?: number;
+  /** Asked for every device the run would act on; a refusal leaves the device out. */
+  precheck?: Precheck;
 }
+
+export const MAC_LOCK_REFUSAL = 'a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with `lock <serial>`.';
 
 const EXACT_KINDS: MatchKind[] = ['id', 'serial', 'assetId'];
 const KIND_LABEL: Partial<Record<MatchKind, string>> = { id: 'device id', serial: 'serial', assetId: 'asset id' };
@@ -52,7 +64,12 @@ const label = (status: string | undefined) => {
 export function classify(device: InventoryDevice, input: string, options: ClassifyOptions): { target: BulkTarget } | { skipped: SkippedEntry } {
   const { action } = options;
   if (device.source !== action.source) {
-    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is not a ${action.source === 'chrome' ? 'ChromeOS' : 'Intune'} device.` } };
+    const kind = action.source === 'chrome' ? 'a ChromeOS' : 'an Intune';
+    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is not ${kind} device: wrong kind of device for ${action.label.toLowerCase()}.` } };
+  }
+  // One PIN per Mac, for the requester's eyes only: a bulk card is no place for dozens of them.
+  if (action.id === 'remoteLock' && isMacOs(device.platform)) {
+    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is a Mac: ${MAC_LOCK_REFUSAL}` } };
   }
   const context = contextOf(device);
   const decision = options.decide(context);
@@ -133,7 +150,24 @@ export async function resolveEntries(options: ResolveOptions): Promise<Resolutio
     if ('target' in c) targets.push(c.target);
     else skipped.push(c.skipped);
   });
-  return { targets, skipped, duplicates, blanks: options.blanks };
+  if (!options.precheck) return { targets, skipped, duplicates, blanks: options.blanks };
+  const { precheck, tenantId } = options;
+  const refusals = await mapLimit(targets, options.concurrency ?? 16, async (t) => {
+    try {
+      await precheck(tenantId, t.deviceId, t.serialNumber);
+      return undefined;
+    } catch (error) {
+      if (error instanceof DeskError) return error.userMessage;
+      throw error;
+    }
+  });
+  const kept: BulkTarget[] = [];
+  targets.forEach((t, i) => {
+    const why = refusals[i];
+    if (why === undefined) kept.push(t);
+    else skipped.push({ input: t.input, reason: 'wrong-state', detail: why });
+  });
+  return { targets: kept, skipped, duplicates, blanks: options.blanks };
 }
 
 /** Devices listed by org unit (from Google), classified the same way; each is named by its serial. */

@@ -9,6 +9,8 @@
  * - remote commands (restart, wipe, factory reset) can't be read back — Google has no command
  *   list — so they are never sent a second time: the device is reported "unknown" with what to
  *   check. At most once is the right side to err on for a wipe.
+ * - Intune remote locks (iOS, iPadOS, Android; never Macs, whose PIN is for one person) follow
+ *   the same rule: a lock whose answer was lost is reported "unknown", never sent again.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../../audit';
@@ -16,10 +18,12 @@ import type { Clock } from '../../clock';
 import { defaultSleep } from '../../directory/retry';
 import type { DeviceDirectory } from '../../directory/types';
 import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../../errors';
+import type { ManagedDeviceDirectory } from '../../intune/managed-device-types';
 import type { Logger } from '../../log';
 import type { JobQueue } from '../../store/job-queue';
 import { MAX_REBOOT_DELAY_SECONDS, Operation, operationOf } from '../operations';
 import type { RateLimiter } from './rate-limiter';
+import type { Precheck } from './resolve';
 import type { BulkRunStore } from './run-store';
 import { ACTIVE_RUN_STATES, BulkCounts, BulkResultRow, BulkRun, BulkTarget, countsOf, ItemRecord } from './types';
 
@@ -61,6 +65,10 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
 
 export interface BulkRunnerDeps {
   directory: DeviceDirectory;
+  /** Intune, for remote locks; without it a lock run fails every device and sends nothing. */
+  managedDevices?: Pick<ManagedDeviceDirectory, 'remoteLock'>;
+  /** The single remote lock's refusals (a lock still pending…), asked again right before each lock. */
+  lockPrecheck?: Precheck;
   store: BulkRunStore;
   queue: JobQueue;
   limiter: RateLimiter;
@@ -79,6 +87,22 @@ interface RunJob {
 
 /** The run stopped short of its end on purpose (shutdown, lost lease): it resumes later. */
 class Interrupted extends Error {}
+
+/** How a run's action is carried out: through Google (Operation) or an Intune remote lock. */
+type Step = Operation | { kind: 'lock' };
+
+const stepOf = (action: BulkRun['action']): Step | undefined => (action === 'remoteLock' ? { kind: 'lock' } : operationOf(action));
+
+/** Google's throttling and server errors: worth another try of any Google call. */
+function googleTransient(error: unknown): boolean {
+  return error instanceof QuotaExceeded || (error instanceof UpstreamError && error.status !== undefined && error.status >= 500) || notSent(error);
+}
+
+/**
+ * A remote lock is tried again only when Graph throttled it (429: Graph did not run it). A 5xx or
+ * no answer may still have locked the device, so it is never sent again.
+ */
+const throttledOnly = (error: unknown): boolean => error instanceof UpstreamError && error.status === 429;
 
 export class BulkRunner {
   readonly settings: RunnerSettings;
@@ -162,7 +186,7 @@ export class BulkRunner {
       return { ...r, state: 'running', startedAt: clock.now(), updatedAt: clock.now() };
     });
     if (!run) return;
-    const op = operationOf(run.action);
+    const op = stepOf(run.action);
     const targets = await store.targets(runId);
     const items = await store.items(runId);
     const progress = new Progress(run, targets.length, items, this.deps, this.settings.progressIntervalMs);
@@ -190,7 +214,8 @@ export class BulkRunner {
         Array.from({ length: Math.min(this.settings.concurrency, pending.length) }, async () => {
           while (next < pending.length) {
             check();
-            await this.command(run, op.type, pending[next++], progress);
+            const t = pending[next++];
+            await (op.kind === 'lock' ? this.lock(run, t, progress) : this.command(run, op.type, t, progress));
           }
         }),
       );
@@ -223,13 +248,13 @@ export class BulkRunner {
   }
 
   /** A call through the shared limiter, tried again on throttling and server errors with backoff. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(fn: () => Promise<T>, retryable: (error: unknown) => boolean = googleTransient): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const permit = await this.deps.limiter.acquire();
       try {
         return await fn();
       } catch (error) {
-        const transient = error instanceof QuotaExceeded || (error instanceof UpstreamError && error.status !== undefined && error.status >= 500) || notSent(error);
+        const transient = retryable(error);
         if (!transient || attempt >= this.settings.maxCallAttempts || this.stopping) throw error;
         const ceiling = Math.min(this.settings.backoffMaxMs, this.settings.backoffBaseMs * 2 ** (attempt - 1));
         await this.sleep(Math.max(1, Math.floor(ceiling / 2 + (this.random() * ceiling) / 2)));
@@ -239,18 +264,15 @@ export class BulkRunner {
     }
   }
 
-  private async recover(run: BulkRun, op: Operation, inflight: BulkTarget[], progress: Progress, resend: Set<string>, check: () => void): Promise<void> {
+  private async recover(run: BulkRun, op: Step, inflight: BulkTarget[], progress: Progress, resend: Set<string>, check: () => void): Promise<void> {
     for (const t of inflight) {
       check();
-      if (op.kind === 'command') {
-        await progress.record([
-          {
-            deviceId: t.deviceId,
-            state: 'unknown',
-            error: 'The bot stopped while sending this command, so Google may have received it. It was not sent again: check the device in the Google Admin console.',
-            at: this.deps.clock.now(),
-          },
-        ]);
+      if (op.kind !== 'status') {
+        const error =
+          op.kind === 'lock'
+            ? 'The bot stopped while sending this remote lock, so Intune may have received it. It was not sent again: check the device in the Intune admin center.'
+            : 'The bot stopped while sending this command, so Google may have received it. It was not sent again: check the device in the Google Admin console.';
+        await progress.record([{ deviceId: t.deviceId, state: 'unknown', error, at: this.deps.clock.now() }]);
         continue;
       }
       try {
@@ -316,6 +338,50 @@ export class BulkRunner {
     await this.auditCall(run, { step: 'issueCommand', commandType: type, state: record.state, ...(record.commandId ? { commandId: record.commandId } : {}) }, t);
   }
 
+  /** One remote lock: checked again, then sent once; an approval request is no failure. */
+  private async lock(run: BulkRun, t: BulkTarget, progress: Progress): Promise<void> {
+    const now = () => this.deps.clock.now();
+    const { managedDevices, lockPrecheck } = this.deps;
+    let record: ItemRecord | undefined;
+    if (!managedDevices) record = { deviceId: t.deviceId, state: 'failed', error: 'Remote lock is not set up on this bot: nothing was sent.', at: now() };
+    else if (lockPrecheck) {
+      try {
+        await this.call(() => lockPrecheck(run.tenantId, t.deviceId, t.serialNumber), (e) => googleTransient(e) || throttledOnly(e));
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        record = { deviceId: t.deviceId, state: 'failed', error: `${error.userMessage} Nothing was sent.`, at: now() };
+      }
+    }
+    if (!record && managedDevices) {
+      await progress.record([{ deviceId: t.deviceId, state: 'inflight', at: now() }]);
+      const justification = `Remote lock of ${t.serialNumber} requested in Teams by ${run.requester.name}${run.requester.upn ? ` (${run.requester.upn})` : ''} through Device Desk, bulk run ${run.id}.`;
+      try {
+        const sent = await this.call(() => managedDevices.remoteLock(t.deviceId, { justification }), throttledOnly);
+        record =
+          sent.kind === 'sent'
+            ? { deviceId: t.deviceId, state: 'done', at: now() }
+            : {
+                deviceId: t.deviceId,
+                state: 'approval',
+                commandId: sent.approval.id,
+                error: `Waiting for a second Intune admin (Multi Admin Approval, request ${sent.approval.id}). Nothing is locked yet: once approved, complete it in the Intune admin center under Tenant administration › Multi Admin Approval › My requests.`,
+                at: now(),
+              };
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        const status = error instanceof UpstreamError ? error.status : undefined;
+        // No answer, or a server error on a POST that is never repeated: Intune may have the lock.
+        const uncertain = error instanceof UpstreamError && (status === undefined || status === 0 || status >= 500);
+        record = uncertain
+          ? { deviceId: t.deviceId, state: 'unknown', error: `${error.userMessage} Intune may have received the lock: check ${t.serialNumber} in the Intune admin center before locking it again.`, at: now() }
+          : { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: now() };
+      }
+    }
+    const final = record as ItemRecord;
+    await progress.record([final]);
+    await this.auditCall(run, { step: 'remoteLock', state: final.state, ...(final.commandId ? { approvalId: final.commandId } : {}) }, t);
+  }
+
   private async auditCall(run: BulkRun, detail: Record<string, unknown>, device?: BulkTarget): Promise<void> {
     await this.deps.audit.append({
       actor: { teamsId: run.requester.teamsId, aadObjectId: run.requester.aadObjectId, upn: run.requester.upn, name: run.requester.name },
@@ -371,7 +437,7 @@ class Progress {
 export function resultRows(run: BulkRun, targets: BulkTarget[], items: Map<string, ItemRecord>): BulkResultRow[] {
   const rows: BulkResultRow[] = targets.map((t) => {
     const i = items.get(t.deviceId);
-    const result: BulkResultRow['result'] = !i || i.state === 'inflight' ? 'not run' : i.state;
+    const result: BulkResultRow['result'] = !i || i.state === 'inflight' ? 'not run' : i.state === 'approval' ? 'waiting for approval' : i.state;
     return { serialNumber: t.serialNumber, deviceId: t.deviceId, input: t.input, result, commandId: i?.commandId, detail: i?.error };
   });
   for (const s of run.skipped) rows.push({ serialNumber: '', deviceId: '', input: s.input, result: s.reason, detail: s.detail });

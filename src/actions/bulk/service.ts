@@ -9,10 +9,11 @@ import type { Decision, DeviceContext, UserAccess } from '../../access';
 import type { Clock } from '../../clock';
 import type { DeviceDirectory } from '../../directory/types';
 import type { Inventory, MatchKind } from '../../inventory/types';
-import type { DeviceAction } from '../catalogue';
+import { InvalidState } from '../../errors';
+import type { ActionId, DeviceAction } from '../catalogue';
 import type { ActionParams, RequesterRef } from '../types';
 import { classifyTargets } from './recheck';
-import { resolveDevices, resolveEntries, Resolution } from './resolve';
+import { Precheck, resolveDevices, resolveEntries, Resolution } from './resolve';
 import type { BulkRunner } from './runner';
 import type { BulkRunStore } from './run-store';
 import type { BulkRun, BulkTarget } from './types';
@@ -45,6 +46,11 @@ export interface BulkServiceDeps {
   inventory: Inventory;
   directory: DeviceDirectory;
   clock: Clock;
+  /**
+   * The single-device action's own refusals, asked for every device of a preview. An action that
+   * runs outside Google (remote lock) is offered in bulk only when its check is here.
+   */
+  prechecks?: Partial<Record<ActionId, Precheck>>;
   settings?: Partial<BulkSettings>;
 }
 
@@ -84,6 +90,8 @@ export class BulkService {
   }
 
   async preview(actor: Actor, action: DeviceAction, params: ActionParams, source: Source, where: Pick<BulkRun, 'conversation'>): Promise<{ run: BulkRun; targets: BulkTarget[] }> {
+    const precheck = this.deps.prechecks?.[action.id];
+    if (action.source !== 'chrome' && !precheck) throw new InvalidState(`${action.label} in bulk is not set up on this bot.`);
     const now = this.deps.clock.now();
     let resolution: Resolution;
     let label: string;
@@ -107,6 +115,7 @@ export class BulkService {
         kind: source.matchKind,
         action,
         decide: actor.decide,
+        precheck,
       });
     }
     const total = resolution.targets.length;

@@ -84,13 +84,16 @@ export interface BulkRun {
   downloadToken?: string;
 }
 
-/** Per-device progress. A device without a record is pending. */
-export type ItemState = 'inflight' | 'done' | 'failed' | 'unknown';
+/**
+ * Per-device progress. A device without a record is pending. 'approval': Intune's Multi Admin
+ * Approval holds the action until a second Intune admin approves it (nothing failed).
+ */
+export type ItemState = 'inflight' | 'done' | 'failed' | 'unknown' | 'approval';
 
 export interface ItemRecord {
   deviceId: string;
   state: ItemState;
-  /** Google's command id (commands). */
+  /** Google's command id (commands), or Intune's approval request id ('approval'). */
   commandId?: string;
   error?: string;
   at: number;
@@ -101,6 +104,8 @@ export interface BulkCounts {
   done: number;
   failed: number;
   unknown: number;
+  /** Waiting for a second Intune admin (Multi Admin Approval); present only when some are. */
+  approval?: number;
   pending: number;
 }
 
@@ -109,7 +114,7 @@ export interface BulkResultRow {
   serialNumber: string;
   deviceId: string;
   input: string;
-  result: 'done' | 'failed' | 'unknown' | 'not run' | SkipReason | 'duplicate';
+  result: 'done' | 'failed' | 'unknown' | 'waiting for approval' | 'not run' | SkipReason | 'duplicate';
   commandId?: string;
   detail?: string;
 }
@@ -118,10 +123,12 @@ export function countsOf(total: number, items: Iterable<ItemRecord>): BulkCounts
   let done = 0;
   let failed = 0;
   let unknown = 0;
+  let approval = 0;
   for (const i of items) {
     if (i.state === 'done') done++;
     else if (i.state === 'failed') failed++;
     else if (i.state === 'unknown') unknown++;
+    else if (i.state === 'approval') approval++;
   }
-  return { total, done, failed, unknown, pending: Math.max(0, total - done - failed - unknown) };
+  return { total, done, failed, unknown, ...(approval ? { approval } : {}), pending: Math.max(0, total - done - failed - unknown - approval) };
 }

@@ -24,6 +24,12 @@ describe('bulk command', () => {
     expect(parseBulkCommand('bulk wipe ou:/Schools 5CD1')).toMatchObject({ ok: false });
   });
 
+  it('reads a bulk remote lock of Intune devices', () => {
+    expect(parseBulkCommand('bulk lock F2LX1, R5CT12AB34CD\nXYZ')).toEqual({ ok: true, value: { action: 'remoteLock', params: {}, list: { entries: ['F2LX1', 'R5CT12AB34CD', 'XYZ'], blanks: 0 } } });
+    expect(parseBulkCommand('bulk remote lock')).toMatchObject({ ok: true, value: { action: 'remoteLock', list: { entries: [] } } });
+    expect(parseBulkCommand('bulk lock ou:/Schools')).toMatchObject({ ok: false, message: expect.stringContaining('not in org units') });
+  });
+
   it('refuses an unknown action and ignores other text', () => {
     expect(parseBulkCommand('bulk frobnicate 5CD1')).toMatchObject({ ok: false, message: expect.stringContaining('Which action?') });
     expect(parseBulkCommand('find 5CD1')).toBeUndefined();

@@ -1,5 +1,5 @@
 /** A bulk runner wired to the real directory client and the Google emulator over HTTP. */
-import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunner, BulkRunStore, BulkTarget, createRateLimiter, RunnerSettings } from '../../../src/actions/bulk';
+import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunner, BulkRunnerDeps, BulkRunStore, BulkTarget, createRateLimiter, RunnerSettings } from '../../../src/actions/bulk';
 import { MemoryAuditTrail } from '../../../src/audit';
 import type { Clock } from '../../../src/clock';
 import { createDeviceDirectory } from '../../../src/directory';
@@ -78,6 +78,9 @@ export interface RunnerParts {
   redis?: Redis;
   limiterKey?: string;
   settings?: Partial<RunnerSettings>;
+  /** Intune, for remote lock runs. */
+  managedDevices?: BulkRunnerDeps['managedDevices'];
+  lockPrecheck?: BulkRunnerDeps['lockPrecheck'];
 }
 
 export function makeRunner(p: RunnerParts): { runner: BulkRunner; notifier: RecordingNotifier; audit: MemoryAuditTrail } {
@@ -85,6 +88,8 @@ export function makeRunner(p: RunnerParts): { runner: BulkRunner; notifier: Reco
   const audit = new MemoryAuditTrail();
   const runner = new BulkRunner({
     directory: p.directory,
+    managedDevices: p.managedDevices,
+    lockPrecheck: p.lockPrecheck,
     store: p.store,
     queue: p.queue,
     limiter: createRateLimiter({ redis: p.redis, key: p.limiterKey, limit: Math.floor(p.quotaPerMinute * 0.9), clock: p.clock, sleep: p.clock.sleep }),
