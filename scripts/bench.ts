@@ -162,6 +162,8 @@ The emulator and each sync run in child processes, so RSS is the syncing bot's o
 |---|---|---|---|
 ${(['memory', 'redis'] as const).map((k) => `| ${k} | ${sync.sync[k].ms} | ${sync.sync[k].ratio} | ${sync.sync[k].peakRssMb} |`).join('\n')}
 
+${(['memory', 'redis'] as const).map((k) => `${k}: ${sync.sync[k].ratio <= 1.1 ? 'time met' : 'time NOT met'}, ${sync.sync[k].peakRssMb <= 256 ? 'RSS met' : 'RSS NOT met'}`).join('; ')}.
+
 ## Bulk run, ${bulk.devices.toLocaleString('en')} devices against the enforced quota
 
 Target: ≤ 1.1× the quota-bound minimum time; no device skipped or acted on twice. The emulator
