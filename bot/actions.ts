@@ -11,7 +11,7 @@ import { DeviceAction, findAction, isActionId, operationOf, parseActionCommand, 
 import { executeOperation } from '../src/actions/operations';
 import type { LockExecuted } from '../src/actions/intune-lock';
 import type { ActionParams, ActionRequest, Confirmation, RequesterRef } from '../src/actions/types';
-import { isTerminal } from '../src/actions/types';
+import { actorOf, isTerminal } from '../src/actions/types';
 import { DEPROVISION_REASONS, DeprovisionReason } from '../src/directory/types';
 import type { MatchKind } from '../src/inventory/types';
 import { DeskError, Forbidden, InvalidInput, InvalidState, UpstreamError } from '../src/errors';
@@ -80,7 +80,7 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
 
   async function audit(requester: RequesterRef, action: string, device: { id: string; serialNumber: string }, outcome: 'requested' | 'approved' | 'cancelled' | 'failed' | 'denied', detail: Record<string, unknown>, requestId?: string, reason?: string) {
     await deps.audit.append({
-      actor: { teamsId: requester.teamsId, aadObjectId: requester.aadObjectId, upn: requester.upn, name: requester.name },
+      actor: actorOf(requester),
       tenantId: requester.tenantId,
       action,
       target: { kind: 'device', id: device.id, label: device.serialNumber },

@@ -1,5 +1,6 @@
 import { TeamsInfo, TurnContext } from 'botbuilder';
 import type { AccessResolver, UserAccess } from '../src/access';
+import { actorOf } from '../src/actions/types';
 import type { AuditActor } from '../src/audit';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/log';
@@ -70,5 +71,5 @@ export class IdentityService {
 }
 
 export function auditActor(r: Requester): AuditActor {
-  return { teamsId: r.teamsId, aadObjectId: r.aadObjectId, upn: r.upn, name: r.name };
+  return actorOf(r);
 }

@@ -15,7 +15,7 @@ import type { Logger } from '../log';
 import type { Executed } from './operations';
 import { PIN_RETENTION_MS, type PinVault } from './pin-vault';
 import type { ActionRequestStore } from './request-store';
-import type { ActionRequest, RequestState } from './types';
+import { actorOf, type ActionRequest, type RequestState } from './types';
 
 export const REMOTE_LOCK = 'remoteLock';
 /** Action results older than the request (minus clock skew) belong to an earlier lock. */
@@ -166,7 +166,7 @@ export class RemoteLockService implements ActionExecutor {
     if (r.macPin !== 'kept' || !(await this.deps.vault.discard(r.requester.tenantId, r.device.id, r.id))) return;
     r.macPin = undefined;
     await this.deps.audit.append({
-      actor: { teamsId: r.requester.teamsId, aadObjectId: r.requester.aadObjectId, upn: r.requester.upn, name: r.requester.name },
+      actor: actorOf(r.requester),
       tenantId: r.requester.tenantId,
       action: 'remoteLock.pin',
       target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },
@@ -233,7 +233,7 @@ export class RemoteLockService implements ActionExecutor {
       return undefined;
     }
     await this.deps.audit.append({
-      actor: { teamsId: r.requester.teamsId, aadObjectId: r.requester.aadObjectId, upn: r.requester.upn, name: r.requester.name },
+      actor: actorOf(r.requester),
       tenantId: r.requester.tenantId,
       action: 'remoteLock.pin',
       target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },

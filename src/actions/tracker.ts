@@ -12,7 +12,7 @@ import type { ActionId } from './catalogue';
 import type { ActionExecutor } from './intune-lock';
 import type { ActionRequestStore } from './request-store';
 import { operationOf, stateOfCommand } from './operations';
-import { ActionRequest, isTerminal, RequestState } from './types';
+import { ActionRequest, actorOf, isTerminal, RequestState } from './types';
 
 export const TRACK_JOB = 'action.track';
 
@@ -143,7 +143,7 @@ export class ActionTracker {
     }
     if (!isTerminal(r.state)) return;
     await this.deps.audit.append({
-      actor: { teamsId: r.requester.teamsId, aadObjectId: r.requester.aadObjectId, upn: r.requester.upn, name: r.requester.name },
+      actor: actorOf(r.requester),
       tenantId: r.requester.tenantId,
       action: r.action,
       target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },

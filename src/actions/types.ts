@@ -1,4 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
+import type { AuditActor } from '../audit';
 import type { DeprovisionReason } from '../directory/types';
 import type { ActionId } from './catalogue';
 
@@ -17,6 +18,11 @@ export interface RequesterRef {
   name: string;
   upn?: string;
   tenantId: string;
+}
+
+/** The requester as the audit trail names them. */
+export function actorOf(r: Pick<RequesterRef, 'teamsId' | 'aadObjectId' | 'upn' | 'name'>): AuditActor {
+  return { teamsId: r.teamsId, aadObjectId: r.aadObjectId, upn: r.upn, name: r.name };
 }
 
 export interface DeviceRef {

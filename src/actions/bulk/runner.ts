@@ -26,6 +26,7 @@ import type { RateLimiter } from './rate-limiter';
 import type { Precheck } from './resolve';
 import type { BulkRunStore } from './run-store';
 import { ACTIVE_RUN_STATES, BulkCounts, BulkResultRow, BulkRun, BulkTarget, countsOf, ItemRecord } from './types';
+import { actorOf } from '../types';
 
 export const BULK_JOB = 'bulk.run';
 /** Google's limit on device ids per batchChangeStatus request. */
@@ -232,7 +233,7 @@ export class BulkRunner {
     if (!done) return;
     const counts = progress.counts();
     await this.deps.audit.append({
-      actor: { teamsId: run.requester.teamsId, aadObjectId: run.requester.aadObjectId, upn: run.requester.upn, name: run.requester.name },
+      actor: actorOf(run.requester),
       tenantId: run.tenantId,
       action: `bulk.${run.action}`,
       target: { kind: 'request', id: run.id, label: `${counts.total} devices` },
@@ -384,7 +385,7 @@ export class BulkRunner {
 
   private async auditCall(run: BulkRun, detail: Record<string, unknown>, device?: BulkTarget): Promise<void> {
     await this.deps.audit.append({
-      actor: { teamsId: run.requester.teamsId, aadObjectId: run.requester.aadObjectId, upn: run.requester.upn, name: run.requester.name },
+      actor: actorOf(run.requester),
       tenantId: run.tenantId,
       action: `bulk.${run.action}`,
       target: device ? { kind: 'device', id: device.deviceId, label: device.serialNumber } : { kind: 'request', id: run.id },
