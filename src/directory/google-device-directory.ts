@@ -84,6 +84,8 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
         next = this.listPage(options, token);
         // A caller that stops early never awaits it: keep its failure from going unhandled.
         next.catch(() => undefined);
+        // Let the request leave before the caller's synchronous work on this page holds the thread.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       if (page.devices.length > 0) yield page.devices;
     }
