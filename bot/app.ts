@@ -44,7 +44,8 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerSettingsCommands(app, deps);
   // Before the lookup: "where is my lost laptop" is a report, not a search.
   registerLost(app, deps);
-  registerLookup(app, deps);
+  // Device cards offer the buttons of the same catalogue the actions run from.
+  registerLookup(app, deps, { catalogue: deps.actions.catalogue });
   registerMessageExtension(app, deps);
   registerFallback(app, deps);
   return app;

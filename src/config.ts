@@ -56,6 +56,15 @@ export interface Config {
     approvalThreshold: number;
     approvalTtlMinutes: number;
   };
+  actions: {
+    /** Non-destructive actions (lost mode, restart, lock) run without a confirmation card. */
+    skipConfirmation: boolean;
+    confirmationTtlMinutes: number;
+    /** First wait between status polls of a command, in seconds (it grows up to 5 minutes). */
+    pollSeconds: number;
+    /** Lowest ChromeOS milestone on which Google restarts a regular (non-kiosk) device. */
+    rebootMinMilestone: number;
+  };
   /** Google Directory API queries per minute the bot may use, shared by every instance. */
   googleQuotaPerMinute: number;
   /** The bot's public base URL, for download links in cards (sandbox: its loopback address). */
@@ -140,6 +149,13 @@ const schema = z.object({
   BULK_APPROVAL_THRESHOLD: positiveInt('25'),
   BULK_APPROVAL_TTL_MINUTES: positiveInt('60'),
   GOOGLE_QUOTA_PER_MINUTE: positiveInt('2400'),
+  ACTIONS_SKIP_CONFIRMATION: z.preprocess(
+    blankToUndefined,
+    z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { errorMap: () => ({ message: 'must be true or false' }) }).default('false'),
+  ),
+  CONFIRMATION_TTL_MINUTES: positiveInt('5'),
+  ACTION_POLL_SECONDS: positiveInt('5'),
+  REBOOT_MIN_MILESTONE: positiveInt('113'),
   PUBLIC_URL: optionalUrl('https://desk.contoso.com'),
   SANDBOX: z.preprocess(
     blankToUndefined,
@@ -262,6 +278,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roleLimits,
       approvalThreshold: e.BULK_APPROVAL_THRESHOLD,
       approvalTtlMinutes: e.BULK_APPROVAL_TTL_MINUTES,
+    },
+    actions: {
+      skipConfirmation: ['true', '1', 'yes', 'on'].includes(e.ACTIONS_SKIP_CONFIRMATION),
+      confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
+      pollSeconds: e.ACTION_POLL_SECONDS,
+      rebootMinMilestone: e.REBOOT_MIN_MILESTONE,
     },
     googleQuotaPerMinute: e.GOOGLE_QUOTA_PER_MINUTE,
     publicUrl: e.PUBLIC_URL,

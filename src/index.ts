@@ -10,7 +10,7 @@ import { TeamsLostNotifier } from '../bot/lost-notifier';
 import { TeamsRequestNotifier } from '../bot/notifier';
 import { version } from '../package.json';
 import { AccessResolver, emptyAccessConfig, GroupMembership, loadAccessFile } from './access';
-import { ActionSettings, ActionTracker, createActionCatalogue, createActionStores, DEFAULT_CONFIRMATION_TTL_MS, TrackingSettings } from './actions';
+import { ActionSettings, ActionTracker, createActionCatalogue, createActionStores, TrackingSettings } from './actions';
 import { AuditTrail, createAuditTrail } from './audit';
 import { Clock, systemClock } from './clock';
 import { BULK_QUOTA_SHARE, BulkRunner, BulkService, BulkSettings, createBulkRunStore, createRateLimiter, RunnerSettings } from './actions/bulk';
@@ -209,7 +209,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
 
     // Remote actions: confirmations and requests in the stores, tracking on the job queue.
     const view = { sandbox: config.sandbox };
-    const catalogue = createActionCatalogue();
+    const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
     const queue: JobQueue = config.redisUrl ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger }) : new MemoryJobQueue({ logger });
     closers.push(() => queue.close());
     const actionStores = createActionStores({ redis, prefix, clock });
@@ -249,7 +249,8 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       logger,
       // Actions on a reported device move its report on.
       notifier: new LostActionObserver(new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view), lostReports, access, catalogue, logger),
-      settings: options.actions?.tracking,
+      // Tests shorten polling further through StartOptions; the environment sets the first wait.
+      settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
     });
 
     // Bulk runs: a durable job per run on the same queue, paced by a limiter every instance shares.
@@ -312,8 +313,8 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
         executors,
         pins,
         settings: {
-          confirmationTtlMs: options.actions?.confirmationTtlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
-          skipConfirmation: options.actions?.skipConfirmation ?? false,
+          confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
+          skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,
         },
       },
     });

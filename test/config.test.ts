@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     expect(c.graph.baseUrl).toBe('https://graph.microsoft.com/v1.0');
   });
 
+  it('has safe action defaults: confirm everything, 5 minutes to confirm, Google\'s restart milestone', () => {
+    expect(loadConfig({}).actions).toEqual({ skipConfirmation: false, confirmationTtlMinutes: 5, pollSeconds: 5, rebootMinMilestone: 113 });
+    expect(problemsOf({ CONFIRMATION_TTL_MINUTES: '0', ACTIONS_SKIP_CONFIRMATION: 'sometimes' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^CONFIRMATION_TTL_MINUTES must be at least 1/), expect.stringMatching(/^ACTIONS_SKIP_CONFIRMATION must be true or false/)]),
+    );
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: ' ', SANDBOX: '' }).redisUrl).toBeUndefined();
   });
