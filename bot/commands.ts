@@ -23,6 +23,7 @@ export const COMMANDS: CommandInfo[] = [
   { usage: 'bulk status <BR-id>', description: 'Where a bulk run stands.' },
   { usage: 'status <request id> · my actions', description: 'Where an action you ran stands, or your recent ones.' },
   { usage: 'I lost my laptop · report lost', description: 'Report one of your devices lost or stolen: the help desk gets it at once and I keep you posted.', permission: 'Own devices/Report lost' },
+  { usage: 'I found it · found <LR-id>', description: 'Close your own lost-device report when the device turns up; the help desk sees it closed.', permission: 'Own devices/Report lost' },
   { usage: 'reports · report <LR-id>', description: 'Open lost-device reports, or one report with its Acknowledge and Resolve buttons.', permission: 'Lost reports/Manage' },
   { usage: 'set helpdesk channel · set oncall channel', description: 'Typed in a channel: lost-device reports go there, or on-call pages when nobody acknowledges one in time.', permission: 'Organization/Update' },
   { usage: 'show settings', description: 'The help desk and on-call channels, who is on call, the escalation delay.', permission: 'Organization/Read' },

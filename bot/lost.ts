@@ -32,6 +32,8 @@ const LIST_LIMIT = 25;
 
 const REPORTS = /^\s*(?:open\s+|lost\s+)?reports\s*[?.!]?\s*$/i;
 const SHOW_REPORT = /^\s*(?:show\s+)?report\s+(LR-[A-Za-z0-9]{4})\s*$/i;
+/** "I found it", "found my laptop", `found LR-AB12`. */
+const FOUND = /^\s*(?:i\s+(?:have\s+|'ve\s+)?)?found\s+(?:it|my\s+(?:lost\s+)?[\w-]+|(LR-[A-Za-z0-9]{4}))(?:\s+again)?\s*[.!]*\s*$/i;
 
 const fileData = z.object({
   deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Pick one of your devices.'),
@@ -64,6 +66,29 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
   const card = (r: LostReport): AdaptiveCard => lostReportCard(reportCardData(r, reports.escalationMinutes), view);
   const refusal = (title: string, text: string) => messageCard({ title, text, tone: 'warning' }, view);
   const contextOf = (r: LostReport) => ({ orgUnitPath: r.device.orgUnitPath, users: r.device.users, target: { kind: 'device' as const, id: r.device.id, label: r.device.serialNumber } });
+
+  // ---- "I found it" / `found LR-…`: the reporter closes their own report -------------------------
+  // First, so that "I found my lost laptop" closes a report instead of filing one.
+  app.message(FOUND, async (ctx) => {
+    const given = FOUND.exec(messageText(ctx))?.[1]?.toUpperCase();
+    const requester = await deps.identity.requester(ctx);
+    const isMine = (r: LostReport) => r.reporter.teamsId === requester.teamsId || r.alsoReportedBy.some((p) => p.teamsId === requester.teamsId);
+    const open = given
+      ? [await reports.get(given)].filter((r): r is LostReport => !!r && r.tenantId === requester.tenantId && r.state !== 'resolved')
+      : await reports.listUnresolved(requester.tenantId, 200);
+    const mine = open.filter(isMine);
+    if (mine.length === 0) {
+      await replyWithCard(ctx, refusal('No open report', given ? `You have no open lost-device report ${given}.` : 'You have no open lost-device report.'));
+      return;
+    }
+    if (mine.length > 1) {
+      await replyWithCard(ctx, refusal('Which one?', `You have ${mine.length} open reports: ${mine.map((r) => `${r.id} (${deviceLabel(r)})`).join(', ')}. Say \`found <report id>\`.`));
+      return;
+    }
+    // The help desk card shows it closed and the help desk stops chasing it.
+    const { report } = await reports.resolve(mine[0].id, personOf(requester), 'found');
+    await replyWithCard(ctx, card(report));
+  });
 
   // ---- "I lost my chromebook" / `report lost` → pick one of your devices ------------------------
   app.message(

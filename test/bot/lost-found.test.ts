@@ -1,0 +1,69 @@
+import { sandboxFleet } from '../../src/sandbox/fleet';
+import { cardOf, cardText } from '../support/connector';
+import { Harness, startHarness } from '../support/harness';
+
+const HELPDESK = 'team-it-help-desk';
+const fleet = sandboxFleet(Date.now());
+const adeles = fleet.filter((d) => d.annotatedUser === 'adelev@example.com' && d.status === 'ACTIVE');
+
+/** A reporter who finds their device closes the report themselves; the help desk card follows. */
+describe('the reporter closes their own report', () => {
+  let h: Harness;
+  let stillOpen = '';
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.send('set helpdesk channel', { as: 'alex', conversationType: 'channel', conversationId: HELPDESK });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  /** The card among the replies (the reporter may also get the report's own update message). */
+  const say = async (text: string, as: 'adele' | 'megan') => cardText((await h.send(text, { as })).replies.map(cardOf).find(Boolean));
+
+  const file = async (deviceId: string) => {
+    const res = await h.invoke('lost.file', { deviceId, kind: 'lost', lastSeen: 'this morning', where: 'the library' }, { as: 'adele' });
+    return /(LR-[A-Z0-9]{4})/.exec(cardText(res.body.value))![1];
+  };
+
+  it('tells someone without an open report that there is nothing to close', async () => {
+    const text = await say('I found it', 'megan');
+    expect(text).toContain('You have no open lost-device report.');
+  });
+
+  it('closes the one open report on "I found it", updates the help desk card and audits it', async () => {
+    const id = await file(adeles[0].deviceId);
+    const helpdeskCard = h.connector.sent(HELPDESK).find((c) => cardText(cardOf(c)).includes(id))!;
+    expect(helpdeskCard).toBeDefined();
+
+    const reply = await say('I found it!', 'adele');
+    expect(reply).toContain(id);
+    expect(reply).toMatch(/Resolved \(found\) by Adele Vance/);
+    const update = await h.connector.waitFor((c) => c.method === 'PUT' && c.activityId === helpdeskCard.id && /Resolved \(found\)/.test(cardText(cardOf(c))));
+    expect(cardText(cardOf(update))).toContain(id);
+    const trail = (await h.bot.audit.latest({ tenantId: '00000000-0000-0000-0000-0000000000001', targetId: adeles[0].deviceId })).map((r) => `${r.action} ${r.outcome} ${r.actor.upn}`);
+    expect(trail).toContain('lost.resolve succeeded adelev@example.com');
+  });
+
+  it('asks which one when there are several, and takes the id', async () => {
+    const first = await file(adeles[1].deviceId);
+    const second = await file(adeles[2].deviceId);
+    stillOpen = second;
+    const ask = await say('found it', 'adele');
+    expect(ask).toContain('Which one?');
+    expect(ask).toContain(first);
+    expect(ask).toContain(second);
+    const done = await say(`found ${first}`, 'adele');
+    expect(done).toMatch(/Resolved \(found\)/);
+    expect(done).toContain(first);
+  });
+
+  it('never lets someone else close a report', async () => {
+    // The report the test before left open.
+    const text = await say(`found ${stillOpen}`, 'megan');
+    expect(text).toContain(`You have no open lost-device report ${stillOpen}.`);
+    const seen = await say(`report ${stillOpen}`, 'adele');
+    expect(seen).toContain(stillOpen);
+    expect(seen).not.toContain('Resolved');
+  });
+});
