@@ -165,6 +165,11 @@ export class RemoteLockService implements ActionExecutor {
   private async dropPin(r: ActionRequest): Promise<void> {
     if (r.macPin !== 'kept' || !(await this.deps.vault.discard(r.requester.tenantId, r.device.id, r.id))) return;
     r.macPin = undefined;
+    await this.auditPin(r, { step: 'PIN discarded', why: 'the lock did not happen' });
+  }
+
+  /** What happened to a request's PIN, never the PIN itself. */
+  private async auditPin(r: ActionRequest, detail: Record<string, unknown>): Promise<void> {
     await this.deps.audit.append({
       actor: actorOf(r.requester),
       tenantId: r.requester.tenantId,
@@ -172,7 +177,7 @@ export class RemoteLockService implements ActionExecutor {
       target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },
       requestId: r.id,
       outcome: 'info',
-      detail: { step: 'PIN discarded', why: 'the lock did not happen' },
+      detail,
     });
   }
 
@@ -232,15 +237,7 @@ export class RemoteLockService implements ActionExecutor {
       this.deps.logger.warn({ requestId: r.id, deviceId: r.device.id }, 'a recovery PIN for this device is already kept; the new one was not stored');
       return undefined;
     }
-    await this.deps.audit.append({
-      actor: actorOf(r.requester),
-      tenantId: r.requester.tenantId,
-      action: 'remoteLock.pin',
-      target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },
-      requestId: r.id,
-      outcome: 'info',
-      detail: { step: 'PIN issued', keptUntil: new Date(now + PIN_RETENTION_MS).toISOString() },
-    });
+    await this.auditPin(r, { step: 'PIN issued', keptUntil: new Date(now + PIN_RETENTION_MS).toISOString() });
     return pin;
   }
 

@@ -3,6 +3,7 @@
  * acknowledged, actioned (lost mode, lock, wipe…), resolved as found or replaced. Every step is
  * audited and told to the reporter; a report nobody acknowledges in time pages on-call.
  */
+import { actorOf } from '../actions/types';
 import type { AuditOutcome, AuditTrail } from '../audit';
 import type { Clock } from '../clock';
 import { InvalidInput } from '../errors';
@@ -304,7 +305,7 @@ export class LostReportService {
 
   private async record(report: LostReport, by: PersonRef, action: string, outcome: AuditOutcome, detail: Record<string, unknown>): Promise<void> {
     await this.deps.audit.append({
-      actor: { teamsId: by.teamsId, aadObjectId: by.aadObjectId, upn: by.upn, name: by.name },
+      actor: actorOf(by),
       tenantId: report.tenantId,
       action,
       target: { kind: 'device', id: report.device.id, label: report.device.serialNumber },
