@@ -11,7 +11,10 @@ import { messageText, quote, replyWithCard } from './reply';
 const MY_ACTIONS = 10;
 
 /** `status <request id>` and `my actions`: where the requester's actions stand. */
-export function registerActionStatus(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'guard' | 'view' | 'actions'>): void {
+export function registerActionStatus(
+  app: Application<TurnState>,
+  deps: Pick<BotDeps, 'identity' | 'guard' | 'view' | 'actions'>,
+): void {
   const { actions } = deps;
   const catalogue = actions.catalogue;
 
@@ -21,9 +24,22 @@ export function registerActionStatus(app: Application<TurnState>, deps: Pick<Bot
     const requester = await deps.identity.requester(ctx);
     const r = REQUEST_ID.test(id) ? await actions.requests.get(id) : undefined;
     // Staff who read the audit trail may follow anyone's request; everyone else only their own.
-    const visible = r && (r.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read')) && r.requester.tenantId === requester.tenantId;
+    const visible =
+      r &&
+      (r.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read')) &&
+      r.requester.tenantId === requester.tenantId;
     if (!r || !visible) {
-      await replyWithCard(ctx, messageCard({ title: `No request ${quote(id)}`, text: 'I know no request with that id among yours. Type `my actions` to list your recent ones.', tone: 'warning' }, deps.view));
+      await replyWithCard(
+        ctx,
+        messageCard(
+          {
+            title: `No request ${quote(id)}`,
+            text: 'I know no request with that id among yours. Type `my actions` to list your recent ones.',
+            tone: 'warning',
+          },
+          deps.view,
+        ),
+      );
       return;
     }
     await replyWithCard(ctx, actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), deps.view));

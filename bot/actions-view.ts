@@ -9,12 +9,14 @@ import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
 import { utcTime } from './lookup-view';
 
 const IMPACT: Record<string, (serial: string) => string> = {
-  'lostMode.on': (s) => `Lost mode locks ${s}: it is disabled and shows the contact message from the Google Admin console until lost mode is turned off.`,
+  'lostMode.on': (s) =>
+    `Lost mode locks ${s}: it is disabled and shows the contact message from the Google Admin console until lost mode is turned off.`,
   'lostMode.off': (s) => `Lost mode is turned off on ${s}: the device can be used again.`,
   reboot: (s) => `${s} restarts as soon as it receives the command.`,
   wipeUsers: (s) => `Every user profile on ${s} is removed, with its local data. This can't be undone.`,
   powerwash: (s) => `${s} is factory reset: everything on it is erased. This can't be undone.`,
-  deprovision: (s) => `${s} is deprovisioned: Google policies are removed and it can't re-enrol until it is factory reset.`,
+  deprovision: (s) =>
+    `${s} is deprovisioned: Google policies are removed and it can't re-enrol until it is factory reset.`,
   remoteLock: remoteLockImpact,
 };
 
@@ -46,7 +48,12 @@ function paramFacts(p: ActionParams): Array<{ title: string; value: string }> {
   return out;
 }
 
-export function confirmCardData(c: Confirmation, action: DeviceAction, interactive: boolean, refresh: boolean): ConfirmCardData {
+export function confirmCardData(
+  c: Confirmation,
+  action: DeviceAction,
+  interactive: boolean,
+  refresh: boolean,
+): ConfirmCardData {
   return {
     confirmationId: c.id,
     title: `${action.label}: ${c.device.serialNumber}?`,
@@ -90,7 +97,8 @@ const MEANING: Record<RequestState, string> = {
 
 export function summaryOf(r: ActionRequest, label: string): string {
   if (r.action === 'remoteLock') return remoteLockSummary(r);
-  if (r.state === 'Done') return `${r.device.serialNumber}: ${(PAST[r.action] ?? `${label} done`).replace(/^./, (c) => c.toLowerCase())}.`;
+  if (r.state === 'Done')
+    return `${r.device.serialNumber}: ${(PAST[r.action] ?? `${label} done`).replace(/^./, (c) => c.toLowerCase())}.`;
   if (r.state === 'Sent' && !r.commandId) return 'Google accepted the change; waiting to see it on the device.';
   return MEANING[r.state];
 }
@@ -108,7 +116,9 @@ export function statusCardData(r: ActionRequest, label: string): ActionStatusCar
       { title: 'Requested by', value: r.requester.name },
       { title: 'Started', value: utcTime(iso(r.createdAt)) },
       ...(r.commandId ? [{ title: 'Google command', value: r.commandId }] : []),
-      ...(r.commandExpireTime && !['Done', 'Failed'].includes(r.state) ? [{ title: 'Expires', value: utcTime(r.commandExpireTime) }] : []),
+      ...(r.commandExpireTime && !['Done', 'Failed'].includes(r.state)
+        ? [{ title: 'Expires', value: utcTime(r.commandExpireTime) }]
+        : []),
     ],
     steps: r.history.map((h) => `${utcTime(iso(h.at))} · ${h.state}`),
     footer: `Type \`status ${r.id}\` for this request or \`my actions\` for your recent ones.`,

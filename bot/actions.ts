@@ -32,7 +32,10 @@ import { registerActionStatus } from './actions-status';
 import { labelOf } from './notifier';
 import { messageText, quote, replyWithCard } from './reply';
 
-export type ActionsDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view' | 'audit' | 'actions'>;
+export type ActionsDeps = Pick<
+  BotDeps,
+  'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view' | 'audit' | 'actions'
+>;
 
 const CANDIDATES = 10;
 /** Text acts only on a device named by its own identifiers, never on a user's or a room's. */
@@ -40,11 +43,17 @@ const IDENTIFYING: MatchKind[] = ['id', 'serial', 'serialPrefix', 'assetId'];
 
 async function sendInvokeCard(ctx: TurnContext, card: AdaptiveCard): Promise<void> {
   // Sent here rather than returned: teams-ai would turn a card with `refresh` into replace-for-all.
-  await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+  await ctx.sendActivity({
+    type: 'invokeResponse',
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+  });
 }
 
 async function sendInvokeMessage(ctx: TurnContext, text: string): Promise<void> {
-  await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+  await ctx.sendActivity({
+    type: 'invokeResponse',
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+  });
 }
 
 function cardActivity(card: AdaptiveCard): Partial<Activity> {
@@ -57,14 +66,16 @@ function refOf(r: Requester): RequesterRef {
 
 function confirmationIdOf(data: unknown): string {
   const id = data && typeof data === 'object' ? (data as Record<string, unknown>).confirmationId : undefined;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(id)) throw new InvalidInput('That card did not say which request it belongs to.');
+  if (typeof id !== 'string' || !/^[A-Za-z0-9-]{8,64}$/.test(id))
+    throw new InvalidInput('That card did not say which request it belongs to.');
   return id;
 }
 
 /** Why an action does not fit the device now, in words the requester can act on. */
 function notFitting(action: DeviceAction, device: DeviceView): string {
   const status = statusLabel(device.status);
-  if (action.id === 'lostMode.on' && device.status.toUpperCase() === 'DISABLED') return `Lost mode is already on for ${device.serialNumber}.`;
+  if (action.id === 'lostMode.on' && device.status.toUpperCase() === 'DISABLED')
+    return `Lost mode is already on for ${device.serialNumber}.`;
   if (action.id === 'lostMode.off') return `Lost mode is not on for ${device.serialNumber} (its status is ${status}).`;
   if (action.id === 'reboot' && device.status.toUpperCase() === 'ACTIVE') {
     return `${device.serialNumber} can't be restarted remotely: Google restarts only kiosk and managed guest session devices, and others on ChromeOS 113 or later (it runs ${device.osVersion ?? 'an unknown version'}).`;
@@ -78,7 +89,15 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
   /** PINs issued by execute(), for the invoke that asked; never saved with the request. */
   const issuedPins = new WeakMap<ActionRequest, string>();
 
-  async function audit(requester: RequesterRef, action: string, device: { id: string; serialNumber: string }, outcome: 'requested' | 'approved' | 'cancelled' | 'failed' | 'denied', detail: Record<string, unknown>, requestId?: string, reason?: string) {
+  async function audit(
+    requester: RequesterRef,
+    action: string,
+    device: { id: string; serialNumber: string },
+    outcome: 'requested' | 'approved' | 'cancelled' | 'failed' | 'denied',
+    detail: Record<string, unknown>,
+    requestId?: string,
+    reason?: string,
+  ) {
     await deps.audit.append({
       actor: actorOf(requester),
       tenantId: requester.tenantId,
@@ -92,7 +111,12 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
   }
 
   /** Reads the device fresh and checks permission and state: on request and again on confirm. */
-  async function check(requester: Requester, action: DeviceAction, deviceId: string, step: string): Promise<DeviceView> {
+  async function check(
+    requester: Requester,
+    action: DeviceAction,
+    deviceId: string,
+    step: string,
+  ): Promise<DeviceView> {
     const executor = actions.executors?.[action.id];
     if (!operationOf(action.id) && !executor) throw new InvalidInput(`${action.label} can't be run from chat yet.`);
     let device: DeviceView;
@@ -102,7 +126,10 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       if (error instanceof DeviceUnavailable) throw new InvalidInput(error.userMessage);
       throw error;
     }
-    await deps.guard.authorize(requester, action.permission, action.id, { ...deviceContextOf(device), target: { kind: 'device', id: device.id, label: device.serialNumber } });
+    await deps.guard.authorize(requester, action.permission, action.id, {
+      ...deviceContextOf(device),
+      target: { kind: 'device', id: device.id, label: device.serialNumber },
+    });
     if (!action.fits(device)) throw new InvalidState(notFitting(action, device));
     // e.g. a remote lock still pending, or a Mac PIN not used yet.
     if (executor) await executor.precheck(requester.tenantId, device.id, device.serialNumber);
@@ -110,30 +137,54 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
   }
 
   /** First step, from a button or text: the confirmation card (or, when allowed, straight to execution). */
-  async function request(ctx: TurnContext, requester: Requester, action: DeviceAction, deviceId: string, params: ActionParams): Promise<void> {
+  async function request(
+    ctx: TurnContext,
+    requester: Requester,
+    action: DeviceAction,
+    deviceId: string,
+    params: ActionParams,
+  ): Promise<void> {
     const device = await check(requester, action, deviceId, 'request');
     const now = deps.clock.now();
     const c: Confirmation = {
       id: randomUUID(),
       requester: refOf(requester),
       action: action.id,
-      device: { id: device.id, serialNumber: device.serialNumber, model: device.model, orgUnitPath: device.orgUnitPath },
+      device: {
+        id: device.id,
+        serialNumber: device.serialNumber,
+        model: device.model,
+        orgUnitPath: device.orgUnitPath,
+      },
       params,
       createdAt: now,
       expiresAt: now + actions.settings.confirmationTtlMs,
       conversation: TurnContext.getConversationReference(ctx.activity),
     };
     if (!action.destructive && actions.settings.skipConfirmation && (action.id !== 'deprovision' || params.reason)) {
-      await audit(c.requester, action.id, c.device, 'requested', { step: 'request', confirmation: 'skipped by configuration' });
-      const placeholder = await ctx.sendActivity(cardActivity(messageCard({ title: `${action.label}: ${device.serialNumber}`, text: 'Sending it to Google…' }, deps.view)));
+      await audit(c.requester, action.id, c.device, 'requested', {
+        step: 'request',
+        confirmation: 'skipped by configuration',
+      });
+      const placeholder = await ctx.sendActivity(
+        cardActivity(
+          messageCard({ title: `${action.label}: ${device.serialNumber}`, text: 'Sending it to Google…' }, deps.view),
+        ),
+      );
       await execute(ctx, { ...c, cardActivityId: placeholder?.id });
       return;
     }
     await actions.confirmations.create(c);
-    await audit(c.requester, action.id, c.device, 'requested', { step: 'confirmation shown', confirmationId: c.id, ...params });
+    await audit(c.requester, action.id, c.device, 'requested', {
+      step: 'confirmation shown',
+      confirmationId: c.id,
+      ...params,
+    });
     // In a personal chat nobody else sees the card, so it carries the buttons; elsewhere only the requester's refreshed view does.
     const personal = ctx.activity.conversation?.conversationType === 'personal';
-    const sent = await ctx.sendActivity(cardActivity(confirmCard(confirmCardData(c, action, personal, true), deps.view)));
+    const sent = await ctx.sendActivity(
+      cardActivity(confirmCard(confirmCardData(c, action, personal, true), deps.view)),
+    );
     if (sent?.id) await actions.confirmations.attachCard(c.id, sent.id);
   }
 
@@ -157,7 +208,9 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
     await actions.requests.save(r);
     try {
       const executor = actions.executors?.[c.action];
-      const done: LockExecuted = executor ? await executor.execute(r) : await executeOperation(deps.directory, c.action, c.device.id, c.params);
+      const done: LockExecuted = executor
+        ? await executor.execute(r)
+        : await executeOperation(deps.directory, c.action, c.device.id, c.params);
       // A Mac's PIN is for the requester's eyes: kept off the request, handed to the invoke response.
       if (done.pin) issuedPins.set(r, done.pin);
       r.commandId = done.commandId;
@@ -177,23 +230,42 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
             : error.userMessage
           : 'Sending the request to Google failed.';
       r.history.push({ state: r.state, at: deps.clock.now() });
-      if (!(error instanceof DeskError)) deps.logger.error({ requestId: r.id, err: error }, 'executing an action failed');
+      if (!(error instanceof DeskError))
+        deps.logger.error({ requestId: r.id, err: error }, 'executing an action failed');
     }
     r.updatedAt = deps.clock.now();
     await actions.requests.save(r);
-    await audit(c.requester, c.action, c.device, r.state === 'Failed' || r.state === 'Unknown' ? 'failed' : 'approved', { step: 'executed', state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}), ...c.params }, r.id, r.error);
+    await audit(
+      c.requester,
+      c.action,
+      c.device,
+      r.state === 'Failed' || r.state === 'Unknown' ? 'failed' : 'approved',
+      { step: 'executed', state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}), ...c.params },
+      r.id,
+      r.error,
+    );
     // Everyone in the conversation sees the status card in place of the confirmation.
     if (r.cardActivityId) {
       try {
         await ctx.updateActivity({ ...statusActivityOf(r), id: r.cardActivityId });
       } catch (error) {
-        deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not replace the confirmation card');
+        deps.logger.warn(
+          { requestId: r.id, err: { message: (error as Error).message } },
+          'could not replace the confirmation card',
+        );
       }
     }
     // In a personal chat the PIN also stays in a message of its own, which later updates don't replace.
     const pin = issuedPins.get(r);
     if (pin && ctx.activity.conversation?.conversationType === 'personal') {
-      await ctx.sendActivity(cardActivity(pinCardFor(r, pin, deps.clock.now(), deps.view))).catch((error: unknown) => deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not post the recovery PIN card'));
+      await ctx
+        .sendActivity(cardActivity(pinCardFor(r, pin, deps.clock.now(), deps.view)))
+        .catch((error: unknown) =>
+          deps.logger.warn(
+            { requestId: r.id, err: { message: (error as Error).message } },
+            'could not post the recovery PIN card',
+          ),
+        );
     }
     if (isTerminal(r.state)) await actions.tracker.announce(r);
     else await actions.tracker.track(r);
@@ -227,7 +299,13 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       const requester = await deps.identity.requester(ctx);
       const found = await searchAsRequester(deps.inventory, requester, query, { limit: CANDIDATES });
       if (found.total === 0) {
-        await replyWithCard(ctx, refusal(`No device found for "${quote(query)}"`, `Nothing you can see matches that. Check the serial and try again: ${usageOf(actionId)}`));
+        await replyWithCard(
+          ctx,
+          refusal(
+            `No device found for "${quote(query)}"`,
+            `Nothing you can see matches that. Check the serial and try again: ${usageOf(actionId)}`,
+          ),
+        );
         return;
       }
       // Several matches never act, nor does a match on who uses the device or where it is: the
@@ -238,8 +316,14 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
           ctx,
           deviceListCard(
             {
-              title: found.total > 1 ? `${found.total} devices match "${quote(query)}": which one?` : `Is this the device you mean by "${quote(query)}"?`,
-              summary: found.devices.length < found.total ? `Showing ${found.devices.length} of ${found.total}` : `Showing all ${found.total}`,
+              title:
+                found.total > 1
+                  ? `${found.total} devices match "${quote(query)}": which one?`
+                  : `Is this the device you mean by "${quote(query)}"?`,
+              summary:
+                found.devices.length < found.total
+                  ? `Showing ${found.devices.length} of ${found.total}`
+                  : `Showing all ${found.total}`,
               rows: found.devices.map(listRow),
               hint: `I act only on exactly one device. Open the right one and use its ${action.label} button, or give its full serial number.`,
             },
@@ -257,7 +341,8 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
     try {
       const d = (data ?? {}) as Record<string, unknown>;
       if (!isActionId(d.action)) throw new InvalidInput('That button did not say which action to run.');
-      const deviceId = typeof d.deviceId === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(d.deviceId) ? d.deviceId : undefined;
+      const deviceId =
+        typeof d.deviceId === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(d.deviceId) ? d.deviceId : undefined;
       if (!deviceId) throw new InvalidInput('That button did not say which device to act on.');
       const action = findAction(catalogue, d.action) as DeviceAction;
       const requester = await deps.identity.requester(ctx);
@@ -267,7 +352,10 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       // The refusal goes into the conversation as a card; the device card stays as it was.
       const card = failureCard(deps, ctx, error, { verb: ctx.activity.value?.action?.verb });
       await ctx.sendActivity(cardActivity(card));
-      await sendInvokeMessage(ctx, error instanceof DeskError ? error.userMessage : 'Something went wrong; nothing was changed.');
+      await sendInvokeMessage(
+        ctx,
+        error instanceof DeskError ? error.userMessage : 'Something went wrong; nothing was changed.',
+      );
     }
     return '';
   });
@@ -279,7 +367,10 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       const c = await actions.confirmations.get(id);
       const action = c && findAction(catalogue, c.action);
       if (!c || !action) {
-        await sendInvokeCard(ctx, refusal('No longer waiting', 'This confirmation was used, cancelled or has expired.'));
+        await sendInvokeCard(
+          ctx,
+          refusal('No longer waiting', 'This confirmation was used, cancelled or has expired.'),
+        );
       } else {
         const mine = c.requester.teamsId === ctx.activity.from?.id;
         const live = deps.clock.now() <= c.expiresAt;
@@ -298,12 +389,26 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       const requester = await deps.identity.requester(ctx);
       const pending = await actions.confirmations.get(id);
       if (!pending) {
-        await sendInvokeCard(ctx, refusal('Already handled', 'This confirmation was already used, cancelled or has expired. Nothing more was sent to the device.'));
+        await sendInvokeCard(
+          ctx,
+          refusal(
+            'Already handled',
+            'This confirmation was already used, cancelled or has expired. Nothing more was sent to the device.',
+          ),
+        );
         return '';
       }
       const action = findAction(catalogue, pending.action) as DeviceAction;
       if (pending.requester.teamsId !== requester.teamsId) {
-        await audit(refOf(requester), pending.action, pending.device, 'denied', { step: 'confirm', confirmationId: id, why: 'not the requester' }, undefined, `Only ${pending.requester.name} can confirm.`);
+        await audit(
+          refOf(requester),
+          pending.action,
+          pending.device,
+          'denied',
+          { step: 'confirm', confirmationId: id, why: 'not the requester' },
+          undefined,
+          `Only ${pending.requester.name} can confirm.`,
+        );
         // Their view stays read-only; the card is not used up.
         await sendInvokeCard(ctx, confirmCard(confirmCardData(pending, action, false, true), deps.view));
         return '';
@@ -320,25 +425,50 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       // Single use: of two clicks, replays or instances, exactly one gets it.
       const c = await actions.confirmations.consume(id);
       if (!c) {
-        await sendInvokeCard(ctx, refusal('Already handled', 'This confirmation was already used. Nothing more was sent to the device.'));
+        await sendInvokeCard(
+          ctx,
+          refusal('Already handled', 'This confirmation was already used. Nothing more was sent to the device.'),
+        );
         return '';
       }
       c.params = params;
       if (deps.clock.now() > c.expiresAt) {
-        await audit(c.requester, c.action, c.device, 'cancelled', { step: 'confirm', confirmationId: id, why: 'expired' }, undefined, 'The confirmation expired.');
-        const card = refusal('Confirmation expired', `Nothing was sent to ${c.device.serialNumber}. Ask again if it is still needed.`);
+        await audit(
+          c.requester,
+          c.action,
+          c.device,
+          'cancelled',
+          { step: 'confirm', confirmationId: id, why: 'expired' },
+          undefined,
+          'The confirmation expired.',
+        );
+        const card = refusal(
+          'Confirmation expired',
+          `Nothing was sent to ${c.device.serialNumber}. Ask again if it is still needed.`,
+        );
         await sendInvokeCard(ctx, card);
-        if (c.cardActivityId) await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
+        if (c.cardActivityId)
+          await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
         return '';
       }
       try {
         await check(requester, action, c.device.id, 'confirm');
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
-        if (!(error instanceof Forbidden)) await audit(c.requester, c.action, c.device, 'failed', { step: 'confirm', confirmationId: id }, undefined, error.userMessage);
+        if (!(error instanceof Forbidden))
+          await audit(
+            c.requester,
+            c.action,
+            c.device,
+            'failed',
+            { step: 'confirm', confirmationId: id },
+            undefined,
+            error.userMessage,
+          );
         const card = refusal('Not sent', `${error.userMessage} Nothing was sent to the device.`);
         await sendInvokeCard(ctx, card);
-        if (c.cardActivityId) await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
+        if (c.cardActivityId)
+          await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
         return '';
       }
       const r = await execute(ctx, c);
@@ -357,11 +487,22 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
       const requester = await deps.identity.requester(ctx);
       const pending = await actions.confirmations.get(id);
       if (!pending) {
-        await sendInvokeCard(ctx, refusal('Already handled', 'This confirmation was already used, cancelled or has expired.'));
+        await sendInvokeCard(
+          ctx,
+          refusal('Already handled', 'This confirmation was already used, cancelled or has expired.'),
+        );
         return '';
       }
       if (pending.requester.teamsId !== requester.teamsId) {
-        await audit(refOf(requester), pending.action, pending.device, 'denied', { step: 'cancel', confirmationId: id, why: 'not the requester' }, undefined, `Only ${pending.requester.name} can cancel.`);
+        await audit(
+          refOf(requester),
+          pending.action,
+          pending.device,
+          'denied',
+          { step: 'cancel', confirmationId: id, why: 'not the requester' },
+          undefined,
+          `Only ${pending.requester.name} can cancel.`,
+        );
         const action = findAction(catalogue, pending.action) as DeviceAction;
         await sendInvokeCard(ctx, confirmCard(confirmCardData(pending, action, false, true), deps.view));
         return '';
@@ -372,9 +513,16 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
         return '';
       }
       await audit(c.requester, c.action, c.device, 'cancelled', { step: 'cancel', confirmationId: id });
-      const card = messageCard({ title: `${labelOf(catalogue, c.action)}: cancelled`, text: `${requester.name} cancelled it. Nothing was sent to ${c.device.serialNumber}.` }, deps.view);
+      const card = messageCard(
+        {
+          title: `${labelOf(catalogue, c.action)}: cancelled`,
+          text: `${requester.name} cancelled it. Nothing was sent to ${c.device.serialNumber}.`,
+        },
+        deps.view,
+      );
       await sendInvokeCard(ctx, card);
-      if (c.cardActivityId) await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
+      if (c.cardActivityId)
+        await ctx.updateActivity({ ...cardActivity(card), id: c.cardActivityId }).catch(() => undefined);
     } catch (error) {
       await sendInvokeCard(ctx, failureCard(deps, ctx, error, { verb: ctx.activity.value?.action?.verb }));
     }

@@ -15,11 +15,18 @@ function line(r: AuditRecord): string {
 }
 
 /** `audit [serial | user]`: the latest entries of the trail, for holders of Audit/Read. */
-export function registerAudit(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'guard' | 'audit' | 'inventory' | 'view'>): void {
+export function registerAudit(
+  app: Application<TurnState>,
+  deps: Pick<BotDeps, 'identity' | 'guard' | 'audit' | 'inventory' | 'view'>,
+): void {
   app.message(/^\s*audit\b/i, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     await deps.guard.authorize(requester, 'Audit/Read', 'audit.read');
-    const subject = (ctx.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim().replace(/^audit\b/i, '').trim();
+    const subject = (ctx.activity.text ?? '')
+      .replace(/<at>[^<]*<\/at>/gi, ' ')
+      .trim()
+      .replace(/^audit\b/i, '')
+      .trim();
     const tenantId = requester.tenantId;
 
     let heading = 'Latest audit entries';
@@ -34,7 +41,14 @@ export function registerAudit(app: Application<TurnState>, deps: Pick<BotDeps, '
       if (found.total > 1) {
         await replyWithCard(
           ctx,
-          messageCard({ title: 'Which device?', text: `"${subject}" matches ${found.total} devices. Give the full serial number or the device id.`, tone: 'warning' }, deps.view),
+          messageCard(
+            {
+              title: 'Which device?',
+              text: `"${subject}" matches ${found.total} devices. Give the full serial number or the device id.`,
+              tone: 'warning',
+            },
+            deps.view,
+          ),
         );
         return;
       }

@@ -19,7 +19,10 @@ function sameSecret(a: string, b: string): boolean {
 export function registerBulkDownload(server: Server, deps: { store: BulkRunStore; logger: Logger }): void {
   server.get(BULK_RESULTS_PATH, async (req, res) => {
     const runId = String(req.params?.runId ?? '');
-    const token = typeof req.query?.token === 'string' ? req.query.token : new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '';
+    const token =
+      typeof req.query?.token === 'string'
+        ? req.query.token
+        : (new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
     const run = RUN_ID.test(runId) ? await deps.store.get(runId).catch(() => undefined) : undefined;
     // Unknown run and wrong token read the same: nothing tells a guesser which runs exist.
     if (!run || !run.downloadToken || !sameSecret(run.downloadToken, token)) {

@@ -18,12 +18,19 @@ export function sentFileOf(attachments: Attachment[] | undefined): SentFile | un
   const a = (attachments ?? []).find((x) => x.contentType === FILE_DOWNLOAD_INFO);
   if (!a) return undefined;
   const content = (a.content ?? {}) as { downloadUrl?: unknown; fileType?: unknown };
-  if (typeof content.downloadUrl !== 'string') throw new InvalidInput('The file you sent has no download link; send it again.');
+  if (typeof content.downloadUrl !== 'string')
+    throw new InvalidInput('The file you sent has no download link; send it again.');
   return { name: a.name ?? 'the file', downloadUrl: content.downloadUrl };
 }
 
-export async function downloadList(file: SentFile, options: { allowHttp: boolean; timeoutMs?: number }): Promise<string> {
-  if (!/\.(csv|txt)$/i.test(file.name)) throw new InvalidInput(`${file.name} is not a CSV file. Save the list as CSV (one device per row) and send it again.`);
+export async function downloadList(
+  file: SentFile,
+  options: { allowHttp: boolean; timeoutMs?: number },
+): Promise<string> {
+  if (!/\.(csv|txt)$/i.test(file.name))
+    throw new InvalidInput(
+      `${file.name} is not a CSV file. Save the list as CSV (one device per row) and send it again.`,
+    );
   let url: URL;
   try {
     url = new URL(file.downloadUrl);
@@ -31,7 +38,8 @@ export async function downloadList(file: SentFile, options: { allowHttp: boolean
     throw new InvalidInput('The file you sent has no valid download link; send it again.');
   }
   // Teams links are https; plain http only for the sandbox's local test servers.
-  if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) throw new InvalidInput('The file link is not secure (https); send the file again.');
+  if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:'))
+    throw new InvalidInput('The file link is not secure (https); send the file again.');
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15_000), redirect: 'follow' });

@@ -48,7 +48,8 @@ export class TeamsBulkNotifier implements BulkNotifier {
   }
 
   async finished(run: BulkRun, counts: BulkCounts, rows: BulkResultRow[]): Promise<void> {
-    if (run.conversation && run.cardActivityId) await this.update(run.conversation, run.cardActivityId, this.progressCard(run, counts, rows));
+    if (run.conversation && run.cardActivityId)
+      await this.update(run.conversation, run.cardActivityId, this.progressCard(run, counts, rows));
     if (!run.conversation) return;
     const mention = `<at>${run.requester.name}</at>`;
     const problems = counts.failed + counts.unknown;
@@ -56,10 +57,20 @@ export class TeamsBulkNotifier implements BulkNotifier {
       `${mention} bulk ${this.action(run).label} ${run.id} finished: ${counts.done} of ${counts.total} done` +
       (counts.approval ? `, ${counts.approval} waiting for approval` : '') +
       (problems ? `, ${counts.failed} failed${counts.unknown ? `, ${counts.unknown} unknown` : ''}.` : '.') +
-      (counts.approval ? ' Intune holds those locks until a second Intune admin approves them (Multi Admin Approval); each device says where to complete it.' : '') +
-      (this.publicUrl() ? " Every device's result is on the card above, and in its CSV download." : " Every device's result is on the card above.");
+      (counts.approval
+        ? ' Intune holds those locks until a second Intune admin approves them (Multi Admin Approval); each device says where to complete it.'
+        : '') +
+      (this.publicUrl()
+        ? " Every device's result is on the card above, and in its CSV download."
+        : " Every device's result is on the card above.");
     await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
-      await c.sendActivity({ type: 'message', text, entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }] });
+      await c.sendActivity({
+        type: 'message',
+        text,
+        entities: [
+          { type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } },
+        ],
+      });
     });
   }
 
@@ -84,7 +95,10 @@ export class TeamsBulkNotifier implements BulkNotifier {
     if (!a?.conversation || !a.cardActivityId) return;
     const targets = await this.store.targets(run.id);
     await this.update(a.conversation, a.cardActivityId, this.approvalCard(run, targets)).catch((error) =>
-      this.logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not update the approval card'),
+      this.logger.warn(
+        { runId: run.id, err: { message: (error as Error).message } },
+        'could not update the approval card',
+      ),
     );
   }
 
@@ -93,7 +107,13 @@ export class TeamsBulkNotifier implements BulkNotifier {
     if (!run.conversation) return;
     const mention = `<at>${run.requester.name}</at>`;
     await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
-      await c.sendActivity({ type: 'message', text: `${mention} ${text}`, entities: [{ type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } }] });
+      await c.sendActivity({
+        type: 'message',
+        text: `${mention} ${text}`,
+        entities: [
+          { type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } },
+        ],
+      });
     });
   }
 
@@ -102,7 +122,11 @@ export class TeamsBulkNotifier implements BulkNotifier {
     if (run.conversation && run.cardActivityId) await this.update(run.conversation, run.cardActivityId, card);
   }
 
-  private async update(conversation: Partial<ConversationReference>, activityId: string, card: AdaptiveCard): Promise<void> {
+  private async update(
+    conversation: Partial<ConversationReference>,
+    activityId: string,
+    card: AdaptiveCard,
+  ): Promise<void> {
     await this.adapter.continueConversationAsync(this.botAppId, conversation, async (c: TurnContext) => {
       await c.updateActivity({ ...cardMessage(card), id: activityId });
     });
@@ -113,16 +137,35 @@ export class TeamsBulkNotifier implements BulkNotifier {
  * Expires approval requests nobody answered in time: the card in the channel says so and the
  * requester is told nothing ran. Returns a stop function.
  */
-export function startApprovalExpiry(service: Pick<BulkService, 'expireApprovals'>, notifier: TeamsBulkNotifier, logger: Logger, intervalMs = 60_000): () => void {
+export function startApprovalExpiry(
+  service: Pick<BulkService, 'expireApprovals'>,
+  notifier: TeamsBulkNotifier,
+  logger: Logger,
+  intervalMs = 60_000,
+): () => void {
   const tick = async () => {
     for (const run of await service.expireApprovals()) {
       await notifier.closeApproval(run);
-      await notifier.tell(run, `nobody approved your bulk run ${run.id} in time, so nothing was run. Send the bulk command again if it is still needed.`).catch((error) =>
-        logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not tell the requester about an expired approval'),
-      );
+      await notifier
+        .tell(
+          run,
+          `nobody approved your bulk run ${run.id} in time, so nothing was run. Send the bulk command again if it is still needed.`,
+        )
+        .catch((error) =>
+          logger.warn(
+            { runId: run.id, err: { message: (error as Error).message } },
+            'could not tell the requester about an expired approval',
+          ),
+        );
     }
   };
-  const timer = setInterval(() => void tick().catch((error) => logger.warn({ err: { message: (error as Error).message } }, 'approval expiry check failed')), intervalMs);
+  const timer = setInterval(
+    () =>
+      void tick().catch((error) =>
+        logger.warn({ err: { message: (error as Error).message } }, 'approval expiry check failed'),
+      ),
+    intervalMs,
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

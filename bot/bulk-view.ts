@@ -3,7 +3,13 @@ import type { DeviceAction } from '../src/actions/catalogue';
 import { REASON_LABELS } from '../src/actions/parse-command';
 import { BulkCounts, BulkResultRow, BulkRun, BulkTarget, SKIP_REASONS, SkipReason } from '../src/actions/bulk';
 import { quote } from './reply';
-import type { BulkApprovalCardData, BulkPreviewCardData, BulkProgressCardData, Fact, Section } from './cards/bulk-cards';
+import type {
+  BulkApprovalCardData,
+  BulkPreviewCardData,
+  BulkProgressCardData,
+  Fact,
+  Section,
+} from './cards/bulk-cards';
 
 export const SKIP_HEADINGS: Record<SkipReason, string> = {
   'not-found': 'Not found',
@@ -23,8 +29,13 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 
 export function targetsLine(targets: Pick<BulkTarget, 'serialNumber'>[]): string {
   if (targets.length === 0) return '';
-  const shown = targets.slice(0, TARGETS_SHOWN).map((t) => t.serialNumber).join(', ');
-  return targets.length > TARGETS_SHOWN ? `${shown} … and ${(targets.length - TARGETS_SHOWN).toLocaleString('en')} more` : shown;
+  const shown = targets
+    .slice(0, TARGETS_SHOWN)
+    .map((t) => t.serialNumber)
+    .join(', ');
+  return targets.length > TARGETS_SHOWN
+    ? `${shown} … and ${(targets.length - TARGETS_SHOWN).toLocaleString('en')} more`
+    : shown;
 }
 
 function skipSections(run: BulkRun): Section[] {
@@ -57,7 +68,14 @@ function paramsText(run: BulkRun): string {
   return '';
 }
 
-export function previewCardData(run: BulkRun, targets: BulkTarget[], action: DeviceAction, now: number, interactive: boolean, refreshFor?: string): BulkPreviewCardData {
+export function previewCardData(
+  run: BulkRun,
+  targets: BulkTarget[],
+  action: DeviceAction,
+  now: number,
+  interactive: boolean,
+  refreshFor?: string,
+): BulkPreviewCardData {
   const overLimit = run.total > run.limit;
   const expired = run.state === 'preview' && now > run.previewExpiresAt;
   let notice: string;
@@ -65,7 +83,12 @@ export function previewCardData(run: BulkRun, targets: BulkTarget[], action: Dev
   let primaryVerb: BulkPreviewCardData['primaryVerb'] = '';
   let primaryLabel = '';
   if (run.state !== 'preview') {
-    notice = run.state === 'cancelled' ? 'Cancelled: nothing was run.' : run.state === 'awaiting-approval' ? 'Waiting for approval in the help desk channel.' : `This run is ${run.state}.`;
+    notice =
+      run.state === 'cancelled'
+        ? 'Cancelled: nothing was run.'
+        : run.state === 'awaiting-approval'
+          ? 'Waiting for approval in the help desk channel.'
+          : `This run is ${run.state}.`;
     tone = run.state === 'cancelled' ? 'blocked' : 'approval';
   } else if (run.total === 0) {
     notice = 'None of these devices can be acted on: nothing will run.';
@@ -127,7 +150,13 @@ export function downloadUrlOf(run: BulkRun, baseUrl: string | undefined): string
   return `${baseUrl.replace(/\/+$/, '')}/api/bulk/${run.id}/results.csv?token=${encodeURIComponent(run.downloadToken)}`;
 }
 
-export function progressCardData(run: BulkRun, counts: BulkCounts, action: DeviceAction, rows?: BulkResultRow[], baseUrl?: string): BulkProgressCardData {
+export function progressCardData(
+  run: BulkRun,
+  counts: BulkCounts,
+  action: DeviceAction,
+  rows?: BulkResultRow[],
+  baseUrl?: string,
+): BulkProgressCardData {
   const finished = run.state === 'completed';
   const facts: Fact[] = [
     { title: 'Done', value: String(counts.done) },
@@ -140,13 +169,27 @@ export function progressCardData(run: BulkRun, counts: BulkCounts, action: Devic
   const sections: Section[] = [];
   if (rows) {
     // Problems first: they are what someone has to look at.
-    const order = (r: BulkResultRow) => (r.result === 'failed' || r.result === 'unknown' || r.result === 'waiting for approval' ? 0 : r.result === 'done' ? 2 : 1);
+    const order = (r: BulkResultRow) =>
+      r.result === 'failed' || r.result === 'unknown' || r.result === 'waiting for approval'
+        ? 0
+        : r.result === 'done'
+          ? 2
+          : 1;
     const ranked = rows.filter((r) => r.deviceId).sort((a, b) => order(a) - order(b));
-    const lines = ranked.slice(0, RESULT_LINES).map((r) => `• ${r.serialNumber}: ${r.result}${r.detail ? ` — ${r.detail}` : ''}`);
-    if (ranked.length > RESULT_LINES) lines.push(`… and ${ranked.length - RESULT_LINES} more${baseUrl ? ' in the CSV file' : ''}`);
+    const lines = ranked
+      .slice(0, RESULT_LINES)
+      .map((r) => `• ${r.serialNumber}: ${r.result}${r.detail ? ` — ${r.detail}` : ''}`);
+    if (ranked.length > RESULT_LINES)
+      lines.push(`… and ${ranked.length - RESULT_LINES} more${baseUrl ? ' in the CSV file' : ''}`);
     sections.push({ heading: 'Results per device', lines });
     const skippedCount = rows.length - ranked.length;
-    if (skippedCount > 0) sections.push({ heading: 'Not run', lines: [`${plural(skippedCount, 'entry', 'entries')} left out at the preview${baseUrl ? ' (listed in the CSV file)' : ''}.`] });
+    if (skippedCount > 0)
+      sections.push({
+        heading: 'Not run',
+        lines: [
+          `${plural(skippedCount, 'entry', 'entries')} left out at the preview${baseUrl ? ' (listed in the CSV file)' : ''}.`,
+        ],
+      });
   }
   const problems = counts.failed + counts.unknown;
   const waiting = counts.approval ? `, ${counts.approval} waiting for approval` : '';
@@ -165,11 +208,17 @@ export function progressCardData(run: BulkRun, counts: BulkCounts, action: Devic
   };
 }
 
-export function approvalCardData(run: BulkRun, targets: BulkTarget[], action: DeviceAction, now: number): BulkApprovalCardData {
+export function approvalCardData(
+  run: BulkRun,
+  targets: BulkTarget[],
+  action: DeviceAction,
+  now: number,
+): BulkApprovalCardData {
   const a = run.approval;
   const expired = run.state === 'awaiting-approval' && a?.expiresAt !== undefined && now > a.expiresAt;
   let status: string;
-  if (run.state === 'awaiting-approval') status = expired ? 'Expired: nothing was run.' : `Waiting for a second person holding "${action.permission}".`;
+  if (run.state === 'awaiting-approval')
+    status = expired ? 'Expired: nothing was run.' : `Waiting for a second person holding "${action.permission}".`;
   else if (a?.decision === 'approved') status = `Approved by ${a.decidedBy?.name}: running.`;
   else if (a?.decision === 'rejected') status = `Rejected by ${a.decidedBy?.name}: nothing was run.`;
   else if (run.state === 'cancelled') status = `Cancelled by ${run.requester.name}: nothing was run.`;

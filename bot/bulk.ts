@@ -7,7 +7,15 @@
 import { Activity, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { Actor, BulkRun, BulkRunStore, BulkService, Source } from '../src/actions/bulk';
-import { BULK_COMMAND, BULK_USAGE, countsOf, entriesFromCsv, parseBulkCommand, plainText, RUN_ID } from '../src/actions/bulk';
+import {
+  BULK_COMMAND,
+  BULK_USAGE,
+  countsOf,
+  entriesFromCsv,
+  parseBulkCommand,
+  plainText,
+  RUN_ID,
+} from '../src/actions/bulk';
 import { DeviceAction, findAction } from '../src/actions/catalogue';
 import { DeskError, InvalidInput } from '../src/errors';
 import type { TeamsBulkNotifier } from './bulk-notifier';
@@ -31,16 +39,23 @@ export interface BulkChat {
   allowHttpDownloads: boolean;
 }
 
-export type BulkDeps = Pick<BotDeps, 'identity' | 'guard' | 'access' | 'audit' | 'clock' | 'logger' | 'view' | 'actions' | 'tenantSettings' | 'bulk'>;
+export type BulkDeps = Pick<
+  BotDeps,
+  'identity' | 'guard' | 'access' | 'audit' | 'clock' | 'logger' | 'view' | 'actions' | 'tenantSettings' | 'bulk'
+>;
 
 async function sendInvokeCard(ctx: TurnContext, card: AdaptiveCard): Promise<void> {
   // Sent here rather than returned: teams-ai would turn a card with `refresh` into replace-for-all.
-  await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+  await ctx.sendActivity({
+    type: 'invokeResponse',
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+  });
 }
 
 function runIdOf(data: unknown): string {
   const id = data && typeof data === 'object' ? (data as Record<string, unknown>).runId : undefined;
-  if (typeof id !== 'string' || !RUN_ID.test(id)) throw new InvalidInput('That card did not say which bulk run it belongs to.');
+  if (typeof id !== 'string' || !RUN_ID.test(id))
+    throw new InvalidInput('That card did not say which bulk run it belongs to.');
   return id;
 }
 
@@ -57,9 +72,25 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
     };
   }
 
-  async function audit(r: Requester | BulkRun['requester'], run: BulkRun, outcome: 'requested' | 'approved' | 'rejected' | 'cancelled' | 'denied', detail: Record<string, unknown>, reason?: string) {
-    const actor = 'access' in r ? auditActor(r) : { teamsId: r.teamsId, aadObjectId: r.aadObjectId, upn: r.upn, name: r.name };
-    await deps.audit.append({ actor, tenantId: run.tenantId, action: `bulk.${run.action}`, target: { kind: 'request', id: run.id, label: `${run.total} devices` }, requestId: run.id, outcome, reason, detail });
+  async function audit(
+    r: Requester | BulkRun['requester'],
+    run: BulkRun,
+    outcome: 'requested' | 'approved' | 'rejected' | 'cancelled' | 'denied',
+    detail: Record<string, unknown>,
+    reason?: string,
+  ) {
+    const actor =
+      'access' in r ? auditActor(r) : { teamsId: r.teamsId, aadObjectId: r.aadObjectId, upn: r.upn, name: r.name };
+    await deps.audit.append({
+      actor,
+      tenantId: run.tenantId,
+      action: `bulk.${run.action}`,
+      target: { kind: 'request', id: run.id, label: `${run.total} devices` },
+      requestId: run.id,
+      outcome,
+      reason,
+      detail,
+    });
   }
 
   function refusal(title: string, text: string): AdaptiveCard {
@@ -68,7 +99,10 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
 
   async function previewCard(run: BulkRun, interactive: boolean, refreshFor?: string): Promise<AdaptiveCard> {
     const targets = await bulk.store.targets(run.id);
-    return bulkPreviewCard(previewCardData(run, targets, actionOf(run), deps.clock.now(), interactive, refreshFor), deps.view);
+    return bulkPreviewCard(
+      previewCardData(run, targets, actionOf(run), deps.clock.now(), interactive, refreshFor),
+      deps.view,
+    );
   }
 
   /** Replaces the run's card for everyone in its conversation. */
@@ -76,10 +110,14 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
     if (!run.cardActivityId) return;
     const sameConversation = run.conversation?.conversation?.id === ctx.activity.conversation?.id;
     try {
-      if (sameConversation) await ctx.updateActivity({ ...cardMessage(card), id: run.cardActivityId } as Partial<Activity>);
+      if (sameConversation)
+        await ctx.updateActivity({ ...cardMessage(card), id: run.cardActivityId } as Partial<Activity>);
       else await bulk.notifier.replace(run, card);
     } catch (error) {
-      deps.logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not replace the bulk card');
+      deps.logger.warn(
+        { runId: run.id, err: { message: (error as Error).message } },
+        'could not replace the bulk card',
+      );
     }
   }
 
@@ -88,12 +126,21 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
     const id = (/(BR-\w+)/i.exec(ctx.activity.text ?? '') ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
     const run = RUN_ID.test(id) ? await bulk.store.get(id) : undefined;
-    const visible = run && run.tenantId === requester.tenantId && (run.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read'));
+    const visible =
+      run &&
+      run.tenantId === requester.tenantId &&
+      (run.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read'));
     if (!run || !visible) {
       await replyWithCard(ctx, refusal(`No bulk run ${quote(id)}`, 'I know no bulk run with that id among yours.'));
       return;
     }
-    if (run.state === 'preview' || run.state === 'awaiting-approval' || run.state === 'cancelled' || run.state === 'rejected' || run.state === 'expired') {
+    if (
+      run.state === 'preview' ||
+      run.state === 'awaiting-approval' ||
+      run.state === 'cancelled' ||
+      run.state === 'rejected' ||
+      run.state === 'expired'
+    ) {
       await replyWithCard(ctx, await previewCard(run, false));
       return;
     }
@@ -115,7 +162,13 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
     // Holding the permission somewhere is needed to ask at all; each device is checked after.
     await deps.guard.authorize(requester, action.permission, `bulk.${action.id}`);
     if (action.id === 'deprovision' && !params.reason) {
-      await replyWithCard(ctx, refusal('Why are they deprovisioned?', 'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.'));
+      await replyWithCard(
+        ctx,
+        refusal(
+          'Why are they deprovisioned?',
+          'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.',
+        ),
+      );
       return;
     }
 
@@ -135,19 +188,41 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
         label = `${quote(file.name, 80)}${csv.column ? ` (column ${quote(csv.column, 40)})` : ''}`;
       }
       if (entries.length === 0) {
-        await replyWithCard(ctx, refusal('Which devices?', `Give serials, asset ids or device ids after the action, or attach a CSV file. Usage: ${BULK_USAGE}`));
+        await replyWithCard(
+          ctx,
+          refusal(
+            'Which devices?',
+            `Give serials, asset ids or device ids after the action, or attach a CSV file. Usage: ${BULK_USAGE}`,
+          ),
+        );
         return;
       }
       if (entries.length > bulk.service.settings.maxEntries) {
-        await replyWithCard(ctx, refusal('That list is too long', `I read at most ${bulk.service.settings.maxEntries.toLocaleString('en')} entries at once; this one has ${entries.length.toLocaleString('en')}. Split it.`));
+        await replyWithCard(
+          ctx,
+          refusal(
+            'That list is too long',
+            `I read at most ${bulk.service.settings.maxEntries.toLocaleString('en')} entries at once; this one has ${entries.length.toLocaleString('en')}. Split it.`,
+          ),
+        );
         return;
       }
       source = { kind: 'list', entries, blanks, matchKind, label };
     }
 
     const actor = actorOf(requester, action);
-    const { run } = await bulk.service.preview(actor, action, params, source, { conversation: TurnContext.getConversationReference(ctx.activity) });
-    await audit(requester, run, 'requested', { step: 'preview', devices: run.total, skipped: run.skipped.length, duplicates: run.duplicates, blanks: run.blanks, source: run.source, ...params });
+    const { run } = await bulk.service.preview(actor, action, params, source, {
+      conversation: TurnContext.getConversationReference(ctx.activity),
+    });
+    await audit(requester, run, 'requested', {
+      step: 'preview',
+      devices: run.total,
+      skipped: run.skipped.length,
+      duplicates: run.duplicates,
+      blanks: run.blanks,
+      source: run.source,
+      ...params,
+    });
     // In a personal chat the card carries the buttons; elsewhere only the requester's refreshed view does.
     const personal = ctx.activity.conversation?.conversationType === 'personal';
     const id = await replyWithCard(ctx, await previewCard(run, personal, personal ? undefined : requester.teamsId));
@@ -158,8 +233,13 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
   app.adaptiveCards.actionExecute<unknown>('bulk.view', async (ctx, _state, data) => {
     try {
       const run = await bulk.store.get(runIdOf(data));
-      if (!run) await sendInvokeCard(ctx, refusal('No longer waiting', 'This bulk run is unknown or has been removed.'));
-      else await sendInvokeCard(ctx, await previewCard(run, run.requester.teamsId === ctx.activity.from?.id, run.requester.teamsId));
+      if (!run)
+        await sendInvokeCard(ctx, refusal('No longer waiting', 'This bulk run is unknown or has been removed.'));
+      else
+        await sendInvokeCard(
+          ctx,
+          await previewCard(run, run.requester.teamsId === ctx.activity.from?.id, run.requester.teamsId),
+        );
     } catch (error) {
       await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
     }
@@ -167,7 +247,11 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
   });
 
   /** Runs a step of the requester's, answering with the card that follows or the refusal. */
-  async function requesterStep(ctx: TurnContext, data: unknown, step: 'start' | 'askApproval' | 'cancel'): Promise<void> {
+  async function requesterStep(
+    ctx: TurnContext,
+    data: unknown,
+    step: 'start' | 'askApproval' | 'cancel',
+  ): Promise<void> {
     const runId = runIdOf(data);
     const existing = await bulk.store.get(runId);
     if (!existing) {
@@ -183,15 +267,24 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
       const channel = (await deps.tenantSettings.get(requester.tenantId)).helpdeskChannel;
       if (!channel && existing.requester.teamsId === requester.teamsId) {
         await ctx.sendActivity(
-          cardMessage(refusal('No help desk channel yet', 'Approval requests go to the help desk channel, and none is set for your organisation. Ask an admin to type `set helpdesk channel` in that channel, then press Ask for approval again.')),
+          cardMessage(
+            refusal(
+              'No help desk channel yet',
+              'Approval requests go to the help desk channel, and none is set for your organisation. Ask an admin to type `set helpdesk channel` in that channel, then press Ask for approval again.',
+            ),
+          ),
         );
         await sendInvokeCard(ctx, await previewCard(existing, true));
         return;
       }
       const result = await bulk.service.askApproval(runId, actor);
       if (!result.ok) {
-        await sendInvokeCard(ctx, result.run ? await previewCard(result.run, false) : refusal('Not sent', result.message));
-        if (result.why !== 'not-requester') await ctx.sendActivity(cardMessage(refusal('Not sent for approval', result.message)));
+        await sendInvokeCard(
+          ctx,
+          result.run ? await previewCard(result.run, false) : refusal('Not sent', result.message),
+        );
+        if (result.why !== 'not-requester')
+          await ctx.sendActivity(cardMessage(refusal('Not sent for approval', result.message)));
         return;
       }
       let posted = result.run;
@@ -202,7 +295,13 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
       } catch (error) {
         deps.logger.error({ runId, err: { message: (error as Error).message } }, 'could not post the approval request');
         await bulk.service.cancel(runId, actor);
-        await sendInvokeCard(ctx, refusal('Approval request not posted', "I couldn't post to the help desk channel, so nothing will run. Check that the bot is still in that channel and try again."));
+        await sendInvokeCard(
+          ctx,
+          refusal(
+            'Approval request not posted',
+            "I couldn't post to the help desk channel, so nothing will run. Check that the bot is still in that channel and try again.",
+          ),
+        );
         return;
       }
       await audit(requester, posted, 'requested', { step: 'approval requested', channel: channel!.name ?? '' });
@@ -271,8 +370,17 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
         if (decision === 'approve') {
           // The requester's roles as they are now, not as they were at the preview.
           const r = existing.requester;
-          const access = await deps.access.resolve({ aadObjectId: r.aadObjectId ?? '', upn: r.upn, tenantId: r.tenantId, name: r.name });
-          const requester: Actor = { ref: r, access, decide: (device) => deps.access.can(access, action.permission, device) };
+          const access = await deps.access.resolve({
+            aadObjectId: r.aadObjectId ?? '',
+            upn: r.upn,
+            tenantId: r.tenantId,
+            name: r.name,
+          });
+          const requester: Actor = {
+            ref: r,
+            access,
+            decide: (device) => deps.access.can(access, action.permission, device),
+          };
           result = await bulk.service.approve(runId, actorOf(approver, action), requester);
         } else result = await bulk.service.reject(runId, actorOf(approver, action));
         const targets = await bulk.store.targets(runId);
@@ -280,22 +388,34 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
           await audit(approver, existing, 'denied', { step: decision, why: result.why }, result.message);
           const current = (await bulk.store.get(runId)) ?? existing;
           await sendInvokeCard(ctx, bulk.notifier.approvalCard(current, targets));
-          await ctx.sendActivity(cardMessage(refusal(decision === 'approve' ? 'Not approved' : 'Not rejected', result.message)));
-          if (result.why === 'expired') await bulk.notifier.tell(current, `your bulk ${action.label} ${runId} was not approved in time; nothing was run.`).catch(() => undefined);
+          await ctx.sendActivity(
+            cardMessage(refusal(decision === 'approve' ? 'Not approved' : 'Not rejected', result.message)),
+          );
+          if (result.why === 'expired')
+            await bulk.notifier
+              .tell(current, `your bulk ${action.label} ${runId} was not approved in time; nothing was run.`)
+              .catch(() => undefined);
           return '';
         }
         const run = result.run;
-        await audit(approver, run, decision === 'approve' ? 'approved' : 'rejected', { step: decision, requester: run.requester.name });
+        await audit(approver, run, decision === 'approve' ? 'approved' : 'rejected', {
+          step: decision,
+          requester: run.requester.name,
+        });
         await sendInvokeCard(ctx, bulk.notifier.approvalCard(run, targets));
         if (decision === 'approve') {
           await bulk.notifier.progress(run, countsOf(run.total, [])).catch(() => undefined);
-          await bulk.notifier.tell(run, `${approver.name} approved your bulk ${action.label} ${run.id}: it is running.`).catch(() => undefined);
+          await bulk.notifier
+            .tell(run, `${approver.name} approved your bulk ${action.label} ${run.id}: it is running.`)
+            .catch(() => undefined);
         } else {
           if (run.conversation && run.cardActivityId) {
             const card = await previewCard(run, false);
             await bulk.notifier.replace(run, card).catch(() => undefined);
           }
-          await bulk.notifier.tell(run, `${approver.name} rejected your bulk ${action.label} ${run.id}; nothing was run.`).catch(() => undefined);
+          await bulk.notifier
+            .tell(run, `${approver.name} rejected your bulk ${action.label} ${run.id}; nothing was run.`)
+            .catch(() => undefined);
         }
       } catch (error) {
         if (!(error instanceof DeskError)) deps.logger.error({ err: error }, 'bulk approval failed');

@@ -12,26 +12,107 @@ export interface CommandInfo {
 
 export const COMMANDS: CommandInfo[] = [
   { usage: 'help', description: 'What I can do for you.' },
-  { usage: 'find <serial | asset id | user@domain>', description: 'Find a device and open its card (also: a serial on its own, "who has asset …", "devices in room 12").', permission: 'Own devices/Read' },
-  { usage: 'lost mode on <serial> · lost mode off <serial>', description: 'Lock a lost device with the contact message from the Admin console, or unlock it (asks to confirm).', permission: 'Remote tasks/Enable lost mode' },
-  { usage: 'restart <serial> [delay <0-300 s>]', description: 'Restart a kiosk, managed guest or ChromeOS 113+ device; users are not warned (asks to confirm).', permission: 'Remote tasks/Reboot now' },
-  { usage: 'wipe <serial> · factory reset <serial>', description: 'Remove every user profile, or erase the whole device (always asks to confirm).', permission: 'Remote tasks/Wipe' },
-  { usage: 'deprovision <serial> reason <same-model | different-model | retiring | upgrade>', description: 'Remove Google policies from a device (always asks to confirm).', permission: 'Remote tasks/Retire' },
-  { usage: 'lock <serial>', description: 'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN only you see).', permission: 'Remote tasks/Remote lock' },
-  { usage: 'pin <serial> · pin <serial> used', description: 'A locked Mac’s recovery PIN, in a personal chat only (kept 30 days); say when it was used so the Mac can be locked again.', permission: 'Remote tasks/Remote lock' },
-  { usage: 'bulk <action> <serials, asset ids or device ids> · bulk <action> ou:/Org/Unit', description: 'One action on many devices (or attach a CSV file), e.g. `bulk lock` of iPhones, iPads and Android devices (Macs one at a time): a preview first, a per-role limit, a second person approves large runs and factory resets; progress and a CSV of results follow.', permission: 'Remote tasks/Enable lost mode' },
+  {
+    usage: 'find <serial | asset id | user@domain>',
+    description:
+      'Find a device and open its card (also: a serial on its own, "who has asset …", "devices in room 12").',
+    permission: 'Own devices/Read',
+  },
+  {
+    usage: 'lost mode on <serial> · lost mode off <serial>',
+    description: 'Lock a lost device with the contact message from the Admin console, or unlock it (asks to confirm).',
+    permission: 'Remote tasks/Enable lost mode',
+  },
+  {
+    usage: 'restart <serial> [delay <0-300 s>]',
+    description: 'Restart a kiosk, managed guest or ChromeOS 113+ device; users are not warned (asks to confirm).',
+    permission: 'Remote tasks/Reboot now',
+  },
+  {
+    usage: 'wipe <serial> · factory reset <serial>',
+    description: 'Remove every user profile, or erase the whole device (always asks to confirm).',
+    permission: 'Remote tasks/Wipe',
+  },
+  {
+    usage: 'deprovision <serial> reason <same-model | different-model | retiring | upgrade>',
+    description: 'Remove Google policies from a device (always asks to confirm).',
+    permission: 'Remote tasks/Retire',
+  },
+  {
+    usage: 'lock <serial>',
+    description:
+      'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN only you see).',
+    permission: 'Remote tasks/Remote lock',
+  },
+  {
+    usage: 'pin <serial> · pin <serial> used',
+    description:
+      'A locked Mac’s recovery PIN, in a personal chat only (kept 30 days); say when it was used so the Mac can be locked again.',
+    permission: 'Remote tasks/Remote lock',
+  },
+  {
+    usage: 'bulk <action> <serials, asset ids or device ids> · bulk <action> ou:/Org/Unit',
+    description:
+      'One action on many devices (or attach a CSV file), e.g. `bulk lock` of iPhones, iPads and Android devices (Macs one at a time): a preview first, a per-role limit, a second person approves large runs and factory resets; progress and a CSV of results follow.',
+    permission: 'Remote tasks/Enable lost mode',
+  },
   { usage: 'bulk status <BR-id>', description: 'Where a bulk run stands.' },
   { usage: 'status <request id> · my actions', description: 'Where an action you ran stands, or your recent ones.' },
-  { usage: 'I lost my laptop · report lost', description: 'Report one of your devices lost or stolen: the help desk gets it at once and I keep you posted.', permission: 'Own devices/Report lost' },
-  { usage: 'I found it · found <LR-id>', description: 'Close your own lost-device report when the device turns up; the help desk sees it closed.', permission: 'Own devices/Report lost' },
-  { usage: 'reports · report <LR-id>', description: 'Open lost-device reports, or one report with its Acknowledge and Resolve buttons.', permission: 'Lost reports/Manage' },
-  { usage: 'set helpdesk channel · set oncall channel', description: 'Typed in a channel: lost-device reports go there, or on-call pages when nobody acknowledges one in time.', permission: 'Organization/Update' },
-  { usage: 'show settings', description: 'The help desk and on-call channels, who is on call, the escalation delay.', permission: 'Organization/Read' },
+  {
+    usage: 'I lost my laptop · report lost',
+    description: 'Report one of your devices lost or stolen: the help desk gets it at once and I keep you posted.',
+    permission: 'Own devices/Report lost',
+  },
+  {
+    usage: 'I found it · found <LR-id>',
+    description: 'Close your own lost-device report when the device turns up; the help desk sees it closed.',
+    permission: 'Own devices/Report lost',
+  },
+  {
+    usage: 'reports · report <LR-id>',
+    description: 'Open lost-device reports, or one report with its Acknowledge and Resolve buttons.',
+    permission: 'Lost reports/Manage',
+  },
+  {
+    usage: 'set helpdesk channel · set oncall channel',
+    description:
+      'Typed in a channel: lost-device reports go there, or on-call pages when nobody acknowledges one in time.',
+    permission: 'Organization/Update',
+  },
+  {
+    usage: 'show settings',
+    description: 'The help desk and on-call channels, who is on call, the escalation delay.',
+    permission: 'Organization/Read',
+  },
   { usage: 'whoami', description: 'Your name, roles, permissions and scopes as I see them.' },
-  { usage: 'audit [serial | user@domain]', description: 'Latest audit entries for a device, a person or the whole tenant.', permission: 'Audit/Read' },
-  { usage: 'connector status', description: 'The Chrome Enterprise connection: state, last check-in, devices synced.', permission: 'Managed devices/Read' },
-  { usage: 'connector setup', description: 'What to authorise in the Google Admin console to connect.', permission: 'Chrome Enterprise/Update connection settings' },
-  { usage: 'connector connect', description: 'Check the Google credentials and start the first sync.', permission: 'Chrome Enterprise/Update connection settings' },
-  { usage: 'connector sync', description: 'Sync the ChromeOS devices from Google now.', permission: 'Chrome Enterprise/Update connection settings' },
-  { usage: 'connector delete', description: 'Remove the connection and every synced ChromeOS device (asks to confirm).', permission: 'Chrome Enterprise/Delete connection settings' },
+  {
+    usage: 'audit [serial | user@domain]',
+    description: 'Latest audit entries for a device, a person or the whole tenant.',
+    permission: 'Audit/Read',
+  },
+  {
+    usage: 'connector status',
+    description: 'The Chrome Enterprise connection: state, last check-in, devices synced.',
+    permission: 'Managed devices/Read',
+  },
+  {
+    usage: 'connector setup',
+    description: 'What to authorise in the Google Admin console to connect.',
+    permission: 'Chrome Enterprise/Update connection settings',
+  },
+  {
+    usage: 'connector connect',
+    description: 'Check the Google credentials and start the first sync.',
+    permission: 'Chrome Enterprise/Update connection settings',
+  },
+  {
+    usage: 'connector sync',
+    description: 'Sync the ChromeOS devices from Google now.',
+    permission: 'Chrome Enterprise/Update connection settings',
+  },
+  {
+    usage: 'connector delete',
+    description: 'Remove the connection and every synced ChromeOS device (asks to confirm).',
+    permission: 'Chrome Enterprise/Delete connection settings',
+  },
 ];

@@ -12,7 +12,9 @@ import { failureCard } from './errors';
 import { auditActor, Requester } from './identity';
 import { replyWithCard } from './reply';
 
-export type ConnectorDeps = Pick<BotDeps, 'config' | 'logger' | 'view' | 'clock' | 'identity' | 'guard' | 'audit'> & { connector: ConnectorService };
+export type ConnectorDeps = Pick<BotDeps, 'config' | 'logger' | 'view' | 'clock' | 'identity' | 'guard' | 'audit'> & {
+  connector: ConnectorService;
+};
 
 export const UPDATE_CONNECTION: Permission = 'Chrome Enterprise/Update connection settings';
 export const DELETE_CONNECTION: Permission = 'Chrome Enterprise/Delete connection settings';
@@ -31,8 +33,10 @@ const confirmationData = z.object({ confirmationId: z.string().trim().min(1).max
 
 const WHY_REFUSED: Record<'unknown' | 'not-yours' | 'expired' | 'used', (name?: string) => string> = {
   unknown: () => 'I have no record of this confirmation. Type **connector delete** to ask again.',
-  'not-yours': (name) => `Only ${name ?? 'the person who asked'} can confirm or cancel this deletion. Nothing was changed.`,
-  expired: () => 'This confirmation expired (they last 5 minutes). Nothing was changed; type **connector delete** to ask again.',
+  'not-yours': (name) =>
+    `Only ${name ?? 'the person who asked'} can confirm or cancel this deletion. Nothing was changed.`,
+  expired: () =>
+    'This confirmation expired (they last 5 minutes). Nothing was changed; type **connector delete** to ask again.',
   used: () => 'This confirmation was already used. Nothing more was changed.',
 };
 
@@ -46,8 +50,18 @@ const AUDIT_WHY: Record<keyof typeof WHY_REFUSED, string> = {
 /** `connector setup|connect|status|sync|delete` and the connector's card verbs. */
 export function registerConnector(app: Application<TurnState>, deps: ConnectorDeps): void {
   const { connector, guard, audit, view, clock, logger } = deps;
-  const target = (tenantId: string, c?: Connection): AuditTarget => ({ kind: 'connection', id: tenantId, label: c?.connectedAccount });
-  const record = (r: Requester, action: string, outcome: AuditOutcome, requestId: string | undefined, extra: { reason?: string; detail?: Record<string, unknown>; connection?: Connection } = {}) =>
+  const target = (tenantId: string, c?: Connection): AuditTarget => ({
+    kind: 'connection',
+    id: tenantId,
+    label: c?.connectedAccount,
+  });
+  const record = (
+    r: Requester,
+    action: string,
+    outcome: AuditOutcome,
+    requestId: string | undefined,
+    extra: { reason?: string; detail?: Record<string, unknown>; connection?: Connection } = {},
+  ) =>
     audit.append({
       actor: auditActor(r),
       tenantId: r.tenantId,
@@ -70,7 +84,10 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
           await record(r, 'connector.sync', outcome.status === 'completed' ? 'succeeded' : 'failed', requestId, {
             connection,
             reason: outcome.status === 'failed' ? outcome.reason : undefined,
-            detail: outcome.status === 'completed' ? { devices: outcome.devices, removed: outcome.removed, durationMs: outcome.durationMs } : undefined,
+            detail:
+              outcome.status === 'completed'
+                ? { devices: outcome.devices, removed: outcome.removed, durationMs: outcome.durationMs }
+                : undefined,
           });
         }
         const card = connectorStatusCard(connection, clock.now(), view, syncHeadline(outcome));
@@ -90,8 +107,13 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
     async connect(ctx, r) {
       await guard.authorize(r, UPDATE_CONNECTION, 'connector.connect', undefined, ctx.activity.id);
       const { connection, sync } = await connector.connect(r.tenantId, r.upn ?? r.email ?? r.name);
-      await record(r, 'connector.connect', sync ? 'succeeded' : 'failed', ctx.activity.id, { connection, reason: connection.error });
-      const hint = sync ? "Google accepted the credentials. The first full sync is running; I'll post the status here when it ends." : '';
+      await record(r, 'connector.connect', sync ? 'succeeded' : 'failed', ctx.activity.id, {
+        connection,
+        reason: connection.error,
+      });
+      const hint = sync
+        ? "Google accepted the credentials. The first full sync is running; I'll post the status here when it ends."
+        : '';
       await replyWithCard(ctx, connectorStatusCard(connection, clock.now(), view, hint));
       if (sync) postWhenDone(ctx, r, sync, ctx.activity.id);
     },
@@ -128,12 +150,20 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
     async delete(ctx, r) {
       await guard.authorize(r, DELETE_CONNECTION, 'connector.delete', undefined, ctx.activity.id);
       const connection = await connector.status(r.tenantId);
-      const confirmation = connection ? await connector.requestDelete(r.tenantId, { teamsId: r.teamsId, name: r.name }) : undefined;
+      const confirmation = connection
+        ? await connector.requestDelete(r.tenantId, { teamsId: r.teamsId, name: r.name })
+        : undefined;
       if (!connection || !confirmation) {
-        await replyWithCard(ctx, connectorStatusCard(undefined, clock.now(), view, 'There is no connection to delete.'));
+        await replyWithCard(
+          ctx,
+          connectorStatusCard(undefined, clock.now(), view, 'There is no connection to delete.'),
+        );
         return;
       }
-      await record(r, 'connector.delete', 'requested', ctx.activity.id, { connection, detail: { devices: confirmation.devices, confirmationId: confirmation.id } });
+      await record(r, 'connector.delete', 'requested', ctx.activity.id, {
+        connection,
+        detail: { devices: confirmation.devices, confirmationId: confirmation.id },
+      });
       await replyWithCard(ctx, connectorDeleteConfirmCard(confirmation, connection.connectedAccount, view));
     },
   };
@@ -182,15 +212,36 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
     const parsed = confirmationData.safeParse(data);
     if (!parsed.success) {
       await record(r, 'connector.delete', 'rejected', ctx.activity.id, { reason: 'malformed confirmation data' });
-      return messageCard({ title: 'This button is not valid', text: 'The confirmation could not be read. Nothing was changed; type **connector delete** to ask again.', tone: 'warning' }, view);
+      return messageCard(
+        {
+          title: 'This button is not valid',
+          text: 'The confirmation could not be read. Nothing was changed; type **connector delete** to ask again.',
+          tone: 'warning',
+        },
+        view,
+      );
     }
     const connection = await connector.status(r.tenantId);
     const decision = await connector.confirmDelete(r.tenantId, parsed.data.confirmationId, r.teamsId);
     if (!decision.ok) {
-      await record(r, 'connector.delete', 'rejected', ctx.activity.id, { connection, reason: AUDIT_WHY[decision.why], detail: { confirmationId: parsed.data.confirmationId, why: decision.why } });
-      return messageCard({ title: 'Connection not deleted', text: WHY_REFUSED[decision.why](decision.confirmation?.requesterName), tone: 'warning' }, view);
+      await record(r, 'connector.delete', 'rejected', ctx.activity.id, {
+        connection,
+        reason: AUDIT_WHY[decision.why],
+        detail: { confirmationId: parsed.data.confirmationId, why: decision.why },
+      });
+      return messageCard(
+        {
+          title: 'Connection not deleted',
+          text: WHY_REFUSED[decision.why](decision.confirmation?.requesterName),
+          tone: 'warning',
+        },
+        view,
+      );
     }
-    await record(r, 'connector.delete', 'succeeded', ctx.activity.id, { connection, detail: { removedDevices: decision.removedDevices, confirmationId: parsed.data.confirmationId } });
+    await record(r, 'connector.delete', 'succeeded', ctx.activity.id, {
+      connection,
+      detail: { removedDevices: decision.removedDevices, confirmationId: parsed.data.confirmationId },
+    });
     return messageCard(
       {
         title: 'Chrome Enterprise connection deleted',
@@ -206,12 +257,36 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
     const r = await deps.identity.requester(ctx);
     const parsed = confirmationData.safeParse(data);
     if (!parsed.success) {
-      return messageCard({ title: 'This button is not valid', text: 'The confirmation could not be read. Nothing was changed.', tone: 'warning' }, view);
+      return messageCard(
+        {
+          title: 'This button is not valid',
+          text: 'The confirmation could not be read. Nothing was changed.',
+          tone: 'warning',
+        },
+        view,
+      );
     }
     const decision = await connector.cancelDelete(r.tenantId, parsed.data.confirmationId, r.teamsId);
-    if (!decision.ok) return messageCard({ title: 'Nothing to cancel', text: WHY_REFUSED[decision.why](decision.confirmation?.requesterName), tone: 'warning' }, view);
-    await record(r, 'connector.delete', 'cancelled', ctx.activity.id, { detail: { confirmationId: parsed.data.confirmationId } });
-    return messageCard({ title: 'Connection kept', text: 'You cancelled the deletion. The connection and its devices stay as they were.', tone: 'info' }, view);
+    if (!decision.ok)
+      return messageCard(
+        {
+          title: 'Nothing to cancel',
+          text: WHY_REFUSED[decision.why](decision.confirmation?.requesterName),
+          tone: 'warning',
+        },
+        view,
+      );
+    await record(r, 'connector.delete', 'cancelled', ctx.activity.id, {
+      detail: { confirmationId: parsed.data.confirmationId },
+    });
+    return messageCard(
+      {
+        title: 'Connection kept',
+        text: 'You cancelled the deletion. The connection and its devices stay as they were.',
+        tone: 'info',
+      },
+      view,
+    );
   });
 }
 

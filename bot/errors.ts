@@ -12,10 +12,18 @@ const ETAG_CONFLICT = /eTag conflict/i;
  * What a person sees when something fails: a known error says what happened and what to do;
  * anything else gets an apology and a reference, never the error itself. Logged once, here.
  */
-export function failureCard(deps: Pick<BotDeps, 'logger' | 'view'>, ctx: TurnContext, error: unknown, context: Record<string, unknown> = {}): AdaptiveCard {
+export function failureCard(
+  deps: Pick<BotDeps, 'logger' | 'view'>,
+  ctx: TurnContext,
+  error: unknown,
+  context: Record<string, unknown> = {},
+): AdaptiveCard {
   const activityId = ctx.activity?.id;
   if (error instanceof DeskError) {
-    deps.logger.warn({ activityId, ...context, code: error.code, message: error.message }, 'turn ended with a known error');
+    deps.logger.warn(
+      { activityId, ...context, code: error.code, message: error.message },
+      'turn ended with a known error',
+    );
     return messageCard({ title: 'I could not do that', text: error.userMessage, tone: 'warning' }, deps.view);
   }
   deps.logger.error({ activityId, ...context, err: error }, 'turn failed');

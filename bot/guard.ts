@@ -25,10 +25,19 @@ export class Guard {
     return this.resolver.can(requester.access, permission, device).allowed;
   }
 
-  async authorize(requester: Requester, permission: Permission, action: string, device?: GuardTarget, requestId?: string): Promise<void> {
+  async authorize(
+    requester: Requester,
+    permission: Permission,
+    action: string,
+    device?: GuardTarget,
+    requestId?: string,
+  ): Promise<void> {
     const decision = this.resolver.can(requester.access, permission, device);
     if (decision.allowed) return;
-    this.logger.warn({ teamsId: requester.teamsId, permission, action, target: device?.target, reason: decision.reason }, 'permission denied');
+    this.logger.warn(
+      { teamsId: requester.teamsId, permission, action, target: device?.target, reason: decision.reason },
+      'permission denied',
+    );
     await this.audit.append({
       actor: auditActor(requester),
       tenantId: requester.tenantId,

@@ -5,10 +5,15 @@ import { COMMANDS } from './commands';
 import type { BotDeps } from './deps';
 import { messageText, quote, replyWithCard } from './reply';
 
-const INTRO = 'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';
+const INTRO =
+  'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';
 
 /** Help for this person: only the commands their roles let them use. */
-export async function buildHelpCard(ctx: TurnContext, deps: Pick<BotDeps, 'view' | 'identity' | 'guard'>, hint?: string) {
+export async function buildHelpCard(
+  ctx: TurnContext,
+  deps: Pick<BotDeps, 'view' | 'identity' | 'guard'>,
+  hint?: string,
+) {
   const requester = await deps.identity.requester(ctx);
   const commands = COMMANDS.filter((c) => !c.permission || deps.guard.may(requester, c.permission));
   return helpCard(

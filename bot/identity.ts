@@ -50,7 +50,15 @@ export class IdentityService {
       tenantId,
       name: member.name ?? from.name,
     });
-    return { teamsId: from.id, aadObjectId, name: member.name ?? from.name ?? 'someone', upn: member.upn, email: member.email, tenantId, access };
+    return {
+      teamsId: from.id,
+      aadObjectId,
+      name: member.name ?? from.name ?? 'someone',
+      upn: member.upn,
+      email: member.email,
+      tenantId,
+      access,
+    };
   }
 
   private async member(ctx: TurnContext, tenantId: string): Promise<Member> {
@@ -60,11 +68,19 @@ export class IdentityService {
     let member: Member = {};
     try {
       const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
-      member = { aadObjectId: m.aadObjectId, name: m.name, upn: m.userPrincipalName?.toLowerCase(), email: m.email?.toLowerCase() };
+      member = {
+        aadObjectId: m.aadObjectId,
+        name: m.name,
+        upn: m.userPrincipalName?.toLowerCase(),
+        email: m.email?.toLowerCase(),
+      };
       this.members.set(key, { member, at: this.clock.now() });
     } catch (error) {
       // Without a UPN the person still gets roles assigned by object id, just not their own devices.
-      this.logger.warn({ activityId: ctx.activity.id, err: { message: (error as Error).message } }, 'could not look up the Teams member');
+      this.logger.warn(
+        { activityId: ctx.activity.id, err: { message: (error as Error).message } },
+        'could not look up the Teams member',
+      );
     }
     return member;
   }

@@ -111,7 +111,9 @@ export function viewOfManaged(d: ManagedDevice): DeviceView {
 
 /** What the access check needs to know about the device. */
 export function deviceContextOf(view: DeviceView): DeviceContext {
-  const users = [view.annotatedUser, ...view.recentUsers].filter((u): u is string => !!u && u.includes('@')).map((u) => u.toLowerCase());
+  const users = [view.annotatedUser, ...view.recentUsers]
+    .filter((u): u is string => !!u && u.includes('@'))
+    .map((u) => u.toLowerCase());
   return { orgUnitPath: view.orgUnitPath, users: [...new Set(users)] };
 }
 
@@ -120,7 +122,8 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function parseDeviceId(data: unknown): string {
   const id = data && typeof data === 'object' ? (data as Record<string, unknown>).deviceId : undefined;
-  if (typeof id !== 'string' || !DEVICE_ID.test(id)) throw new InvalidInput('That card did not say which device to open. Search for the device again with `find`.');
+  if (typeof id !== 'string' || !DEVICE_ID.test(id))
+    throw new InvalidInput('That card did not say which device to open. Search for the device again with `find`.');
   return id;
 }
 
@@ -156,9 +159,20 @@ export function readsManagedDevices(guard: Guard, requester: Requester): boolean
  * reached) and checks the requester may see it, whatever card or forged invoke asked. A refusal
  * is audited by the guard.
  */
-export async function readDeviceFor(deps: ReadDeviceDeps, requester: Requester, deviceId: string, action: string): Promise<DeviceView> {
+export async function readDeviceFor(
+  deps: ReadDeviceDeps,
+  requester: Requester,
+  deviceId: string,
+  action: string,
+): Promise<DeviceView> {
   const staff = readsManagedDevices(deps.guard, requester);
-  const missing = () => new DeviceUnavailable(staff ? 'That device is not in Google Admin or the inventory any more. Search for it again with `find`.' : NOT_YOURS_OR_MISSING, 'not-found');
+  const missing = () =>
+    new DeviceUnavailable(
+      staff
+        ? 'That device is not in Google Admin or the inventory any more. Search for it again with `find`.'
+        : NOT_YOURS_OR_MISSING,
+      'not-found',
+    );
 
   const synced = await deps.inventory.get(requester.tenantId, deviceId);
   let view: DeviceView;
@@ -170,7 +184,10 @@ export async function readDeviceFor(deps: ReadDeviceDeps, requester: Requester, 
       } catch (error) {
         if (error instanceof DeviceNotFound) throw missing();
         // Graph unreachable: the last sync is better than nothing, and the card says so.
-        deps.logger.warn({ deviceId, err: { message: (error as Error).message } }, 'device read from the inventory: Graph could not be reached');
+        deps.logger.warn(
+          { deviceId, err: { message: (error as Error).message } },
+          'device read from the inventory: Graph could not be reached',
+        );
       }
     }
   } else {
@@ -180,7 +197,10 @@ export async function readDeviceFor(deps: ReadDeviceDeps, requester: Requester, 
       if (error instanceof DeviceNotFound) throw missing();
       // Google unreachable: the last sync is better than nothing, and the card says so.
       if (!synced) throw error;
-      deps.logger.warn({ deviceId, err: { message: (error as Error).message } }, 'device read from the inventory: Google could not be reached');
+      deps.logger.warn(
+        { deviceId, err: { message: (error as Error).message } },
+        'device read from the inventory: Google could not be reached',
+      );
       view = viewOfInventory(synced);
     }
   }
@@ -189,14 +209,19 @@ export async function readDeviceFor(deps: ReadDeviceDeps, requester: Requester, 
   const target = { kind: 'device' as const, id: view.id, label: view.serialNumber };
   // Staff read through their role; their own devices outside their scope still open as an end user's.
   const checked: Permission =
-    staff && (deps.guard.may(requester, 'Managed devices/Read', context) || !deps.guard.may(requester, 'Own devices/Read', context))
+    staff &&
+    (deps.guard.may(requester, 'Managed devices/Read', context) ||
+      !deps.guard.may(requester, 'Own devices/Read', context))
       ? 'Managed devices/Read'
       : 'Own devices/Read';
   try {
     await deps.guard.authorize(requester, checked, action, { ...context, target });
   } catch (error) {
     // The denial is audited either way; an end user is told no more than for a missing device.
-    if (error instanceof Forbidden) throw staff ? new DeviceUnavailable(error.userMessage, 'forbidden') : new DeviceUnavailable(NOT_YOURS_OR_MISSING, 'not-found');
+    if (error instanceof Forbidden)
+      throw staff
+        ? new DeviceUnavailable(error.userMessage, 'forbidden')
+        : new DeviceUnavailable(NOT_YOURS_OR_MISSING, 'not-found');
     throw error;
   }
   return view;

@@ -19,7 +19,10 @@ const WHO_HAS = /^who\s+(?:has|owns|uses)\s+(.*)$/i;
 
 /** "devices of jane@x", "asset A-1", "room 12"…: the phrase before the value says what it is. */
 const KIND_PHRASES: Array<[RegExp, MatchKind | 'serial']> = [
-  [/^(?:the\s+)?(?:devices?|chromebooks?|laptops?)\s+(?:of|for|owned\s+by|assigned\s+to|used\s+by|belonging\s+to)\s+(.+)$/i, 'user'],
+  [
+    /^(?:the\s+)?(?:devices?|chromebooks?|laptops?)\s+(?:of|for|owned\s+by|assigned\s+to|used\s+by|belonging\s+to)\s+(.+)$/i,
+    'user',
+  ],
   [/^(?:the\s+)?(?:devices?|chromebooks?|laptops?)\s+(?:in|at)\s+(.+)$/i, 'location'],
   [/^(?:the\s+)?(?:device|chromebook|laptop)\s+with\s+(?:serial(?:\s+number)?|s\/n)\s+(.+)$/i, 'serial'],
   [/^(?:the\s+)?(?:device|chromebook|laptop)\s+with\s+asset(?:\s+(?:id|tag))?\s+(.+)$/i, 'assetId'],
@@ -68,7 +71,8 @@ export function parseFind(message: string): FindRequest | undefined {
   const who = WHO_HAS.exec(text);
   if (who) {
     const rest = clean(who[1]);
-    const asset = /^(?:the\s+)?(?:asset(?:\s+(?:id|tag))?|device\s+with\s+asset(?:\s+(?:id|tag))?)\s*[:#]?\s*(.+)$/i.exec(rest);
+    const asset =
+      /^(?:the\s+)?(?:asset(?:\s+(?:id|tag))?|device\s+with\s+asset(?:\s+(?:id|tag))?)\s*[:#]?\s*(.+)$/i.exec(rest);
     if (asset) return { query: clean(asset[1]), kind: 'assetId' };
     return classify(rest);
   }

@@ -35,7 +35,12 @@ export async function searchAsRequester(
   options: { limit: number; kind?: MatchKind },
 ): Promise<SearchResult> {
   const filters = searchFilters(requester);
-  if (filters.length === 1) return inventory.search(requester.tenantId, query, { limit: options.limit, kind: options.kind, filter: filters[0] });
+  if (filters.length === 1)
+    return inventory.search(requester.tenantId, query, {
+      limit: options.limit,
+      kind: options.kind,
+      filter: filters[0],
+    });
 
   const [scoped, own] = await Promise.all([
     inventory.search(requester.tenantId, query, { limit: options.limit, kind: options.kind, filter: filters[0] }),
@@ -48,7 +53,8 @@ export async function searchAsRequester(
   if (parts.length === 1) return { ...best, devices: best.devices.slice(0, options.limit) };
 
   const orgUnits = filters[0].orgUnits ?? [];
-  const inScope = (d: InventoryDevice) => !!d.orgUnitPath && orgUnits.some((s) => scopeCovers(s, d.orgUnitPath as string));
+  const inScope = (d: InventoryDevice) =>
+    !!d.orgUnitPath && orgUnits.some((s) => scopeCovers(s, d.orgUnitPath as string));
   const extra = own.devices.filter((d) => !inScope(d));
   const seen = new Set(scoped.devices.map((d) => d.id));
   const devices = [...scoped.devices, ...extra.filter((d) => !seen.has(d.id))]

@@ -8,8 +8,18 @@ import { deviceContextOf, DeviceView } from './lookup-device';
 
 const BADGES: Record<string, StatusBadge> = {
   ACTIVE: { label: 'Active', style: 'good', color: 'Good', note: '' },
-  DISABLED: { label: 'Lost mode', style: 'attention', color: 'Attention', note: 'Lost mode is on: the device is disabled and shows the contact message from the Admin console.' },
-  DEPROVISIONED: { label: 'Deprovisioned', style: 'emphasis', color: 'Default', note: "Deprovisioned: Google policies are removed and the device can't re-enrol until it is factory reset." },
+  DISABLED: {
+    label: 'Lost mode',
+    style: 'attention',
+    color: 'Attention',
+    note: 'Lost mode is on: the device is disabled and shows the contact message from the Admin console.',
+  },
+  DEPROVISIONED: {
+    label: 'Deprovisioned',
+    style: 'emphasis',
+    color: 'Default',
+    note: "Deprovisioned: Google policies are removed and the device can't re-enrol until it is factory reset.",
+  },
   INACTIVE: { label: 'Inactive', style: 'warning', color: 'Warning', note: '' },
   PRE_PROVISIONED: { label: 'Pre-provisioned', style: 'emphasis', color: 'Default', note: '' },
   RETURN_ARRIVED: { label: 'Return arrived', style: 'emphasis', color: 'Default', note: '' },
@@ -19,7 +29,12 @@ const BADGES: Record<string, StatusBadge> = {
   COMPLIANT: { label: 'Compliant', style: 'good', color: 'Good', note: '' },
   NONCOMPLIANT: { label: 'Not compliant', style: 'attention', color: 'Attention', note: '' },
   IN_GRACE_PERIOD: { label: 'In grace period', style: 'warning', color: 'Warning', note: '' },
-  RETIRE_PENDING: { label: 'Retire pending', style: 'warning', color: 'Warning', note: 'Intune is retiring this device.' },
+  RETIRE_PENDING: {
+    label: 'Retire pending',
+    style: 'warning',
+    color: 'Warning',
+    note: 'Intune is retiring this device.',
+  },
   WIPE_PENDING: { label: 'Wipe pending', style: 'warning', color: 'Warning', note: 'Intune is wiping this device.' },
 };
 
@@ -89,7 +104,12 @@ function autoUpdate(date: string | undefined, now: number): string | undefined {
 }
 
 /** The buttons a requester gets: they hold the permission for this device and the action fits its state. */
-export function availableActions(catalogue: readonly DeviceAction[], guard: Guard, requester: Requester, device: DeviceView): DeviceAction[] {
+export function availableActions(
+  catalogue: readonly DeviceAction[],
+  guard: Guard,
+  requester: Requester,
+  device: DeviceView,
+): DeviceAction[] {
   const context = deviceContextOf(device);
   return fittingActions(catalogue, device).filter((a) => guard.may(requester, a.permission, context));
 }
@@ -102,8 +122,18 @@ export function deviceCardData(device: DeviceView, actions: DeviceAction[], now:
           ['Serial', device.serialNumber],
           ['Device name', device.intune?.deviceName],
           ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : device.platform],
-          ['Compliance', device.intune?.compliance ? humanise(device.intune.compliance.replace(/([a-z])([A-Z])/g, '$1_$2')) : undefined],
-          ['User', device.intune?.userDisplayName && device.annotatedUser ? `${device.intune.userDisplayName} (${device.annotatedUser})` : device.annotatedUser],
+          [
+            'Compliance',
+            device.intune?.compliance
+              ? humanise(device.intune.compliance.replace(/([a-z])([A-Z])/g, '$1_$2'))
+              : undefined,
+          ],
+          [
+            'User',
+            device.intune?.userDisplayName && device.annotatedUser
+              ? `${device.intune.userDisplayName} (${device.annotatedUser})`
+              : device.annotatedUser,
+          ],
           ['Last check-in', when(device.lastSync) ?? 'never'],
           ['Ownership', device.intune?.ownership ? humanise(device.intune.ownership) : undefined],
           ['Enrolled', device.intune?.enrolled ? utcTime(device.intune.enrolled) : undefined],
@@ -115,7 +145,13 @@ export function deviceCardData(device: DeviceView, actions: DeviceAction[], now:
           ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : undefined],
           ['Last sync', when(device.lastSync) ?? 'never'],
           ['User', device.annotatedUser],
-          ['Recent users', device.recentUsers.length ? device.recentUsers.slice(0, 5).join(', ') + (device.recentUsers.length > 5 ? ` and ${device.recentUsers.length - 5} more` : '') : undefined],
+          [
+            'Recent users',
+            device.recentUsers.length
+              ? device.recentUsers.slice(0, 5).join(', ') +
+                (device.recentUsers.length > 5 ? ` and ${device.recentUsers.length - 5} more` : '')
+              : undefined,
+          ],
           ['Org unit', device.orgUnitPath],
           ['Asset ID', device.assetId],
           ['Location', device.location],
@@ -123,7 +159,9 @@ export function deviceCardData(device: DeviceView, actions: DeviceAction[], now:
           ['Licence', licence(device.deviceLicenseType)],
           ['Notes', device.notes],
         ];
-  const shown: DeviceFact[] = facts.filter((f): f is [string, string] => !!f[1]).map(([title, value]) => ({ title, value }));
+  const shown: DeviceFact[] = facts
+    .filter((f): f is [string, string] => !!f[1])
+    .map(([title, value]) => ({ title, value }));
   const console = device.source === 'intune' ? 'Intune' : 'Google Admin';
   return {
     deviceId: device.id,

@@ -15,7 +15,10 @@ import { searchAsRequester } from './lookup-search';
 import { availableActions, deviceCardData, listRow } from './lookup-view';
 import { messageText, quote, replyWithCard } from './reply';
 
-export type LookupDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'managedDevices' | 'clock' | 'logger' | 'view'>;
+export type LookupDeps = Pick<
+  BotDeps,
+  'identity' | 'guard' | 'inventory' | 'directory' | 'managedDevices' | 'clock' | 'logger' | 'view'
+>;
 
 export interface LookupOptions {
   /** The action catalogue whose buttons device cards offer; default: createActionCatalogue(). */
@@ -37,7 +40,12 @@ const MATCHED_BY: Record<MatchKind, string> = {
 };
 
 /** The answer to a lookup: a device card, a list or a no-match card. Never acts on anything. */
-export async function findCard(deps: LookupDeps, requester: Requester, request: FindRequest, options: LookupOptions = {}): Promise<AdaptiveCard> {
+export async function findCard(
+  deps: LookupDeps,
+  requester: Requester,
+  request: FindRequest,
+  options: LookupOptions = {},
+): Promise<AdaptiveCard> {
   const limit = options.listLimit ?? LIST_LIMIT;
   const catalogue = options.catalogue ?? createActionCatalogue();
   const staff = readsManagedDevices(deps.guard, requester);
@@ -45,7 +53,12 @@ export async function findCard(deps: LookupDeps, requester: Requester, request: 
 
   if (!request.query) {
     return noMatchCard(
-      { title: 'What should I look for?', text: 'Type `find` and something about the device.', suggestions: suggestions(), scopeNote },
+      {
+        title: 'What should I look for?',
+        text: 'Type `find` and something about the device.',
+        suggestions: suggestions(),
+        scopeNote,
+      },
       deps.view,
     );
   }
@@ -92,11 +105,20 @@ function suggestions(): string[] {
 }
 
 /** The device card for the requester, read fresh; refusals and missing devices become a friendly card. */
-export async function openCard(deps: LookupDeps, requester: Requester, deviceId: string, action: string, catalogue: readonly DeviceAction[]): Promise<AdaptiveCard> {
+export async function openCard(
+  deps: LookupDeps,
+  requester: Requester,
+  deviceId: string,
+  action: string,
+  catalogue: readonly DeviceAction[],
+): Promise<AdaptiveCard> {
   try {
     const device = await readDeviceFor(deps, requester, deviceId, action);
     const now = deps.clock.now();
-    return deviceCard(deviceCardData(device, availableActions(catalogue, deps.guard, requester, device), now), deps.view);
+    return deviceCard(
+      deviceCardData(device, availableActions(catalogue, deps.guard, requester, device), now),
+      deps.view,
+    );
   } catch (error) {
     if (error instanceof DeviceUnavailable) {
       const title = error.reason === 'forbidden' ? "You can't open this device" : 'Device not found';

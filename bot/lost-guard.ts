@@ -24,14 +24,25 @@ export class LostPolicyGuard extends Guard {
 
   /** Allowed by the policy alone: a device is required, and it must be theirs. */
   private bySelfService(requester: Requester, permission: Permission, device?: DeviceContext): boolean {
-    return this.selfService && !!device && SELF_SERVICE_PERMISSIONS.includes(permission) && super.may(requester, 'Own devices/Report lost', device);
+    return (
+      this.selfService &&
+      !!device &&
+      SELF_SERVICE_PERMISSIONS.includes(permission) &&
+      super.may(requester, 'Own devices/Report lost', device)
+    );
   }
 
   may(requester: Requester, permission: Permission, device?: DeviceContext): boolean {
     return super.may(requester, permission, device) || this.bySelfService(requester, permission, device);
   }
 
-  async authorize(requester: Requester, permission: Permission, action: string, device?: GuardTarget, requestId?: string): Promise<void> {
+  async authorize(
+    requester: Requester,
+    permission: Permission,
+    action: string,
+    device?: GuardTarget,
+    requestId?: string,
+  ): Promise<void> {
     if (!super.may(requester, permission, device) && this.bySelfService(requester, permission, device)) return;
     return super.authorize(requester, permission, action, device, requestId);
   }

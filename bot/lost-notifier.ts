@@ -18,10 +18,16 @@ export class TeamsLostNotifier implements LostNotifier {
   ) {}
 
   private cardActivity(r: LostReport): Partial<Activity> {
-    return { type: 'message', attachments: [CardFactory.adaptiveCard(lostReportCard(reportCardData(r, this.escalationMinutes()), this.view))] };
+    return {
+      type: 'message',
+      attachments: [CardFactory.adaptiveCard(lostReportCard(reportCardData(r, this.escalationMinutes()), this.view))],
+    };
   }
 
-  private async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined> {
+  private async send(
+    reference: Partial<ConversationReference>,
+    activity: Partial<Activity>,
+  ): Promise<string | undefined> {
     let id: string | undefined;
     await this.adapter.continueConversationAsync(this.botAppId, reference, async (c) => {
       id = (await c.sendActivity(activity))?.id;
@@ -65,7 +71,13 @@ export class TeamsLostNotifier implements LostNotifier {
       const mention = `<at>${p.name}</at>`;
       await this.send(
         p.conversation,
-        personal ? { type: 'message', text } : { type: 'message', text: `${mention} ${text}`, entities: [{ type: 'mention', text: mention, mentioned: { id: p.teamsId, name: p.name } }] },
+        personal
+          ? { type: 'message', text }
+          : {
+              type: 'message',
+              text: `${mention} ${text}`,
+              entities: [{ type: 'mention', text: mention, mentioned: { id: p.teamsId, name: p.name } }],
+            },
       ).catch((error: unknown) => (failure ??= error));
     }
     if (failure) throw failure;

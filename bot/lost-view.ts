@@ -35,7 +35,9 @@ function summaryOf(r: LostReport, escalationMinutes: number): string {
       return `${r.acknowledgedBy?.name ?? 'Someone'} is on it since ${at(r.acknowledgedAt)}. Open the device to lock or wipe it.`;
     case 'actioned': {
       const last = r.actions.filter((a) => !a.selfService).at(-1) ?? r.actions.at(-1);
-      return last ? `${last.label} done by ${last.by.name} (${last.requestId}). Resolve the report when the device is found or replaced.` : 'Actioned.';
+      return last
+        ? `${last.label} done by ${last.by.name} (${last.requestId}). Resolve the report when the device is found or replaced.`
+        : 'Actioned.';
     }
     case 'resolved':
       return `Closed by ${r.resolvedBy?.name ?? 'someone'} at ${at(r.resolvedAt)}: ${r.resolution === 'replaced' ? 'the device is being replaced' : 'the device was found'}.`;
@@ -54,10 +56,15 @@ export function reportCardData(r: LostReport, escalationMinutes: number): LostRe
     ['Last had it', r.lastSeen],
     ['Where', r.where],
     ['Acknowledged by', r.acknowledgedBy ? `${r.acknowledgedBy.name}, ${at(r.acknowledgedAt)}` : undefined],
-    ['Actions', r.actions.map((a) => `${a.label} (${a.requestId}${a.selfService ? ', self-service' : ''})`).join(', ') || undefined],
+    [
+      'Actions',
+      r.actions.map((a) => `${a.label} (${a.requestId}${a.selfService ? ', self-service' : ''})`).join(', ') ||
+        undefined,
+    ],
   ];
   const buttons: LostReportButton[] = [];
-  if (r.state === 'open') buttons.push({ verb: 'lost.acknowledge', title: 'Acknowledge', resolution: '', style: 'positive' });
+  if (r.state === 'open')
+    buttons.push({ verb: 'lost.acknowledge', title: 'Acknowledge', resolution: '', style: 'positive' });
   if (r.state !== 'resolved') {
     buttons.push({ verb: 'lost.resolve', title: 'Resolve: found', resolution: 'found', style: 'default' });
     buttons.push({ verb: 'lost.resolve', title: 'Resolve: replaced', resolution: 'replaced', style: 'default' });
@@ -72,13 +79,21 @@ export function reportCardData(r: LostReport, escalationMinutes: number): LostRe
     facts: facts.filter((f): f is [string, string] => !!f[1]).map(([title, value]) => ({ title, value })),
     history: r.history.slice(-8).map((h) => `${at(h.at)} · ${h.text}`),
     buttons,
-    footer: r.state === 'resolved' ? `Type \`report ${r.id}\` to see it again.` : 'Open device shows what you may do to it (lost mode, lock, wipe…), each with a confirmation. Type `reports` for every open report.',
+    footer:
+      r.state === 'resolved'
+        ? `Type \`report ${r.id}\` to see it again.`
+        : 'Open device shows what you may do to it (lost mode, lock, wipe…), each with a confirmation. Type `reports` for every open report.',
   };
 }
 
 /** One line of `reports`. */
 export function reportLine(r: LostReport, now: number): string {
-  const who = r.state === 'open' ? (r.escalatedAt !== undefined ? 'not acknowledged, on-call paged' : 'not acknowledged') : `${r.state} by ${r.acknowledgedBy?.name ?? '?'}`;
+  const who =
+    r.state === 'open'
+      ? r.escalatedAt !== undefined
+        ? 'not acknowledged, on-call paged'
+        : 'not acknowledged'
+      : `${r.state} by ${r.acknowledgedBy?.name ?? '?'}`;
   const minutes = Math.max(0, Math.round((now - r.createdAt) / 60_000));
   return `**${r.id}** · ${deviceLabel(r)} · ${r.reporter.name} · ${who} · ${minutes} min ago`;
 }

@@ -23,7 +23,10 @@ import { availableActions } from './lookup-view';
 import { choiceTitle, filedFacts, personOf, reportCardData, reportLine } from './lost-view';
 import { messageText, replyWithCard } from './reply';
 
-export type LostDeps = Pick<BotDeps, 'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view' | 'lost' | 'actions'>;
+export type LostDeps = Pick<
+  BotDeps,
+  'identity' | 'guard' | 'inventory' | 'directory' | 'clock' | 'logger' | 'view' | 'lost' | 'actions'
+>;
 
 const MANAGE = 'Lost reports/Manage' as const;
 /** Nobody has more devices than this in practice; the card lists them all. */
@@ -33,7 +36,8 @@ const LIST_LIMIT = 25;
 const REPORTS = /^\s*(?:open\s+|lost\s+)?reports\s*[?.!]?\s*$/i;
 const SHOW_REPORT = /^\s*(?:show\s+)?report\s+(LR-[A-Za-z0-9]{4})\s*$/i;
 /** "I found it", "found my laptop", `found LR-AB12`. */
-const FOUND = /^\s*(?:i\s+(?:have\s+|'ve\s+)?)?found\s+(?:it|my\s+(?:lost\s+)?[\w-]+|(LR-[A-Za-z0-9]{4}))(?:\s+again)?\s*[.!]*\s*$/i;
+const FOUND =
+  /^\s*(?:i\s+(?:have\s+|'ve\s+)?)?found\s+(?:it|my\s+(?:lost\s+)?[\w-]+|(LR-[A-Za-z0-9]{4}))(?:\s+again)?\s*[.!]*\s*$/i;
 
 const fileData = z.object({
   deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Pick one of your devices.'),
@@ -44,7 +48,8 @@ const fileData = z.object({
 
 function reportIdOf(data: unknown): string {
   const id = data && typeof data === 'object' ? (data as Record<string, unknown>).reportId : undefined;
-  if (typeof id !== 'string' || !REPORT_ID.test(id)) throw new InvalidInput('That card did not say which report it belongs to.');
+  if (typeof id !== 'string' || !REPORT_ID.test(id))
+    throw new InvalidInput('That card did not say which report it belongs to.');
   return id.toUpperCase();
 }
 
@@ -54,10 +59,16 @@ export async function ownDevices(deps: Pick<LostDeps, 'inventory'>, requester: R
   const users = own.all ? [] : own.users;
   const found = new Map<string, InventoryDevice>();
   for (const user of users) {
-    const result = await deps.inventory.search(requester.tenantId, user, { limit: OWN_LIMIT, kind: 'user', filter: { users } });
+    const result = await deps.inventory.search(requester.tenantId, user, {
+      limit: OWN_LIMIT,
+      kind: 'user',
+      filter: { users },
+    });
     for (const d of result.devices) found.set(d.id, d);
   }
-  return [...found.values()].sort((a, b) => (b.lastSync ?? '').localeCompare(a.lastSync ?? '') || a.serialNumber.localeCompare(b.serialNumber));
+  return [...found.values()].sort(
+    (a, b) => (b.lastSync ?? '').localeCompare(a.lastSync ?? '') || a.serialNumber.localeCompare(b.serialNumber),
+  );
 }
 
 export function registerLost(app: Application<TurnState>, deps: LostDeps): void {
@@ -65,24 +76,43 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
   const reports = deps.lost.reports;
   const card = (r: LostReport): AdaptiveCard => lostReportCard(reportCardData(r, reports.escalationMinutes), view);
   const refusal = (title: string, text: string) => messageCard({ title, text, tone: 'warning' }, view);
-  const contextOf = (r: LostReport) => ({ orgUnitPath: r.device.orgUnitPath, users: r.device.users, target: { kind: 'device' as const, id: r.device.id, label: r.device.serialNumber } });
+  const contextOf = (r: LostReport) => ({
+    orgUnitPath: r.device.orgUnitPath,
+    users: r.device.users,
+    target: { kind: 'device' as const, id: r.device.id, label: r.device.serialNumber },
+  });
 
   // ---- "I found it" / `found LR-…`: the reporter closes their own report -------------------------
   // First, so that "I found my lost laptop" closes a report instead of filing one.
   app.message(FOUND, async (ctx) => {
     const given = FOUND.exec(messageText(ctx))?.[1]?.toUpperCase();
     const requester = await deps.identity.requester(ctx);
-    const isMine = (r: LostReport) => r.reporter.teamsId === requester.teamsId || r.alsoReportedBy.some((p) => p.teamsId === requester.teamsId);
+    const isMine = (r: LostReport) =>
+      r.reporter.teamsId === requester.teamsId || r.alsoReportedBy.some((p) => p.teamsId === requester.teamsId);
     const open = given
-      ? [await reports.get(given)].filter((r): r is LostReport => !!r && r.tenantId === requester.tenantId && r.state !== 'resolved')
+      ? [await reports.get(given)].filter(
+          (r): r is LostReport => !!r && r.tenantId === requester.tenantId && r.state !== 'resolved',
+        )
       : await reports.listUnresolved(requester.tenantId, 200);
     const mine = open.filter(isMine);
     if (mine.length === 0) {
-      await replyWithCard(ctx, refusal('No open report', given ? `You have no open lost-device report ${given}.` : 'You have no open lost-device report.'));
+      await replyWithCard(
+        ctx,
+        refusal(
+          'No open report',
+          given ? `You have no open lost-device report ${given}.` : 'You have no open lost-device report.',
+        ),
+      );
       return;
     }
     if (mine.length > 1) {
-      await replyWithCard(ctx, refusal('Which one?', `You have ${mine.length} open reports: ${mine.map((r) => `${r.id} (${deviceLabel(r)})`).join(', ')}. Say \`found <report id>\`.`));
+      await replyWithCard(
+        ctx,
+        refusal(
+          'Which one?',
+          `You have ${mine.length} open reports: ${mine.map((r) => `${r.id} (${deviceLabel(r)})`).join(', ')}. Say \`found <report id>\`.`,
+        ),
+      );
       return;
     }
     // The help desk card shows it closed and the help desk stops chasing it.
@@ -115,7 +145,10 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
         ctx,
         lostPickCard(
           {
-            title: intent.kind === 'stolen' ? 'Sorry to hear that. Which device was stolen?' : 'Sorry to hear that. Which device did you lose?',
+            title:
+              intent.kind === 'stolen'
+                ? 'Sorry to hear that. Which device was stolen?'
+                : 'Sorry to hear that. Which device did you lose?',
             text: `These are the devices assigned to you. Pick one and tell me when and where you last had it; the help desk gets it at once.`,
             choices: ordered.map((d) => ({ title: choiceTitle(d), value: d.id })),
             selected,
@@ -145,11 +178,20 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
       const context = deviceContextOf(device);
       const target = { kind: 'device' as const, id: device.id, label: device.serialNumber };
       // Help desk staff may file for a device in their care; everyone else only for their own.
-      if (!guard.may(requester, MANAGE, context)) await guard.authorize(requester, 'Own devices/Report lost', 'lost.report', { ...context, target });
+      if (!guard.may(requester, MANAGE, context))
+        await guard.authorize(requester, 'Own devices/Report lost', 'lost.report', { ...context, target });
 
       const { outcome, report } = await reports.file({
         tenantId: requester.tenantId,
-        device: { id: device.id, source: device.source, serialNumber: device.serialNumber, model: device.model, orgUnitPath: device.orgUnitPath, users: context.users, status: device.status },
+        device: {
+          id: device.id,
+          source: device.source,
+          serialNumber: device.serialNumber,
+          model: device.model,
+          orgUnitPath: device.orgUnitPath,
+          users: context.users,
+          status: device.status,
+        },
         reporter: personOf(requester),
         kind: input.kind,
         lastSeen: input.lastSeen,
@@ -162,9 +204,16 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
     }
   });
 
-  function filedCard(requester: Requester, device: DeviceView, r: LostReport, outcome: 'filed' | 'duplicate' | 'merged'): AdaptiveCard {
+  function filedCard(
+    requester: Requester,
+    device: DeviceView,
+    r: LostReport,
+    outcome: 'filed' | 'duplicate' | 'merged',
+  ): AdaptiveCard {
     // Self-service: the actions this person may run on the device, as the guard and policy decide.
-    const selfService = availableActions(deps.actions.catalogue, guard, requester, device).filter((a) => a.id === 'lostMode.on');
+    const selfService = availableActions(deps.actions.catalogue, guard, requester, device).filter(
+      (a) => a.id === 'lostMode.on',
+    );
     const buttons = selfService.map((a) => ({ action: a.id, title: 'Put it in lost mode now' }));
     const escalation = `If nobody has picked it up within ${reports.escalationMinutes} minutes, the on-call responder is paged.`;
     if (outcome === 'duplicate') {
@@ -189,7 +238,9 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
       'They may put the device in lost mode: it is locked and shows a message on how to return it. Wiping it is their call.',
       'I will message you here when the report moves (picked up, device locked, found or replaced).',
       'If you were signed in on it, change your password now.',
-      ...(r.kind === 'stolen' ? ['For a theft, report it to the police too and give the help desk the reference.'] : []),
+      ...(r.kind === 'stolen'
+        ? ['For a theft, report it to the police too and give the help desk the reference.']
+        : []),
     ];
     return lostFiledCard(
       {
@@ -203,14 +254,20 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
         steps,
         deviceId: device.id,
         buttons,
-        footer: buttons.length ? 'Lost mode locks the device until the help desk turns it off; you are asked to confirm first.' : '',
+        footer: buttons.length
+          ? 'Lost mode locks the device until the help desk turns it off; you are asked to confirm first.'
+          : '',
       },
       view,
     );
   }
 
   // ---- help desk: Acknowledge / Resolve ------------------------------------------------------
-  async function manage(ctx: TurnContext, data: unknown, step: 'acknowledge' | 'resolve'): Promise<AdaptiveCard | string> {
+  async function manage(
+    ctx: TurnContext,
+    data: unknown,
+    step: 'acknowledge' | 'resolve',
+  ): Promise<AdaptiveCard | string> {
     try {
       const id = reportIdOf(data);
       const requester = await deps.identity.requester(ctx);
@@ -238,14 +295,18 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
   app.message(REPORTS, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     await guard.authorize(requester, MANAGE, 'lost.list', undefined, ctx.activity.id);
-    const open = (await reports.listUnresolved(requester.tenantId, 200)).filter((r) => guard.may(requester, MANAGE, contextOf(r)));
+    const open = (await reports.listUnresolved(requester.tenantId, 200)).filter((r) =>
+      guard.may(requester, MANAGE, contextOf(r)),
+    );
     const now = deps.clock.now();
     await replyWithCard(
       ctx,
       factsCard(
         {
           title: 'Open lost-device reports',
-          subtitle: open.length ? `${open.length} open, oldest first${open.length > LIST_LIMIT ? `; the first ${LIST_LIMIT} shown` : ''}.` : 'No open reports. 🎉',
+          subtitle: open.length
+            ? `${open.length} open, oldest first${open.length > LIST_LIMIT ? `; the first ${LIST_LIMIT} shown` : ''}.`
+            : 'No open reports. 🎉',
           facts: [],
           sections: [{ heading: 'Reports', lines: open.slice(0, LIST_LIMIT).map((r) => reportLine(r, now)) }],
           footer: 'Type `report <id>` to open one with its buttons.',
@@ -259,10 +320,19 @@ export function registerLost(app: Application<TurnState>, deps: LostDeps): void 
     const id = (SHOW_REPORT.exec(messageText(ctx))?.[1] ?? '').toUpperCase();
     const requester = await deps.identity.requester(ctx);
     const report = await reports.get(id);
-    const mine = report?.reporter.teamsId === requester.teamsId || report?.alsoReportedBy.some((p) => p.teamsId === requester.teamsId);
+    const mine =
+      report?.reporter.teamsId === requester.teamsId ||
+      report?.alsoReportedBy.some((p) => p.teamsId === requester.teamsId);
     // Reporters see their own; the help desk those in its care. Anyone else learns nothing.
-    if (!report || report.tenantId !== requester.tenantId || (!mine && !guard.may(requester, MANAGE, contextOf(report)))) {
-      await replyWithCard(ctx, refusal(`No report ${id}`, 'I know no lost-device report with that id that you can see.'));
+    if (
+      !report ||
+      report.tenantId !== requester.tenantId ||
+      (!mine && !guard.may(requester, MANAGE, contextOf(report)))
+    ) {
+      await replyWithCard(
+        ctx,
+        refusal(`No report ${id}`, 'I know no lost-device report with that id that you can see.'),
+      );
       return;
     }
     await replyWithCard(ctx, card(report));

@@ -38,7 +38,10 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
       const view = viewOfInventory(d);
       const card = deviceCard(deviceCardData(view, [], now), deps.view);
       const subtitle = [statusLabel(d.status), d.users[0], d.assetId].filter(Boolean).join(' · ');
-      return { ...CardFactory.adaptiveCard(card), preview: CardFactory.thumbnailCard(`${d.serialNumber} · ${view.model ?? 'Unknown model'}`, subtitle) };
+      return {
+        ...CardFactory.adaptiveCard(card),
+        preview: CardFactory.thumbnailCard(`${d.serialNumber} · ${view.model ?? 'Unknown model'}`, subtitle),
+      };
     });
     return { type: 'result', attachmentLayout: 'list', attachments };
   });

@@ -8,15 +8,26 @@ import type { CardView } from './cards/render';
 
 /** What the notifier needs of the adapter: proactive turns (CloudAdapter has it). */
 export interface ProactiveAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export function labelOf(catalogue: readonly DeviceAction[], action: string): string {
   return findAction(catalogue, action)?.label ?? action;
 }
 
-export function statusActivity(r: ActionRequest, catalogue: readonly DeviceAction[], view: CardView): Partial<Activity> {
-  return { type: 'message', attachments: [CardFactory.adaptiveCard(actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), view))] };
+export function statusActivity(
+  r: ActionRequest,
+  catalogue: readonly DeviceAction[],
+  view: CardView,
+): Partial<Activity> {
+  return {
+    type: 'message',
+    attachments: [CardFactory.adaptiveCard(actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), view))],
+  };
 }
 
 /** The closing message: it mentions the requester so Teams notifies them. */

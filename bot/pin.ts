@@ -49,11 +49,20 @@ export function registerPin(app: Application<TurnState>, deps: PinDeps): void {
     const requester = await deps.identity.requester(ctx);
     const vault = deps.actions.pins;
     if (!vault) {
-      await replyWithCard(ctx, refusal('No recovery PINs here', 'Remote lock of Intune devices is not set up on this bot.'));
+      await replyWithCard(
+        ctx,
+        refusal('No recovery PINs here', 'Remote lock of Intune devices is not set up on this bot.'),
+      );
       return;
     }
     if (!markUsed && ctx.activity.conversation?.conversationType !== 'personal') {
-      await replyWithCard(ctx, refusal('Ask me in a personal chat', 'I show recovery PINs only in a personal chat with me, where nobody else can read them.'));
+      await replyWithCard(
+        ctx,
+        refusal(
+          'Ask me in a personal chat',
+          'I show recovery PINs only in a personal chat with me, where nobody else can read them.',
+        ),
+      );
       return;
     }
     const found = await searchAsRequester(deps.inventory, requester, query, { limit: 5 });
@@ -69,28 +78,67 @@ export function registerPin(app: Application<TurnState>, deps: PinDeps): void {
       return;
     }
     const target = { kind: 'device' as const, id: device.id, label: device.serialNumber };
-    await deps.guard.authorize(requester, 'Remote tasks/Remote lock', markUsed ? 'remoteLock.pin.used' : 'remoteLock.pin.read', { users: device.users, orgUnitPath: device.orgUnitPath, target });
+    await deps.guard.authorize(
+      requester,
+      'Remote tasks/Remote lock',
+      markUsed ? 'remoteLock.pin.used' : 'remoteLock.pin.read',
+      { users: device.users, orgUnitPath: device.orgUnitPath, target },
+    );
 
     const audit = (step: string, extra: Record<string, unknown> = {}, requestId?: string) =>
-      deps.audit.append({ actor: auditActor(requester), tenantId: requester.tenantId, action: 'remoteLock.pin', target, requestId, outcome: 'info', detail: { step, ...extra } });
+      deps.audit.append({
+        actor: auditActor(requester),
+        tenantId: requester.tenantId,
+        action: 'remoteLock.pin',
+        target,
+        requestId,
+        outcome: 'info',
+        detail: { step, ...extra },
+      });
 
     if (markUsed) {
       const info = await vault.info(requester.tenantId, device.id);
       if (!info || !(await vault.markUsed(requester.tenantId, device.id))) {
-        await replyWithCard(ctx, refusal(`No recovery PIN kept for ${device.serialNumber}`, 'There is nothing to mark: no lock PIN was issued for it in the last 30 days.'));
+        await replyWithCard(
+          ctx,
+          refusal(
+            `No recovery PIN kept for ${device.serialNumber}`,
+            'There is nothing to mark: no lock PIN was issued for it in the last 30 days.',
+          ),
+        );
         return;
       }
       await audit('PIN marked used', {}, info.requestId);
-      await replyWithCard(ctx, messageCard({ title: `PIN of ${device.serialNumber} marked as used`, text: 'The Mac can be locked again; a new lock gets a new PIN.', tone: 'success' }, deps.view));
+      await replyWithCard(
+        ctx,
+        messageCard(
+          {
+            title: `PIN of ${device.serialNumber} marked as used`,
+            text: 'The Mac can be locked again; a new lock gets a new PIN.',
+            tone: 'success',
+          },
+          deps.view,
+        ),
+      );
       return;
     }
 
     const kept = await vault.read(requester.tenantId, device.id);
     if (!kept) {
-      await replyWithCard(ctx, refusal(`No recovery PIN kept for ${device.serialNumber}`, 'No lock PIN was issued for it in the last 30 days (PINs are kept 30 days), or the device is not a Mac.'));
+      await replyWithCard(
+        ctx,
+        refusal(
+          `No recovery PIN kept for ${device.serialNumber}`,
+          'No lock PIN was issued for it in the last 30 days (PINs are kept 30 days), or the device is not a Mac.',
+        ),
+      );
       return;
     }
-    await audit('PIN read', { issuedTo: kept.record.issuedTo.name, issuedAt: iso(kept.record.issuedAt) }, kept.record.requestId);
+    await audit(
+      'PIN read',
+      { issuedTo: kept.record.issuedTo.name, issuedAt: iso(kept.record.issuedAt) },
+      kept.record.requestId,
+    );
     const { record } = kept;
     await replyWithCard(
       ctx,

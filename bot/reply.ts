@@ -9,7 +9,10 @@ export async function replyWithCard(ctx: TurnContext, card: AdaptiveCard): Promi
 
 /** User text without the bot mention, collapsed whitespace. */
 export function messageText(ctx: TurnContext): string {
-  return (ctx.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').replace(/\s+/g, ' ').trim();
+  return (ctx.activity.text ?? '')
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Quotes user text back safely: short, no markdown that could restyle the card. */

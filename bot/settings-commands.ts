@@ -21,8 +21,14 @@ const SHOW = /^\s*(?:show\s+)?settings\s*[?.!]?\s*$/i;
 type Setting = keyof TenantSettings;
 
 const WHAT: Record<Setting, { label: string; use: string }> = {
-  helpdeskChannel: { label: 'help desk channel', use: 'Lost-device reports are posted here, with buttons to acknowledge and resolve them.' },
-  onCallChannel: { label: 'on-call channel', use: 'Reports nobody acknowledges in time are posted here, mentioning whoever is on call.' },
+  helpdeskChannel: {
+    label: 'help desk channel',
+    use: 'Lost-device reports are posted here, with buttons to acknowledge and resolve them.',
+  },
+  onCallChannel: {
+    label: 'on-call channel',
+    use: 'Reports nobody acknowledges in time are posted here, mentioning whoever is on call.',
+  },
 };
 
 /**
@@ -51,7 +57,9 @@ export function registerSettingsCommands(app: Application<TurnState>, deps: Sett
   const { guard, view } = deps;
 
   app.message(SET, async (ctx) => {
-    const which = (SET.exec(ctx.activity.text ?? '')?.[1] ?? '').toLowerCase().startsWith('h') ? 'helpdeskChannel' : 'onCallChannel';
+    const which = (SET.exec(ctx.activity.text ?? '')?.[1] ?? '').toLowerCase().startsWith('h')
+      ? 'helpdeskChannel'
+      : 'onCallChannel';
     const requester = await deps.identity.requester(ctx);
     await guard.authorize(requester, 'Organization/Update', `settings.${which}`, undefined, ctx.activity.id);
     const what = WHAT[which];
@@ -59,7 +67,11 @@ export function registerSettingsCommands(app: Application<TurnState>, deps: Sett
       await replyWithCard(
         ctx,
         messageCard(
-          { title: `Type this in the ${what.label}`, text: `Go to the channel that should be the ${what.label}, mention me there and type \`set ${which === 'helpdeskChannel' ? 'helpdesk' : 'oncall'} channel\`. ${what.use}`, tone: 'warning' },
+          {
+            title: `Type this in the ${what.label}`,
+            text: `Go to the channel that should be the ${what.label}, mention me there and type \`set ${which === 'helpdeskChannel' ? 'helpdesk' : 'oncall'} channel\`. ${what.use}`,
+            tone: 'warning',
+          },
           view,
         ),
       );
@@ -80,7 +92,10 @@ export function registerSettingsCommands(app: Application<TurnState>, deps: Sett
       requestId: ctx.activity.id,
       detail: { setting: which, channel: ref.name, conversationId: ref.conversationReference.conversation?.id },
     });
-    await replyWithCard(ctx, messageCard({ title: `This is now the ${what.label}`, text: what.use, tone: 'success' }, view));
+    await replyWithCard(
+      ctx,
+      messageCard({ title: `This is now the ${what.label}`, text: what.use, tone: 'success' }, view),
+    );
     if (which === 'helpdeskChannel') {
       // Reports filed while no channel was set are posted now, so none is missed.
       await deps.lost.reports.postPending(requester.tenantId);
@@ -99,13 +114,29 @@ export function registerSettingsCommands(app: Application<TurnState>, deps: Sett
         {
           title: 'Lost-device settings',
           facts: [
-            { title: 'Help desk channel', value: describe(settings.helpdeskChannel, 'type `set helpdesk channel` in it') },
-            { title: 'On-call channel', value: describe(settings.onCallChannel, 'type `set oncall channel` in it (until then, on-call is paged in the help desk channel)') },
+            {
+              title: 'Help desk channel',
+              value: describe(settings.helpdeskChannel, 'type `set helpdesk channel` in it'),
+            },
+            {
+              title: 'On-call channel',
+              value: describe(
+                settings.onCallChannel,
+                'type `set oncall channel` in it (until then, on-call is paged in the help desk channel)',
+              ),
+            },
             { title: 'Escalation', value: `after ${reports.escalationMinutes} min without an acknowledgement` },
-            { title: 'On call now', value: onCall ? `${onCall.name}${onCall.upn ? ` (${onCall.upn})` : ''}` : 'nobody on the roster' },
-            { title: 'Self-service lost mode', value: reports.settings.selfService ? 'on: end users may lock their own devices' : 'off' },
+            {
+              title: 'On call now',
+              value: onCall ? `${onCall.name}${onCall.upn ? ` (${onCall.upn})` : ''}` : 'nobody on the roster',
+            },
+            {
+              title: 'Self-service lost mode',
+              value: reports.settings.selfService ? 'on: end users may lock their own devices' : 'off',
+            },
           ],
-          footer: 'The escalation delay, the roster and self-service are set by the bot’s configuration (ONCALL_ESCALATION_MINUTES, ONCALL_ROSTER, LOST_SELF_SERVICE).',
+          footer:
+            'The escalation delay, the roster and self-service are set by the bot’s configuration (ONCALL_ESCALATION_MINUTES, ONCALL_ROSTER, LOST_SELF_SERVICE).',
         },
         view,
       ),

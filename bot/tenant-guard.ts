@@ -2,7 +2,10 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
 
 /** Tenant of an activity as Teams sends it. */
-export function activityTenantId(activity: { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } }): string | undefined {
+export function activityTenantId(activity: {
+  conversation?: { tenantId?: string };
+  channelData?: { tenant?: { id?: string } };
+}): string | undefined {
   return activity.channelData?.tenant?.id ?? activity.conversation?.tenantId;
 }
 
@@ -15,7 +18,9 @@ export function registerTenantGuard(app: Application<TurnState>, deps: BotDeps):
     if (tenantId && allowed.has(tenantId)) return true;
     deps.logger.warn({ activityId: ctx.activity.id, tenantId }, 'activity from a tenant that is not allowed');
     if (ctx.activity.type === 'message') {
-      await ctx.sendActivity('Device Desk is not enabled for your organisation. Ask your IT admin to add your tenant to its allowed tenants.');
+      await ctx.sendActivity(
+        'Device Desk is not enabled for your organisation. Ask your IT admin to add your tenant to its allowed tenants.',
+      );
     }
     return false;
   });

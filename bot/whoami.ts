@@ -15,7 +15,9 @@ export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 
     });
     roles.push(`**${END_USER_ROLE}** (everyone: your own devices)`);
     const held = new Set<string>(r.access.grants.flatMap((g) => g.permissions));
-    const permissions = ALL_PERMISSIONS.filter((p) => held.has(p) || (OWN_DEVICE_PERMISSIONS as readonly string[]).includes(p));
+    const permissions = ALL_PERMISSIONS.filter(
+      (p) => held.has(p) || (OWN_DEVICE_PERMISSIONS as readonly string[]).includes(p),
+    );
     const scopes = [...new Set(r.access.grants.flatMap((g) => g.scopes ?? ['whole tenant']))];
     await replyWithCard(
       ctx,
@@ -34,7 +36,9 @@ export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 
             { heading: 'Roles', lines: roles },
             { heading: 'Permissions', lines: permissions.map((p) => `• ${p}`) },
           ],
-          footer: r.access.groupLookupFailed ? 'Your group memberships could not be checked just now; roles given through groups may be missing.' : '',
+          footer: r.access.groupLookupFailed
+            ? 'Your group memberships could not be checked just now; roles given through groups may be missing.'
+            : '',
         },
         deps.view,
       ),

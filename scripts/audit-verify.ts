@@ -35,11 +35,15 @@ async function main(): Promise<number> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
-    const { exitCode, line } = await runAuditVerify(new RedisAuditTrail(redis, { prefix: prefixFrom(process.argv.slice(2)) }));
+    const { exitCode, line } = await runAuditVerify(
+      new RedisAuditTrail(redis, { prefix: prefixFrom(process.argv.slice(2)) }),
+    );
     console.log(line);
     return exitCode;
   } catch (err) {
-    console.log(`audit trail could not be checked: cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} (${(err as Error).message})`);
+    console.log(
+      `audit trail could not be checked: cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} (${(err as Error).message})`,
+    );
     return 1;
   } finally {
     redis.disconnect();

@@ -6,7 +6,15 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { BULK_QUOTA_SHARE, BulkCounts, BulkResultRow, BulkRun, BulkRunner, createRateLimiter, MemoryBulkRunStore } from '../src/actions/bulk';
+import {
+  BULK_QUOTA_SHARE,
+  BulkCounts,
+  BulkResultRow,
+  BulkRun,
+  BulkRunner,
+  createRateLimiter,
+  MemoryBulkRunStore,
+} from '../src/actions/bulk';
 import { MemoryAuditTrail } from '../src/audit';
 import type { Clock } from '../src/clock';
 import { createDeviceDirectory } from '../src/directory';
@@ -33,7 +41,9 @@ export interface BenchBulkResult {
   realSeconds: number;
 }
 
-export async function benchBulk(options: { devices?: number; quotaPerMinute?: number; speed?: number } = {}): Promise<BenchBulkResult> {
+export async function benchBulk(
+  options: { devices?: number; quotaPerMinute?: number; speed?: number } = {},
+): Promise<BenchBulkResult> {
   const devices = options.devices ?? 10_000;
   const quota = options.quotaPerMinute ?? 2400;
   const speed = options.speed ?? 4;
@@ -45,7 +55,13 @@ export async function benchBulk(options: { devices?: number; quotaPerMinute?: nu
   const fleet = benchFleet(devices, t0);
   // Google in its own process, as in production: the bot's process doesn't pay for Google's work.
   const google = await emulatorProcess({ devices, quota, t0, real0, speed });
-  const directory = createDeviceDirectory({ customerId: 'my_customer', rootUrl: google.rootUrl, accessToken: google.accessToken, clock, retry: { maxAttempts: 1 } });
+  const directory = createDeviceDirectory({
+    customerId: 'my_customer',
+    rootUrl: google.rootUrl,
+    accessToken: google.accessToken,
+    clock,
+    retry: { maxAttempts: 1 },
+  });
   const store = new MemoryBulkRunStore(() => clock.now());
   const queue = new MemoryJobQueue();
   let finished: ((v: { counts: BulkCounts; rows: BulkResultRow[] }) => void) | undefined;
@@ -83,7 +99,12 @@ export async function benchBulk(options: { devices?: number; quotaPerMinute?: nu
     };
     await store.create(
       run,
-      fleet.map((d) => ({ deviceId: d.deviceId, serialNumber: d.serialNumber, input: d.serialNumber, context: { orgUnitPath: d.orgUnitPath, users: [] } })),
+      fleet.map((d) => ({
+        deviceId: d.deviceId,
+        serialNumber: d.serialNumber,
+        input: d.serialNumber,
+        context: { orgUnitPath: d.orgUnitPath, users: [] },
+      })),
     );
     await google.ask('reset');
     const started = clock.now();
@@ -135,8 +156,14 @@ interface EmulatorArgs {
 }
 
 /** Starts this file as the emulator process; both sides compute the same fast clock from t0, real0 and speed. */
-async function emulatorProcess(args: EmulatorArgs): Promise<{ rootUrl: string; accessToken: string; ask: (cmd: string) => Promise<unknown>; close: () => void }> {
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename, '--emulator', JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function emulatorProcess(
+  args: EmulatorArgs,
+): Promise<{ rootUrl: string; accessToken: string; ask: (cmd: string) => Promise<unknown>; close: () => void }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...process.execArgv, __filename, '--emulator', JSON.stringify(args)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   const waiting: Array<(v: unknown) => void> = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
@@ -158,7 +185,11 @@ async function emulatorProcess(args: EmulatorArgs): Promise<{ rootUrl: string; a
 
 async function emulatorMain(args: EmulatorArgs): Promise<void> {
   const clock: Clock = { now: () => args.t0 + (Date.now() - args.real0) * args.speed };
-  const google = await startGoogleEmulator({ devices: benchFleet(args.devices, args.t0), clock, quotaPerMinute: args.quota });
+  const google = await startGoogleEmulator({
+    devices: benchFleet(args.devices, args.t0),
+    clock,
+    quotaPerMinute: args.quota,
+  });
   process.stdout.write(`${JSON.stringify({ rootUrl: google.rootUrl, accessToken: google.accessToken })}\n`);
   const input = createInterface({ input: process.stdin });
   input.on('line', (cmd) => {

@@ -60,7 +60,14 @@ function buildLookups(devices: InventoryDevice[], count: number, seed: number): 
       if (ok(x)) return x;
     }
   };
-  const out: Record<BenchKind, Lookup[]> = { serial: [], serialPrefix: [], assetId: [], user: [], text: [], scopedText: [] };
+  const out: Record<BenchKind, Lookup[]> = {
+    serial: [],
+    serialPrefix: [],
+    assetId: [],
+    user: [],
+    text: [],
+    scopedText: [],
+  };
   for (let i = 0; i < count; i++) {
     out.serial.push({ query: pick(devices).serialNumber, expect: 'serial' });
     out.serialPrefix.push({ query: pick(devices).serialNumber.slice(0, 6).toLowerCase(), expect: 'serialPrefix' });
@@ -98,7 +105,8 @@ function stats(samples: number[], matched: number): LatencyStats {
 
 async function measure(inventory: Inventory, tenant: string, lookups: Lookup[]): Promise<LatencyStats> {
   // Warm up JIT and connection before timing.
-  for (const l of lookups.slice(0, Math.min(200, lookups.length))) await inventory.search(tenant, l.query, { filter: l.filter });
+  for (const l of lookups.slice(0, Math.min(200, lookups.length)))
+    await inventory.search(tenant, l.query, { filter: l.filter });
   const samples: number[] = [];
   let matched = 0;
   for (const l of lookups) {
@@ -135,7 +143,8 @@ export async function benchInventory(options: BenchInventoryOptions = {}): Promi
       await inventory.upsertMany(tenant, devices);
       result.loadMs[impl] = Math.round(Number(process.hrtime.bigint() - loadStart) / 1e6);
       const perImpl = {} as Record<BenchKind, LatencyStats>;
-      for (const kind of Object.keys(lookups) as BenchKind[]) perImpl[kind] = await measure(inventory, tenant, lookups[kind]);
+      for (const kind of Object.keys(lookups) as BenchKind[])
+        perImpl[kind] = await measure(inventory, tenant, lookups[kind]);
       result.lookups[impl] = perImpl;
     } finally {
       if (redis) {
@@ -164,7 +173,8 @@ function parseArgs(argv: string[]): BenchInventoryOptions {
     else if (flag === '--seed') options.seed = Number(value);
     else if (flag === '--redis-url') options.redisUrl = value;
     else if (flag === '--only') options.implementations = [value as BenchImplementation];
-    else throw new Error(`Unknown option ${flag}; use --devices, --lookups, --seed, --redis-url or --only memory|redis`);
+    else
+      throw new Error(`Unknown option ${flag}; use --devices, --lookups, --seed, --redis-url or --only memory|redis`);
   }
   return options;
 }

@@ -23,7 +23,11 @@ export interface BenchStatusLagResult {
 }
 
 /** Every card update (PUT) that reaches the connector, with when it arrived. */
-async function recordingConnector(): Promise<{ url: string; updates: Array<{ at: number; body: unknown }>; close: () => Promise<void> }> {
+async function recordingConnector(): Promise<{
+  url: string;
+  updates: Array<{ at: number; body: unknown }>;
+  close: () => Promise<void>;
+}> {
   const updates: Array<{ at: number; body: unknown }> = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -31,23 +35,49 @@ async function recordingConnector(): Promise<{ url: string; updates: Array<{ at:
     req.on('end', () => {
       if (req.method === 'PUT') updates.push({ at: Date.now(), body: JSON.parse(raw) });
       // Member look-ups tell the bot who is asking (their UPN gives them their role).
-      const member = req.method === 'GET' ? SANDBOX_PEOPLE.find((p) => req.url?.endsWith(`/members/${p.teamsId}`)) : undefined;
+      const member =
+        req.method === 'GET' ? SANDBOX_PEOPLE.find((p) => req.url?.endsWith(`/members/${p.teamsId}`)) : undefined;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(member ? { id: member.teamsId, name: member.name, aadObjectId: member.aadObjectId, userPrincipalName: member.upn, email: member.email } : { id: randomUUID() }));
+      res.end(
+        JSON.stringify(
+          member
+            ? {
+                id: member.teamsId,
+                name: member.name,
+                aadObjectId: member.aadObjectId,
+                userPrincipalName: member.upn,
+                email: member.email,
+              }
+            : { id: randomUUID() },
+        ),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     updates,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 const facts = (card: unknown): Record<string, string> =>
-  Object.fromEntries(JSON.stringify(card).match(/"title":"[^"]*","value":"[^"]*"/g)?.map((m) => { const [, t, v] = m.match(/"title":"([^"]*)","value":"([^"]*)"/)!; return [t, v]; }) ?? []);
+  Object.fromEntries(
+    JSON.stringify(card)
+      .match(/"title":"[^"]*","value":"[^"]*"/g)
+      ?.map((m) => {
+        const [, t, v] = m.match(/"title":"([^"]*)","value":"([^"]*)"/)!;
+        return [t, v];
+      }) ?? [],
+  );
 
-export async function benchStatusLag(options: { requests?: number; pollIntervalMs?: number } = {}): Promise<BenchStatusLagResult> {
+export async function benchStatusLag(
+  options: { requests?: number; pollIntervalMs?: number } = {},
+): Promise<BenchStatusLagResult> {
   const requests = options.requests ?? 8;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const fleet = sandboxFleet(Date.now());
@@ -55,9 +85,18 @@ export async function benchStatusLag(options: { requests?: number; pollIntervalM
   const connector = await recordingConnector();
   const bot = await startDeviceDesk(
     { ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'silent' }), port: 0 },
-    { logger: silentLogger, google, actions: { skipConfirmation: true, tracking: { pollIntervalMs, maxPollIntervalMs: pollIntervalMs } } },
+    {
+      logger: silentLogger,
+      google,
+      actions: { skipConfirmation: true, tracking: { pollIntervalMs, maxPollIntervalMs: pollIntervalMs } },
+    },
   );
-  const directory = createDeviceDirectory({ customerId: google.customerId, rootUrl: google.rootUrl, accessToken: google.accessToken, logger: silentLogger });
+  const directory = createDeviceDirectory({
+    customerId: google.customerId,
+    rootUrl: google.rootUrl,
+    accessToken: google.accessToken,
+    logger: silentLogger,
+  });
   const alex = SANDBOX_PEOPLE[0];
   try {
     const targets = fleet
@@ -70,16 +109,23 @@ export async function benchStatusLag(options: { requests?: number; pollIntervalM
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            type: 'message', id: randomUUID(), channelId: 'msteams', serviceUrl: connector.url, text: `restart ${d.serialNumber}`,
-            from: { id: alex.teamsId, name: alex.name, aadObjectId: alex.aadObjectId }, recipient: { id: '28:device-desk' },
-            conversation: { id: `lag-${i}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID }, channelData: { tenant: { id: SANDBOX_TENANT_ID } },
+            type: 'message',
+            id: randomUUID(),
+            channelId: 'msteams',
+            serviceUrl: connector.url,
+            text: `restart ${d.serialNumber}`,
+            from: { id: alex.teamsId, name: alex.name, aadObjectId: alex.aadObjectId },
+            recipient: { id: '28:device-desk' },
+            conversation: { id: `lag-${i}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
+            channelData: { tenant: { id: SANDBOX_TENANT_ID } },
           }),
         }).then((r) => r.arrayBuffer()),
       ),
     );
     const deadline = Date.now() + 60_000;
     const done = () => connector.updates.filter((u) => JSON.stringify(u.body).includes('"Done"'));
-    while (new Set(done().map((u) => facts(u.body).Serial)).size < targets.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (new Set(done().map((u) => facts(u.body).Serial)).size < targets.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
 
     const lags: number[] = [];
     for (const d of targets) {
@@ -103,7 +149,10 @@ export async function benchStatusLag(options: { requests?: number; pollIntervalM
 }
 
 if (require.main === module) {
-  const arg = (n: string) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? Number(process.argv[i + 1]) : undefined; };
+  const arg = (n: string) => {
+    const i = process.argv.indexOf(`--${n}`);
+    return i > 0 ? Number(process.argv[i + 1]) : undefined;
+  };
   benchStatusLag({ requests: arg('requests'), pollIntervalMs: arg('poll-ms') })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((error) => {

@@ -38,8 +38,13 @@ interface Emulator {
 const TSX = join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** Starts a script of ours in a child process and resolves with the first JSON line it prints. */
-async function child(script: string, args: string[]): Promise<{ process: ChildProcess; first: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, [TSX, join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function child(
+  script: string,
+  args: string[],
+): Promise<{ process: ChildProcess; first: Record<string, unknown> }> {
+  const proc = spawn(process.execPath, [TSX, join(__dirname, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -49,11 +54,22 @@ async function child(script: string, args: string[]): Promise<{ process: ChildPr
 
 /** Child side: one full sync into one kind of inventory; prints {ms, peakRssMb}. */
 async function syncOnce(kind: Kind, emulator: Emulator, devices: number, redisUrl: string): Promise<void> {
-  const directory = createDeviceDirectory({ customerId: emulator.customerId, rootUrl: emulator.rootUrl, accessToken: emulator.accessToken, logger: silentLogger });
+  const directory = createDeviceDirectory({
+    customerId: emulator.customerId,
+    rootUrl: emulator.rootUrl,
+    accessToken: emulator.accessToken,
+    logger: silentLogger,
+  });
   const redis = kind === 'redis' ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   const prefix = `bench:${randomUUID().slice(0, 8)}:`;
   const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
-  const connector = new ConnectorService({ directory, inventory, ...createConnectorStores(), setup: { scopes: [] }, logger: silentLogger });
+  const connector = new ConnectorService({
+    directory,
+    inventory,
+    ...createConnectorStores(),
+    setup: { scopes: [] },
+    logger: silentLogger,
+  });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const started = Date.now();
@@ -63,7 +79,8 @@ async function syncOnce(kind: Kind, emulator: Emulator, devices: number, redisUr
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   connector.stop();
-  if (outcome?.status !== 'completed' || outcome.devices !== devices) throw new Error(`sync did not complete: ${JSON.stringify(outcome)}`);
+  if (outcome?.status !== 'completed' || outcome.devices !== devices)
+    throw new Error(`sync did not complete: ${JSON.stringify(outcome)}`);
   if (redis) {
     await deleteKeysByPrefix(redis, prefix);
     await redis.quit();
@@ -71,14 +88,26 @@ async function syncOnce(kind: Kind, emulator: Emulator, devices: number, redisUr
   process.stdout.write(`${JSON.stringify({ ms, peakRssMb: Math.round(peak / 1024 / 1024) })}\n`);
 }
 
-export async function benchSync(options: { devices?: number; latencyMs?: number; redisUrl?: string } = {}): Promise<BenchSyncResult> {
+export async function benchSync(
+  options: { devices?: number; latencyMs?: number; redisUrl?: string } = {},
+): Promise<BenchSyncResult> {
   const devices = options.devices ?? 100_000;
   const latencyMs = options.latencyMs ?? 20;
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
-  const { process: emulatorProcess, first } = await child('google-emulator.ts', ['--devices', String(devices), '--latency-ms', String(latencyMs)]);
+  const { process: emulatorProcess, first } = await child('google-emulator.ts', [
+    '--devices',
+    String(devices),
+    '--latency-ms',
+    String(latencyMs),
+  ]);
   const emulator = first as unknown as Emulator;
   try {
-    const directory = createDeviceDirectory({ customerId: emulator.customerId, rootUrl: emulator.rootUrl, accessToken: emulator.accessToken, logger: silentLogger });
+    const directory = createDeviceDirectory({
+      customerId: emulator.customerId,
+      rootUrl: emulator.rootUrl,
+      accessToken: emulator.accessToken,
+      logger: silentLogger,
+    });
     let pages = 0;
     const fetchStart = Date.now();
     for await (const page of directory.listAll()) pages += page.length > 0 ? 1 : 0;
@@ -86,7 +115,16 @@ export async function benchSync(options: { devices?: number; latencyMs?: number;
 
     const sync = {} as BenchSyncResult['sync'];
     for (const kind of ['memory', 'redis'] as const) {
-      const run = await child('bench-sync.ts', ['--child', kind, '--emulator', JSON.stringify(emulator), '--devices', String(devices), '--redis-url', redisUrl]);
+      const run = await child('bench-sync.ts', [
+        '--child',
+        kind,
+        '--emulator',
+        JSON.stringify(emulator),
+        '--devices',
+        String(devices),
+        '--redis-url',
+        redisUrl,
+      ]);
       const { ms, peakRssMb } = run.first as { ms: number; peakRssMb: number };
       sync[kind] = { ms, ratio: Number((ms / fetchBoundMs).toFixed(2)), peakRssMb };
     }
@@ -106,7 +144,9 @@ if (require.main === module) {
   const devices = arg('devices') ? Number(arg('devices')) : undefined;
   const run = kind
     ? syncOnce(kind, JSON.parse(arg('emulator')!), devices!, arg('redis-url')!)
-    : benchSync({ devices, latencyMs: arg('latency-ms') ? Number(arg('latency-ms')) : undefined }).then((r) => console.log(JSON.stringify(r, null, 2)));
+    : benchSync({ devices, latencyMs: arg('latency-ms') ? Number(arg('latency-ms')) : undefined }).then((r) =>
+        console.log(JSON.stringify(r, null, 2)),
+      );
   run.then(
     () => process.exit(0),
     (error) => {

@@ -41,7 +41,11 @@ async function sinkConnector(): Promise<{ url: string; close: () => Promise<void
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -56,13 +60,23 @@ async function echoBot(): Promise<{ url: string; close: () => Promise<void> }> {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${server.address().port}/api/messages`, close: async () => { server.close(); } };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/api/messages`,
+    close: async () => {
+      server.close();
+    },
+  };
 }
 
 function activity(serviceUrl: string, text: string, i: number) {
   const person = SANDBOX_PEOPLE[i % SANDBOX_PEOPLE.length];
   return {
-    type: 'message', id: randomUUID(), channelId: 'msteams', serviceUrl, text, locale: 'en-US',
+    type: 'message',
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl,
+    text,
+    locale: 'en-US',
     from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
     recipient: { id: '28:device-desk' },
     conversation: { id: `bench-${i % 64}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
@@ -70,7 +84,13 @@ function activity(serviceUrl: string, text: string, i: number) {
   };
 }
 
-async function drive(url: string, serviceUrl: string, text: (i: number) => string, turns: number, concurrency = 8): Promise<TurnStats> {
+async function drive(
+  url: string,
+  serviceUrl: string,
+  text: (i: number) => string,
+  turns: number,
+  concurrency = 8,
+): Promise<TurnStats> {
   const latencies: number[] = [];
   let next = 0;
   const started = process.hrtime.bigint();
@@ -79,7 +99,11 @@ async function drive(url: string, serviceUrl: string, text: (i: number) => strin
       while (next < turns) {
         const i = next++;
         const t0 = process.hrtime.bigint();
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(serviceUrl, text(i), i)) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity(serviceUrl, text(i), i)),
+        });
         await res.arrayBuffer();
         if (res.status >= 400) throw new Error(`turn ${i} answered ${res.status}`);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -88,14 +112,30 @@ async function drive(url: string, serviceUrl: string, text: (i: number) => strin
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2));
-  return { turns, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(turns / seconds), p50: pct(50), p99: pct(99) };
+  const pct = (p: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2));
+  return {
+    turns,
+    seconds: Number(seconds.toFixed(2)),
+    perSecond: Math.round(turns / seconds),
+    p50: pct(50),
+    p99: pct(99),
+  };
 }
 
-async function benchTurns(): Promise<{ echo: TurnStats; help: TurnStats; find: TurnStats; findLight: TurnStats; ratio: number }> {
+async function benchTurns(): Promise<{
+  echo: TurnStats;
+  help: TurnStats;
+  find: TurnStats;
+  findLight: TurnStats;
+  ratio: number;
+}> {
   const sink = await sinkConnector();
   const echo = await echoBot();
-  const bot = await startDeviceDesk({ ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'silent' }), port: 0 }, { logger: silentLogger });
+  const bot = await startDeviceDesk(
+    { ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'silent' }), port: 0 },
+    { logger: silentLogger },
+  );
   const deskUrl = `http://127.0.0.1:${bot.port}/api/messages`;
   const turns = quick ? 300 : 2000;
   try {
@@ -109,7 +149,13 @@ async function benchTurns(): Promise<{ echo: TurnStats; help: TurnStats; find: T
     const findStats = await drive(deskUrl, sink.url, (i) => `find ${serials[i % serials.length]}`, turns);
     // The same turn as people send it: a couple at a time, not a saturating load.
     const findLight = await drive(deskUrl, sink.url, (i) => `find ${serials[(i * 7) % serials.length]}`, turns / 2, 2);
-    return { echo: echoStats, help: helpStats, find: findStats, findLight, ratio: Number((helpStats.perSecond / echoStats.perSecond).toFixed(2)) };
+    return {
+      echo: echoStats,
+      help: helpStats,
+      find: findStats,
+      findLight,
+      ratio: Number((helpStats.perSecond / echoStats.perSecond).toFixed(2)),
+    };
   } finally {
     await bot.stop();
     await echo.close();
@@ -117,10 +163,17 @@ async function benchTurns(): Promise<{ echo: TurnStats; help: TurnStats; find: T
   }
 }
 
-function report(inv: BenchInventoryResult, turns: Awaited<ReturnType<typeof benchTurns>>, sync: BenchSyncResult, bulk: BenchBulkResult, lag: BenchStatusLagResult): string {
+function report(
+  inv: BenchInventoryResult,
+  turns: Awaited<ReturnType<typeof benchTurns>>,
+  sync: BenchSyncResult,
+  bulk: BenchBulkResult,
+  lag: BenchStatusLagResult,
+): string {
   const rows: string[] = [];
   for (const impl of Object.keys(inv.lookups) as Array<keyof typeof inv.lookups>) {
-    for (const [kind, s] of Object.entries(inv.lookups[impl]!)) rows.push(`| ${impl} | ${kind} | ${s.n} | ${s.p50} | ${s.p95} | ${s.p99} |`);
+    for (const [kind, s] of Object.entries(inv.lookups[impl]!))
+      rows.push(`| ${impl} | ${kind} | ${s.n} | ${s.p50} | ${s.p95} | ${s.p99} |`);
   }
   return `# Benchmarks
 
@@ -131,7 +184,9 @@ Targets are those of DESIGN.md; every number below comes from one run, side by s
 
 Target: p99 ≤ 5 ms with Redis. Worst Redis p99 of serial, prefix, asset id, user and free text:
 **${inv.redisP99Ms ?? 'n/a'} ms** — ${inv.redisTargetMet ? 'met' : 'NOT met'}.
-Load time: ${Object.entries(inv.loadMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}.
+Load time: ${Object.entries(inv.loadMs)
+    .map(([k, v]) => `${k} ${v} ms`)
+    .join(', ')}.
 
 | store | kind | lookups | p50 ms | p95 ms | p99 ms |
 |---|---|---|---|---|---|
@@ -199,7 +254,13 @@ async function main(): Promise<void> {
   const bulk = await benchBulk({ devices: 10_000 });
   const lag = await benchStatusLag();
   writeFileSync('docs/benchmarks.md', report(inventory, turns, sync, bulk, lag));
-  console.log(JSON.stringify({ inventory: { redisP99Ms: inventory.redisP99Ms, loadMs: inventory.loadMs }, turns, sync, bulk, lag }, null, 2));
+  console.log(
+    JSON.stringify(
+      { inventory: { redisP99Ms: inventory.redisP99Ms, loadMs: inventory.loadMs }, turns, sync, bulk, lag },
+      null,
+      2,
+    ),
+  );
   console.log('written to docs/benchmarks.md');
 }
 

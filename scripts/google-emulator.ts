@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     quotaPerMinute: option('quota-per-minute'),
     latencyMs: option('latency-ms'),
   });
-  process.stdout.write(`${JSON.stringify({ rootUrl: emulator.rootUrl, accessToken: emulator.accessToken, customerId: emulator.customerId, devices: size })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rootUrl: emulator.rootUrl, accessToken: emulator.accessToken, customerId: emulator.customerId, devices: size })}\n`,
+  );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

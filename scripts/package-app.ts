@@ -87,7 +87,9 @@ async function main(): Promise<number> {
   const botId = placeholderValues(process.env).BOT_ID;
   if (botId === SANDBOX_BOT_ID) {
     // The Playground's bot id is not a GUID, so Teams itself would refuse this package.
-    console.warn('note: built with the Playground bot id; set MicrosoftAppId to the bot\'s app id before uploading to Teams.');
+    console.warn(
+      "note: built with the Playground bot id; set MicrosoftAppId to the bot's app id before uploading to Teams.",
+    );
     for (const e of result.schemaErrors) console.warn(`  ${e}`);
     return 0;
   }

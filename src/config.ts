@@ -74,7 +74,13 @@ export interface Config {
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 const optionalUrl = (example: string) =>
-  z.preprocess(blankToUndefined, z.string().url({ message: `must be a URL such as ${example}` }).optional());
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .url({ message: `must be a URL such as ${example}` })
+      .optional(),
+  );
 
 const positiveInt = (example: string) =>
   z.preprocess(
@@ -127,7 +133,10 @@ const schema = z.object({
   GRAPH_CLIENT_SECRET: optionalString,
   GRAPH_BASE_URL: z.preprocess(
     blankToUndefined,
-    z.string().url({ message: 'must be a URL such as https://graph.microsoft.com/v1.0' }).default('https://graph.microsoft.com/v1.0'),
+    z
+      .string()
+      .url({ message: 'must be a URL such as https://graph.microsoft.com/v1.0' })
+      .default('https://graph.microsoft.com/v1.0'),
   ),
   ACCESS_CONFIG: optionalString,
   PIN_ENCRYPTION_KEY: optionalString,
@@ -142,7 +151,11 @@ const schema = z.object({
   ONCALL_ROSTER: optionalString,
   LOST_SELF_SERVICE: z.preprocess(
     blankToUndefined,
-    z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { errorMap: () => ({ message: 'must be true or false' }) }).default('false'),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+        errorMap: () => ({ message: 'must be true or false' }),
+      })
+      .default('false'),
   ),
   BULK_MAX_DEVICES: positiveInt('100'),
   BULK_ROLE_LIMITS: z.preprocess(blankToUndefined, z.string().default('')),
@@ -151,7 +164,11 @@ const schema = z.object({
   GOOGLE_QUOTA_PER_MINUTE: positiveInt('2400'),
   ACTIONS_SKIP_CONFIRMATION: z.preprocess(
     blankToUndefined,
-    z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { errorMap: () => ({ message: 'must be true or false' }) }).default('false'),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+        errorMap: () => ({ message: 'must be true or false' }),
+      })
+      .default('false'),
   ),
   CONFIRMATION_TTL_MINUTES: positiveInt('5'),
   ACTION_POLL_SECONDS: positiveInt('5'),
@@ -201,43 +218,63 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
     if (!e.GOOGLE_ADMIN_SUBJECT) {
-      problems.push('GOOGLE_ADMIN_SUBJECT is required outside sandbox mode: set it to the email of the Google Workspace admin the service account acts as (domain-wide delegation)');
+      problems.push(
+        'GOOGLE_ADMIN_SUBJECT is required outside sandbox mode: set it to the email of the Google Workspace admin the service account acts as (domain-wide delegation)',
+      );
     }
     if (!e.MicrosoftAppId) {
-      problems.push('MicrosoftAppId is required outside sandbox mode: set it to the Azure Bot registration\'s app id (without it anyone could call the bot)');
+      problems.push(
+        "MicrosoftAppId is required outside sandbox mode: set it to the Azure Bot registration's app id (without it anyone could call the bot)",
+      );
     } else if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
-      problems.push('MicrosoftAppPassword is required with MicrosoftAppId: set it to the app registration\'s client secret');
+      problems.push(
+        "MicrosoftAppPassword is required with MicrosoftAppId: set it to the app registration's client secret",
+      );
     }
   }
   if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
-    problems.push('MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant: set it to your Entra tenant id');
+    problems.push(
+      'MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant: set it to your Entra tenant id',
+    );
   }
   if (e.MicrosoftAppId && !GUID.test(e.MicrosoftAppId)) {
     problems.push('MicrosoftAppId must be a GUID such as 00000000-0000-0000-0000-000000000000');
   }
   const graphParts = [e.GRAPH_TENANT_ID, e.GRAPH_CLIENT_ID, e.GRAPH_CLIENT_SECRET];
   if (graphParts.some(Boolean) && !graphParts.every(Boolean)) {
-    problems.push('GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET go together: set all three (an app registration with DeviceManagementManagedDevices.PrivilegedOperations.All and GroupMember.Read.All) or none');
+    problems.push(
+      'GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET go together: set all three (an app registration with DeviceManagementManagedDevices.PrivilegedOperations.All and GroupMember.Read.All) or none',
+    );
   }
   const allowedTenantIds = e.ALLOWED_TENANT_IDS.split(/[\s,]+/).filter(Boolean);
   for (const id of allowedTenantIds) {
-    if (!GUID.test(id)) problems.push(`ALLOWED_TENANT_IDS contains "${id}", which is not a tenant id (GUID); separate ids with commas`);
+    if (!GUID.test(id))
+      problems.push(`ALLOWED_TENANT_IDS contains "${id}", which is not a tenant id (GUID); separate ids with commas`);
   }
   const roleLimits: Record<string, number> = {};
-  for (const part of e.BULK_ROLE_LIMITS.split(/[;,]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of e.BULK_ROLE_LIMITS.split(/[;,]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(.+?)\s*=\s*(\d+)$/.exec(part);
-    if (!m || Number(m[2]) < 1) problems.push(`BULK_ROLE_LIMITS has "${part}": write role=devices pairs separated by semicolons, such as "Help Desk Operator=200; Intune Administrator=1000"`);
+    if (!m || Number(m[2]) < 1)
+      problems.push(
+        `BULK_ROLE_LIMITS has "${part}": write role=devices pairs separated by semicolons, such as "Help Desk Operator=200; Intune Administrator=1000"`,
+      );
     else roleLimits[m[1]] = Number(m[2]);
   }
   let pinKey = parsePinKey(e.PIN_ENCRYPTION_KEY);
   let pinKeyIsDevKey = false;
   if (e.PIN_ENCRYPTION_KEY && !pinKey) {
-    problems.push('PIN_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64: generate one with `openssl rand -hex 32` and keep it in your secret store');
+    problems.push(
+      'PIN_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64: generate one with `openssl rand -hex 32` and keep it in your secret store',
+    );
   } else if (!pinKey && sandbox) {
     pinKey = SANDBOX_PIN_KEY;
     pinKeyIsDevKey = true;
   } else if (!pinKey && graphParts.every(Boolean)) {
-    problems.push('PIN_ENCRYPTION_KEY is required with GRAPH_* outside sandbox mode (Mac remote-lock PINs are kept encrypted with it): generate one with `openssl rand -hex 32`, keep it in your secret store and give every instance the same one');
+    problems.push(
+      'PIN_ENCRYPTION_KEY is required with GRAPH_* outside sandbox mode (Mac remote-lock PINs are kept encrypted with it): generate one with `openssl rand -hex 32`, keep it in your secret store and give every instance the same one',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -19,14 +19,20 @@ export class DeviceNotFound extends DeskError {
 
 export class AmbiguousDevice extends DeskError {
   readonly code = 'AMBIGUOUS_DEVICE';
-  constructor(message: string, readonly candidates: string[] = []) {
+  constructor(
+    message: string,
+    readonly candidates: string[] = [],
+  ) {
     super(message);
   }
 }
 
 export class Forbidden extends DeskError {
   readonly code = 'FORBIDDEN';
-  constructor(message: string, readonly missingPermission?: string) {
+  constructor(
+    message: string,
+    readonly missingPermission?: string,
+  ) {
     super(message);
   }
 }

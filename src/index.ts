@@ -13,17 +13,38 @@ import { AccessResolver, emptyAccessConfig, GroupMembership, loadAccessFile } fr
 import { ActionSettings, ActionTracker, createActionCatalogue, createActionStores, TrackingSettings } from './actions';
 import { AuditTrail, createAuditTrail } from './audit';
 import { Clock, systemClock } from './clock';
-import { BULK_QUOTA_SHARE, BulkRunner, BulkService, BulkSettings, createBulkRunStore, createRateLimiter, RunnerSettings } from './actions/bulk';
+import {
+  BULK_QUOTA_SHARE,
+  BulkRunner,
+  BulkService,
+  BulkSettings,
+  createBulkRunStore,
+  createRateLimiter,
+  RunnerSettings,
+} from './actions/bulk';
 import { Config, loadConfig } from './config';
 import { ConnectorService, createConnectorStores, readServiceAccountClientId, SANDBOX_CLIENT_ID } from './connector';
 import { createDeviceDirectory, DIRECTORY_SCOPES, RetryOptions } from './directory';
 import { ConfigError } from './errors';
-import { GraphGroupMembership, GraphHttpClient, GraphManagedDeviceDirectory, IntuneSync, ManagedDeviceDirectory } from './intune';
+import {
+  GraphGroupMembership,
+  GraphHttpClient,
+  GraphManagedDeviceDirectory,
+  IntuneSync,
+  ManagedDeviceDirectory,
+} from './intune';
 import { createPinVault, RemoteLockService, type ActionExecutor, type PinVault } from './actions';
 import { IntuneFleetDevice, sandboxIntuneFleet } from './sandbox/fleet/intune-fleet';
 import { Inventory, MemoryInventory, RedisInventory } from './inventory';
 import { createLogger, Logger } from './log';
-import { createLostReportStore, EMPTY_ROSTER, loadRoster, LostActionObserver, LostReportService, LostSettings } from './lost';
+import {
+  createLostReportStore,
+  EMPTY_ROSTER,
+  loadRoster,
+  LostActionObserver,
+  LostReportService,
+  LostSettings,
+} from './lost';
 import { Metrics } from './metrics';
 import { sandboxFleet } from './sandbox/fleet';
 import { GoogleEmulator, GoogleEmulatorControl, startGoogleEmulator } from './sandbox/google';
@@ -57,7 +78,12 @@ export interface StartOptions {
   /** Sandbox: the Intune devices the Graph emulator serves (default: the sandbox's Intune fleet). */
   intuneDevices?: IntuneFleetDevice[];
   /** Retry policy of the Graph client (tests shorten its waits). */
-  graphRetry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number; sleep?: (ms: number) => Promise<void> };
+  graphRetry?: {
+    maxRetries?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+  };
   /** Confirmation and tracking settings of remote actions. */
   actions?: Partial<Omit<ActionSettings, 'tracking'>> & { tracking?: Partial<TrackingSettings> };
   /** Bulk runs: runner pacing and guard rails (tests shorten or raise them). */
@@ -103,9 +129,12 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     // Intune managed devices (remote lock): the emulator's in sandbox mode, Graph's with GRAPH_*.
     let managedDevices: ManagedDeviceDirectory | undefined;
     if (config.sandbox) {
-      const google = options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
+      const google =
+        options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
       if (!options.google) closers.push(() => google.close());
-      const graph = options.graph ?? (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
+      const graph =
+        options.graph ??
+        (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
       if (!options.graph) closers.push(() => graph.close());
       sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph };
       const emulated = {
@@ -119,7 +148,13 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       };
       directory = createDeviceDirectory(emulated);
       bulkDirectory = createDeviceDirectory({ ...emulated, retry: { maxAttempts: 1 } });
-      const graphClient = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, clock, logger, ...options.graphRetry });
+      const graphClient = new GraphHttpClient({
+        auth: { kind: 'fixed-token', token: graph.fixedToken },
+        baseUrl: graph.baseUrl,
+        clock,
+        logger,
+        ...options.graphRetry,
+      });
       groups = new GraphGroupMembership(graphClient, { clock });
       managedDevices = new GraphManagedDeviceDirectory(graphClient);
     } else {
@@ -135,7 +170,12 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       bulkDirectory = createDeviceDirectory({ ...google, retry: { maxAttempts: 1 } });
       if (config.graph.tenantId && config.graph.clientId && config.graph.clientSecret) {
         const graphClient = new GraphHttpClient({
-          auth: { kind: 'client-credentials', tenantId: config.graph.tenantId, clientId: config.graph.clientId, clientSecret: config.graph.clientSecret },
+          auth: {
+            kind: 'client-credentials',
+            tenantId: config.graph.tenantId,
+            clientId: config.graph.clientId,
+            clientSecret: config.graph.clientSecret,
+          },
           baseUrl: config.graph.baseUrl,
           clock,
           logger,
@@ -165,7 +205,9 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       inventory,
       ...createConnectorStores({ redis, prefix, clock }),
       setup: {
-        clientId: config.sandbox ? SANDBOX_CLIENT_ID : readServiceAccountClientId(config.google.serviceAccountKeyFile ?? ''),
+        clientId: config.sandbox
+          ? SANDBOX_CLIENT_ID
+          : readServiceAccountClientId(config.google.serviceAccountKeyFile ?? ''),
         scopes: DIRECTORY_SCOPES,
       },
       clock,
@@ -184,11 +226,20 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     // Intune devices join the same inventory, at start and then every 15 minutes.
     if (managedDevices) {
       const intuneTenant = config.sandbox ? SANDBOX_TENANT_ID : config.graph.tenantId;
-      const intuneSync = new IntuneSync({ devices: managedDevices, inventory, tenantIds: intuneTenant ? [intuneTenant] : [], clock, logger });
+      const intuneSync = new IntuneSync({
+        devices: managedDevices,
+        inventory,
+        tenantIds: intuneTenant ? [intuneTenant] : [],
+        clock,
+        logger,
+      });
       closers.push(() => intuneSync.stop());
       if (config.sandbox) {
         const outcome = await intuneSync.sync(SANDBOX_TENANT_ID);
-        logger.info({ outcome: outcome.status, devices: outcome.status === 'completed' ? outcome.devices : 0 }, 'sandbox Intune devices synced');
+        logger.info(
+          { outcome: outcome.status, devices: outcome.status === 'completed' ? outcome.devices : 0 },
+          'sandbox Intune devices synced',
+        );
       } else {
         void intuneSync.syncAll();
       }
@@ -198,7 +249,12 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     const accessPath = config.accessConfigPath ?? (config.sandbox ? SANDBOX_ACCESS_FILE : undefined);
     const accessConfig = accessPath ? await loadAccessFile(accessPath) : emptyAccessConfig();
     if (!accessPath) logger.warn('ACCESS_CONFIG not set: everyone is an end user until roles are assigned');
-    const access = new AccessResolver({ config: accessConfig, groups, tenantId: config.sandbox ? SANDBOX_TENANT_ID : config.bot.tenantId || undefined, logger });
+    const access = new AccessResolver({
+      config: accessConfig,
+      groups,
+      tenantId: config.sandbox ? SANDBOX_TENANT_ID : config.bot.tenantId || undefined,
+      logger,
+    });
 
     const adapter = new TeamsAdapter({
       MicrosoftAppId: config.bot.appId,
@@ -210,7 +266,9 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     // Remote actions: confirmations and requests in the stores, tracking on the job queue.
     const view = { sandbox: config.sandbox };
     const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
-    const queue: JobQueue = config.redisUrl ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger }) : new MemoryJobQueue({ logger });
+    const queue: JobQueue = config.redisUrl
+      ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger })
+      : new MemoryJobQueue({ logger });
     closers.push(() => queue.close());
     const actionStores = createActionStores({ redis, prefix, clock });
 
@@ -224,7 +282,13 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       audit,
       logger,
       roster,
-      notifier: new TeamsLostNotifier(adapter, config.bot.appId, tenantSettings, view, () => lostReports.escalationMinutes),
+      notifier: new TeamsLostNotifier(
+        adapter,
+        config.bot.appId,
+        tenantSettings,
+        view,
+        () => lostReports.escalationMinutes,
+      ),
       settings: {
         escalationMs: (config.lost.escalationMinutes ?? roster.escalationMinutes ?? 15) * 60_000,
         selfService: config.lost.selfService,
@@ -235,9 +299,19 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     let pins: PinVault | undefined;
     const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
     if (managedDevices && config.intune.pinKey) {
-      if (config.intune.pinKeyIsDevKey) logger.warn('PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.');
+      if (config.intune.pinKeyIsDevKey)
+        logger.warn(
+          'PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.',
+        );
       pins = createPinVault({ key: config.intune.pinKey, clock, redis, prefix });
-      executors.remoteLock = new RemoteLockService({ devices: managedDevices, vault: pins, requests: actionStores.requests, audit, clock, logger });
+      executors.remoteLock = new RemoteLockService({
+        devices: managedDevices,
+        vault: pins,
+        requests: actionStores.requests,
+        audit,
+        clock,
+        logger,
+      });
     }
     const tracker = new ActionTracker({
       executors,
@@ -248,7 +322,13 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       audit,
       logger,
       // Actions on a reported device move its report on.
-      notifier: new LostActionObserver(new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view), lostReports, access, catalogue, logger),
+      notifier: new LostActionObserver(
+        new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view),
+        lostReports,
+        access,
+        catalogue,
+        logger,
+      ),
       // Tests shorten polling further through StartOptions; the environment sets the first wait.
       settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
     });
@@ -257,7 +337,16 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     const bulkStore = createBulkRunStore({ redis, prefix, now: () => clock.now() });
     // Known once the server listens (the sandbox's port may be chosen then).
     let publicUrl = config.publicUrl;
-    const bulkNotifier = new TeamsBulkNotifier(adapter, config.bot.appId, catalogue, view, bulkStore, logger, () => clock.now(), () => publicUrl);
+    const bulkNotifier = new TeamsBulkNotifier(
+      adapter,
+      config.bot.appId,
+      catalogue,
+      view,
+      bulkStore,
+      logger,
+      () => clock.now(),
+      () => publicUrl,
+    );
     // Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused).
     const lockPrecheck = executors.remoteLock ? executors.remoteLock.precheck.bind(executors.remoteLock) : undefined;
     const bulkRunner = new BulkRunner({
@@ -266,7 +355,12 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       lockPrecheck,
       store: bulkStore,
       queue,
-      limiter: createRateLimiter({ redis, key: `${prefix}google-quota`, limit: Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE)), clock }),
+      limiter: createRateLimiter({
+        redis,
+        key: `${prefix}google-quota`,
+        limit: Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE)),
+        clock,
+      }),
       clock,
       audit,
       logger,
@@ -340,7 +434,10 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     closers.push(startApprovalExpiry(bulkService, bulkNotifier, logger, options.bulk?.approvalCheckMs));
     await lostReports.start();
     closers.push(() => tracker.stop());
-    logger.info({ port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version }, 'Device Desk is listening on /api/messages');
+    logger.info(
+      { port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version },
+      'Device Desk is listening on /api/messages',
+    );
     return { port, config, sandbox, audit, stop };
   } catch (error) {
     await stop();

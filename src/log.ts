@@ -34,7 +34,9 @@ export function createLogger(level = 'info', pretty = process.stdout.isTTY && !p
     level,
     base: { app: 'device-desk' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } } : {}),
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
+      : {}),
   });
 }
 

@@ -12,7 +12,10 @@ const labelKey = (labels: Labels) =>
 
 export class Counter {
   private readonly values = new Map<string, number>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   inc(labels: Labels = {}, by = 1): void {
     const key = labelKey(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
@@ -63,8 +66,14 @@ export class Histogram {
 
 export class Metrics {
   readonly turns = new Counter('devicedesk_turns_total', 'Bot Framework activities processed, by activity type.');
-  readonly turnErrors = new Counter('devicedesk_turn_errors_total', 'Turns that ended in an error answered with an apology card.');
-  readonly turnSeconds = new Histogram('devicedesk_turn_duration_seconds', 'Time to process one activity on /api/messages.');
+  readonly turnErrors = new Counter(
+    'devicedesk_turn_errors_total',
+    'Turns that ended in an error answered with an apology card.',
+  );
+  readonly turnSeconds = new Histogram(
+    'devicedesk_turn_duration_seconds',
+    'Time to process one activity on /api/messages.',
+  );
   private readonly extra: Array<Counter | Histogram> = [];
 
   /** Lets feature modules add their own series to the same endpoint. */

@@ -43,7 +43,10 @@ export function createServer(deps: ServerDeps): Server {
 
   server.get('/metrics', async (_req, res) => {
     const body = deps.metrics.render();
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 

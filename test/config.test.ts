@@ -21,10 +21,18 @@ describe('loadConfig', () => {
     expect(c.graph.baseUrl).toBe('https://graph.microsoft.com/v1.0');
   });
 
-  it('has safe action defaults: confirm everything, 5 minutes to confirm, Google\'s restart milestone', () => {
-    expect(loadConfig({}).actions).toEqual({ skipConfirmation: false, confirmationTtlMinutes: 5, pollSeconds: 5, rebootMinMilestone: 113 });
+  it("has safe action defaults: confirm everything, 5 minutes to confirm, Google's restart milestone", () => {
+    expect(loadConfig({}).actions).toEqual({
+      skipConfirmation: false,
+      confirmationTtlMinutes: 5,
+      pollSeconds: 5,
+      rebootMinMilestone: 113,
+    });
     expect(problemsOf({ CONFIRMATION_TTL_MINUTES: '0', ACTIONS_SKIP_CONFIRMATION: 'sometimes' })).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^CONFIRMATION_TTL_MINUTES must be at least 1/), expect.stringMatching(/^ACTIONS_SKIP_CONFIRMATION must be true or false/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^CONFIRMATION_TTL_MINUTES must be at least 1/),
+        expect.stringMatching(/^ACTIONS_SKIP_CONFIRMATION must be true or false/),
+      ]),
     );
   });
 
@@ -61,7 +69,9 @@ describe('loadConfig', () => {
 
   it('refuses production without credentials and says how to fix it', () => {
     const problems = problemsOf({ SANDBOX: 'false' });
-    expect(problems.join('\n')).toMatch(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE is required outside sandbox mode.*SANDBOX=true/);
+    expect(problems.join('\n')).toMatch(
+      /GOOGLE_SERVICE_ACCOUNT_KEY_FILE is required outside sandbox mode.*SANDBOX=true/,
+    );
     expect(problems.join('\n')).toMatch(/GOOGLE_ADMIN_SUBJECT is required/);
     expect(problems.join('\n')).toMatch(/MicrosoftAppId is required outside sandbox mode/);
   });
@@ -74,16 +84,23 @@ describe('loadConfig', () => {
       MicrosoftAppType: 'SingleTenant',
     });
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^MicrosoftAppTenantId is required/), expect.stringMatching(/^MicrosoftAppPassword is required/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^MicrosoftAppTenantId is required/),
+        expect.stringMatching(/^MicrosoftAppPassword is required/),
+      ]),
     );
   });
 
   it('wants all three Graph settings or none', () => {
-    expect(problemsOf({ GRAPH_CLIENT_ID: 'x' })).toEqual([expect.stringMatching(/GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET go together/)]);
+    expect(problemsOf({ GRAPH_CLIENT_ID: 'x' })).toEqual([
+      expect.stringMatching(/GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET go together/),
+    ]);
   });
 
   it('rejects tenant ids that are not GUIDs', () => {
-    expect(problemsOf({ ALLOWED_TENANT_IDS: 'contoso.com' })).toEqual([expect.stringContaining('ALLOWED_TENANT_IDS contains "contoso.com"')]);
+    expect(problemsOf({ ALLOWED_TENANT_IDS: 'contoso.com' })).toEqual([
+      expect.stringContaining('ALLOWED_TENANT_IDS contains "contoso.com"'),
+    ]);
   });
 
   it('never echoes a secret in its messages', () => {

@@ -50,7 +50,10 @@ export function bulkPreviewCard(data: BulkPreviewCardData, view: CardView): Adap
     view,
   );
   if (data.refreshFor) {
-    card.refresh = { action: { type: 'Action.Execute', title: 'Refresh', verb: 'bulk.view', data: { runId: data.runId } }, userIds: [data.refreshFor] };
+    card.refresh = {
+      action: { type: 'Action.Execute', title: 'Refresh', verb: 'bulk.view', data: { runId: data.runId } },
+      userIds: [data.refreshFor],
+    };
   }
   return card;
 }

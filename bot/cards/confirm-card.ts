@@ -36,7 +36,12 @@ export function confirmCard(data: ConfirmCardData, view: CardView): AdaptiveCard
   );
   if (data.refreshFor) {
     card.refresh = {
-      action: { type: 'Action.Execute', title: 'Refresh', verb: 'action.view', data: { confirmationId: data.confirmationId } },
+      action: {
+        type: 'Action.Execute',
+        title: 'Refresh',
+        verb: 'action.view',
+        data: { confirmationId: data.confirmationId },
+      },
       userIds: [data.refreshFor],
     };
   }

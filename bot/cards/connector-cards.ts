@@ -62,7 +62,12 @@ const when = (iso: string | undefined, now: number) => {
 };
 
 /** The connection's status; `undefined` shows "Not connected" with how to connect. */
-export function connectorStatusCard(connection: Connection | undefined, now: number, view: CardView, hint = ''): AdaptiveCard {
+export function connectorStatusCard(
+  connection: Connection | undefined,
+  now: number,
+  view: CardView,
+  hint = '',
+): AdaptiveCard {
   if (!connection) {
     return expandCard(
       statusTemplate,
@@ -104,7 +109,11 @@ export function connectorStatusCard(connection: Connection | undefined, now: num
   );
 }
 
-export function connectorDeleteConfirmCard(confirmation: DeleteConfirmation, connectedAccount: string, view: CardView): AdaptiveCard {
+export function connectorDeleteConfirmCard(
+  confirmation: DeleteConfirmation,
+  connectedAccount: string,
+  view: CardView,
+): AdaptiveCard {
   return expandCard(
     deleteTemplate,
     {

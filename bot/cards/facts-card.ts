@@ -14,7 +14,12 @@ export interface FactsCardData {
 export function factsCard(data: FactsCardData, view: CardView): AdaptiveCard {
   return expandCard(
     template,
-    { ...data, subtitle: data.subtitle ?? '', footer: data.footer ?? '', sections: (data.sections ?? []).filter((s) => s.lines.length > 0) },
+    {
+      ...data,
+      subtitle: data.subtitle ?? '',
+      footer: data.footer ?? '',
+      sections: (data.sections ?? []).filter((s) => s.lines.length > 0),
+    },
     view,
   );
 }

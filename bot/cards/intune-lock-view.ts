@@ -6,7 +6,10 @@ export function remoteLockImpact(serial: string): string {
 }
 
 export function remoteLockSummary(r: ActionRequest): string {
-  const pinNote = r.macPin === 'kept' ? ` The Mac's recovery PIN went to ${r.requester.name} and is kept for 30 days: \`pin ${r.device.serialNumber}\` in a personal chat with me shows it to holders of Remote lock.` : '';
+  const pinNote =
+    r.macPin === 'kept'
+      ? ` The Mac's recovery PIN went to ${r.requester.name} and is kept for 30 days: \`pin ${r.device.serialNumber}\` in a personal chat with me shows it to holders of Remote lock.`
+      : '';
   switch (r.state) {
     case 'AwaitingApproval':
       return `Waiting for approval: Intune requires a second admin to approve this lock (Multi Admin Approval${r.approvalId ? `, request ${r.approvalId}` : ''}). Nothing is sent to the device until then.`;

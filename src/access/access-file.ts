@@ -110,7 +110,9 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
       const message = (err as Error).message;
       const position = /at position (\d+)/.exec(message);
       const line = position ? lineOf(text, Number(position[1])) : undefined;
-      throw new AccessFileError([where(fileName, line, []) + `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`]);
+      throw new AccessFileError([
+        where(fileName, line, []) + `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+      ]);
     }
     // JSON is YAML too: parse it again only to learn where each key sits.
     const located = parseDocument(text, { lineCounter });
@@ -119,7 +121,11 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
     doc = parseDocument(text, { lineCounter, uniqueKeys: true });
     if (doc.errors.length > 0) {
       throw new AccessFileError(
-        doc.errors.map((e) => where(fileName, e.linePos?.[0].line, []) + e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')),
+        doc.errors.map(
+          (e) =>
+            where(fileName, e.linePos?.[0].line, []) +
+            e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+        ),
       );
     }
     value = doc.toJS();
@@ -130,7 +136,8 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
     const offset = locate(doc, path, atKey);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  const report = (path: Path, message: string, atKey = false) => problems.push(where(fileName, lineAt(path, atKey), path) + message);
+  const report = (path: Path, message: string, atKey = false) =>
+    problems.push(where(fileName, lineAt(path, atKey), path) + message);
 
   if (value === null || value === undefined) {
     throw new AccessFileError([`${fileName}: the file is empty; it needs at least an "assignments:" list`]);
@@ -141,7 +148,11 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
       if (issue.code === 'unrecognized_keys') {
         const known = KNOWN_KEYS[kindOf(issue.path)];
         for (const key of issue.keys) {
-          report([...issue.path, key], `unknown key "${key}"${suggestion(key, known)} (allowed: ${known.join(', ')})`, true);
+          report(
+            [...issue.path, key],
+            `unknown key "${key}"${suggestion(key, known)} (allowed: ${known.join(', ')})`,
+            true,
+          );
         }
       } else {
         report(issue.path, describeIssue(issue));
@@ -169,7 +180,10 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
       if (isRolePermission(name)) {
         if (!permissions.includes(name)) permissions.push(name);
       } else if (isOwnDevicePermission(name)) {
-        report(['roles', i, 'permissions', j], `"${name}" belongs to every user for their own devices and can't be put in a role`);
+        report(
+          ['roles', i, 'permissions', j],
+          `"${name}" belongs to every user for their own devices and can't be put in a role`,
+        );
       } else {
         report(['roles', i, 'permissions', j], `unknown permission "${name}"${suggestion(name, ALL_PERMISSIONS)}`);
       }
@@ -182,7 +196,10 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
   (parsed.data.assignments ?? []).forEach((a, i) => {
     const at = (...rest: Path): Path => ['assignments', i, ...rest];
     if (!roleNames.includes(a.role)) {
-      const hint = a.role.toLowerCase() === END_USER_ROLE.toLowerCase() ? ' — everyone is an end user without an assignment' : suggestion(a.role, roleNames);
+      const hint =
+        a.role.toLowerCase() === END_USER_ROLE.toLowerCase()
+          ? ' — everyone is an end user without an assignment'
+          : suggestion(a.role, roleNames);
       report(at('role'), `unknown role "${a.role}"${hint}`);
     }
     if ((a.users ?? []).length === 0 && (a.groups ?? []).length === 0) {
@@ -198,15 +215,20 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
     const groups = (a.groups ?? []).map((g, j) => {
       const v = g.trim().toLowerCase();
       if (!OBJECT_ID.test(v)) {
-        report(at('groups', j), `"${g}" is not an Entra object id; groups are named by object id, as display names need not be unique`);
+        report(
+          at('groups', j),
+          `"${g}" is not an Entra object id; groups are named by object id, as display names need not be unique`,
+        );
       }
       return v;
     });
     let scopes: string[] | undefined;
     if (a.scopes !== undefined) {
-      if (a.scopes.length === 0) report(at('scopes'), 'an empty scope list grants nothing; leave "scopes:" out to cover the whole tenant');
+      if (a.scopes.length === 0)
+        report(at('scopes'), 'an empty scope list grants nothing; leave "scopes:" out to cover the whole tenant');
       scopes = a.scopes.map((s, j) => {
-        if (!s.trim().startsWith('/')) report(at('scopes', j), `"${s}" is not an org-unit path; paths start with "/", such as /Schools/North`);
+        if (!s.trim().startsWith('/'))
+          report(at('scopes', j), `"${s}" is not an org-unit path; paths start with "/", such as /Schools/North`);
         return normaliseOrgUnitPath(s);
       });
     }
@@ -232,7 +254,10 @@ function where(fileName: string, line: number | undefined, path: Path): string {
 
 /** ['assignments', 2, 'role'] → 'assignments[2].role' */
 export function formatPath(path: Path): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  return path.reduce<string>(
+    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg),
+    '',
+  );
 }
 
 function kindOf(path: Path): keyof typeof KNOWN_KEYS {
@@ -249,7 +274,14 @@ function describeIssue(issue: z.ZodIssue): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a text', number: 'a number', null: 'empty', boolean: 'true/false' };
+  const names: Record<string, string> = {
+    array: 'a list',
+    object: 'a mapping',
+    string: 'a text',
+    number: 'a number',
+    null: 'empty',
+    boolean: 'true/false',
+  };
   return names[type] ?? type;
 }
 

@@ -6,7 +6,8 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   for (const candidate of candidates) {
     const lower = candidate.toLowerCase();
     // A cut-off name ("Remote tasks/Reboot") is closer to its completion than to a same-length neighbour.
-    const truncated = needle.length >= 4 && lower.startsWith(needle) ? 0.5 + (lower.length - needle.length) / 1000 : Infinity;
+    const truncated =
+      needle.length >= 4 && lower.startsWith(needle) ? 0.5 + (lower.length - needle.length) / 1000 : Infinity;
     const d = Math.min(truncated, editDistance(needle, lower));
     if (d < bestDistance) {
       best = candidate;

@@ -88,13 +88,17 @@ export class AccessResolver {
     if (this.tenantId && identity.tenantId.toLowerCase() !== this.tenantId) {
       return { identity, grants: [], endUserOnly: true, groupLookupFailed: false };
     }
-    const names = new Set([identity.aadObjectId, identity.upn, identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase()));
+    const names = new Set(
+      [identity.aadObjectId, identity.upn, identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase()),
+    );
 
     let memberOf = new Set<string>();
     let groupLookupFailed = false;
     if (this.groupIds.length > 0) {
       try {
-        memberOf = new Set((await this.groups.memberOf(identity.aadObjectId, this.groupIds)).map((g) => g.toLowerCase()));
+        memberOf = new Set(
+          (await this.groups.memberOf(identity.aadObjectId, this.groupIds)).map((g) => g.toLowerCase()),
+        );
       } catch (err) {
         // Direct assignments still count; the guard tells the user why a group role is missing.
         groupLookupFailed = true;
@@ -144,7 +148,12 @@ export function rolesGranting(config: AccessConfig, permission: Permission): str
   return config.roles.filter((r) => (r.permissions as readonly string[]).includes(permission)).map((r) => r.name);
 }
 
-export function can(config: AccessConfig, access: UserAccess, permission: Permission, device?: DeviceContext): Decision {
+export function can(
+  config: AccessConfig,
+  access: UserAccess,
+  permission: Permission,
+  device?: DeviceContext,
+): Decision {
   if (isOwnDevicePermission(permission)) {
     if (!device || ownsDevice(access.identity, device)) return { allowed: true, permission, via: END_USER_ROLE };
     return {
@@ -159,7 +168,9 @@ export function can(config: AccessConfig, access: UserAccess, permission: Permis
   const holding = access.grants.filter((g) => (g.permissions as readonly string[]).includes(permission));
   const grantedBy = rolesGranting(config, permission);
   if (holding.length === 0) {
-    const groupNote = access.groupLookupFailed ? ' (Your group memberships could not be checked just now; roles given through groups may be missing. Try again shortly.)' : '';
+    const groupNote = access.groupLookupFailed
+      ? ' (Your group memberships could not be checked just now; roles given through groups may be missing. Try again shortly.)'
+      : '';
     return {
       allowed: false,
       permission,
@@ -200,8 +211,13 @@ export function ownsDevice(identity: Identity, device: DeviceContext): boolean {
  * Which devices a permission reaches, for filtering searches and lists: everything, or devices
  * in some org units plus, for own-device permissions, the user's own.
  */
-export function reach(access: UserAccess, permission: Permission): { all: true } | { all: false; orgUnits: string[]; users: string[] } {
-  const ownUsers = [access.identity.upn, access.identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase());
+export function reach(
+  access: UserAccess,
+  permission: Permission,
+): { all: true } | { all: false; orgUnits: string[]; users: string[] } {
+  const ownUsers = [access.identity.upn, access.identity.email]
+    .filter((v): v is string => !!v)
+    .map((v) => v.toLowerCase());
   if (isOwnDevicePermission(permission)) return { all: false, orgUnits: [], users: [...new Set(ownUsers)] };
   const holding = access.grants.filter((g) => (g.permissions as readonly string[]).includes(permission));
   if (holding.some((g) => !g.scopes)) return { all: true };

@@ -6,7 +6,15 @@
 import type { RolePermission } from '../access/permissions';
 import type { DeviceSource } from '../inventory/types';
 
-export const ACTION_IDS = ['lostMode.on', 'lostMode.off', 'reboot', 'wipeUsers', 'powerwash', 'deprovision', 'remoteLock'] as const;
+export const ACTION_IDS = [
+  'lostMode.on',
+  'lostMode.off',
+  'reboot',
+  'wipeUsers',
+  'powerwash',
+  'deprovision',
+  'remoteLock',
+] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
 /** What an action needs to know about a device to decide whether it applies. */
@@ -87,7 +95,10 @@ export function createActionCatalogue(options: CatalogueOptions = {}): readonly 
       warnings: ['Users are not notified and may lose unsaved work.'],
       source: 'chrome',
       // Google accepts REBOOT only from kiosk and managed guest devices, or regular ones on a recent ChromeOS.
-      fits: (d) => chrome(d) && status(d) === 'ACTIVE' && (isKiosk(d) || d.managedGuest === true || chromeMilestone(d.osVersion) >= minMilestone),
+      fits: (d) =>
+        chrome(d) &&
+        status(d) === 'ACTIVE' &&
+        (isKiosk(d) || d.managedGuest === true || chromeMilestone(d.osVersion) >= minMilestone),
     },
     {
       id: 'wipeUsers',

@@ -8,7 +8,12 @@
 import type { AuditTrail } from '../audit';
 import type { Clock } from '../clock';
 import { InvalidState } from '../errors';
-import type { ApprovalRequest, DeviceActionResult, ManagedDevice, ManagedDeviceDirectory } from '../intune/managed-device-types';
+import type {
+  ApprovalRequest,
+  DeviceActionResult,
+  ManagedDevice,
+  ManagedDeviceDirectory,
+} from '../intune/managed-device-types';
 import { GraphRequestError } from '../intune/graph-http';
 import { isMacOs, latestActionResult, unlockPinOf } from '../intune/managed-device-types';
 import type { Logger } from '../log';
@@ -80,14 +85,28 @@ export class RemoteLockService implements ActionExecutor {
   }
 
   /** `self`: the request being executed, already saved as active. */
-  private async refuseIfBusy(tenantId: string, device: ManagedDevice, serialNumber: string, self?: string): Promise<void> {
+  private async refuseIfBusy(
+    tenantId: string,
+    device: ManagedDevice,
+    serialNumber: string,
+    self?: string,
+  ): Promise<void> {
     const mine = (await this.deps.requests.listActive()).find(
-      (r) => r.id !== self && r.action === REMOTE_LOCK && r.device.id.toLowerCase() === device.id.toLowerCase() && r.requester.tenantId === tenantId,
+      (r) =>
+        r.id !== self &&
+        r.action === REMOTE_LOCK &&
+        r.device.id.toLowerCase() === device.id.toLowerCase() &&
+        r.requester.tenantId === tenantId,
     );
-    if (mine) throw new InvalidState(`A remote lock of ${serialNumber} is still under way (${mine.id}, ${mine.state}). Wait for it to finish: a second lock would replace the first.`);
+    if (mine)
+      throw new InvalidState(
+        `A remote lock of ${serialNumber} is still under way (${mine.id}, ${mine.state}). Wait for it to finish: a second lock would replace the first.`,
+      );
     const last = latestActionResult(device, REMOTE_LOCK);
     if (last && (last.actionState === 'pending' || last.actionState === 'active')) {
-      throw new InvalidState(`Intune still has a remote lock of ${serialNumber} ${last.actionState === 'pending' ? 'waiting for the device' : 'in progress'} (since ${last.startDateTime ?? 'an unknown time'}). A second lock is refused so that the first one's PIN stays valid.`);
+      throw new InvalidState(
+        `Intune still has a remote lock of ${serialNumber} ${last.actionState === 'pending' ? 'waiting for the device' : 'in progress'} (since ${last.startDateTime ?? 'an unknown time'}). A second lock is refused so that the first one's PIN stays valid.`,
+      );
     }
     const pin = await this.deps.vault.info(tenantId, device.id);
     if (pin && pin.usedAt === undefined) {
@@ -99,7 +118,8 @@ export class RemoteLockService implements ActionExecutor {
 
   async execute(r: ActionRequest): Promise<LockExecuted> {
     const key = `${r.requester.tenantId}\u0000${r.device.id.toLowerCase()}`;
-    if (this.inFlight.has(key)) return { state: 'Failed', error: `Another remote lock of ${r.device.serialNumber} is being sent right now.` };
+    if (this.inFlight.has(key))
+      return { state: 'Failed', error: `Another remote lock of ${r.device.serialNumber} is being sent right now.` };
     this.inFlight.add(key);
     try {
       const device = await this.deps.devices.get(r.device.id);
@@ -115,13 +135,19 @@ export class RemoteLockService implements ActionExecutor {
       } catch (error) {
         // No answer at all: Intune may have the lock. Never send it again blindly (a Mac would get a new PIN).
         if (error instanceof GraphRequestError && error.status === 0) {
-          return { state: 'Unknown', error: `${error.userMessage} Intune may still have received the lock: check ${r.device.serialNumber} in the Intune admin center (its PIN too, for a Mac) before trying again.` };
+          return {
+            state: 'Unknown',
+            error: `${error.userMessage} Intune may still have received the lock: check ${r.device.serialNumber} in the Intune admin center (its PIN too, for a Mac) before trying again.`,
+          };
         }
         throw error;
       }
       if (submitted.kind === 'approval') {
         r.approvalId = submitted.approval.id;
-        this.deps.logger.info({ requestId: r.id, approvalId: submitted.approval.id }, 'remote lock waits for Multi Admin Approval');
+        this.deps.logger.info(
+          { requestId: r.id, approvalId: submitted.approval.id },
+          'remote lock waits for Multi Admin Approval',
+        );
         return { state: 'AwaitingApproval' };
       }
       return await this.afterSend(r, isMacOs(device.operatingSystem));
@@ -138,7 +164,10 @@ export class RemoteLockService implements ActionExecutor {
       result = this.resultFor(r, await this.deps.devices.get(r.device.id));
     } catch (error) {
       // The lock went out; the tracker reads it later.
-      this.deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'remote lock sent; could not read it back yet');
+      this.deps.logger.warn(
+        { requestId: r.id, err: { message: (error as Error).message } },
+        'remote lock sent; could not read it back yet',
+      );
       return { state: 'Pending', pinPending: mac };
     }
     const state = result ? (ACTION_STATE[result.actionState] ?? { state: 'Pending' }) : { state: 'Pending' as const };
@@ -184,7 +213,11 @@ export class RemoteLockService implements ActionExecutor {
   private async observeApproval(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
     const approval = await this.deps.devices.approval(r.approvalId as string);
     const ended = APPROVAL_END[approval.status];
-    if (ended) return { state: 'Failed', error: approval.approvalJustification ? `${ended} Reason given: ${approval.approvalJustification}` : ended };
+    if (ended)
+      return {
+        state: 'Failed',
+        error: approval.approvalJustification ? `${ended} Reason given: ${approval.approvalJustification}` : ended,
+      };
     if (approval.status === 'completed') {
       // Our resubmission went through but its answer was lost: follow the lock from here.
       r.sentAt ??= this.deps.clock.now();
@@ -202,7 +235,8 @@ export class RemoteLockService implements ActionExecutor {
   }
 
   unknownHint(r: ActionRequest, hours: number): string {
-    if (r.state === 'AwaitingApproval') return `Nobody decided on the approval request after ${hours} h. Check Tenant administration › Multi Admin Approval in the Intune admin center (request ${r.approvalId ?? 'unknown'}).`;
+    if (r.state === 'AwaitingApproval')
+      return `Nobody decided on the approval request after ${hours} h. Check Tenant administration › Multi Admin Approval in the Intune admin center (request ${r.approvalId ?? 'unknown'}).`;
     return `Intune still reported the lock as pending after ${hours} h: the device has probably not checked in since. Check Devices › ${r.device.serialNumber} › Overview in the Intune admin center.`;
   }
 
@@ -234,7 +268,10 @@ export class RemoteLockService implements ActionExecutor {
     );
     r.macPin = 'kept';
     if (!stored) {
-      this.deps.logger.warn({ requestId: r.id, deviceId: r.device.id }, 'a recovery PIN for this device is already kept; the new one was not stored');
+      this.deps.logger.warn(
+        { requestId: r.id, deviceId: r.device.id },
+        'a recovery PIN for this device is already kept; the new one was not stored',
+      );
       return undefined;
     }
     await this.auditPin(r, { step: 'PIN issued', keptUntil: new Date(now + PIN_RETENTION_MS).toISOString() });

@@ -34,7 +34,12 @@ export interface Executed {
 }
 
 /** Runs the action once. Throws the directory's typed errors (quota, upstream) as they come. */
-export async function executeOperation(directory: DeviceDirectory, action: ActionId, deviceId: string, params: ActionParams): Promise<Executed> {
+export async function executeOperation(
+  directory: DeviceDirectory,
+  action: ActionId,
+  deviceId: string,
+  params: ActionParams,
+): Promise<Executed> {
   const op = operationOf(action);
   if (!op) throw new InvalidInput(`${action} can't be run from here yet.`);
   if (op.kind === 'status') {
@@ -42,10 +47,17 @@ export async function executeOperation(directory: DeviceDirectory, action: Actio
     if (op.action === 'DEPROVISION' && !reason) throw new InvalidInput('Deprovisioning needs a reason.');
     const [result] = await directory.batchChangeStatus([deviceId], op.action, reason);
     // Google answers per device inside an HTTP 200: a refusal for this device is a failure.
-    if (!result || !result.ok) return { state: 'Failed', error: `Google Admin refused the change: ${result?.error?.message ?? 'no result for this device'}` };
+    if (!result || !result.ok)
+      return {
+        state: 'Failed',
+        error: `Google Admin refused the change: ${result?.error?.message ?? 'no result for this device'}`,
+      };
     return { state: 'Sent' };
   }
-  const payload = op.type === 'REBOOT' && params.delaySeconds !== undefined ? { user_session_delay_seconds: params.delaySeconds } : undefined;
+  const payload =
+    op.type === 'REBOOT' && params.delaySeconds !== undefined
+      ? { user_session_delay_seconds: params.delaySeconds }
+      : undefined;
   const commandId = await directory.issueCommand(deviceId, op.type, payload);
   return { state: 'Pending', commandId };
 }
@@ -60,7 +72,10 @@ export function stateOfCommand(cmd: DeviceCommand, now: number): { state: Reques
       return { state: 'Failed', error: cmd.result?.errorMessage || 'The device reported a failure without a message.' };
     }
     case 'EXPIRED':
-      return { state: 'Expired', error: 'The device did not pick the command up before it expired (it was probably offline).' };
+      return {
+        state: 'Expired',
+        error: 'The device did not pick the command up before it expired (it was probably offline).',
+      };
     case 'CANCELLED':
       return { state: 'Failed', error: 'The command was cancelled in Google Admin.' };
     case 'ACKED_BY_CLIENT':
@@ -69,7 +84,11 @@ export function stateOfCommand(cmd: DeviceCommand, now: number): { state: Reques
       return { state: 'Sent' };
     default: {
       const expire = cmd.commandExpireTime ? Date.parse(cmd.commandExpireTime) : NaN;
-      if (!Number.isNaN(expire) && now >= expire) return { state: 'Expired', error: 'The device did not pick the command up before it expired (it was probably offline).' };
+      if (!Number.isNaN(expire) && now >= expire)
+        return {
+          state: 'Expired',
+          error: 'The device did not pick the command up before it expired (it was probably offline).',
+        };
       return { state: 'Pending' };
     }
   }

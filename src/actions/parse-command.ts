@@ -32,8 +32,14 @@ export const REASON_LABELS: Record<DeprovisionReason, string> = {
 };
 
 const FORMS: Array<[RegExp, ActionId]> = [
-  [/^(?:lost\s*mode\s+on|enable\s+lost\s*mode(?:\s+on)?|turn\s+on\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i, 'lostMode.on'],
-  [/^(?:lost\s*mode\s+off|disable\s+lost\s*mode(?:\s+on)?|turn\s+off\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i, 'lostMode.off'],
+  [
+    /^(?:lost\s*mode\s+on|enable\s+lost\s*mode(?:\s+on)?|turn\s+on\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i,
+    'lostMode.on',
+  ],
+  [
+    /^(?:lost\s*mode\s+off|disable\s+lost\s*mode(?:\s+on)?|turn\s+off\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i,
+    'lostMode.off',
+  ],
   [/^(?:restart|reboot)\s+(.+)$/i, 'reboot'],
   [/^(?:factory\s*reset|powerwash)\s+(.+)$/i, 'powerwash'],
   [/^wipe(?:\s+user\s+profiles|\s+users)?\s+(.+)$/i, 'wipeUsers'],
@@ -42,7 +48,8 @@ const FORMS: Array<[RegExp, ActionId]> = [
 ];
 
 /** The words an action command starts with, so the route can tell it apart from other text. */
-export const ACTION_COMMAND = /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
+export const ACTION_COMMAND =
+  /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
 
 const usage = (action: ActionId): string =>
   ({
@@ -71,7 +78,10 @@ export function parseActionCommand(text: string): ParseResult | undefined {
       if (d) {
         const n = Number(d[1]);
         if (!Number.isInteger(n) || n < 0 || n > MAX_REBOOT_DELAY_SECONDS) {
-          return { ok: false, message: `The restart delay must be a whole number of seconds from 0 to ${MAX_REBOOT_DELAY_SECONDS}. Usage: ${usage(action)}` };
+          return {
+            ok: false,
+            message: `The restart delay must be a whole number of seconds from 0 to ${MAX_REBOOT_DELAY_SECONDS}. Usage: ${usage(action)}`,
+          };
         }
         params.delaySeconds = n;
         rest = rest.slice(0, d.index).trim();
@@ -92,7 +102,9 @@ export function parseActionCommand(text: string): ParseResult | undefined {
   }
   // An action word with nothing after it: say how to use it rather than ignore it.
   if (ACTION_COMMAND.test(clean)) {
-    const all = (['lostMode.on', 'reboot', 'wipeUsers', 'powerwash', 'deprovision'] as ActionId[]).map(usage).join(', ');
+    const all = (['lostMode.on', 'reboot', 'wipeUsers', 'powerwash', 'deprovision'] as ActionId[])
+      .map(usage)
+      .join(', ');
     return { ok: false, message: `Which device? For example: ${all}.` };
   }
   return undefined;

@@ -109,7 +109,10 @@ export class MemoryPinVault implements PinVault {
   async put(record: PinRecord, pin: string): Promise<boolean> {
     const existing = this.live(record.tenantId, record.deviceId);
     if (existing && blocks(existing.record, this.clock.now())) return false;
-    this.items.set(this.key(record.tenantId, record.deviceId), { record: structuredClone(record), sealed: this.cipher.seal(pin, record.tenantId, record.deviceId) });
+    this.items.set(this.key(record.tenantId, record.deviceId), {
+      record: structuredClone(record),
+      sealed: this.cipher.seal(pin, record.tenantId, record.deviceId),
+    });
     return true;
   }
 
@@ -189,9 +192,19 @@ export class RedisPinVault implements PinVault {
 
   async put(record: PinRecord, pin: string): Promise<boolean> {
     const now = this.clock.now();
-    const value = JSON.stringify({ record: { ...record, usedAt: undefined }, sealed: this.cipher.seal(pin, record.tenantId, record.deviceId) } satisfies Stored);
+    const value = JSON.stringify({
+      record: { ...record, usedAt: undefined },
+      sealed: this.cipher.seal(pin, record.tenantId, record.deviceId),
+    } satisfies Stored);
     const ttl = Math.max(1000, record.expiresAt - now);
-    const stored = await this.redis.eval(PUT_SCRIPT, 2, ...this.keys(record.tenantId, record.deviceId), value, String(now), String(ttl));
+    const stored = await this.redis.eval(
+      PUT_SCRIPT,
+      2,
+      ...this.keys(record.tenantId, record.deviceId),
+      value,
+      String(now),
+      String(ttl),
+    );
     return stored === 1;
   }
 
@@ -217,5 +230,7 @@ export class RedisPinVault implements PinVault {
 /** In Redis when a connection is given (shared by every instance), else in memory. */
 export function createPinVault(options: { key: Buffer; clock: Clock; redis?: Redis; prefix: string }): PinVault {
   const cipher = new PinCipher(options.key);
-  return options.redis ? new RedisPinVault(options.redis, `${options.prefix}pins:`, cipher, options.clock) : new MemoryPinVault(cipher, options.clock);
+  return options.redis
+    ? new RedisPinVault(options.redis, `${options.prefix}pins:`, cipher, options.clock)
+    : new MemoryPinVault(cipher, options.clock);
 }

@@ -82,7 +82,10 @@ export class RedisActionRequestStore implements ActionRequestStore {
   }
 
   async save(r: ActionRequest): Promise<void> {
-    const multi = this.redis.multi().set(this.key(r.id), JSON.stringify(r)).zadd(this.byRequester(r.requester.teamsId), r.createdAt, r.id);
+    const multi = this.redis
+      .multi()
+      .set(this.key(r.id), JSON.stringify(r))
+      .zadd(this.byRequester(r.requester.teamsId), r.createdAt, r.id);
     if (isTerminal(r.state)) multi.srem(this.active, r.id);
     else multi.sadd(this.active, r.id);
     await multi.exec();

@@ -72,7 +72,9 @@ export class ActionTracker {
     const resumed = await this.sweep();
     if (resumed) this.deps.logger.info({ requests: resumed }, 'resumed tracking of unfinished actions');
     this.sweeper = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: { message: (error as Error).message } }, 'could not check unfinished actions'));
+      this.sweep().catch((error: unknown) =>
+        this.deps.logger.warn({ err: { message: (error as Error).message } }, 'could not check unfinished actions'),
+      );
     }, this.settings.sweepIntervalMs);
     this.sweeper.unref();
     return resumed;
@@ -101,7 +103,11 @@ export class ActionTracker {
   }
 
   private async schedule(r: ActionRequest, delayMs: number): Promise<void> {
-    await this.deps.queue.add<TrackJob>(TRACK_JOB, { requestId: r.id, seq: r.pollSeq }, { jobId: `track-${r.id}-${r.pollSeq}`, delayMs });
+    await this.deps.queue.add<TrackJob>(
+      TRACK_JOB,
+      { requestId: r.id, seq: r.pollSeq },
+      { jobId: `track-${r.id}-${r.pollSeq}`, delayMs },
+    );
   }
 
   /** One look at Google. Exported through the queue only; public for tests of the state rules. */
@@ -117,9 +123,13 @@ export class ActionTracker {
       next = await this.observe(r, now);
     } catch (error) {
       // Quota or an outage: keep the state, look again later (the ceiling still bounds it).
-      this.deps.logger.warn({ requestId, err: { message: (error as Error).message } }, 'could not read the action state from Google; will retry');
+      this.deps.logger.warn(
+        { requestId, err: { message: (error as Error).message } },
+        'could not read the action state from Google; will retry',
+      );
     }
-    if (!isTerminal(next.state) && now - r.createdAt >= this.settings.ceilingMs) next = { state: 'Unknown', error: this.unknownHint(r) };
+    if (!isTerminal(next.state) && now - r.createdAt >= this.settings.ceilingMs)
+      next = { state: 'Unknown', error: this.unknownHint(r) };
 
     const changed = next.state !== r.state;
     r.pollSeq = seq + 1;
@@ -139,7 +149,10 @@ export class ActionTracker {
     try {
       await this.deps.notifier.changed(r);
     } catch (error) {
-      this.deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not update the status card');
+      this.deps.logger.warn(
+        { requestId: r.id, err: { message: (error as Error).message } },
+        'could not update the status card',
+      );
     }
     if (!isTerminal(r.state)) return;
     await this.deps.audit.append({
@@ -155,7 +168,10 @@ export class ActionTracker {
     try {
       await this.deps.notifier.finished(r);
     } catch (error) {
-      this.deps.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'could not post the closing message');
+      this.deps.logger.warn(
+        { requestId: r.id, err: { message: (error as Error).message } },
+        'could not post the closing message',
+      );
     }
   }
 

@@ -47,7 +47,16 @@ export interface Confirmation {
 }
 
 // AwaitingApproval: Intune holds the action until a second admin approves it (Multi Admin Approval).
-export const REQUEST_STATES = ['Pending', 'AwaitingApproval', 'Sent', 'Acknowledged', 'Done', 'Failed', 'Expired', 'Unknown'] as const;
+export const REQUEST_STATES = [
+  'Pending',
+  'AwaitingApproval',
+  'Sent',
+  'Acknowledged',
+  'Done',
+  'Failed',
+  'Expired',
+  'Unknown',
+] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 export const TERMINAL_STATES: readonly RequestState[] = ['Done', 'Failed', 'Expired', 'Unknown'];
 

@@ -27,7 +27,8 @@ export function buildRecord(entry: AuditEntry, seq: number, prevHash: string, ti
   };
   let target: AuditTarget | undefined;
   if (entry.target) {
-    if (!TARGET_KINDS.has(entry.target.kind)) throw new InvalidInput(`Unknown audit target kind "${entry.target.kind}".`);
+    if (!TARGET_KINDS.has(entry.target.kind))
+      throw new InvalidInput(`Unknown audit target kind "${entry.target.kind}".`);
     target = { kind: entry.target.kind, id: need(entry.target.id, 'target.id'), label: optional(entry.target.label) };
   }
   const body: Omit<AuditRecord, 'hash'> = {
@@ -55,7 +56,11 @@ export function matchesQuery(
 ): boolean {
   if (record.tenantId !== query.tenantId) return false;
   if (query.targetId !== undefined && record.target?.id !== query.targetId) return false;
-  if (query.actorId !== undefined && record.actor.teamsId !== query.actorId && record.actor.aadObjectId !== query.actorId) {
+  if (
+    query.actorId !== undefined &&
+    record.actor.teamsId !== query.actorId &&
+    record.actor.aadObjectId !== query.actorId
+  ) {
     return false;
   }
   if (query.actorUpn !== undefined && record.actor.upn?.toLowerCase() !== query.actorUpn.toLowerCase()) return false;

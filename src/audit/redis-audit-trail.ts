@@ -61,7 +61,8 @@ export class RedisAuditTrail implements AuditTrail {
   constructor(redis: Redis, options: RedisAuditTrailOptions) {
     this.prefix = options.prefix;
     this.clock = options.clock ?? systemClock;
-    if (typeof (redis as unknown as Record<string, unknown>).deskAuditAppend !== 'function') redis.defineCommand('deskAuditAppend', { lua: APPEND_SCRIPT });
+    if (typeof (redis as unknown as Record<string, unknown>).deskAuditAppend !== 'function')
+      redis.defineCommand('deskAuditAppend', { lua: APPEND_SCRIPT });
     this.redis = redis as ScriptRedis;
   }
 
@@ -168,7 +169,8 @@ export class RedisAuditTrail implements AuditTrail {
 
   async verify(): Promise<AuditVerifyResult> {
     // Head and last entry read together, so appends made during the walk are left out of it.
-    const snapshot = (await this.redis.multi().hgetall(this.headKey).xrevrange(this.streamKey, '+', '-', 'COUNT', 1).exec()) ?? [];
+    const snapshot =
+      (await this.redis.multi().hgetall(this.headKey).xrevrange(this.streamKey, '+', '-', 'COUNT', 1).exec()) ?? [];
     const [[headErr, headRaw] = [], [lastErr, lastRaw] = []] = snapshot;
     if (headErr) throw headErr;
     if (lastErr) throw lastErr;

@@ -16,14 +16,7 @@ export interface AuditTarget {
 }
 
 export type AuditOutcome =
-  | 'requested'
-  | 'approved'
-  | 'rejected'
-  | 'succeeded'
-  | 'failed'
-  | 'denied'
-  | 'cancelled'
-  | 'info';
+  'requested' | 'approved' | 'rejected' | 'succeeded' | 'failed' | 'denied' | 'cancelled' | 'info';
 
 /**
  * What a caller records. `detail` is a small JSON object for context (counts, command ids,

@@ -14,7 +14,10 @@ interface Link {
  * always goes to the end, because telling a deleted record from a moved one needs to know
  * whether its seq turns up later.
  */
-export async function verifyChain(items: AsyncIterable<ChainItem> | Iterable<ChainItem>, head: AuditHead | null): Promise<AuditVerifyResult> {
+export async function verifyChain(
+  items: AsyncIterable<ChainItem> | Iterable<ChainItem>,
+  head: AuditHead | null,
+): Promise<AuditVerifyResult> {
   let prev: Link = { seq: 0, hash: GENESIS_HASH };
   let beforePrev: Link | undefined;
   let count = 0;
@@ -26,7 +29,12 @@ export async function verifyChain(items: AsyncIterable<ChainItem> | Iterable<Cha
   for await (const item of items) {
     count++;
     if ('unreadable' in item) {
-      if (!firstBad && !pending) firstBad = bad(prev.seq + 1, 'unreadable', `entry after record ${prev.seq} is not a record: ${item.unreadable}`);
+      if (!firstBad && !pending)
+        firstBad = bad(
+          prev.seq + 1,
+          'unreadable',
+          `entry after record ${prev.seq} is not a record: ${item.unreadable}`,
+        );
       continue;
     }
     const r = item.record;
@@ -55,7 +63,11 @@ export async function verifyChain(items: AsyncIterable<ChainItem> | Iterable<Cha
     if (pending.kind === 'link') {
       firstBad =
         times > 1
-          ? bad(pending.seq, 'inserted', `record ${pending.seq} appears ${times} times; one copy is not part of the chain`)
+          ? bad(
+              pending.seq,
+              'inserted',
+              `record ${pending.seq} appears ${times} times; one copy is not part of the chain`,
+            )
           : bad(pending.seq, 'broken-link', `record ${pending.seq} does not link to record ${prev.seq}`);
     } else {
       firstBad =
@@ -71,13 +83,23 @@ export async function verifyChain(items: AsyncIterable<ChainItem> | Iterable<Cha
 
 function checkHead(last: Link, count: number, head: AuditHead | null): AuditVerifyResult['firstBad'] {
   if (!head) {
-    return count > 0 ? { seq: last.seq, problem: 'missing', message: 'records exist but the head pointer is missing' } : undefined;
+    return count > 0
+      ? { seq: last.seq, problem: 'missing', message: 'records exist but the head pointer is missing' }
+      : undefined;
   }
   if (head.seq > last.seq) {
-    return { seq: last.seq + 1, problem: 'missing', message: `the chain ends at ${last.seq} but the head says ${head.seq}` };
+    return {
+      seq: last.seq + 1,
+      problem: 'missing',
+      message: `the chain ends at ${last.seq} but the head says ${head.seq}`,
+    };
   }
   if (head.seq < last.seq) {
-    return { seq: head.seq + 1, problem: 'inserted', message: `records after ${head.seq} were not appended through the trail` };
+    return {
+      seq: head.seq + 1,
+      problem: 'inserted',
+      message: `records after ${head.seq} were not appended through the trail`,
+    };
   }
   if (head.hash !== last.hash) {
     return { seq: last.seq, problem: 'edited', message: `record ${last.seq} is not the one the head pointer recorded` };

@@ -52,7 +52,8 @@ export type DeleteDecision =
   | { ok: true; removedDevices: number; existed: boolean }
   | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
 
-export type CancelDecision = { ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
+export type CancelDecision =
+  { ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
 
 const MINUTE = 60_000;
 
@@ -124,7 +125,10 @@ export class ConnectorService {
       await this.directory.listPage({ maxResults: 1 });
     } catch (error) {
       const reason = friendlyReason(error, 'connect');
-      this.logger.warn({ tenantId, err: { message: (error as Error)?.message } }, 'connector: credentials check failed');
+      this.logger.warn(
+        { tenantId, err: { message: (error as Error)?.message } },
+        'connector: credentials check failed',
+      );
       const connection: Connection = { ...base, state: 'Error', error: reason, lastCheckIn: existing?.lastCheckIn };
       await this.store.put(connection);
       return { connection };
@@ -148,7 +152,10 @@ export class ConnectorService {
    * Step one of deleting: a confirmation only `requester` can use, once, within the TTL.
    * Resolves undefined when the tenant has no connection.
    */
-  async requestDelete(tenantId: string, requester: { teamsId: string; name: string }): Promise<DeleteConfirmation | undefined> {
+  async requestDelete(
+    tenantId: string,
+    requester: { teamsId: string; name: string },
+  ): Promise<DeleteConfirmation | undefined> {
     if (!(await this.store.get(tenantId))) return undefined;
     const now = this.clock.now();
     const confirmation: DeleteConfirmation = {
@@ -214,7 +221,10 @@ export class ConnectorService {
     try {
       tenants = await this.store.tenants();
     } catch (error) {
-      this.logger.warn({ err: { message: (error as Error).message } }, 'connector: could not list connections for the re-sync');
+      this.logger.warn(
+        { err: { message: (error as Error).message } },
+        'connector: could not list connections for the re-sync',
+      );
       return;
     }
     for (const tenantId of tenants) {
@@ -232,7 +242,9 @@ export class ConnectorService {
     tenantId: string,
     id: string,
     requesterTeamsId: string,
-  ): Promise<{ ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation }> {
+  ): Promise<
+    { ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation }
+  > {
     const confirmation = await this.confirmations.get(id);
     if (!confirmation || confirmation.tenantId !== tenantId) return { ok: false, why: 'unknown' };
     if (confirmation.requesterTeamsId !== requesterTeamsId) return { ok: false, why: 'not-yours', confirmation };
@@ -253,7 +265,14 @@ export class ConnectorService {
     try {
       return await this.fullSync(tenantId);
     } finally {
-      await lock.release().catch((error) => this.logger.warn({ tenantId, err: { message: (error as Error).message } }, 'connector: could not release the sync lock'));
+      await lock
+        .release()
+        .catch((error) =>
+          this.logger.warn(
+            { tenantId, err: { message: (error as Error).message } },
+            'connector: could not release the sync lock',
+          ),
+        );
     }
   }
 
@@ -264,7 +283,9 @@ export class ConnectorService {
     const generation = before.generation + 1;
     const started = this.clock.now();
     const startedAt = new Date(started).toISOString();
-    if (!(await this.store.update(tenantId, { state: 'Syncing', error: undefined, generation, syncStartedAt: startedAt }))) {
+    if (
+      !(await this.store.update(tenantId, { state: 'Syncing', error: undefined, generation, syncStartedAt: startedAt }))
+    ) {
       return { status: 'not-connected' };
     }
     this.logger.info({ tenantId, generation }, 'connector: full sync started');
@@ -300,7 +321,10 @@ export class ConnectorService {
       return { status: 'completed', devices, removed, durationMs, connection };
     } catch (error) {
       const reason = friendlyReason(error, 'sync');
-      this.logger.warn({ tenantId, devices, err: { message: (error as Error)?.message } }, 'connector: full sync failed');
+      this.logger.warn(
+        { tenantId, devices, err: { message: (error as Error)?.message } },
+        'connector: full sync failed',
+      );
       const devicesSynced = await this.inventory.count(tenantId, 'chrome').catch(() => before.devicesSynced);
       const connection = await this.store
         .update(tenantId, { state: 'Error', error: reason, syncStartedAt: undefined, lastCheckIn, devicesSynced })
@@ -313,7 +337,8 @@ export class ConnectorService {
     const devicesSynced = await this.inventory.count(tenantId, 'chrome');
     await this.store.update(tenantId, {
       state: 'Error',
-      error: 'The sync was interrupted because the bot stopped; it runs again at the next re-sync or with `connector sync`.',
+      error:
+        'The sync was interrupted because the bot stopped; it runs again at the next re-sync or with `connector sync`.',
       syncStartedAt: undefined,
       lastCheckIn,
       devicesSynced,

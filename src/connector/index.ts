@@ -6,7 +6,14 @@ import type { ConfirmationStore, ConnectionStore, SyncLock } from './types';
 
 export * from './types';
 export { ConnectorService } from './connector-service';
-export type { CancelDecision, ConnectResult, ConnectorServiceOptions, DeleteDecision, SetupInfo, SyncOutcome } from './connector-service';
+export type {
+  CancelDecision,
+  ConnectResult,
+  ConnectorServiceOptions,
+  DeleteDecision,
+  SetupInfo,
+  SyncOutcome,
+} from './connector-service';
 export { MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
 export { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
 export { friendlyReason } from './friendly-reason';
@@ -19,7 +26,9 @@ export interface ConnectorStores {
 }
 
 /** Redis-backed (shared by every instance) when a connection is given, else process memory. */
-export function createConnectorStores(options: { redis?: Redis; prefix?: string; clock?: Clock } = {}): ConnectorStores {
+export function createConnectorStores(
+  options: { redis?: Redis; prefix?: string; clock?: Clock } = {},
+): ConnectorStores {
   if (options.redis) {
     const prefix = options.prefix ?? 'desk:';
     return {
@@ -28,5 +37,9 @@ export function createConnectorStores(options: { redis?: Redis; prefix?: string;
       confirmations: new RedisConfirmationStore(options.redis, prefix),
     };
   }
-  return { store: new MemoryConnectionStore(), lock: new MemorySyncLock(), confirmations: new MemoryConfirmationStore(options.clock) };
+  return {
+    store: new MemoryConnectionStore(),
+    lock: new MemorySyncLock(),
+    confirmations: new MemoryConfirmationStore(options.clock),
+  };
 }

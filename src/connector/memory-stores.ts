@@ -66,7 +66,11 @@ export class MemoryConfirmationStore implements ConfirmationStore {
 
   async put(confirmation: DeleteConfirmation, keepMs: number): Promise<void> {
     this.purge();
-    this.items.set(confirmation.id, { confirmation: jsonCopy(confirmation), used: false, keepUntil: this.clock.now() + keepMs });
+    this.items.set(confirmation.id, {
+      confirmation: jsonCopy(confirmation),
+      used: false,
+      keepUntil: this.clock.now() + keepMs,
+    });
   }
 
   async get(id: string): Promise<DeleteConfirmation | undefined> {

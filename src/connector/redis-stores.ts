@@ -52,13 +52,23 @@ export class RedisConnectionStore implements ConnectionStore {
   }
 
   async put(connection: Connection): Promise<void> {
-    await this.redis.multi().set(this.k.connection(connection.tenantId), JSON.stringify(connection)).sadd(this.k.tenants, connection.tenantId).exec();
+    await this.redis
+      .multi()
+      .set(this.k.connection(connection.tenantId), JSON.stringify(connection))
+      .sadd(this.k.tenants, connection.tenantId)
+      .exec();
   }
 
   async update(tenantId: string, change: ConnectionChange): Promise<Connection | undefined> {
     const cleared = Object.keys(change).filter((k) => change[k as keyof ConnectionChange] === undefined);
     // Merged in Redis so that two writers' changes to different fields both survive.
-    const out = (await this.redis.eval(UPDATE_IF_EXISTS, 1, this.k.connection(tenantId), JSON.stringify(jsonCopy(change)), JSON.stringify(cleared))) as string | null;
+    const out = (await this.redis.eval(
+      UPDATE_IF_EXISTS,
+      1,
+      this.k.connection(tenantId),
+      JSON.stringify(jsonCopy(change)),
+      JSON.stringify(cleared),
+    )) as string | null;
     return out ? (JSON.parse(out) as Connection) : undefined;
   }
 
@@ -94,9 +104,12 @@ export class RedisSyncLock implements SyncLock {
     const token = randomUUID();
     const ok = await this.redis.set(redisKey, token, 'PX', ttlMs, 'NX');
     if (ok !== 'OK') return undefined;
-    const timer = setInterval(() => {
-      this.redis.eval(RENEW, 1, redisKey, token, String(ttlMs)).catch(() => undefined);
-    }, Math.max(10, Math.floor(ttlMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.redis.eval(RENEW, 1, redisKey, token, String(ttlMs)).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(ttlMs / 3)),
+    );
     timer.unref();
     let released = false;
     return {
@@ -127,7 +140,12 @@ export class RedisConfirmationStore implements ConfirmationStore {
   }
 
   async put(confirmation: DeleteConfirmation, keepMs: number): Promise<void> {
-    await this.redis.set(this.k.confirmation(confirmation.id), JSON.stringify(confirmation), 'PX', Math.max(1, Math.round(keepMs)));
+    await this.redis.set(
+      this.k.confirmation(confirmation.id),
+      JSON.stringify(confirmation),
+      'PX',
+      Math.max(1, Math.round(keepMs)),
+    );
   }
 
   async get(id: string): Promise<DeleteConfirmation | undefined> {
@@ -136,7 +154,13 @@ export class RedisConfirmationStore implements ConfirmationStore {
   }
 
   async markUsed(id: string, keepMs: number): Promise<boolean> {
-    const first = await this.redis.eval(MARK_USED, 2, this.k.confirmation(id), this.k.used(id), String(Math.max(1, Math.round(keepMs))));
+    const first = await this.redis.eval(
+      MARK_USED,
+      2,
+      this.k.confirmation(id),
+      this.k.used(id),
+      String(Math.max(1, Math.round(keepMs))),
+    );
     return first === 1;
   }
 }

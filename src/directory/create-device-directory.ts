@@ -40,12 +40,22 @@ function serviceAccountAuth(config: DeviceDirectoryConfig) {
   try {
     key = JSON.parse((config.readKeyFile ?? ((p) => readFileSync(p, 'utf8')))(file));
   } catch (err) {
-    throw new Error(`GOOGLE_SERVICE_ACCOUNT_KEY_FILE (${file}) could not be read as a JSON key: download the service account's JSON key again.`, { cause: err });
+    throw new Error(
+      `GOOGLE_SERVICE_ACCOUNT_KEY_FILE (${file}) could not be read as a JSON key: download the service account's JSON key again.`,
+      { cause: err },
+    );
   }
   if (!key.client_email || !key.private_key) {
-    throw new Error(`GOOGLE_SERVICE_ACCOUNT_KEY_FILE (${file}) has no client_email/private_key: it must be a service account JSON key.`);
+    throw new Error(
+      `GOOGLE_SERVICE_ACCOUNT_KEY_FILE (${file}) has no client_email/private_key: it must be a service account JSON key.`,
+    );
   }
-  return new auth.JWT({ email: key.client_email, key: key.private_key, scopes: DIRECTORY_SCOPES, subject: config.subject });
+  return new auth.JWT({
+    email: key.client_email,
+    key: key.private_key,
+    scopes: DIRECTORY_SCOPES,
+    subject: config.subject,
+  });
 }
 
 /** The one place that builds the Directory API client, for Google or for the emulator. */
@@ -57,7 +67,9 @@ export function createDeviceDirectory(config: DeviceDirectoryConfig): GoogleDevi
   } else if (config.serviceAccountKeyFile && config.subject) {
     client = serviceAccountAuth(config);
   } else {
-    throw new Error('Google Directory needs either an access token (sandbox) or GOOGLE_SERVICE_ACCOUNT_KEY_FILE with GOOGLE_ADMIN_SUBJECT.');
+    throw new Error(
+      'Google Directory needs either an access token (sandbox) or GOOGLE_SERVICE_ACCOUNT_KEY_FILE with GOOGLE_ADMIN_SUBJECT.',
+    );
   }
   const api = admin({
     version: 'directory_v1',

@@ -62,7 +62,9 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     }
     // Google wants no pageToken at all on the first page.
     if (pageToken) params.pageToken = pageToken;
-    const res = await this.call('chromeosdevices.list', 'the device list', true, () => this.api.chromeosdevices.list(params));
+    const res = await this.call('chromeosdevices.list', 'the device list', true, () =>
+      this.api.chromeosdevices.list(params),
+    );
     const page: DevicePage = { devices: (res.data.chromeosdevices ?? []).map(toChromeDevice) };
     if (res.data.nextPageToken) page.nextPageToken = res.data.nextPageToken;
     return page;
@@ -79,7 +81,12 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
       const token = page.nextPageToken;
       next = undefined;
       if (token !== undefined && token !== '') {
-        if (seen.has(token)) throw new UpstreamError('Google Admin returned the same page twice; the device list was not completed.', 200, 'pageLoop');
+        if (seen.has(token))
+          throw new UpstreamError(
+            'Google Admin returned the same page twice; the device list was not completed.',
+            200,
+            'pageLoop',
+          );
         seen.add(token);
         next = this.listPage(options, token);
         // A caller that stops early never awaits it: keep its failure from going unhandled.
@@ -102,7 +109,11 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     return toChromeDevice(res.data);
   }
 
-  async batchChangeStatus(deviceIds: string[], action: StatusAction, reason?: DeprovisionReason): Promise<StatusChangeResult[]> {
+  async batchChangeStatus(
+    deviceIds: string[],
+    action: StatusAction,
+    reason?: DeprovisionReason,
+  ): Promise<StatusChangeResult[]> {
     if (action === 'DEPROVISION' && !reason) throw new InvalidInput('A reason is required to deprovision a device.');
     if (action !== 'DEPROVISION' && reason) throw new InvalidInput('A reason only goes with deprovisioning.');
     const results: StatusChangeResult[] = [];
@@ -120,8 +131,18 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
       const byId = new Map((res.data.changeChromeOsDeviceStatusResults ?? []).map((r) => [r.deviceId ?? '', r]));
       for (const deviceId of chunk) {
         const r = byId.get(deviceId);
-        if (!r) results.push({ deviceId, ok: false, error: { code: 2, message: 'Google Admin returned no result for this device.' } });
-        else if (r.error) results.push({ deviceId, ok: false, error: { code: r.error.code ?? 2, message: r.error.message ?? 'Unknown error' } });
+        if (!r)
+          results.push({
+            deviceId,
+            ok: false,
+            error: { code: 2, message: 'Google Admin returned no result for this device.' },
+          });
+        else if (r.error)
+          results.push({
+            deviceId,
+            ok: false,
+            error: { code: r.error.code ?? 2, message: r.error.message ?? 'Unknown error' },
+          });
         else results.push({ deviceId, ok: true });
       }
     }
@@ -138,7 +159,8 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
       () => this.api.customer.devices.chromeos.issueCommand({ customerId: this.customerId, deviceId, requestBody }),
       deviceId,
     );
-    if (!res.data.commandId) throw new UpstreamError('Google Admin accepted the command but returned no command id.', 200, 'noCommandId');
+    if (!res.data.commandId)
+      throw new UpstreamError('Google Admin accepted the command but returned no command id.', 200, 'noCommandId');
     return res.data.commandId;
   }
 
@@ -153,14 +175,23 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     return toDeviceCommand(res.data, commandId);
   }
 
-  private async call<T>(method: string, what: string, idempotent: boolean, op: () => Promise<T>, deviceId?: string): Promise<T> {
+  private async call<T>(
+    method: string,
+    what: string,
+    idempotent: boolean,
+    op: () => Promise<T>,
+    deviceId?: string,
+  ): Promise<T> {
     try {
       return await this.retry.run(
         op,
         (err) => retryDecision(describeFailure(err), idempotent),
         ({ attempt, delayMs, error }) => {
           const f = describeFailure(error);
-          this.logger.warn({ method, attempt, delayMs, status: f.status, reason: f.reason }, 'google directory call failed; retrying');
+          this.logger.warn(
+            { method, attempt, delayMs, status: f.status, reason: f.reason },
+            'google directory call failed; retrying',
+          );
         },
       );
     } catch (err) {

@@ -16,7 +16,9 @@ export function toChromeDevice(d: admin_directory_v1.Schema$ChromeOsDevice): Chr
     deviceId: d.deviceId ?? '',
     serialNumber: d.serialNumber ?? '',
     status: d.status ?? 'UNKNOWN',
-    recentUsers: (d.recentUsers ?? []).filter((u) => u.type === 'USER_TYPE_MANAGED' && u.email).map((u) => u.email as string),
+    recentUsers: (d.recentUsers ?? [])
+      .filter((u) => u.type === 'USER_TYPE_MANAGED' && u.email)
+      .map((u) => u.email as string),
     orgUnitPath: d.orgUnitPath ?? '/',
   };
   const fields: Partial<ChromeDevice> = {
@@ -36,11 +38,15 @@ export function toChromeDevice(d: admin_directory_v1.Schema$ChromeOsDevice): Chr
     etag: opt(d.etag),
   };
   // Only keys Google sent, so that a device compares equal however it was fetched.
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) (device as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(fields))
+    if (v !== undefined) (device as unknown as Record<string, unknown>)[k] = v;
   return device;
 }
 
-export function toDeviceCommand(c: admin_directory_v1.Schema$DirectoryChromeosdevicesCommand, commandId: string): DeviceCommand {
+export function toDeviceCommand(
+  c: admin_directory_v1.Schema$DirectoryChromeosdevicesCommand,
+  commandId: string,
+): DeviceCommand {
   const command: DeviceCommand = {
     commandId: c.commandId ?? commandId,
     type: (c.type ?? 'REBOOT') as CommandType,
@@ -50,7 +56,9 @@ export function toDeviceCommand(c: admin_directory_v1.Schema$DirectoryChromeosde
   if (c.commandExpireTime) command.commandExpireTime = c.commandExpireTime;
   if (c.commandResult) {
     const r = c.commandResult;
-    command.result = { result: (r.result ?? 'COMMAND_RESULT_TYPE_UNSPECIFIED') as NonNullable<DeviceCommand['result']>['result'] };
+    command.result = {
+      result: (r.result ?? 'COMMAND_RESULT_TYPE_UNSPECIFIED') as NonNullable<DeviceCommand['result']>['result'],
+    };
     if (r.errorMessage) command.result.errorMessage = r.errorMessage;
     if (r.executeTime) command.result.executeTime = r.executeTime;
   }

@@ -106,7 +106,11 @@ export interface DeviceDirectory {
   listAll(options?: ListOptions): AsyncIterable<ChromeDevice[]>;
   get(deviceId: string): Promise<ChromeDevice>;
   /** Any number of ids: sent in batches of at most 50, one result per id. */
-  batchChangeStatus(deviceIds: string[], action: StatusAction, reason?: DeprovisionReason): Promise<StatusChangeResult[]>;
+  batchChangeStatus(
+    deviceIds: string[],
+    action: StatusAction,
+    reason?: DeprovisionReason,
+  ): Promise<StatusChangeResult[]>;
   issueCommand(deviceId: string, type: CommandType, payload?: Record<string, unknown>): Promise<string>;
   getCommand(deviceId: string, commandId: string): Promise<DeviceCommand>;
   /** The account the connection acts as (the delegated admin), for the connector status. */

@@ -51,7 +51,8 @@ export function describeFailure(err: unknown, now = Date.now()): UpstreamFailure
     const code = String(e.code ?? e.cause?.code ?? '');
     return { network: true, notSent: code === 'ECONNREFUSED' || code === 'ENOTFOUND', reason: code || undefined };
   }
-  const data = response.data as { error?: { message?: string; errors?: { reason?: string }[]; status?: string } } | undefined;
+  const data = response.data as
+    { error?: { message?: string; errors?: { reason?: string }[]; status?: string } } | undefined;
   const body = typeof data === 'object' && data !== null ? data.error : undefined;
   return {
     status: response.status,
@@ -87,13 +88,25 @@ function safe(message: string | undefined): string {
 export function toDeskError(err: unknown, what: string, deviceId?: string): DeskError {
   const f = describeFailure(err);
   if (f.status === 404) {
-    return new DeviceNotFound(deviceId ? `Google Admin has no ChromeOS device with id ${deviceId}.` : `Google Admin could not find what ${what} asked for.`, { cause: err });
+    return new DeviceNotFound(
+      deviceId
+        ? `Google Admin has no ChromeOS device with id ${deviceId}.`
+        : `Google Admin could not find what ${what} asked for.`,
+      { cause: err },
+    );
   }
   if (isQuota(f)) {
-    return new QuotaExceeded('Google Admin is limiting how fast we can call it right now. Try again in a minute.', { cause: err });
+    return new QuotaExceeded('Google Admin is limiting how fast we can call it right now. Try again in a minute.', {
+      cause: err,
+    });
   }
   if (f.network) {
-    return new UpstreamError(`Could not reach Google Admin for ${what}. Try again shortly.`, undefined, f.reason ?? 'network', { cause: err });
+    return new UpstreamError(
+      `Could not reach Google Admin for ${what}. Try again shortly.`,
+      undefined,
+      f.reason ?? 'network',
+      { cause: err },
+    );
   }
   const detail = safe(f.message);
   return new UpstreamError(

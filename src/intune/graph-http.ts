@@ -146,11 +146,21 @@ export class GraphHttpClient {
       } catch (err) {
         if (idempotent && attempt < this.maxRetries) {
           const delay = this.backoff(attempt);
-          this.logger.warn({ method, path: shownPath, attempt, delay, err: (err as Error).message }, 'Graph unreachable, retrying');
+          this.logger.warn(
+            { method, path: shownPath, attempt, delay, err: (err as Error).message },
+            'Graph unreachable, retrying',
+          );
           await this.sleep(delay);
           continue;
         }
-        throw new GraphRequestError('Microsoft Graph could not be reached. Try again in a moment.', 0, undefined, undefined, method, shownPath);
+        throw new GraphRequestError(
+          'Microsoft Graph could not be reached. Try again in a moment.',
+          0,
+          undefined,
+          undefined,
+          method,
+          shownPath,
+        );
       }
 
       if (response.ok) {
@@ -182,10 +192,19 @@ export class GraphHttpClient {
   }
 
   private urlFor(path: string, query?: RequestOptions['query']): URL {
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(this.baseUrl + (path.startsWith('/') ? path : `/${path}`));
+    const url = /^https?:\/\//i.test(path)
+      ? new URL(path)
+      : new URL(this.baseUrl + (path.startsWith('/') ? path : `/${path}`));
     // A nextLink must not send our token anywhere but Graph.
     if (url.origin !== new URL(this.baseUrl).origin) {
-      throw new GraphRequestError('Microsoft Graph sent a link to another host; refusing to follow it.', 0, undefined, undefined, 'GET', url.pathname);
+      throw new GraphRequestError(
+        'Microsoft Graph sent a link to another host; refusing to follow it.',
+        0,
+        undefined,
+        undefined,
+        'GET',
+        url.pathname,
+      );
     }
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
@@ -209,7 +228,13 @@ export class GraphHttpClient {
     const requestId = (inner['request-id'] as string | undefined) ?? response.headers.get('request-id') ?? undefined;
     const status = response.status;
     const what =
-      status === 404 ? 'could not find it' : status === 403 ? 'refused: the app lacks a permission' : status === 429 ? 'is busy (throttled)' : `answered ${status}`;
+      status === 404
+        ? 'could not find it'
+        : status === 403
+          ? 'refused: the app lacks a permission'
+          : status === 429
+            ? 'is busy (throttled)'
+            : `answered ${status}`;
     const detail = body.error?.message ? ` (${code ?? status}: ${body.error.message})` : '';
     this.logger.warn({ method, path, status, code, requestId }, 'Graph request failed');
     return new GraphRequestError(`Microsoft Graph ${what}${detail}.`, status, code, requestId, method, path);
@@ -230,7 +255,12 @@ export class GraphHttpClient {
     const { tenantId, clientId, clientSecret } = this.auth;
     const authority = (this.auth.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
     const url = `${authority}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
-    const form = new URLSearchParams({ client_id: clientId, client_secret: clientSecret, scope: GRAPH_SCOPE, grant_type: 'client_credentials' });
+    const form = new URLSearchParams({
+      client_id: clientId,
+      client_secret: clientSecret,
+      scope: GRAPH_SCOPE,
+      grant_type: 'client_credentials',
+    });
     let response: Response;
     try {
       response = await fetch(url, {
@@ -242,16 +272,31 @@ export class GraphHttpClient {
     } catch {
       throw new GraphAuthError('The Microsoft sign-in service could not be reached to get a Graph token.');
     }
-    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number | string; error?: string; error_description?: string };
+    const body = (await response.json().catch(() => ({}))) as {
+      access_token?: string;
+      expires_in?: number | string;
+      error?: string;
+      error_description?: string;
+    };
     if (!response.ok || !body.access_token) {
       // error_description never echoes the secret; the first line is enough for a log.
       const reason = body.error ?? `HTTP ${response.status}`;
-      this.logger.error({ status: response.status, error: body.error, description: body.error_description?.split('\n')[0] }, 'Graph token request failed');
-      throw new GraphAuthError(`The app could not sign in to Microsoft Graph (${reason}). Check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET.`, response.status, reason);
+      this.logger.error(
+        { status: response.status, error: body.error, description: body.error_description?.split('\n')[0] },
+        'Graph token request failed',
+      );
+      throw new GraphAuthError(
+        `The app could not sign in to Microsoft Graph (${reason}). Check GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET.`,
+        response.status,
+        reason,
+      );
     }
     const lifetimeMs = Number(body.expires_in ?? 3600) * 1000;
     // Renew a little early so a token never expires in flight.
-    this.token = { value: body.access_token, expiresAt: this.clock.now() + lifetimeMs - Math.min(5 * 60_000, lifetimeMs / 2) };
+    this.token = {
+      value: body.access_token,
+      expiresAt: this.clock.now() + lifetimeMs - Math.min(5 * 60_000, lifetimeMs / 2),
+    };
     return body.access_token;
   }
 }

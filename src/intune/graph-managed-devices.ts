@@ -4,7 +4,15 @@
  */
 import { DeviceNotFound } from '../errors';
 import { GraphHttpClient, GraphRequestError } from './graph-http';
-import type { ApprovalRequest, ApprovalStatus, DeviceActionResult, LockSubmission, ManagedDevice, ManagedDeviceDirectory, ManagedDeviceQuery } from './managed-device-types';
+import type {
+  ApprovalRequest,
+  ApprovalStatus,
+  DeviceActionResult,
+  LockSubmission,
+  ManagedDevice,
+  ManagedDeviceDirectory,
+  ManagedDeviceQuery,
+} from './managed-device-types';
 
 /** Fields the bot uses; $select keeps list pages small. */
 export const MANAGED_DEVICE_FIELDS = [
@@ -33,12 +41,22 @@ export const MANAGED_DEVICE_FIELDS = [
 export const APPROVAL_JUSTIFICATION_HEADER = 'x-msft-approval-justification';
 export const APPROVAL_REQUEST_ID_HEADER = 'x-msft-approval-request-id';
 
-const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['unknown', 'needsApproval', 'approved', 'rejected', 'cancelled', 'completed', 'expired'];
+const APPROVAL_STATUSES: readonly ApprovalStatus[] = [
+  'unknown',
+  'needsApproval',
+  'approved',
+  'rejected',
+  'cancelled',
+  'completed',
+  'expired',
+];
 
 /** Graph refused the call because it needs a second admin's approval. */
 export function isApprovalRequired(error: unknown): boolean {
   if (!(error instanceof GraphRequestError) || error.status !== 403) return false;
-  return /approval/i.test(error.graphCode ?? '') || /multi[\s-]?admin[\s-]?approval|requires? approval/i.test(error.message);
+  return (
+    /approval/i.test(error.graphCode ?? '') || /multi[\s-]?admin[\s-]?approval|requires? approval/i.test(error.message)
+  );
 }
 
 /** OData string literal: quotes doubled. */
@@ -61,8 +79,18 @@ function normalise(raw: RawDevice): ManagedDevice {
 
 function approvalOf(raw: Record<string, unknown> | undefined, fallbackId?: string): ApprovalRequest {
   const id = typeof raw?.id === 'string' ? raw.id : fallbackId;
-  if (!id) throw new GraphRequestError('Microsoft Graph filed an approval request but did not say which.', 202, undefined, undefined, 'POST', 'remoteLock');
-  const status = APPROVAL_STATUSES.includes(raw?.status as ApprovalStatus) ? (raw?.status as ApprovalStatus) : 'unknown';
+  if (!id)
+    throw new GraphRequestError(
+      'Microsoft Graph filed an approval request but did not say which.',
+      202,
+      undefined,
+      undefined,
+      'POST',
+      'remoteLock',
+    );
+  const status = APPROVAL_STATUSES.includes(raw?.status as ApprovalStatus)
+    ? (raw?.status as ApprovalStatus)
+    : 'unknown';
   const approver = raw?.approver as { user?: { userPrincipalName?: string } } | undefined;
   return {
     id,
@@ -93,7 +121,9 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
   }
 
   async *pages(pageSize = 100): AsyncIterable<ManagedDevice[]> {
-    for await (const page of this.graph.pages<RawDevice>('/deviceManagement/managedDevices', { query: { $top: pageSize, $select: MANAGED_DEVICE_FIELDS.join(',') } })) {
+    for await (const page of this.graph.pages<RawDevice>('/deviceManagement/managedDevices', {
+      query: { $top: pageSize, $select: MANAGED_DEVICE_FIELDS.join(',') },
+    })) {
       yield page.map(normalise);
     }
   }
@@ -103,7 +133,9 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
       .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '')
       .map(([field, value]) => `${field} eq ${literal(value.trim())}`);
     if (clauses.length === 0) return [];
-    const all = await this.graph.getAll<RawDevice>('/deviceManagement/managedDevices', { query: { $filter: clauses.join(' and '), $select: MANAGED_DEVICE_FIELDS.join(',') } });
+    const all = await this.graph.getAll<RawDevice>('/deviceManagement/managedDevices', {
+      query: { $filter: clauses.join(' and '), $select: MANAGED_DEVICE_FIELDS.join(',') },
+    });
     return all.map(normalise);
   }
 
@@ -111,7 +143,8 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
     try {
       return normalise(await this.graph.get<RawDevice>(`/deviceManagement/managedDevices/${encodeURIComponent(id)}`));
     } catch (error) {
-      if (error instanceof GraphRequestError && error.status === 404) throw new DeviceNotFound('Intune has no such device any more. Search for it again with `find`.');
+      if (error instanceof GraphRequestError && error.status === 404)
+        throw new DeviceNotFound('Intune has no such device any more. Search for it again with `find`.');
       throw error;
     }
   }
@@ -132,12 +165,16 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
   }
 
   async approval(id: string): Promise<ApprovalRequest> {
-    const raw = await this.graph.get<Record<string, unknown>>(`${this.approvalBase}/deviceManagement/operationApprovalRequests/${encodeURIComponent(id)}`);
+    const raw = await this.graph.get<Record<string, unknown>>(
+      `${this.approvalBase}/deviceManagement/operationApprovalRequests/${encodeURIComponent(id)}`,
+    );
     return approvalOf(raw, id);
   }
 
   async resubmitRemoteLock(id: string, approvalId: string): Promise<void> {
-    await this.graph.post<void>(this.lockPath(id), undefined, { headers: { [APPROVAL_REQUEST_ID_HEADER]: approvalId } });
+    await this.graph.post<void>(this.lockPath(id), undefined, {
+      headers: { [APPROVAL_REQUEST_ID_HEADER]: approvalId },
+    });
   }
 
   private lockPath(id: string): string {

@@ -99,21 +99,29 @@ export class GraphDirectory {
   /** By object id or UPN; undefined when Graph has no such user. */
   async getUser(idOrUpn: string): Promise<DirectoryUser | undefined> {
     const u = await this.orUndefined(() =>
-      this.graph.get<DirectoryUser>(`/users/${encodeURIComponent(idOrUpn)}`, { query: { $select: 'id,displayName,userPrincipalName,mail' } }),
+      this.graph.get<DirectoryUser>(`/users/${encodeURIComponent(idOrUpn)}`, {
+        query: { $select: 'id,displayName,userPrincipalName,mail' },
+      }),
     );
     return u && { id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName, mail: u.mail ?? null };
   }
 
   async getGroup(id: string): Promise<DirectoryGroup | undefined> {
-    const g = await this.orUndefined(() => this.graph.get<DirectoryGroup>(`/groups/${encodeURIComponent(id)}`, { query: { $select: 'id,displayName' } }));
+    const g = await this.orUndefined(() =>
+      this.graph.get<DirectoryGroup>(`/groups/${encodeURIComponent(id)}`, { query: { $select: 'id,displayName' } }),
+    );
     return g && { id: g.id, displayName: g.displayName };
   }
 
   /** Every group the user is in, directly or through nested groups. */
   async transitiveGroups(objectId: string): Promise<DirectoryGroup[]> {
-    const all = await this.graph.getAll<DirectoryGroup & { '@odata.type'?: string }>(`/users/${encodeURIComponent(objectId)}/transitiveMemberOf`);
+    const all = await this.graph.getAll<DirectoryGroup & { '@odata.type'?: string }>(
+      `/users/${encodeURIComponent(objectId)}/transitiveMemberOf`,
+    );
     // transitiveMemberOf also lists directory roles and administrative units.
-    return all.filter((o) => !o['@odata.type'] || o['@odata.type'] === '#microsoft.graph.group').map(({ id, displayName }) => ({ id, displayName }));
+    return all
+      .filter((o) => !o['@odata.type'] || o['@odata.type'] === '#microsoft.graph.group')
+      .map(({ id, displayName }) => ({ id, displayName }));
   }
 
   private async orUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {

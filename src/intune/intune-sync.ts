@@ -86,7 +86,13 @@ export class IntuneSync {
       }
       const removed = await this.options.inventory.removeStale(tenantId, 'intune', generation);
       const finished = this.clock.now();
-      outcome = { status: 'completed', devices, removed, durationMs: finished - started, finishedAt: new Date(finished).toISOString() };
+      outcome = {
+        status: 'completed',
+        devices,
+        removed,
+        durationMs: finished - started,
+        finishedAt: new Date(finished).toISOString(),
+      };
       this.logger.info({ tenantId, devices, removed }, 'intune: sync finished');
     } catch (error) {
       // Devices already in the inventory stay: a failed sync must not empty the help desk's view.

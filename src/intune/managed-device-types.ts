@@ -51,7 +51,8 @@ export interface ManagedDeviceQuery {
 }
 
 /** Intune Multi Admin Approval: Graph's operationApprovalRequest status. */
-export type ApprovalStatus = 'unknown' | 'needsApproval' | 'approved' | 'rejected' | 'cancelled' | 'completed' | 'expired';
+export type ApprovalStatus =
+  'unknown' | 'needsApproval' | 'approved' | 'rejected' | 'cancelled' | 'completed' | 'expired';
 
 export interface ApprovalRequest {
   id: string;

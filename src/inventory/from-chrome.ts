@@ -3,7 +3,9 @@ import type { InventoryDevice } from './types';
 
 /** The inventory's summary of a ChromeOS device; everyone it is assigned to can find it by email. */
 export function fromChromeDevice(d: ChromeDevice, syncGeneration?: number): InventoryDevice {
-  const users = [d.annotatedUser, ...d.recentUsers].filter((u): u is string => !!u && u.includes('@')).map((u) => u.toLowerCase());
+  const users = [d.annotatedUser, ...d.recentUsers]
+    .filter((u): u is string => !!u && u.includes('@'))
+    .map((u) => u.toLowerCase());
   return {
     id: d.deviceId,
     source: 'chrome',

@@ -14,7 +14,10 @@ export function normalizeKey(value: string): string {
 /** Words of a field or a query: letters and digits only, lower-cased. */
 export function tokenize(value: string | undefined): string[] {
   if (!value) return [];
-  return value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+  return value
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0);
 }
 
 /**
@@ -38,14 +41,20 @@ export function normalizeSerial(serial: string | undefined): string {
 
 /** Org-unit paths compare case-insensitively (Google does not allow two units differing only by case). */
 export function normalizeOrgUnit(path: string): string {
-  const parts = path.trim().toLowerCase().split('/').filter((p) => p.length > 0);
+  const parts = path
+    .trim()
+    .toLowerCase()
+    .split('/')
+    .filter((p) => p.length > 0);
   return `/${parts.join('/')}`;
 }
 
 /** Every unit a device is "under", root excluded: /a/b → ['/a', '/a/b']. */
 export function orgUnitAncestors(path: string | undefined): string[] {
   if (!path) return [];
-  const parts = normalizeOrgUnit(path).split('/').filter((p) => p.length > 0);
+  const parts = normalizeOrgUnit(path)
+    .split('/')
+    .filter((p) => p.length > 0);
   const out: string[] = [];
   for (let i = 1; i <= parts.length; i++) out.push(`/${parts.slice(0, i).join('/')}`);
   return out;

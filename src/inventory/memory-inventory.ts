@@ -1,11 +1,4 @@
-import {
-  checkedCopy,
-  clampLimit,
-  deviceTerms,
-  normalizeFilter,
-  passesFilter,
-  type DeviceTerms,
-} from './indexing';
+import { checkedCopy, clampLimit, deviceTerms, normalizeFilter, passesFilter, type DeviceTerms } from './indexing';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
 
@@ -174,7 +167,11 @@ export class MemoryInventory implements Inventory {
     return entry ? copy(entry.device) : undefined;
   }
 
-  async search(tenantId: string, query: string, options: { limit?: number; filter?: SearchFilter; kind?: MatchKind } = {}): Promise<SearchResult> {
+  async search(
+    tenantId: string,
+    query: string,
+    options: { limit?: number; filter?: SearchFilter; kind?: MatchKind } = {},
+  ): Promise<SearchResult> {
     const limit = clampLimit(options.limit);
     const filter = normalizeFilter(options.filter);
     const index = this.tenant(tenantId);
@@ -185,7 +182,8 @@ export class MemoryInventory implements Inventory {
       this.candidates(index, step, plan, (entry) => {
         if (passesFilter(entry.terms, filter)) top.offer(entry);
       });
-      if (top.total > 0) return { matchedBy: STEP_KIND[step], total: top.total, devices: top.items.map((e) => copy(e.device)) };
+      if (top.total > 0)
+        return { matchedBy: STEP_KIND[step], total: top.total, devices: top.items.map((e) => copy(e.device)) };
     }
     return { total: 0, devices: [] };
   }

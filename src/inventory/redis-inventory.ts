@@ -126,7 +126,6 @@ interface Page {
   devices: InventoryDevice[];
 }
 
-
 async function run(pipeline: ChainableCommander): Promise<unknown[]> {
   const results = (await pipeline.exec()) ?? [];
   return results.map(([err, value]) => {
@@ -209,7 +208,11 @@ export class RedisInventory implements Inventory {
     return json ? (JSON.parse(json) as InventoryDevice) : undefined;
   }
 
-  async search(tenantId: string, query: string, options: { limit?: number; filter?: SearchFilter; kind?: MatchKind } = {}): Promise<SearchResult> {
+  async search(
+    tenantId: string,
+    query: string,
+    options: { limit?: number; filter?: SearchFilter; kind?: MatchKind } = {},
+  ): Promise<SearchResult> {
     const limit = clampLimit(options.limit);
     const filter = normalizeFilter(options.filter);
     const plan = planSearch(query, options.kind);
@@ -218,7 +221,8 @@ export class RedisInventory implements Inventory {
     const sizes = await this.sizeLookups(keys, plan);
     for (const step of plan.steps) {
       const sized = sizes.get(step);
-      const source = sized?.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
+      const source =
+        sized?.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
       if (!source || (source.type !== 'record' && source.count === 0)) continue;
       const page = await this.evaluate(keys, source, filter, limit);
       if (page.total > 0) return { matchedBy: STEP_KIND[step], ...page };
@@ -281,7 +285,8 @@ export class RedisInventory implements Inventory {
     const results = await run(pipeline);
     const out = new Map<SearchStep, Sized>();
     let at = 0;
-    if (wantsLocations) out.set('locationContains', { type: 'locations', version: (results[at++] as string | null) ?? '0' });
+    if (wantsLocations)
+      out.set('locationContains', { type: 'locations', version: (results[at++] as string | null) ?? '0' });
     for (const step of steps) {
       switch (step) {
         case 'id': {
@@ -301,11 +306,17 @@ export class RedisInventory implements Inventory {
           at += plan.tokens.length;
           const tokenKeys = plan.tokens.map((t) => keys.token(t));
           const count = Math.min(...counts);
-          out.set(step, tokenKeys.length === 1 ? { type: 'union', keys: tokenKeys, count } : { type: 'inter', keys: tokenKeys, count });
+          out.set(
+            step,
+            tokenKeys.length === 1
+              ? { type: 'union', keys: tokenKeys, count }
+              : { type: 'inter', keys: tokenKeys, count },
+          );
           break;
         }
         default: {
-          const key = step === 'assetId' ? keys.asset(plan.key) : step === 'user' ? keys.user(plan.key) : keys.location(plan.key);
+          const key =
+            step === 'assetId' ? keys.asset(plan.key) : step === 'user' ? keys.user(plan.key) : keys.location(plan.key);
           out.set(step, { type: 'union', keys: [key], count: results[at++] as number });
         }
       }
@@ -336,12 +347,19 @@ export class RedisInventory implements Inventory {
     const cached = this.locationCache.get(keys.id);
     if (cached && cached.version === version) return cached.locations;
     // Version and list read together, so a list is never cached under a newer version.
-    const [current, locations] = (await run(this.redis.multi().get(keys.locationsVersion).zrange(keys.locations, 0, '-1'))) as [string | null, string[]];
+    const [current, locations] = (await run(
+      this.redis.multi().get(keys.locationsVersion).zrange(keys.locations, 0, '-1'),
+    )) as [string | null, string[]];
     this.locationCache.set(keys.id, { version: current ?? '0', locations });
     return locations;
   }
 
-  private async evaluate(keys: TenantKeys, source: Source, filter: NormalizedFilter | undefined, limit: number): Promise<Page> {
+  private async evaluate(
+    keys: TenantKeys,
+    source: Source,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): Promise<Page> {
     if (source.type === 'record') {
       const device = JSON.parse(source.json) as InventoryDevice;
       if (!passesFilter(deviceTerms(device), filter)) return { total: 0, devices: [] };
@@ -368,7 +386,12 @@ export class RedisInventory implements Inventory {
   }
 
   /** Any index lookup, filtered or not, in one round trip: see INTERSECT_SCRIPT. */
-  private async intersect(keys: TenantKeys, source: Source, filter: NormalizedFilter | undefined, limit: number): Promise<Page> {
+  private async intersect(
+    keys: TenantKeys,
+    source: Source,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): Promise<Page> {
     const groups: IntersectGroup[] = [];
     if (source.type === 'lex') groups.push({ keys: [keys.all], lex: source.prefix, exact: source.exact || undefined });
     else if (source.type === 'union') groups.push({ keys: source.keys });
@@ -377,7 +400,10 @@ export class RedisInventory implements Inventory {
     if (filter?.orgUnits) groups.push({ keys: filter.orgUnits.map((p) => keys.orgUnit(p)) });
     const spec = JSON.stringify({ limit, rec: keys.recordPrefix, temp: `${keys.temp()}:`, groups });
     const [total, records] = (await this.evalIntersect(spec)) as [number, Array<string | null>];
-    return { total, devices: records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as InventoryDevice) };
+    return {
+      total,
+      devices: records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as InventoryDevice),
+    };
   }
 
   private async evalIntersect(spec: string): Promise<unknown> {
@@ -397,7 +423,11 @@ export class RedisInventory implements Inventory {
     return jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as InventoryDevice);
   }
 
-  private async removeWhere(tenantId: string, source: DeviceSource, doomed: (d: InventoryDevice) => boolean): Promise<number> {
+  private async removeWhere(
+    tenantId: string,
+    source: DeviceSource,
+    doomed: (d: InventoryDevice) => boolean,
+  ): Promise<number> {
     const keys = this.keys(tenantId);
     const members = await this.redis.zrange(keys.source(source), 0, '-1');
     let removed = 0;
@@ -441,6 +471,12 @@ export class RedisInventory implements Inventory {
     for (const l of list) pipeline.zcard(keys.location(l));
     const counts = (await run(pipeline)) as number[];
     const empty = list.filter((_, i) => counts[i] === 0);
-    if (empty.length > 0) await run(this.redis.pipeline().zrem(keys.locations, ...empty).incr(keys.locationsVersion));
+    if (empty.length > 0)
+      await run(
+        this.redis
+          .pipeline()
+          .zrem(keys.locations, ...empty)
+          .incr(keys.locationsVersion),
+      );
   }
 }

@@ -4,7 +4,8 @@ import type { MatchKind } from './types';
 /**
  * One lookup a search tries. Location is two steps (exact, then contains) reported as one kind.
  */
-export type SearchStep = 'id' | 'serial' | 'serialPrefix' | 'assetId' | 'user' | 'locationExact' | 'locationContains' | 'text';
+export type SearchStep =
+  'id' | 'serial' | 'serialPrefix' | 'assetId' | 'user' | 'locationExact' | 'locationContains' | 'text';
 
 export const STEP_KIND: Record<SearchStep, MatchKind> = {
   id: 'id',
@@ -18,7 +19,16 @@ export const STEP_KIND: Record<SearchStep, MatchKind> = {
 };
 
 /** The order of precedence: the first step that finds anything (after the filter) wins. */
-export const ALL_STEPS: readonly SearchStep[] = ['id', 'serial', 'serialPrefix', 'assetId', 'user', 'locationExact', 'locationContains', 'text'];
+export const ALL_STEPS: readonly SearchStep[] = [
+  'id',
+  'serial',
+  'serialPrefix',
+  'assetId',
+  'user',
+  'locationExact',
+  'locationContains',
+  'text',
+];
 
 /** Shorter serial prefixes or location fragments would match a large part of any fleet. */
 export const MIN_PARTIAL_LENGTH = 3;

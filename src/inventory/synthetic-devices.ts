@@ -12,17 +12,78 @@ export interface SyntheticDeviceOptions {
   syncGeneration?: number;
 }
 
-export const SYNTHETIC_SCHOOLS = ['North', 'South', 'East', 'West', 'Central', 'Lakeside', 'Hillcrest', 'Riverside', 'Oakwood', 'Maple', 'Cedar', 'Pinecrest'];
+export const SYNTHETIC_SCHOOLS = [
+  'North',
+  'South',
+  'East',
+  'West',
+  'Central',
+  'Lakeside',
+  'Hillcrest',
+  'Riverside',
+  'Oakwood',
+  'Maple',
+  'Cedar',
+  'Pinecrest',
+];
 const SERIAL_PREFIXES = ['5CD', 'NXH', 'PF3', 'R9K', 'HVN', 'JQT'];
-const CHROME_MODELS = ['Lenovo 300e Chromebook Gen 3', 'HP Chromebook 11 G9 EE', 'Dell Chromebook 3100', 'Acer Chromebook Spin 511', 'ASUS Chromebook CR1100'];
+const CHROME_MODELS = [
+  'Lenovo 300e Chromebook Gen 3',
+  'HP Chromebook 11 G9 EE',
+  'Dell Chromebook 3100',
+  'Acer Chromebook Spin 511',
+  'ASUS Chromebook CR1100',
+];
 const INTUNE_MODELS: Array<[model: string, platform: string]> = [
   ['iPad (9th generation)', 'iPadOS'],
   ['MacBook Air (M2)', 'macOS'],
   ['iPhone 14', 'iOS'],
   ['Pixel 7', 'Android'],
 ];
-const FIRST = ['ava', 'ben', 'chloe', 'dan', 'emma', 'finn', 'grace', 'hugo', 'isla', 'jack', 'kai', 'lena', 'mia', 'noah', 'olga', 'pia', 'quinn', 'rosa', 'sam', 'tara'];
-const LAST = ['smith', 'jones', 'brown', 'garcia', 'miller', 'davis', 'lopez', 'wilson', 'moore', 'taylor', 'clark', 'lewis', 'walker', 'hall', 'young', 'king', 'wright', 'scott', 'green', 'baker'];
+const FIRST = [
+  'ava',
+  'ben',
+  'chloe',
+  'dan',
+  'emma',
+  'finn',
+  'grace',
+  'hugo',
+  'isla',
+  'jack',
+  'kai',
+  'lena',
+  'mia',
+  'noah',
+  'olga',
+  'pia',
+  'quinn',
+  'rosa',
+  'sam',
+  'tara',
+];
+const LAST = [
+  'smith',
+  'jones',
+  'brown',
+  'garcia',
+  'miller',
+  'davis',
+  'lopez',
+  'wilson',
+  'moore',
+  'taylor',
+  'clark',
+  'lewis',
+  'walker',
+  'hall',
+  'young',
+  'king',
+  'wright',
+  'scott',
+  'green',
+  'baker',
+];
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** mulberry32: tiny, fast and good enough to spread synthetic data. */
@@ -48,7 +109,8 @@ export function syntheticUser(n: number): string {
 export function syntheticDevices(options: SyntheticDeviceOptions): InventoryDevice[] {
   const rnd = seededRandom(options.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
-  const hex = (digits: number): string => Array.from({ length: digits }, () => Math.floor(rnd() * 16).toString(16)).join('');
+  const hex = (digits: number): string =>
+    Array.from({ length: digits }, () => Math.floor(rnd() * 16).toString(16)).join('');
   const userPool = Math.max(1, Math.floor(options.count * 0.6));
   const intuneShare = options.intuneShare ?? 0.15;
   const devices: InventoryDevice[] = [];
@@ -57,7 +119,12 @@ export function syntheticDevices(options: SyntheticDeviceOptions): InventoryDevi
     const id = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${i.toString(16).padStart(12, '0')}`;
     const serial = `${pick(SERIAL_PREFIXES)}${i.toString(36).toUpperCase().padStart(5, '0')}${Array.from({ length: 3 }, () => pick([...BASE36])).join('')}`;
     const userRoll = rnd();
-    const users = userRoll < 0.1 ? [] : userRoll < 0.8 ? [syntheticUser(Math.floor(rnd() * userPool))] : [syntheticUser(Math.floor(rnd() * userPool)), syntheticUser(Math.floor(rnd() * userPool))];
+    const users =
+      userRoll < 0.1
+        ? []
+        : userRoll < 0.8
+          ? [syntheticUser(Math.floor(rnd() * userPool))]
+          : [syntheticUser(Math.floor(rnd() * userPool)), syntheticUser(Math.floor(rnd() * userPool))];
     const school = pick(SYNTHETIC_SCHOOLS);
     const lastSync = new Date(Date.UTC(2025, 0, 1) + Math.floor(rnd() * 90 * 86_400_000)).toISOString();
     if (rnd() < intuneShare) {

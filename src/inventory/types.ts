@@ -48,7 +48,11 @@ export interface Inventory {
    * Looks a free-form query up in order: device id, exact serial, serial prefix (≥ 3 chars),
    * asset id, user email, location, then free text over all fields.
    */
-  search(tenantId: string, query: string, options?: { limit?: number; filter?: SearchFilter; kind?: MatchKind }): Promise<SearchResult>;
+  search(
+    tenantId: string,
+    query: string,
+    options?: { limit?: number; filter?: SearchFilter; kind?: MatchKind },
+  ): Promise<SearchResult>;
   /** Removes devices of a source not seen since `generation` (end of a full sync). */
   removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number>;
   /** Removes every device of a source (deleting the connection). */

@@ -6,7 +6,13 @@ import type { Logger } from '../log';
 import type { LostReportService } from './lost-service';
 
 /** Actions that matter to a lost device: they move its report to "actioned". */
-export const LOST_DEVICE_ACTIONS: ReadonlySet<string> = new Set(['lostMode.on', 'remoteLock', 'wipeUsers', 'powerwash', 'deprovision']);
+export const LOST_DEVICE_ACTIONS: ReadonlySet<string> = new Set([
+  'lostMode.on',
+  'remoteLock',
+  'wipeUsers',
+  'powerwash',
+  'deprovision',
+]);
 
 /**
  * Sits between the action tracker and its notifier: when an action on a reported device is done,
@@ -37,17 +43,30 @@ export class LostActionObserver implements RequestNotifier {
   private async record(r: ActionRequest): Promise<void> {
     try {
       const action = findAction(this.catalogue, r.action);
-      const access = await this.resolver.resolve({ aadObjectId: r.requester.aadObjectId ?? '', upn: r.requester.upn, tenantId: r.requester.tenantId, name: r.requester.name });
+      const access = await this.resolver.resolve({
+        aadObjectId: r.requester.aadObjectId ?? '',
+        upn: r.requester.upn,
+        tenantId: r.requester.tenantId,
+        name: r.requester.name,
+      });
       const staff = action ? this.resolver.can(access, action.permission).allowed : true;
       await this.lost.recordAction(r.requester.tenantId, r.device.id, {
         action: r.action,
         label: action?.label ?? r.action,
         requestId: r.id,
-        by: { teamsId: r.requester.teamsId, aadObjectId: r.requester.aadObjectId, name: r.requester.name, upn: r.requester.upn },
+        by: {
+          teamsId: r.requester.teamsId,
+          aadObjectId: r.requester.aadObjectId,
+          name: r.requester.name,
+          upn: r.requester.upn,
+        },
         selfService: !staff,
       });
     } catch (error) {
-      this.logger.warn({ requestId: r.id, err: { message: (error as Error).message } }, 'lost report: could not record the action');
+      this.logger.warn(
+        { requestId: r.id, err: { message: (error as Error).message } },
+        'lost report: could not record the action',
+      );
     }
   }
 }

@@ -1,6 +1,21 @@
 export * from './types';
-export { createLostReportStore, MemoryLostReportStore, RedisLostReportStore, randomReportId, REPORT_ID, type LostReportStore } from './report-store';
-export { EMPTY_ROSTER, loadRoster, onCallAt, parseRoster, type OnCallRoster, type Responder, type Shift } from './roster';
+export {
+  createLostReportStore,
+  MemoryLostReportStore,
+  RedisLostReportStore,
+  randomReportId,
+  REPORT_ID,
+  type LostReportStore,
+} from './report-store';
+export {
+  EMPTY_ROSTER,
+  loadRoster,
+  onCallAt,
+  parseRoster,
+  type OnCallRoster,
+  type Responder,
+  type Shift,
+} from './roster';
 export {
   DEFAULT_LOST_SETTINGS,
   deviceLabel,

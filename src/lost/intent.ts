@@ -22,7 +22,8 @@ const HINTS: Array<[RegExp, DeviceHint]> = [
   [/\b(?:macs?|macbooks?|imacs?)\b/i, 'mac'],
   [/\b(?:laptops?|computers?|notebooks?|pcs?)\b/i, 'computer'],
 ];
-const DEVICE = /\b(?:devices?|chrome\s*books?|laptops?|computers?|notebooks?|pcs?|i?phones?|mobile|tablets?|ipads?|macs?|macbooks?)\b/i;
+const DEVICE =
+  /\b(?:devices?|chrome\s*books?|laptops?|computers?|notebooks?|pcs?|i?phones?|mobile|tablets?|ipads?|macs?|macbooks?)\b/i;
 
 export function parseLostIntent(message: string): LostIntent | undefined {
   const text = message.trim();
@@ -38,7 +39,10 @@ export function parseLostIntent(message: string): LostIntent | undefined {
 }
 
 /** Does a device look like the kind named? Platform for Intune devices, model otherwise. */
-export function matchesHint(hint: DeviceHint, device: { platform?: string; model?: string; name?: string; source: string }): boolean {
+export function matchesHint(
+  hint: DeviceHint,
+  device: { platform?: string; model?: string; name?: string; source: string },
+): boolean {
   const platform = (device.platform ?? '').toLowerCase();
   const model = `${device.model ?? ''} ${device.name ?? ''}`.toLowerCase();
   switch (hint) {

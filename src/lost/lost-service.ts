@@ -38,7 +38,11 @@ export interface LostSettings {
   selfService: boolean;
 }
 
-export const DEFAULT_LOST_SETTINGS: LostSettings = { escalationMs: 15 * 60_000, checkIntervalMs: 60_000, selfService: false };
+export const DEFAULT_LOST_SETTINGS: LostSettings = {
+  escalationMs: 15 * 60_000,
+  checkIntervalMs: 60_000,
+  selfService: false,
+};
 
 export interface LostServiceDeps {
   store: LostReportStore;
@@ -124,8 +128,14 @@ export class LostReportService {
     const created = await this.deps.store.create(report);
     if (!created.created) return this.fileAgain(created.existing, input);
 
-    await this.record(report, input.reporter, 'lost.report', 'requested', { kind: report.kind, lastSeen: report.lastSeen, where: report.where });
-    const card = await this.safely(report.id, 'post the report to the help desk', () => this.deps.notifier.postReport(report));
+    await this.record(report, input.reporter, 'lost.report', 'requested', {
+      kind: report.kind,
+      lastSeen: report.lastSeen,
+      where: report.where,
+    });
+    const card = await this.safely(report.id, 'post the report to the help desk', () =>
+      this.deps.notifier.postReport(report),
+    );
     let saved = report;
     if (card) saved = (await this.mutate(report.id, (r) => ((r.helpdeskCard = card), true))).report;
     await this.schedule(report.id, 0, Math.min(this.settings.escalationMs, this.settings.checkIntervalMs));
@@ -134,17 +144,29 @@ export class LostReportService {
 
   /** A device with an unresolved report: the same reporter is told so; anyone else is added to it. */
   private async fileAgain(existing: LostReport, input: FileInput): Promise<FileOutcome> {
-    const same = existing.reporter.teamsId === input.reporter.teamsId || existing.alsoReportedBy.some((p) => p.teamsId === input.reporter.teamsId);
+    const same =
+      existing.reporter.teamsId === input.reporter.teamsId ||
+      existing.alsoReportedBy.some((p) => p.teamsId === input.reporter.teamsId);
     if (same) {
-      await this.record(existing, input.reporter, 'lost.report', 'rejected', { why: 'already reported', kind: input.kind });
+      await this.record(existing, input.reporter, 'lost.report', 'rejected', {
+        why: 'already reported',
+        kind: input.kind,
+      });
       return { outcome: 'duplicate', report: existing };
     }
     const { report } = await this.mutate(existing.id, (r) => {
       r.alsoReportedBy.push({ ...input.reporter, conversation: input.reporterConversation });
-      r.history.push({ at: this.deps.clock.now(), text: `Also reported by ${input.reporter.name}${input.where ? ` (where: ${input.where})` : ''}` });
+      r.history.push({
+        at: this.deps.clock.now(),
+        text: `Also reported by ${input.reporter.name}${input.where ? ` (where: ${input.where})` : ''}`,
+      });
       return true;
     });
-    await this.record(report, input.reporter, 'lost.report', 'info', { why: 'merged into the open report', kind: input.kind, where: input.where });
+    await this.record(report, input.reporter, 'lost.report', 'info', {
+      why: 'merged into the open report',
+      kind: input.kind,
+      where: input.where,
+    });
     await this.safely(report.id, 'update the report cards', () => this.deps.notifier.updateCards(report));
     return { outcome: 'merged', report };
   }
@@ -161,7 +183,10 @@ export class LostReportService {
     });
     if (change.changed) {
       await this.record(change.report, by, 'lost.acknowledge', 'succeeded', {});
-      await this.announce(change.report, `${by.name} from the help desk has picked up your report ${change.report.id} (${deviceLabel(change.report)}).`);
+      await this.announce(
+        change.report,
+        `${by.name} from the help desk has picked up your report ${change.report.id} (${deviceLabel(change.report)}).`,
+      );
     }
     return change;
   }
@@ -194,10 +219,20 @@ export class LostReportService {
    * Help desk actions acknowledge the report and make it actioned; the reporter's own
    * (self-service) ones are recorded and told to the help desk, who still has to pick it up.
    */
-  async recordAction(tenantId: string, deviceId: string, action: Omit<ReportedAction, 'at'>): Promise<LostReport | undefined> {
+  async recordAction(
+    tenantId: string,
+    deviceId: string,
+    action: Omit<ReportedAction, 'at'>,
+  ): Promise<LostReport | undefined> {
     const open = await this.deps.store.openForDevice(tenantId, deviceId);
     if (!open) {
-      if (action.selfService) await this.safely(deviceId, 'tell the help desk', () => this.deps.notifier.tellHelpdesk(tenantId, `${action.by.name} ran ${action.label} on their own device (${action.requestId}, self-service).`));
+      if (action.selfService)
+        await this.safely(deviceId, 'tell the help desk', () =>
+          this.deps.notifier.tellHelpdesk(
+            tenantId,
+            `${action.by.name} ran ${action.label} on their own device (${action.requestId}, self-service).`,
+          ),
+        );
       return undefined;
     }
     const { report, changed } = await this.mutate(open.id, (r) => {
@@ -211,18 +246,31 @@ export class LostReportService {
         }
         r.state = 'actioned';
       }
-      r.history.push({ at: now, text: `${action.label} by ${action.by.name}${action.selfService ? ' (self-service)' : ''} · ${action.requestId}` });
+      r.history.push({
+        at: now,
+        text: `${action.label} by ${action.by.name}${action.selfService ? ' (self-service)' : ''} · ${action.requestId}`,
+      });
       return true;
     });
     if (!changed) return report;
-    await this.record(report, action.by, 'lost.action', 'succeeded', { action: action.action, actionRequest: action.requestId, selfService: action.selfService });
+    await this.record(report, action.by, 'lost.action', 'succeeded', {
+      action: action.action,
+      actionRequest: action.requestId,
+      selfService: action.selfService,
+    });
     if (action.selfService) {
       await this.safely(report.id, 'update the report cards', () => this.deps.notifier.updateCards(report));
       await this.safely(report.id, 'tell the help desk', () =>
-        this.deps.notifier.tellHelpdesk(tenantId, `${action.by.name} ran ${action.label} on ${deviceLabel(report)} themselves (self-service) · report ${report.id}.`),
+        this.deps.notifier.tellHelpdesk(
+          tenantId,
+          `${action.by.name} ran ${action.label} on ${deviceLabel(report)} themselves (self-service) · report ${report.id}.`,
+        ),
       );
     } else {
-      await this.announce(report, `Update on ${report.id}: ${action.by.name} ran ${action.label} on ${deviceLabel(report)}.`);
+      await this.announce(
+        report,
+        `Update on ${report.id}: ${action.by.name} ran ${action.label} on ${deviceLabel(report)}.`,
+      );
     }
     return report;
   }
@@ -246,7 +294,11 @@ export class LostReportService {
 
   private async schedule(reportId: string, check: number, delayMs: number, tag = ''): Promise<void> {
     // A new id per check: BullMQ ignores an id that is still running (the job scheduling its successor).
-    await this.deps.queue.add<EscalationJob>(LOST_ESCALATION_JOB, { reportId, check }, { jobId: `lost-escalate-${reportId}-${tag}${check}`, delayMs });
+    await this.deps.queue.add<EscalationJob>(
+      LOST_ESCALATION_JOB,
+      { reportId, check },
+      { jobId: `lost-escalate-${reportId}-${tag}${check}`, delayMs },
+    );
   }
 
   /** One look at a report: not yet due → look again later; due and still unacknowledged → page on-call. */
@@ -264,7 +316,10 @@ export class LostReportService {
       if (!this.awaitsEscalation(r)) return false;
       r.escalatedAt = now;
       r.escalatedTo = responder?.name;
-      r.history.push({ at: now, text: `Not acknowledged after ${this.escalationMinutes} min: ${responder ? `paged ${responder.name} (on call)` : 'posted to on-call (nobody on the roster now)'}` });
+      r.history.push({
+        at: now,
+        text: `Not acknowledged after ${this.escalationMinutes} min: ${responder ? `paged ${responder.name} (on call)` : 'posted to on-call (nobody on the roster now)'}`,
+      });
       return true;
     });
     if (!changed) return;
@@ -277,12 +332,17 @@ export class LostReportService {
       outcome: 'info',
       detail: { waitedMinutes: this.escalationMinutes, onCall: responder?.upn ?? responder?.name ?? null },
     });
-    const card = await this.safely(report.id, 'page on-call', () => this.deps.notifier.page(report, responder, this.escalationMinutes));
+    const card = await this.safely(report.id, 'page on-call', () =>
+      this.deps.notifier.page(report, responder, this.escalationMinutes),
+    );
     let saved = report;
     if (card) saved = (await this.mutate(report.id, (r) => ((r.escalationCard = card), true))).report;
     await this.safely(report.id, 'update the report cards', () => this.deps.notifier.updateCards(saved));
     await this.safely(report.id, 'tell the reporter', () =>
-      this.deps.notifier.tellReporter(saved, `Nobody at the help desk had picked up ${saved.id} after ${this.escalationMinutes} minutes, so I paged the on-call responder${responder ? ` (${responder.name})` : ''}.`),
+      this.deps.notifier.tellReporter(
+        saved,
+        `Nobody at the help desk had picked up ${saved.id} after ${this.escalationMinutes} minutes, so I paged the on-call responder${responder ? ` (${responder.name})` : ''}.`,
+      ),
     );
   }
 
@@ -303,7 +363,13 @@ export class LostReportService {
     await this.safely(report.id, 'tell the reporter', () => this.deps.notifier.tellReporter(report, text));
   }
 
-  private async record(report: LostReport, by: PersonRef, action: string, outcome: AuditOutcome, detail: Record<string, unknown>): Promise<void> {
+  private async record(
+    report: LostReport,
+    by: PersonRef,
+    action: string,
+    outcome: AuditOutcome,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
     await this.deps.audit.append({
       actor: actorOf(by),
       tenantId: report.tenantId,
@@ -320,7 +386,10 @@ export class LostReportService {
     try {
       return await fn();
     } catch (error) {
-      this.deps.logger.warn({ report: id, err: { message: (error as Error).message } }, `lost report: could not ${what}`);
+      this.deps.logger.warn(
+        { report: id, err: { message: (error as Error).message } },
+        `lost report: could not ${what}`,
+      );
       return undefined;
     }
   }

@@ -160,7 +160,13 @@ export class RedisLostReportStore implements LostReportStore {
       const existing = existingId ? await this.get(existingId) : undefined;
       if (existing && existing.state !== 'resolved') return { created: false, existing };
       // A pointer left behind by a report that is gone or resolved: free it and try again.
-      if (existingId) await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, deviceKey, existingId);
+      if (existingId)
+        await this.redis.eval(
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+          1,
+          deviceKey,
+          existingId,
+        );
     }
     throw new Error(`could not file a report for device ${report.device.id}: its open-report marker keeps changing`);
   }
@@ -209,7 +215,10 @@ export class RedisLostReportStore implements LostReportStore {
   private async load(ids: string[]): Promise<LostReport[]> {
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(...ids.map((id) => this.key(id)));
-    return raws.filter((r): r is string => !!r).map((r) => JSON.parse(r) as LostReport).filter((r) => r.id && r.state !== 'resolved');
+    return raws
+      .filter((r): r is string => !!r)
+      .map((r) => JSON.parse(r) as LostReport)
+      .filter((r) => r.id && r.state !== 'resolved');
   }
 }
 

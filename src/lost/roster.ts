@@ -32,13 +32,20 @@ export interface OnCallRoster {
 const TIME = /^([01]?\d|2[0-4]):([0-5]\d)$/;
 
 const shiftSchema = z.object({
-  days: z.array(z.enum(DAYS)).min(1).default([...DAYS]),
+  days: z
+    .array(z.enum(DAYS))
+    .min(1)
+    .default([...DAYS]),
   from: z.string().regex(TIME, 'must be a time such as 08:00').default('00:00'),
   to: z.string().regex(TIME, 'must be a time such as 18:00 (24:00 for midnight)').default('24:00'),
 });
 
 const fileSchema = z.object({
-  escalationMinutes: z.number().positive().max(7 * 24 * 60).optional(),
+  escalationMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional(),
   responders: z
     .array(
       z
@@ -49,7 +56,9 @@ const fileSchema = z.object({
           upn: z.string().email().optional(),
           shifts: z.array(shiftSchema).default([]),
         })
-        .refine((r) => r.teamsId || r.aadObjectId, { message: 'needs teamsId or aadObjectId, so that the page can @mention them' }),
+        .refine((r) => r.teamsId || r.aadObjectId, {
+          message: 'needs teamsId or aadObjectId, so that the page can @mention them',
+        }),
     )
     .default([]),
 });
@@ -88,7 +97,9 @@ export async function loadRoster(path: string): Promise<OnCallRoster> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError([`ONCALL_ROSTER: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix the path or leave it empty`]);
+    throw new ConfigError([
+      `ONCALL_ROSTER: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix the path or leave it empty`,
+    ]);
   }
   return parseRoster(text, path);
 }
@@ -100,5 +111,9 @@ export function onCallAt(roster: OnCallRoster, at: number): Responder | undefine
   const d = new Date(at);
   const day = DAYS[d.getUTCDay()];
   const minute = d.getUTCHours() * 60 + d.getUTCMinutes();
-  return roster.responders.find((r) => r.shifts.length === 0 || r.shifts.some((s) => s.days.includes(day) && minute >= s.fromMinute && minute < s.toMinute));
+  return roster.responders.find(
+    (r) =>
+      r.shifts.length === 0 ||
+      r.shifts.some((s) => s.days.includes(day) && minute >= s.fromMinute && minute < s.toMinute),
+  );
 }

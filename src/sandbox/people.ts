@@ -19,19 +19,77 @@ export interface SandboxPerson {
 }
 
 export const SANDBOX_PEOPLE: SandboxPerson[] = [
-  { teamsId: 'user-id-0', aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber', upn: 'alexw@example.com', email: 'alexw@example.com', persona: 'tenant admin (Intune Administrator)' },
-  { teamsId: 'user-id-1', aadObjectId: '00000000-0000-0000-0000-0000000000021', name: 'Megan Bowen', upn: 'meganb@example.com', email: 'meganb@example.com', persona: 'help desk (Help Desk Operator, through the Help Desk group)' },
-  { teamsId: 'user-id-2', aadObjectId: '00000000-0000-0000-0000-0000000000022', name: 'Adele Vance', upn: 'adelev@example.com', email: 'adelev@example.com', persona: 'end user with a few devices' },
-  { teamsId: 'user-id-3', aadObjectId: '00000000-0000-0000-0000-0000000000023', name: 'Isaiah Langer', upn: 'isaiah@example.com', email: 'isaiahl@example.com', persona: 'school IT (School Administrator, scoped to /Schools/North)' },
-  { teamsId: 'user-id-4', aadObjectId: '00000000-0000-0000-0000-0000000000024', name: 'Patti Fernandez', upn: 'pattif@example.com', email: 'pattif@example.com', persona: 'auditor (Read Only Operator)' },
-  { teamsId: 'user-id-5', aadObjectId: '00000000-0000-0000-0000-0000000000025', name: 'Lynne Robbins', upn: 'lynner@example.com', email: 'lynner@example.com', persona: 'on-call responder (Help Desk Operator, through the On-call group)' },
+  {
+    teamsId: 'user-id-0',
+    aadObjectId: '00000000-0000-0000-0000-0000000000020',
+    name: 'Alex Wilber',
+    upn: 'alexw@example.com',
+    email: 'alexw@example.com',
+    persona: 'tenant admin (Intune Administrator)',
+  },
+  {
+    teamsId: 'user-id-1',
+    aadObjectId: '00000000-0000-0000-0000-0000000000021',
+    name: 'Megan Bowen',
+    upn: 'meganb@example.com',
+    email: 'meganb@example.com',
+    persona: 'help desk (Help Desk Operator, through the Help Desk group)',
+  },
+  {
+    teamsId: 'user-id-2',
+    aadObjectId: '00000000-0000-0000-0000-0000000000022',
+    name: 'Adele Vance',
+    upn: 'adelev@example.com',
+    email: 'adelev@example.com',
+    persona: 'end user with a few devices',
+  },
+  {
+    teamsId: 'user-id-3',
+    aadObjectId: '00000000-0000-0000-0000-0000000000023',
+    name: 'Isaiah Langer',
+    upn: 'isaiah@example.com',
+    email: 'isaiahl@example.com',
+    persona: 'school IT (School Administrator, scoped to /Schools/North)',
+  },
+  {
+    teamsId: 'user-id-4',
+    aadObjectId: '00000000-0000-0000-0000-0000000000024',
+    name: 'Patti Fernandez',
+    upn: 'pattif@example.com',
+    email: 'pattif@example.com',
+    persona: 'auditor (Read Only Operator)',
+  },
+  {
+    teamsId: 'user-id-5',
+    aadObjectId: '00000000-0000-0000-0000-0000000000025',
+    name: 'Lynne Robbins',
+    upn: 'lynner@example.com',
+    email: 'lynner@example.com',
+    persona: 'on-call responder (Help Desk Operator, through the On-call group)',
+  },
 ];
 
 /** Entra groups of the sandbox tenant (object ids), used by the sandbox access file. */
 export const SANDBOX_GROUPS = {
-  helpDesk: { id: '00000000-0000-0000-0000-000000000041', displayName: 'Help Desk', members: ['00000000-0000-0000-0000-0000000000021'] },
-  onCall: { id: '00000000-0000-0000-0000-000000000042', displayName: 'On-call', members: ['00000000-0000-0000-0000-0000000000025'] },
-  northSchoolsIt: { id: '00000000-0000-0000-0000-000000000043', displayName: 'North Schools IT', members: ['00000000-0000-0000-0000-0000000000023'] },
+  helpDesk: {
+    id: '00000000-0000-0000-0000-000000000041',
+    displayName: 'Help Desk',
+    members: ['00000000-0000-0000-0000-0000000000021'],
+  },
+  onCall: {
+    id: '00000000-0000-0000-0000-000000000042',
+    displayName: 'On-call',
+    members: ['00000000-0000-0000-0000-0000000000025'],
+  },
+  northSchoolsIt: {
+    id: '00000000-0000-0000-0000-000000000043',
+    displayName: 'North Schools IT',
+    members: ['00000000-0000-0000-0000-0000000000023'],
+  },
   /** Nested: every member of Help Desk and On-call is also in IT Staff (transitive membership). */
-  itStaff: { id: '00000000-0000-0000-0000-000000000044', displayName: 'IT Staff', members: ['00000000-0000-0000-0000-000000000041', '00000000-0000-0000-0000-000000000042'] },
+  itStaff: {
+    id: '00000000-0000-0000-0000-000000000044',
+    displayName: 'IT Staff',
+    members: ['00000000-0000-0000-0000-000000000041', '00000000-0000-0000-0000-000000000042'],
+  },
 } as const;

@@ -23,5 +23,12 @@ export function createStorage(options: CreateStorageOptions = {}): Storage {
   });
 }
 
-export { MemoryJobQueue, type JobQueue, type JobOptions, type JobInfo, type JobHandler, type MemoryJobQueueOptions } from './job-queue';
+export {
+  MemoryJobQueue,
+  type JobQueue,
+  type JobOptions,
+  type JobInfo,
+  type JobHandler,
+  type MemoryJobQueueOptions,
+} from './job-queue';
 export { BullJobQueue, type BullJobQueueOptions } from './job-queue-bullmq';

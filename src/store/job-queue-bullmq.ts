@@ -33,7 +33,9 @@ export class BullJobQueue implements JobQueue {
     this.logger = options.logger ?? silentLogger;
     // BullMQ's blocking commands need maxRetriesPerRequest null.
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'job queue redis connection problem'));
+    this.connection.on('error', (err) =>
+      this.logger.warn({ err: { message: err.message } }, 'job queue redis connection problem'),
+    );
     this.queue = new Queue(this.name, { connection: this.connection, prefix: this.prefix });
   }
 
@@ -71,7 +73,9 @@ export class BullJobQueue implements JobQueue {
       },
       { connection: this.workerConnection, prefix: this.prefix, concurrency: this.options.concurrency ?? 4 },
     );
-    this.worker.on('failed', (job, err) => this.logger.warn({ job: job?.id, name: job?.name, err: { message: err.message } }, 'background job failed'));
+    this.worker.on('failed', (job, err) =>
+      this.logger.warn({ job: job?.id, name: job?.name, err: { message: err.message } }, 'background job failed'),
+    );
     this.worker.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'job worker problem'));
   }
 

@@ -99,7 +99,10 @@ export class MemoryJobQueue implements JobQueue {
     this.pending.delete(job.id);
     const p = handler(job.data, { id: job.id, name: job.name, attempt: job.attempt })
       .catch((err: unknown) => {
-        this.logger.warn({ job: job.id, name: job.name, attempt: job.attempt, err: { message: (err as Error)?.message } }, 'background job failed');
+        this.logger.warn(
+          { job: job.id, name: job.name, attempt: job.attempt, err: { message: (err as Error)?.message } },
+          'background job failed',
+        );
         if (job.attempt < this.attempts && !this.closed && !this.pending.has(job.id)) {
           const again: Pending = { ...job, attempt: job.attempt + 1, timer: undefined };
           this.pending.set(job.id, again);

@@ -85,11 +85,7 @@ export class RedisStorage implements Storage {
       const eTag = randomUUID();
       args.push(expected, eTag, JSON.stringify({ ...item, eTag }));
     }
-    const conflict = await this.redis.deskStorageWrite(
-      keys.length,
-      ...keys.map((k) => this.prefix + k),
-      ...args,
-    );
+    const conflict = await this.redis.deskStorageWrite(keys.length, ...keys.map((k) => this.prefix + k), ...args);
     if (conflict > 0) {
       throw new Error(`Storage: error writing "${keys[conflict - 1]}" due to eTag conflict.`);
     }

@@ -29,9 +29,17 @@ assignments:
 `,
       'access.yaml',
     );
-    expect(config.roles.find((r) => r.name === 'Lab Technician')).toMatchObject({ builtIn: false, permissions: ['Managed devices/Read', 'Remote tasks/Reboot now'] });
+    expect(config.roles.find((r) => r.name === 'Lab Technician')).toMatchObject({
+      builtIn: false,
+      permissions: ['Managed devices/Read', 'Remote tasks/Reboot now'],
+    });
     expect(config.assignments).toEqual([
-      { role: 'Lab Technician', users: ['bob@example.com'], groups: ['00000000-0000-0000-0000-0000000000ab'], scopes: ['/Schools/North'] },
+      {
+        role: 'Lab Technician',
+        users: ['bob@example.com'],
+        groups: ['00000000-0000-0000-0000-0000000000ab'],
+        scopes: ['/Schools/North'],
+      },
       { role: 'Read Only Operator', users: ['00000000-0000-0000-0000-0000000000024'], groups: [] },
     ]);
   });
@@ -87,10 +95,14 @@ assignments:
   });
 
   it('rejects wrong types and duplicate keys in YAML with their lines', () => {
-    expect(problemsOf(() => parseAccessFile('assignments:\n  - role: Intune Administrator\n    users: alexw@example.com\n', 'a.yaml'))).toEqual([
-      'a.yaml line 3 (assignments[0].users): must be a list, not a text',
+    expect(
+      problemsOf(() =>
+        parseAccessFile('assignments:\n  - role: Intune Administrator\n    users: alexw@example.com\n', 'a.yaml'),
+      ),
+    ).toEqual(['a.yaml line 3 (assignments[0].users): must be a list, not a text']);
+    expect(problemsOf(() => parseAccessFile('assignments: []\nassignments: []\n', 'a.yaml'))).toEqual([
+      'a.yaml line 2: Map keys must be unique',
     ]);
-    expect(problemsOf(() => parseAccessFile('assignments: []\nassignments: []\n', 'a.yaml'))).toEqual(['a.yaml line 2: Map keys must be unique']);
     expect(problemsOf(() => parseAccessFile('', 'a.yaml'))[0]).toMatch(/the file is empty/);
   });
 
@@ -103,26 +115,41 @@ assignments:
 
   it('gives key paths (and lines) for JSON', () => {
     const json = JSON.stringify(
-      { roles: [{ name: 'Auditor', permissions: ['Audit/Reed'] }], assignments: [{ role: 'Auditor', users: ['a@example.com'] }, { role: 'Endpoint Security Manger', users: ['b@example.com'] }] },
+      {
+        roles: [{ name: 'Auditor', permissions: ['Audit/Reed'] }],
+        assignments: [
+          { role: 'Auditor', users: ['a@example.com'] },
+          { role: 'Endpoint Security Manger', users: ['b@example.com'] },
+        ],
+      },
       null,
       2,
     );
     const problems = problemsOf(() => parseAccessFile(json, 'access.json'));
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^access\.json line \d+ \(roles\[0\]\.permissions\[0\]\): unknown permission "Audit\/Reed" — did you mean "Audit\/Read"\?$/);
-    expect(problems[1]).toMatch(/\(assignments\[1\]\.role\): unknown role "Endpoint Security Manger" — did you mean "Endpoint Security Manager"\?$/);
+    expect(problems[0]).toMatch(
+      /^access\.json line \d+ \(roles\[0\]\.permissions\[0\]\): unknown permission "Audit\/Reed" — did you mean "Audit\/Read"\?$/,
+    );
+    expect(problems[1]).toMatch(
+      /\(assignments\[1\]\.role\): unknown role "Endpoint Security Manger" — did you mean "Endpoint Security Manager"\?$/,
+    );
     const line = Number(/line (\d+)/.exec(problems[1])![1]);
     expect(json.split('\n')[line - 1]).toContain('Endpoint Security Manger');
   });
 
   it('reports JSON syntax errors with a line', () => {
-    const problems = problemsOf(() => parseAccessFile('{\n  "assignments": [\n    { "role": "Intune Administrator", }\n  ]\n}', 'access.json'));
+    const problems = problemsOf(() =>
+      parseAccessFile('{\n  "assignments": [\n    { "role": "Intune Administrator", }\n  ]\n}', 'access.json'),
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^access\.json line 3: not valid JSON/);
   });
 
   it('detects JSON by content when the extension says nothing', () => {
-    const config = parseAccessFile('{"assignments":[{"role":"Intune Administrator","users":["alexw@example.com"]}]}', 'ACCESS');
+    const config = parseAccessFile(
+      '{"assignments":[{"role":"Intune Administrator","users":["alexw@example.com"]}]}',
+      'ACCESS',
+    );
     expect(config.assignments[0].users).toEqual(['alexw@example.com']);
   });
 
@@ -150,7 +177,9 @@ assignments:
     it('names the file in its errors', async () => {
       const path = join(dir, 'team.yml');
       await writeFile(path, 'assignments:\n  - role: Nobody\n    users: [a@example.com]\n');
-      await expect(loadAccessFile(path)).rejects.toThrow('team.yml line 2 (assignments[0].role): unknown role "Nobody"');
+      await expect(loadAccessFile(path)).rejects.toThrow(
+        'team.yml line 2 (assignments[0].role): unknown role "Nobody"',
+      );
       await expect(loadAccessFile(join(dir, 'missing.yaml'))).rejects.toThrow(/file not found/);
     });
   });

@@ -6,27 +6,35 @@ import { AccessResolver, type UserAccess } from '../../src/access/resolver';
  * The matrix of docs/roles.md, written out by hand: it is the contract, so the test does not
  * derive it from the implementation's tables.
  */
-const ROLES = ['Intune Administrator', 'Help Desk Operator', 'School Administrator', 'Endpoint Security Manager', 'Read Only Operator'] as const;
+const ROLES = [
+  'Intune Administrator',
+  'Help Desk Operator',
+  'School Administrator',
+  'Endpoint Security Manager',
+  'Read Only Operator',
+] as const;
 //                                                        IA   HDO  SA   ESM  ROO
 const MATRIX: [string, ...boolean[]][] = [
-  ['Managed devices/Read',                                 true, true, true, true, true],
-  ['Remote tasks/Retire',                                  true, true, true, true, false],
-  ['Remote tasks/Wipe',                                    true, true, true, true, false],
-  ['Remote tasks/Reboot now',                              true, true, true, true, false],
-  ['Remote tasks/Enable lost mode',                        true, true, true, false, false],
-  ['Remote tasks/Disable lost mode',                       true, true, true, false, false],
-  ['Remote tasks/Remote lock',                             true, true, true, true, false],
-  ['Chrome Enterprise/Update connection settings',         true, false, false, false, false],
-  ['Chrome Enterprise/Delete connection settings',         true, false, false, false, false],
-  ['Audit/Read',                                           true, true, true, true, true],
-  ['Organization/Read',                                    true, true, true, true, true],
-  ['Organization/Update',                                  true, false, false, false, false],
-  ['Roles/Read',                                           true, false, false, false, true],
-  ['Lost reports/Manage',                                  true, true, true, false, false],
+  ['Managed devices/Read', true, true, true, true, true],
+  ['Remote tasks/Retire', true, true, true, true, false],
+  ['Remote tasks/Wipe', true, true, true, true, false],
+  ['Remote tasks/Reboot now', true, true, true, true, false],
+  ['Remote tasks/Enable lost mode', true, true, true, false, false],
+  ['Remote tasks/Disable lost mode', true, true, true, false, false],
+  ['Remote tasks/Remote lock', true, true, true, true, false],
+  ['Chrome Enterprise/Update connection settings', true, false, false, false, false],
+  ['Chrome Enterprise/Delete connection settings', true, false, false, false, false],
+  ['Audit/Read', true, true, true, true, true],
+  ['Organization/Read', true, true, true, true, true],
+  ['Organization/Update', true, false, false, false, false],
+  ['Roles/Read', true, false, false, false, true],
+  ['Lost reports/Manage', true, true, true, false, false],
 ];
 const OWN = ['Own devices/Read', 'Own devices/Report lost'];
 
-const cases = MATRIX.flatMap(([permission, ...allowed]) => ROLES.map((role, i) => [role, permission, allowed[i]] as const));
+const cases = MATRIX.flatMap(([permission, ...allowed]) =>
+  ROLES.map((role, i) => [role, permission, allowed[i]] as const),
+);
 
 describe('built-in roles', () => {
   // One user per role, each named directly in an unscoped assignment.
@@ -36,7 +44,11 @@ describe('built-in roles', () => {
   );
   const resolver = new AccessResolver({ config, groups: { memberOf: async () => [] } });
   const accessOf = (role: string): Promise<UserAccess> =>
-    resolver.resolve({ aadObjectId: `obj-${role}`, upn: `user${ROLES.indexOf(role as (typeof ROLES)[number])}@example.com`, tenantId: 't' });
+    resolver.resolve({
+      aadObjectId: `obj-${role}`,
+      upn: `user${ROLES.indexOf(role as (typeof ROLES)[number])}@example.com`,
+      tenantId: 't',
+    });
 
   it('the permission list is exactly the documented one', () => {
     expect([...ALL_PERMISSIONS].sort()).toEqual([...MATRIX.map((m) => m[0]), ...OWN].sort());
@@ -46,7 +58,10 @@ describe('built-in roles', () => {
   it.each(cases)('%s × %s → %s', async (role, permission, expected) => {
     const access = await accessOf(role);
     expect(access.grants.map((g) => g.role)).toEqual([role]);
-    const decision = resolver.can(access, permission as Permission, { orgUnitPath: '/Schools/North', users: ['someone@example.com'] });
+    const decision = resolver.can(access, permission as Permission, {
+      orgUnitPath: '/Schools/North',
+      users: ['someone@example.com'],
+    });
     expect(decision.allowed).toBe(expected);
     if (!decision.allowed) {
       expect(decision.reason).toBe('missing-permission');
@@ -60,7 +75,9 @@ describe('built-in roles', () => {
   it.each(ROLES)('%s holds no own-device permission for someone else’s device', async (role) => {
     const access = await accessOf(role);
     for (const p of OWN) {
-      expect(resolver.can(access, p as Permission, { orgUnitPath: '/X', users: ['other@example.com'] }).allowed).toBe(false);
+      expect(resolver.can(access, p as Permission, { orgUnitPath: '/X', users: ['other@example.com'] }).allowed).toBe(
+        false,
+      );
     }
   });
 });

@@ -27,16 +27,27 @@ describe('AccessResolver with the sandbox access file and Graph', () => {
   beforeEach(() => {
     clock = new ManualClock();
     const client = new GraphHttpClient({
-      auth: { kind: 'client-credentials', tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: graph.clientSecret, authorityHost: graph.authorityHost },
+      auth: {
+        kind: 'client-credentials',
+        tenantId: graph.tenantId,
+        clientId: graph.clientId,
+        clientSecret: graph.clientSecret,
+        authorityHost: graph.authorityHost,
+      },
       baseUrl: graph.baseUrl,
       clock,
       sleep: async () => undefined,
     });
-    resolver = new AccessResolver({ config, groups: new GraphGroupMembership(client, { clock, ttlMs: 5 * 60_000 }), tenantId: SANDBOX_TENANT_ID });
+    resolver = new AccessResolver({
+      config,
+      groups: new GraphGroupMembership(client, { clock, ttlMs: 5 * 60_000 }),
+      tenantId: SANDBOX_TENANT_ID,
+    });
     graph.requests.length = 0;
   });
 
-  const roles = async (name: string) => (await resolver.resolve(person(name))).grants.map((g) => `${g.role}${g.scopes ? ` ${g.scopes.join(',')}` : ''}`);
+  const roles = async (name: string) =>
+    (await resolver.resolve(person(name))).grants.map((g) => `${g.role}${g.scopes ? ` ${g.scopes.join(',')}` : ''}`);
 
   it('gives each persona the documented roles', async () => {
     expect(await roles('Alex')).toEqual(['Intune Administrator']);
@@ -51,13 +62,22 @@ describe('AccessResolver with the sandbox access file and Graph', () => {
 
   it('records how a group role was given', async () => {
     const access = await resolver.resolve(person('Megan'));
-    expect(access.grants.map((g) => g.via)).toEqual([{ group: '00000000-0000-0000-0000-000000000041' }, { group: '00000000-0000-0000-0000-000000000044' }]);
+    expect(access.grants.map((g) => g.via)).toEqual([
+      { group: '00000000-0000-0000-0000-000000000041' },
+      { group: '00000000-0000-0000-0000-000000000044' },
+    ]);
   });
 
   it('lets the scoped school admin act in North only', async () => {
     const access = await resolver.resolve(person('Isaiah'));
-    expect(resolver.can(access, 'Remote tasks/Enable lost mode', { orgUnitPath: '/Schools/North/Students', users: [] }).allowed).toBe(true);
-    expect(resolver.can(access, 'Remote tasks/Enable lost mode', { orgUnitPath: '/Schools/South/Students', users: [] }).allowed).toBe(false);
+    expect(
+      resolver.can(access, 'Remote tasks/Enable lost mode', { orgUnitPath: '/Schools/North/Students', users: [] })
+        .allowed,
+    ).toBe(true);
+    expect(
+      resolver.can(access, 'Remote tasks/Enable lost mode', { orgUnitPath: '/Schools/South/Students', users: [] })
+        .allowed,
+    ).toBe(false);
   });
 
   it('asks Graph once per TTL: the second resolve is served from the cache', async () => {

@@ -36,14 +36,21 @@ assignments:
     'access.yaml',
   );
   const resolver = new AccessResolver({ config, groups: noGroups, tenantId: 'tenant-a' });
-  const isaiah: Identity = { aadObjectId: 'x-isaiah', upn: 'isaiah@example.com', email: 'isaiahl@example.com', tenantId: 'tenant-a' };
+  const isaiah: Identity = {
+    aadObjectId: 'x-isaiah',
+    upn: 'isaiah@example.com',
+    email: 'isaiahl@example.com',
+    tenantId: 'tenant-a',
+  };
   const megan: Identity = { aadObjectId: '00000000-0000-0000-0000-0000000000021', tenantId: 'tenant-a' };
   const adele: Identity = { aadObjectId: 'x-adele', upn: 'AdeleV@example.com', tenantId: 'tenant-a' };
 
   it('allows inside the scope, including children', async () => {
     const access = await resolver.resolve(isaiah);
     expect(resolver.can(access, 'Remote tasks/Wipe', { orgUnitPath: '/Schools/North', users: [] }).allowed).toBe(true);
-    expect(resolver.can(access, 'Remote tasks/Wipe', { orgUnitPath: '/Schools/North/Room1', users: [] })).toMatchObject({ allowed: true, via: 'School Administrator' });
+    expect(resolver.can(access, 'Remote tasks/Wipe', { orgUnitPath: '/Schools/North/Room1', users: [] })).toMatchObject(
+      { allowed: true, via: 'School Administrator' },
+    );
   });
 
   it('denies outside the scope and for a sibling with the same prefix', async () => {
@@ -58,14 +65,25 @@ assignments:
   it('checks each permission against the scopes of the grants that include it', async () => {
     const access = await resolver.resolve(isaiah);
     // Read comes from both grants; Wipe only from the North one.
-    expect(resolver.can(access, 'Managed devices/Read', { orgUnitPath: '/Schools/South/Lab', users: [] }).allowed).toBe(true);
-    expect(resolver.can(access, 'Remote tasks/Wipe', { orgUnitPath: '/Schools/South/Lab', users: [] }).allowed).toBe(false);
-    expect(reach(access, 'Managed devices/Read')).toEqual({ all: false, orgUnits: ['/Schools/North', '/Schools/South'], users: [] });
+    expect(resolver.can(access, 'Managed devices/Read', { orgUnitPath: '/Schools/South/Lab', users: [] }).allowed).toBe(
+      true,
+    );
+    expect(resolver.can(access, 'Remote tasks/Wipe', { orgUnitPath: '/Schools/South/Lab', users: [] }).allowed).toBe(
+      false,
+    );
+    expect(reach(access, 'Managed devices/Read')).toEqual({
+      all: false,
+      orgUnits: ['/Schools/North', '/Schools/South'],
+      users: [],
+    });
   });
 
   it('covers a device without an org unit (Intune) only with an unscoped grant', async () => {
     const intune = { users: ['someone@example.com'] };
-    expect(resolver.can(await resolver.resolve(isaiah), 'Remote tasks/Remote lock', intune)).toMatchObject({ allowed: false, reason: 'out-of-scope' });
+    expect(resolver.can(await resolver.resolve(isaiah), 'Remote tasks/Remote lock', intune)).toMatchObject({
+      allowed: false,
+      reason: 'out-of-scope',
+    });
     expect(resolver.can(await resolver.resolve(megan), 'Remote tasks/Remote lock', intune).allowed).toBe(true);
     expect(reach(await resolver.resolve(megan), 'Remote tasks/Remote lock')).toEqual({ all: true });
   });
@@ -83,8 +101,14 @@ assignments:
     const other = { orgUnitPath: '/Staff/Office', users: ['meganb@example.com'] };
     expect(resolver.can(access, 'Own devices/Read', own)).toMatchObject({ allowed: true, via: 'End user' });
     expect(resolver.can(access, 'Own devices/Report lost', own).allowed).toBe(true);
-    expect(resolver.can(access, 'Own devices/Report lost', other)).toMatchObject({ allowed: false, reason: 'not-own-device' });
-    expect(resolver.can(access, 'Managed devices/Read', own)).toMatchObject({ allowed: false, reason: 'missing-permission' });
+    expect(resolver.can(access, 'Own devices/Report lost', other)).toMatchObject({
+      allowed: false,
+      reason: 'not-own-device',
+    });
+    expect(resolver.can(access, 'Managed devices/Read', own)).toMatchObject({
+      allowed: false,
+      reason: 'missing-permission',
+    });
     expect(resolver.can(access, 'Remote tasks/Enable lost mode', own).allowed).toBe(false);
     expect(reach(access, 'Own devices/Read')).toEqual({ all: false, orgUnits: [], users: ['adelev@example.com'] });
   });
@@ -122,7 +146,10 @@ assignments:
 `,
       'a.yaml',
     );
-    const failing = new AccessResolver({ config: withGroups, groups: { memberOf: async () => Promise.reject(new Error('graph down')) } });
+    const failing = new AccessResolver({
+      config: withGroups,
+      groups: { memberOf: async () => Promise.reject(new Error('graph down')) },
+    });
     const access = await failing.resolve(isaiah);
     expect(access.groupLookupFailed).toBe(true);
     expect(access.grants.map((g) => g.role)).toEqual(['Read Only Operator']);

@@ -28,7 +28,11 @@ describe('confirmation card', () => {
     expect(text).toContain('re-enrols');
     expect(text).toContain('Sandbox');
     expect(card.actions).toEqual([
-      expect.objectContaining({ verb: 'action.confirm', style: 'destructive', data: { confirmationId: 'c-1234-5678' } }),
+      expect.objectContaining({
+        verb: 'action.confirm',
+        style: 'destructive',
+        data: { confirmationId: 'c-1234-5678' },
+      }),
       expect.objectContaining({ verb: 'action.cancel' }),
     ]);
     expect(card.refresh).toMatchObject({ userIds: ['user-id-1'], action: { verb: 'action.view' } });
@@ -48,7 +52,12 @@ describe('confirmation card', () => {
     const card = confirmCard(confirmCardData(c, action('deprovision'), true, false), { sandbox: false });
     expect(validateCard(card)).toEqual([]);
     const input = card.body.find((b: any) => b.type === 'Input.ChoiceSet') as any;
-    expect(input.choices.map((x: any) => x.value)).toEqual(['SAME_MODEL_REPLACEMENT', 'DIFFERENT_MODEL_REPLACEMENT', 'RETIRING_DEVICE', 'UPGRADE_TRANSFER']);
+    expect(input.choices.map((x: any) => x.value)).toEqual([
+      'SAME_MODEL_REPLACEMENT',
+      'DIFFERENT_MODEL_REPLACEMENT',
+      'RETIRING_DEVICE',
+      'UPGRADE_TRANSFER',
+    ]);
     expect(card.refresh).toBeUndefined();
   });
 });
@@ -68,6 +77,7 @@ describe('status card', () => {
     const card = actionStatusCard(statusCardData(r, 'Restart'), { sandbox: true });
     expect(validateCard(card)).toEqual([]);
     const text = cardText(card);
-    for (const s of ['Restart', 'DD-ABC234', 'Failed', 'network connection', '7310000001', 'Pending', 'Sent', '30 s']) expect(text).toContain(s);
+    for (const s of ['Restart', 'DD-ABC234', 'Failed', 'network connection', '7310000001', 'Pending', 'Sent', '30 s'])
+      expect(text).toContain(s);
   });
 });

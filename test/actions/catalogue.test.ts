@@ -1,11 +1,24 @@
 import {
-  ACTION_IDS, ActionTarget, chromeMilestone, createActionCatalogue, DEFAULT_REBOOT_MIN_MILESTONE, findAction, fittingActions, isActionId,
+  ACTION_IDS,
+  ActionTarget,
+  chromeMilestone,
+  createActionCatalogue,
+  DEFAULT_REBOOT_MIN_MILESTONE,
+  findAction,
+  fittingActions,
+  isActionId,
 } from '../../src/actions/catalogue';
 import { isRolePermission } from '../../src/access';
 
 const catalogue = createActionCatalogue();
 const ids = (d: ActionTarget, c = catalogue) => fittingActions(c, d).map((a) => a.id);
-const chrome = (over: Partial<ActionTarget> = {}): ActionTarget => ({ source: 'chrome', status: 'ACTIVE', osVersion: '126.0.6478.222', deviceLicenseType: 'education', ...over });
+const chrome = (over: Partial<ActionTarget> = {}): ActionTarget => ({
+  source: 'chrome',
+  status: 'ACTIVE',
+  osVersion: '126.0.6478.222',
+  deviceLicenseType: 'education',
+  ...over,
+});
 
 describe('action catalogue', () => {
   it('has every action once, with a real role permission, a label and warnings', () => {

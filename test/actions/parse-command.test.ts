@@ -15,7 +15,12 @@ describe('reading an action typed as text', () => {
     ['deprovision 5CD123ABC', 'deprovision', '5CD123ABC', {}],
     ['deprovision 5CD123ABC reason retiring', 'deprovision', '5CD123ABC', { reason: 'RETIRING_DEVICE' }],
     ['deprovision 5CD123ABC reason same-model', 'deprovision', '5CD123ABC', { reason: 'SAME_MODEL_REPLACEMENT' }],
-    ['deprovision 5CD123ABC reason different-model', 'deprovision', '5CD123ABC', { reason: 'DIFFERENT_MODEL_REPLACEMENT' }],
+    [
+      'deprovision 5CD123ABC reason different-model',
+      'deprovision',
+      '5CD123ABC',
+      { reason: 'DIFFERENT_MODEL_REPLACEMENT' },
+    ],
     ['deprovision 5CD123ABC reason upgrade', 'deprovision', '5CD123ABC', { reason: 'UPGRADE_TRANSFER' }],
   ])('%s', (text, action, query, params) => {
     expect(ACTION_COMMAND.test(text)).toBe(true);

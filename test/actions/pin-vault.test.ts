@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
-import { MemoryPinVault, parsePinKey, PinCipher, PIN_RETENTION_MS, PinRecord, PinVault, RedisPinVault } from '../../src/actions/pin-vault';
+import {
+  MemoryPinVault,
+  parsePinKey,
+  PinCipher,
+  PIN_RETENTION_MS,
+  PinRecord,
+  PinVault,
+  RedisPinVault,
+} from '../../src/actions/pin-vault';
 import { testRedis } from '../support/redis';
 
 const START = Date.parse('2026-03-02T10:00:00Z');
@@ -20,7 +28,10 @@ function record(clock: ManualClock, deviceId: string, requestId = 'DD-AAAAAA'): 
 }
 
 /** One contract for both vaults. `raw` returns everything the store holds for a device, as stored. */
-function pinVaultContract(name: string, make: (clock: ManualClock) => { vault: PinVault; raw: (deviceId: string) => Promise<string> }) {
+function pinVaultContract(
+  name: string,
+  make: (clock: ManualClock) => { vault: PinVault; raw: (deviceId: string) => Promise<string> },
+) {
   describe(`${name} PIN vault`, () => {
     let clock: ManualClock;
     let vault: PinVault;
@@ -36,7 +47,10 @@ function pinVaultContract(name: string, make: (clock: ManualClock) => { vault: P
     it('keeps a PIN encrypted and gives it back to a read', async () => {
       const d = device();
       expect(await vault.put(record(clock, d), '123456')).toBe(true);
-      expect(await vault.read('tenant-1', d)).toEqual({ record: expect.objectContaining({ deviceId: d, requestId: 'DD-AAAAAA' }), pin: '123456' });
+      expect(await vault.read('tenant-1', d)).toEqual({
+        record: expect.objectContaining({ deviceId: d, requestId: 'DD-AAAAAA' }),
+        pin: '123456',
+      });
       expect(await vault.info('tenant-1', d)).toMatchObject({ deviceId: d, serialNumber: `SER-${d}` });
       expect(JSON.stringify(await vault.info('tenant-1', d))).not.toContain('123456');
       const stored = await raw(d);
@@ -84,7 +98,10 @@ function pinVaultContract(name: string, make: (clock: ManualClock) => { vault: P
 
     it('lets exactly one of two concurrent puts win', async () => {
       const d = device();
-      const results = await Promise.all([vault.put(record(clock, d, 'DD-ONE111'), '101010'), vault.put(record(clock, d, 'DD-TWO222'), '202020')]);
+      const results = await Promise.all([
+        vault.put(record(clock, d, 'DD-ONE111'), '101010'),
+        vault.put(record(clock, d, 'DD-TWO222'), '202020'),
+      ]);
       expect(results.filter(Boolean)).toHaveLength(1);
     });
   });
@@ -99,7 +116,13 @@ describe('PIN vault', () => {
     const cipher = new PinCipher(key);
     const vault = new MemoryPinVault(cipher, clock);
     // The memory twin holds sealed PINs too: what a heap dump would show.
-    return { vault, raw: async (d) => JSON.stringify([...(vault as unknown as { items: Map<string, unknown> }).items.entries()].filter(([k]) => k.includes(d))) };
+    return {
+      vault,
+      raw: async (d) =>
+        JSON.stringify(
+          [...(vault as unknown as { items: Map<string, unknown> }).items.entries()].filter(([k]) => k.includes(d)),
+        ),
+    };
   });
 
   pinVaultContract('redis', (clock) => {
@@ -156,13 +179,20 @@ describe('PIN_ENCRYPTION_KEY in the configuration', () => {
   };
 
   it('is required with Graph outside the sandbox, with a message that says how to make one', () => {
-    expect(problems(production)).toEqual([expect.stringMatching(/PIN_ENCRYPTION_KEY is required .*openssl rand -hex 32/)]);
+    expect(problems(production)).toEqual([
+      expect.stringMatching(/PIN_ENCRYPTION_KEY is required .*openssl rand -hex 32/),
+    ]);
     const key = randomBytes(32).toString('hex');
-    expect(loadConfig({ ...production, PIN_ENCRYPTION_KEY: key }).intune).toEqual({ pinKey: Buffer.from(key, 'hex'), pinKeyIsDevKey: false });
+    expect(loadConfig({ ...production, PIN_ENCRYPTION_KEY: key }).intune).toEqual({
+      pinKey: Buffer.from(key, 'hex'),
+      pinKeyIsDevKey: false,
+    });
   });
 
   it('refuses a key of the wrong size', () => {
-    expect(problems({ ...production, PIN_ENCRYPTION_KEY: 'secret' })).toEqual([expect.stringMatching(/PIN_ENCRYPTION_KEY must be 32 random bytes/)]);
+    expect(problems({ ...production, PIN_ENCRYPTION_KEY: 'secret' })).toEqual([
+      expect.stringMatching(/PIN_ENCRYPTION_KEY must be 32 random bytes/),
+    ]);
     expect(problems({ SANDBOX: 'true', PIN_ENCRYPTION_KEY: randomBytes(16).toString('hex') })).toHaveLength(1);
   });
 

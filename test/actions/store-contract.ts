@@ -7,15 +7,39 @@ const requester = { teamsId: 'user-id-1', name: 'Megan Bowen', upn: 'meganb@exam
 const device = { id: 'dev-1', serialNumber: '5CD123ABC' };
 
 export function confirmation(id: string, clock: ManualClock, overrides: Partial<Confirmation> = {}): Confirmation {
-  return { id, requester, action: 'wipeUsers', device, params: {}, createdAt: clock.now(), expiresAt: clock.now() + 300_000, ...overrides };
+  return {
+    id,
+    requester,
+    action: 'wipeUsers',
+    device,
+    params: {},
+    createdAt: clock.now(),
+    expiresAt: clock.now() + 300_000,
+    ...overrides,
+  };
 }
 
 export function actionRequest(id: string, at: number, overrides: Partial<ActionRequest> = {}): ActionRequest {
-  return { id, requester, action: 'reboot', device, params: { delaySeconds: 30 }, state: 'Pending', createdAt: at, updatedAt: at, history: [{ state: 'Pending', at }], pollSeq: 0, ...overrides };
+  return {
+    id,
+    requester,
+    action: 'reboot',
+    device,
+    params: { delaySeconds: 30 },
+    state: 'Pending',
+    createdAt: at,
+    updatedAt: at,
+    history: [{ state: 'Pending', at }],
+    pollSeq: 0,
+    ...overrides,
+  };
 }
 
 /** One behaviour for both confirmation stores. */
-export function confirmationStoreContract(name: string, make: (clock: ManualClock) => Promise<ConfirmationStore>): void {
+export function confirmationStoreContract(
+  name: string,
+  make: (clock: ManualClock) => Promise<ConfirmationStore>,
+): void {
   describe(`${name} confirmation store`, () => {
     const clock = new ManualClock();
     let store: ConfirmationStore;
@@ -75,7 +99,12 @@ export function requestStoreContract(name: string, make: () => Promise<ActionReq
       await store.save(r);
       expect(await store.get(id)).toEqual(r);
       expect(await store.get(id.toLowerCase())).toEqual(r);
-      const later = { ...r, state: 'Sent' as const, commandId: '42', history: [...r.history, { state: 'Sent' as const, at: 2000 }] };
+      const later = {
+        ...r,
+        state: 'Sent' as const,
+        commandId: '42',
+        history: [...r.history, { state: 'Sent' as const, at: 2000 }],
+      };
       await store.save(later);
       expect(await store.get(id)).toEqual(later);
     });

@@ -13,6 +13,9 @@ describe('on Redis', () => {
     await redis.cleanup();
   });
   // A fresh prefix per test: the contract expects an empty store.
-  confirmationStoreContract('Redis', async (clock) => new RedisConfirmationStore(redis.redis, `${redis.prefix}${++n}:`, clock));
+  confirmationStoreContract(
+    'Redis',
+    async (clock) => new RedisConfirmationStore(redis.redis, `${redis.prefix}${++n}:`, clock),
+  );
   requestStoreContract('Redis', async () => new RedisActionRequestStore(redis.redis, `${redis.prefix}${++n}:`));
 });

@@ -35,7 +35,9 @@ const until = async (check: () => boolean, timeoutMs = 5000) => {
 
 describe('the tracker', () => {
   const clock = new ManualClock(START);
-  const fleet = sandboxFleet(START).filter((d) => d.status === 'ACTIVE' && !d.behaviour.kiosk && milestoneOf(d.osVersion) >= 113);
+  const fleet = sandboxFleet(START).filter(
+    (d) => d.status === 'ACTIVE' && !d.behaviour.kiosk && milestoneOf(d.osVersion) >= 113,
+  );
   let google: GoogleEmulator;
   let directory: DeviceDirectory;
   let queue: MemoryJobQueue;
@@ -46,7 +48,13 @@ describe('the tracker', () => {
 
   beforeAll(async () => {
     google = await startGoogleEmulator({ devices: sandboxFleet(START), clock });
-    directory = createDeviceDirectory({ customerId: 'my_customer', rootUrl: google.rootUrl, accessToken: google.accessToken, clock, retry: { maxAttempts: 1 } });
+    directory = createDeviceDirectory({
+      customerId: 'my_customer',
+      rootUrl: google.rootUrl,
+      accessToken: google.accessToken,
+      clock,
+      retry: { maxAttempts: 1 },
+    });
   });
   afterAll(async () => {
     await google.close();
@@ -56,7 +64,16 @@ describe('the tracker', () => {
     requests = new MemoryActionRequestStore();
     notifier = new RecordingNotifier();
     audit = new MemoryAuditTrail(clock);
-    tracker = new ActionTracker({ directory, requests, queue, clock, audit, logger: silentLogger, notifier, settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 100 } });
+    tracker = new ActionTracker({
+      directory,
+      requests,
+      queue,
+      clock,
+      audit,
+      logger: silentLogger,
+      notifier,
+      settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 100 },
+    });
   });
   afterEach(async () => {
     tracker.stop();
@@ -73,7 +90,12 @@ describe('the tracker', () => {
   async function issued(connectivity: 'online' | 'offline'): Promise<ActionRequest> {
     const d = device(connectivity);
     const commandId = await directory.issueCommand(d.deviceId, 'WIPE_USERS');
-    const r = actionRequest(await requests.newId(), clock.now(), { action: 'wipeUsers', params: {}, commandId, device: { id: d.deviceId, serialNumber: d.serialNumber } });
+    const r = actionRequest(await requests.newId(), clock.now(), {
+      action: 'wipeUsers',
+      params: {},
+      commandId,
+      device: { id: d.deviceId, serialNumber: d.serialNumber },
+    });
     await requests.save(r);
     return r;
   }
@@ -86,7 +108,11 @@ describe('the tracker', () => {
     const done = await requests.get(r.id);
     expect(done?.state).toBe('Done');
     expect(notifier.ends[0].id).toBe(r.id);
-    expect((await audit.latest({ tenantId: 't1' }))[0]).toMatchObject({ action: 'wipeUsers', outcome: 'succeeded', requestId: r.id });
+    expect((await audit.latest({ tenantId: 't1' }))[0]).toMatchObject({
+      action: 'wipeUsers',
+      outcome: 'succeeded',
+      requestId: r.id,
+    });
   });
 
   it('keeps polling through Google errors', async () => {
@@ -115,7 +141,12 @@ describe('the tracker', () => {
     const d = device('online');
     const [result] = await directory.batchChangeStatus([d.deviceId], 'DISABLE');
     expect(result.ok).toBe(true);
-    const r = actionRequest(await requests.newId(), clock.now(), { action: 'lostMode.on', params: {}, state: 'Sent', device: { id: d.deviceId, serialNumber: d.serialNumber } });
+    const r = actionRequest(await requests.newId(), clock.now(), {
+      action: 'lostMode.on',
+      params: {},
+      state: 'Sent',
+      device: { id: d.deviceId, serialNumber: d.serialNumber },
+    });
     await requests.save(r);
     await tracker.start();
     await until(() => notifier.ends.length === 1);

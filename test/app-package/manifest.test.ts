@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import AdmZip from 'adm-zip';
 import { AppManifestUtils } from '@microsoft/app-manifest';
-import { packageApp, placeholderValues, renderManifest, SANDBOX_BOT_ID, validateManifest } from '../../scripts/package-app';
+import {
+  packageApp,
+  placeholderValues,
+  renderManifest,
+  SANDBOX_BOT_ID,
+  validateManifest,
+} from '../../scripts/package-app';
 import { decodePng } from './png';
 
 // @microsoft/app-manifest requires strip-bom 5, which is ESM only: Node 20 loads it through
@@ -15,7 +21,7 @@ const TEMPLATE = readFileSync(join(APP_DIR, 'manifest.json'), 'utf8');
 const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const COMMANDS = ['help', 'find', 'whoami', 'connector status', 'connector sync', 'audit'];
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 function render(env: Record<string, string | undefined> = { MicrosoftAppId: BOT_ID }): Json {
   return renderManifest(TEMPLATE, placeholderValues(env)) as Json;
@@ -50,7 +56,9 @@ describe('Teams manifest', () => {
     const newest = bundledTeamsVersions().at(-1)!.join('.');
     const manifest = render();
     expect(manifest.manifestVersion).toBe(newest);
-    expect(manifest.$schema).toBe(`https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`);
+    expect(manifest.$schema).toBe(
+      `https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`,
+    );
   });
 
   it('is valid against the bundled schema once the bot id is filled in', async () => {
@@ -99,7 +107,9 @@ describe('Teams manifest', () => {
   });
 
   it('fills placeholders safely and refuses unknown ones', () => {
-    expect(render({ MicrosoftAppId: BOT_ID, BOT_DOMAIN: 'desk.example.com' }).validDomains).toEqual(['desk.example.com']);
+    expect(render({ MicrosoftAppId: BOT_ID, BOT_DOMAIN: 'desk.example.com' }).validDomains).toEqual([
+      'desk.example.com',
+    ]);
     expect(render().validDomains).toEqual([]);
     expect(() => renderManifest('{"a":"${{NOPE}}"}', {})).toThrow(/NOPE/);
     expect(renderManifest('{"a":"${{X}}"}', { X: 'q"uote' })).toEqual({ a: 'q"uote' });
@@ -150,7 +160,12 @@ describe('packageApp', () => {
     expect(result.schemaErrors).toEqual([]);
 
     const zip = new AdmZip(outFile);
-    expect(zip.getEntries().map((e) => e.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(
+      zip
+        .getEntries()
+        .map((e) => e.entryName)
+        .sort(),
+    ).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const manifestText = zip.readAsText('manifest.json');
     expect(manifestText).not.toContain('${{');
     const manifest = JSON.parse(manifestText);

@@ -43,8 +43,18 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
       const first = await trail.append(entry({ requestId: 'req-1', detail: { commandId: 'c-1', attempt: 1 } }));
       clock.advance(1500);
       const second = await trail.append(entry({ action: 'lostMode.on', outcome: 'succeeded' }));
-      expect(first).toMatchObject({ seq: 1, time: '2026-02-01T10:00:00.000Z', prevHash: GENESIS_HASH, requestId: 'req-1' });
-      expect(second).toMatchObject({ seq: 2, time: '2026-02-01T10:00:01.500Z', prevHash: first.hash, outcome: 'succeeded' });
+      expect(first).toMatchObject({
+        seq: 1,
+        time: '2026-02-01T10:00:00.000Z',
+        prevHash: GENESIS_HASH,
+        requestId: 'req-1',
+      });
+      expect(second).toMatchObject({
+        seq: 2,
+        time: '2026-02-01T10:00:01.500Z',
+        prevHash: first.hash,
+        outcome: 'succeeded',
+      });
       expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
       expect(first.hash).toBe(computeRecordHash(first));
       expect(second.hash).toBe(computeRecordHash(second));
@@ -65,9 +75,9 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
       await expect(trail.append(entry({ tenantId: '' }))).rejects.toBeInstanceOf(InvalidInput);
       await expect(trail.append(entry({ actor: { teamsId: '' } }))).rejects.toBeInstanceOf(InvalidInput);
       await expect(trail.append(entry({ action: ' ' }))).rejects.toBeInstanceOf(InvalidInput);
-      await expect(
-        trail.append(entry({ target: { kind: 'printer' as never, id: 'x' } })),
-      ).rejects.toBeInstanceOf(InvalidInput);
+      await expect(trail.append(entry({ target: { kind: 'printer' as never, id: 'x' } }))).rejects.toBeInstanceOf(
+        InvalidInput,
+      );
       const ok = await trail.append(entry());
       expect(ok.seq).toBe(1);
       expect(await trail.verify()).toEqual({ ok: true, count: 1 });
@@ -77,7 +87,13 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
       const record = await trail.append(
         entry({
           action: 'lostMode.on',
-          detail: { pin: '123456', unlockPin: '9999', message: 'call IT', nested: { token: 'eyJ', Password: 'p', list: [{ secret: 's' }] }, at: new Date('2026-01-01T00:00:00Z') },
+          detail: {
+            pin: '123456',
+            unlockPin: '9999',
+            message: 'call IT',
+            nested: { token: 'eyJ', Password: 'p', list: [{ secret: 's' }] },
+            at: new Date('2026-01-01T00:00:00Z'),
+          },
         }),
       );
       const expected = {
@@ -97,7 +113,9 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
     it('keeps one chain under many concurrent appends', async () => {
       const n = 40;
       const records = await Promise.all(
-        Array.from({ length: n }, (_, i) => trail.append(entry({ target: { kind: 'device', id: `dev-${i}` }, detail: { i } }))),
+        Array.from({ length: n }, (_, i) =>
+          trail.append(entry({ target: { kind: 'device', id: `dev-${i}` }, detail: { i } })),
+        ),
       );
       expect(records.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
       const stored = await collect(trail.all());
@@ -110,9 +128,23 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
       beforeEach(async () => {
         await trail.append(entry({ action: 'lostMode.on', target: { kind: 'device', id: 'dev-1', label: 'SN-1' } }));
         await trail.append(entry({ actor: megan, action: 'deprovision', target: { kind: 'device', id: 'dev-2' } }));
-        await trail.append(entry({ tenantId: 'tenant-b', actor: megan, action: 'lostMode.off', target: { kind: 'device', id: 'dev-1' } }));
+        await trail.append(
+          entry({
+            tenantId: 'tenant-b',
+            actor: megan,
+            action: 'lostMode.off',
+            target: { kind: 'device', id: 'dev-1' },
+          }),
+        );
         await trail.append(entry({ action: 'access.denied', outcome: 'denied', target: undefined }));
-        await trail.append(entry({ actor: megan, action: 'lostMode.off', target: { kind: 'device', id: 'dev-1' }, outcome: 'succeeded' }));
+        await trail.append(
+          entry({
+            actor: megan,
+            action: 'lostMode.off',
+            target: { kind: 'device', id: 'dev-1' },
+            outcome: 'succeeded',
+          }),
+        );
       });
 
       it('lists a tenant newest first, within the limit', async () => {
@@ -126,19 +158,29 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
       it('filters by target, never across tenants', async () => {
         expect((await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-1' })).map((r) => r.seq)).toEqual([5, 1]);
         expect((await trail.latest({ tenantId: 'tenant-b', targetId: 'dev-1' })).map((r) => r.seq)).toEqual([3]);
-        expect((await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-1', limit: 1 })).map((r) => r.seq)).toEqual([5]);
+        expect((await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-1', limit: 1 })).map((r) => r.seq)).toEqual([
+          5,
+        ]);
       });
 
       it('filters by actor id (Teams or AAD) and by UPN in any case', async () => {
         expect((await trail.latest({ tenantId: 'tenant-a', actorId: '29:megan' })).map((r) => r.seq)).toEqual([5, 2]);
         expect((await trail.latest({ tenantId: 'tenant-a', actorId: 'aad-alex' })).map((r) => r.seq)).toEqual([4, 1]);
-        expect((await trail.latest({ tenantId: 'tenant-a', actorUpn: 'alex@contoso.com' })).map((r) => r.seq)).toEqual([4, 1]);
-        expect((await trail.latest({ tenantId: 'tenant-a', actorUpn: 'MEGAN@contoso.com' })).map((r) => r.seq)).toEqual([5, 2]);
+        expect((await trail.latest({ tenantId: 'tenant-a', actorUpn: 'alex@contoso.com' })).map((r) => r.seq)).toEqual([
+          4, 1,
+        ]);
+        expect((await trail.latest({ tenantId: 'tenant-a', actorUpn: 'MEGAN@contoso.com' })).map((r) => r.seq)).toEqual(
+          [5, 2],
+        );
       });
 
       it('combines target and actor filters', async () => {
-        expect((await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-1', actorId: '29:alex' })).map((r) => r.seq)).toEqual([1]);
-        expect(await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-2', actorUpn: 'alex@contoso.com' })).toEqual([]);
+        expect(
+          (await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-1', actorId: '29:alex' })).map((r) => r.seq),
+        ).toEqual([1]);
+        expect(await trail.latest({ tenantId: 'tenant-a', targetId: 'dev-2', actorUpn: 'alex@contoso.com' })).toEqual(
+          [],
+        );
       });
 
       it('iterates everything in chain order, or one tenant', async () => {

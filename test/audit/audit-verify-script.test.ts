@@ -34,8 +34,14 @@ describe('audit-verify', () => {
   });
 
   it('fails when the trail cannot be read', async () => {
-    const broken: AuditTrail = { ...new MemoryAuditTrail(), verify: () => Promise.reject(new Error('connection lost')) } as AuditTrail;
-    expect(await runAuditVerify(broken)).toEqual({ exitCode: 1, line: 'audit trail could not be checked: connection lost' });
+    const broken: AuditTrail = {
+      ...new MemoryAuditTrail(),
+      verify: () => Promise.reject(new Error('connection lost')),
+    } as AuditTrail;
+    expect(await runAuditVerify(broken)).toEqual({
+      exitCode: 1,
+      line: 'audit trail could not be checked: connection lost',
+    });
   });
 
   it('runs as a command against Redis and exits 1 on a cut tail', async () => {
@@ -43,12 +49,19 @@ describe('audit-verify', () => {
     const trail = new RedisAuditTrail(r.redis, { prefix });
     await fill(trail, 3);
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), resolve(__dirname, '../../scripts/audit-verify.ts'), ...args], {
-        env: { ...process.env, REDIS_URL: TEST_REDIS_URL },
-      });
+      promisify(execFile)(
+        process.execPath,
+        [require.resolve('tsx/cli'), resolve(__dirname, '../../scripts/audit-verify.ts'), ...args],
+        {
+          env: { ...process.env, REDIS_URL: TEST_REDIS_URL },
+        },
+      );
     const ok = await run(['--prefix', prefix]);
     expect(ok.stdout.trim()).toBe('audit trail OK: 3 records verified');
     await r.redis.xdel(trail.streamKey, '3-0');
-    await expect(run([`--prefix=${prefix}`])).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(/missing at seq 3/) });
+    await expect(run([`--prefix=${prefix}`])).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/missing at seq 3/),
+    });
   });
 });

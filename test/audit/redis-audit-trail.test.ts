@@ -33,7 +33,9 @@ describe('RedisAuditTrail across instances', () => {
       return new RedisAuditTrail(conn, { prefix });
     });
     const appended = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => trails[i % 3].append(entry({ target: { kind: 'device', id: `dev-${i % 5}` }, detail: { i } }))),
+      Array.from({ length: 60 }, (_, i) =>
+        trails[i % 3].append(entry({ target: { kind: 'device', id: `dev-${i % 5}` }, detail: { i } })),
+      ),
     );
     expect(new Set(appended.map((a) => a.seq)).size).toBe(60);
     const result = await trails[0].verify();
@@ -79,7 +81,9 @@ describe('RedisAuditTrail tamper detection', () => {
     await rewriteStream(r.redis, trail.streamKey, (entries) =>
       entries.map((e) => {
         const rec = recordOf(e);
-        return rec.seq === 3 ? withRecord(e, { ...rec, outcome: 'succeeded', actor: { ...rec.actor, upn: 'someone@else' } }) : e;
+        return rec.seq === 3
+          ? withRecord(e, { ...rec, outcome: 'succeeded', actor: { ...rec.actor, upn: 'someone@else' } })
+          : e;
       }),
     );
     expect(await trail.verify()).toMatchObject({ ok: false, count: 5, firstBad: { seq: 3, problem: 'edited' } });
@@ -129,7 +133,7 @@ describe('RedisAuditTrail tamper detection', () => {
     expect(await trail.verify()).toMatchObject({ ok: false, count: 5, firstBad: { seq: 3, problem: 'inserted' } });
   });
 
-  it('detects a record appended behind the trail\'s back', async () => {
+  it("detects a record appended behind the trail's back", async () => {
     const { trail, records } = await filled(3);
     const body = { ...records[2], seq: 4, prevHash: records[2].hash, action: 'access.granted' };
     await r.redis.xadd(trail.streamKey, '4-0', 'rec', JSON.stringify({ ...body, hash: computeRecordHash(body) }));
@@ -151,7 +155,9 @@ describe('RedisAuditTrail tamper detection', () => {
 
   it('detects an entry that is not a record', async () => {
     const { trail } = await filled(3);
-    await rewriteStream(r.redis, trail.streamKey, (entries) => entries.map((e, i) => (i === 1 ? [e[0], ['rec', '{not json']] : e)));
+    await rewriteStream(r.redis, trail.streamKey, (entries) =>
+      entries.map((e, i) => (i === 1 ? [e[0], ['rec', '{not json']] : e)),
+    );
     expect(await trail.verify()).toMatchObject({ ok: false, firstBad: { seq: 2, problem: 'unreadable' } });
   });
 

@@ -1,4 +1,11 @@
-import { computeRecordHash, GENESIS_HASH, MemoryAuditTrail, verifyChain, type AuditRecord, type ChainItem } from '../../src/audit';
+import {
+  computeRecordHash,
+  GENESIS_HASH,
+  MemoryAuditTrail,
+  verifyChain,
+  type AuditRecord,
+  type ChainItem,
+} from '../../src/audit';
 import { ManualClock } from '../../src/clock';
 import { entry } from './audit-trail-contract';
 
@@ -10,8 +17,12 @@ async function chain(n: number): Promise<AuditRecord[]> {
 }
 
 const items = (records: AuditRecord[]): ChainItem[] => records.map((record) => ({ record }));
-const headOf = (records: AuditRecord[]) => ({ seq: records[records.length - 1].seq, hash: records[records.length - 1].hash });
-const reseal = (r: Omit<AuditRecord, 'hash'> & { hash?: string }): AuditRecord => ({ ...r, hash: computeRecordHash(r) }) as AuditRecord;
+const headOf = (records: AuditRecord[]) => ({
+  seq: records[records.length - 1].seq,
+  hash: records[records.length - 1].hash,
+});
+const reseal = (r: Omit<AuditRecord, 'hash'> & { hash?: string }): AuditRecord =>
+  ({ ...r, hash: computeRecordHash(r) }) as AuditRecord;
 
 describe('verifyChain', () => {
   it('accepts an intact chain and an empty one', async () => {
@@ -25,7 +36,10 @@ describe('verifyChain', () => {
     const records = await chain(4);
     const edited = [...records];
     edited[2] = { ...records[2], detail: { i: 99 } };
-    expect(await verifyChain(items(edited), headOf(records))).toMatchObject({ ok: false, firstBad: { seq: 3, problem: 'edited' } });
+    expect(await verifyChain(items(edited), headOf(records))).toMatchObject({
+      ok: false,
+      firstBad: { seq: 3, problem: 'edited' },
+    });
   });
 
   it('catches a first record that does not start from the genesis hash', async () => {
@@ -40,37 +54,57 @@ describe('verifyChain', () => {
   it('tells a missing record from a moved one', async () => {
     const records = await chain(5);
     const missing = records.filter((r) => r.seq !== 3);
-    expect(await verifyChain(items(missing), headOf(records))).toMatchObject({ firstBad: { seq: 3, problem: 'missing' } });
+    expect(await verifyChain(items(missing), headOf(records))).toMatchObject({
+      firstBad: { seq: 3, problem: 'missing' },
+    });
     const moved = [records[0], records[1], records[3], records[2], records[4]];
-    expect(await verifyChain(items(moved), headOf(records))).toMatchObject({ firstBad: { seq: 3, problem: 'reordered' } });
+    expect(await verifyChain(items(moved), headOf(records))).toMatchObject({
+      firstBad: { seq: 3, problem: 'reordered' },
+    });
     const backwards = [records[0], records[1], records[2], records[0], records[3], records[4]];
-    expect(await verifyChain(items(backwards), headOf(records))).toMatchObject({ firstBad: { seq: 1, problem: 'reordered' } });
+    expect(await verifyChain(items(backwards), headOf(records))).toMatchObject({
+      firstBad: { seq: 1, problem: 'reordered' },
+    });
   });
 
   it('catches an inserted record placed after or before the genuine one', async () => {
     const records = await chain(4);
     const forged = reseal({ ...records[2], action: 'connector.delete', prevHash: 'a'.repeat(64) });
     const before = [records[0], records[1], forged, records[2], records[3]];
-    expect(await verifyChain(items(before), headOf(records))).toMatchObject({ firstBad: { seq: 3, problem: 'inserted' } });
+    expect(await verifyChain(items(before), headOf(records))).toMatchObject({
+      firstBad: { seq: 3, problem: 'inserted' },
+    });
     const linked = reseal({ ...records[2], action: 'connector.delete', prevHash: records[1].hash });
     const linkedBefore = [records[0], records[1], linked, records[2], records[3]];
-    expect(await verifyChain(items(linkedBefore), headOf(records))).toMatchObject({ firstBad: { seq: 3, problem: 'inserted' } });
+    expect(await verifyChain(items(linkedBefore), headOf(records))).toMatchObject({
+      firstBad: { seq: 3, problem: 'inserted' },
+    });
   });
 
   it('checks the end of the chain against the head pointer', async () => {
     const records = await chain(3);
     const head = headOf(records);
-    expect(await verifyChain(items(records.slice(0, 2)), head)).toMatchObject({ firstBad: { seq: 3, problem: 'missing' } });
-    expect(await verifyChain(items(records), { seq: 2, hash: records[1].hash })).toMatchObject({ firstBad: { seq: 3, problem: 'inserted' } });
+    expect(await verifyChain(items(records.slice(0, 2)), head)).toMatchObject({
+      firstBad: { seq: 3, problem: 'missing' },
+    });
+    expect(await verifyChain(items(records), { seq: 2, hash: records[1].hash })).toMatchObject({
+      firstBad: { seq: 3, problem: 'inserted' },
+    });
     expect(await verifyChain(items(records), null)).toMatchObject({ firstBad: { problem: 'missing' } });
     // The last record swapped for a different, well-formed one: only the head can tell.
     const other = reseal({ ...records[2], reason: 'changed' });
-    expect(await verifyChain(items([records[0], records[1], other]), head)).toMatchObject({ firstBad: { seq: 3, problem: 'edited' } });
+    expect(await verifyChain(items([records[0], records[1], other]), head)).toMatchObject({
+      firstBad: { seq: 3, problem: 'edited' },
+    });
   });
 
   it('reports unreadable entries and still counts the rest', async () => {
     const records = await chain(3);
     const list: ChainItem[] = [{ record: records[0] }, { unreadable: 'entry 2-0 is not JSON' }, { record: records[2] }];
-    expect(await verifyChain(list, headOf(records))).toMatchObject({ ok: false, count: 3, firstBad: { seq: 2, problem: 'unreadable' } });
+    expect(await verifyChain(list, headOf(records))).toMatchObject({
+      ok: false,
+      count: 3,
+      firstBad: { seq: 2, problem: 'unreadable' },
+    });
   });
 });

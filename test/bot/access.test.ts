@@ -10,8 +10,7 @@ describe('who is asking: whoami, help per role, audit', () => {
     await h.stop();
   });
 
-  const say = async (text: string, as: PersonKey) =>
-    cardText(cardOf((await h.send(text, { as })).replies[0]));
+  const say = async (text: string, as: PersonKey) => cardText(cardOf((await h.send(text, { as })).replies[0]));
 
   it('whoami shows the admin her role assigned by UPN for the whole tenant', async () => {
     const text = await say('whoami', 'alex');
@@ -22,7 +21,9 @@ describe('who is asking: whoami, help per role, audit', () => {
 
   it('whoami shows a role that comes through a group', async () => {
     const text = await say('who am i?', 'megan');
-    expect(text).toMatch(/\*\*Help Desk Operator\*\* \(through group 00000000-0000-0000-0000-000000000041, whole tenant\)/);
+    expect(text).toMatch(
+      /\*\*Help Desk Operator\*\* \(through group 00000000-0000-0000-0000-000000000041, whole tenant\)/,
+    );
   });
 
   it('whoami shows a scoped role with its org unit', async () => {

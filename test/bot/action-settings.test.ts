@@ -5,7 +5,11 @@ import { Harness, startHarness } from '../support/harness';
 describe('action settings from the environment', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ REBOOT_MIN_MILESTONE: '200', ACTIONS_SKIP_CONFIRMATION: 'true', CONFIRMATION_TTL_MINUTES: '2' });
+    h = await startHarness({
+      REBOOT_MIN_MILESTONE: '200',
+      ACTIONS_SKIP_CONFIRMATION: 'true',
+      CONFIRMATION_TTL_MINUTES: '2',
+    });
   });
   afterAll(async () => {
     await h.stop();
@@ -27,7 +31,9 @@ describe('action settings from the environment', () => {
     expect(first).not.toContain('Confirm lost mode');
     expect(first).toContain('Sending it to Google');
     // The same card then becomes the request's status card.
-    const update = await h.connector.waitFor((c) => c.method === 'PUT' && c.activityId === replies[0].id && /Request DD-[A-Z0-9]{6}/.test(cardText(cardOf(c))));
+    const update = await h.connector.waitFor(
+      (c) => c.method === 'PUT' && c.activityId === replies[0].id && /Request DD-[A-Z0-9]{6}/.test(cardText(cardOf(c))),
+    );
     expect(cardText(cardOf(update))).toContain('PFRKWGUN');
   });
 

@@ -23,7 +23,14 @@ describe('tracking survives a restart of the bot (Redis + BullMQ)', () => {
   beforeAll(async () => {
     // Google outlives the bot, as it does in production.
     google = await startGoogleEmulator({ devices: sandboxFleet(START), clock });
-    options = { start: { clock, google, redisPrefix: redis.prefix, actions: { tracking: { pollIntervalMs: 20, maxPollIntervalMs: 50, ceilingMs: 7 * 86_400_000 } } } };
+    options = {
+      start: {
+        clock,
+        google,
+        redisPrefix: redis.prefix,
+        actions: { tracking: { pollIntervalMs: 20, maxPollIntervalMs: 50, ceilingMs: 7 * 86_400_000 } },
+      },
+    };
     first = await startHarness(env, undefined, options);
   });
   afterAll(async () => {
@@ -35,7 +42,13 @@ describe('tracking survives a restart of the bot (Redis + BullMQ)', () => {
 
   it('a wipe sent before the restart reaches Done after it, on the same card', async () => {
     const people = new Set(Object.values(PEOPLE).map((p) => p.email));
-    const d = sandboxFleet(START).find((x) => x.status === 'ACTIVE' && !x.behaviour.kiosk && milestoneOf(x.osVersion) >= 113 && !people.has(x.annotatedUser ?? ''))!;
+    const d = sandboxFleet(START).find(
+      (x) =>
+        x.status === 'ACTIVE' &&
+        !x.behaviour.kiosk &&
+        milestoneOf(x.osVersion) >= 113 &&
+        !people.has(x.annotatedUser ?? ''),
+    )!;
     google.setBehaviour(d.deviceId, { connectivity: 'online' });
 
     const asked = await first.send(`wipe ${d.serialNumber}`, { as: 'megan' });
@@ -46,21 +59,33 @@ describe('tracking survives a restart of the bot (Redis + BullMQ)', () => {
 
     // The device picks the command up; the first bot sees it…
     clock.advance(3_000);
-    await first.connector.waitFor((c) => c.method === 'PUT' && c.activityId === cardCall.id && cardText(cardOf(c)).includes('Sent'));
+    await first.connector.waitFor(
+      (c) => c.method === 'PUT' && c.activityId === cardCall.id && cardText(cardOf(c)).includes('Sent'),
+    );
     // …and stops before the command completes.
     await first.bot.stop();
     clock.advance(10_000);
     const stoppedAt = first.connector.calls.length;
 
     second = await startHarness(env, undefined, { ...options, connector: first.connector });
-    const end = await first.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId), 10_000, stoppedAt);
+    const end = await first.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId),
+      10_000,
+      stoppedAt,
+    );
     expect(end.body.text).toContain('done');
     expect(end.body.text).toContain(`<at>${PEOPLE.megan.name}</at>`);
-    const updated = first.connector.calls.slice(stoppedAt).filter((c) => c.method === 'PUT' && c.activityId === cardCall.id);
+    const updated = first.connector.calls
+      .slice(stoppedAt)
+      .filter((c) => c.method === 'PUT' && c.activityId === cardCall.id);
     expect(cardText(cardOf(updated[updated.length - 1]))).toContain('Done');
     // Exactly one closing message, though the old job and the resume both knew the request.
     await new Promise((r) => setTimeout(r, 300));
-    expect(first.connector.calls.filter((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId))).toHaveLength(1);
+    expect(
+      first.connector.calls.filter(
+        (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId),
+      ),
+    ).toHaveLength(1);
 
     const status = await second.send(`status ${requestId}`, { as: 'megan' });
     expect(cardText(cardOf(status.replies.find((c) => cardOf(c))))).toContain('Done');

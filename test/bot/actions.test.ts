@@ -11,7 +11,11 @@ const TRACKING = { pollIntervalMs: 15, maxPollIntervalMs: 40, ceilingMs: 7 * 86_
 const fleet = sandboxFleet(START);
 const demoPeople = new Set(Object.values(PEOPLE).map((p) => p.email));
 const usable = (d: FleetDevice) =>
-  d.status === 'ACTIVE' && !d.behaviour.kiosk && milestoneOf(d.osVersion) >= 113 && !d.orgUnitPath.startsWith('/Schools/North') && !demoPeople.has(d.annotatedUser ?? '');
+  d.status === 'ACTIVE' &&
+  !d.behaviour.kiosk &&
+  milestoneOf(d.osVersion) >= 113 &&
+  !d.orgUnitPath.startsWith('/Schools/North') &&
+  !demoPeople.has(d.annotatedUser ?? '');
 /** Devices for one test each, so that tests don't see each other's changes. */
 const pool = fleet.filter(usable);
 
@@ -27,7 +31,11 @@ describe('remote actions', () => {
 
   beforeAll(async () => {
     h = await startHarness({}, undefined, {
-      start: { clock, actions: { tracking: TRACKING }, directoryRetry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 } },
+      start: {
+        clock,
+        actions: { tracking: TRACKING },
+        directoryRetry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
+      },
     });
   });
   afterAll(async () => {
@@ -69,7 +77,10 @@ describe('remote actions', () => {
 
   /** The closing message that mentions the requester. */
   const closing = (requestId: string, timeoutMs = 5000) =>
-    h.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId), timeoutMs);
+    h.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId),
+      timeoutMs,
+    );
 
   /** Moves Google's clock on in steps, giving the tracker time to poll between them. */
   async function advance(ms: number, steps = 1): Promise<void> {
@@ -96,7 +107,16 @@ describe('remote actions', () => {
     return { requestId, end, call, card: res.body.value };
   }
 
-  const statesOf = (cardActivityId: string) => h.connector.updates().filter((u) => u.activityId === cardActivityId).map((u) => (/Pending|Sent|Acknowledged|Done|Failed|Expired|Unknown/.exec(JSON.stringify(cardOf(u).body[1] ?? cardOf(u).body)) ?? [''])[0]);
+  const statesOf = (cardActivityId: string) =>
+    h.connector
+      .updates()
+      .filter((u) => u.activityId === cardActivityId)
+      .map(
+        (u) =>
+          (/Pending|Sent|Acknowledged|Done|Failed|Expired|Unknown/.exec(
+            JSON.stringify(cardOf(u).body[1] ?? cardOf(u).body),
+          ) ?? [''])[0],
+      );
 
   describe('lost mode', () => {
     it('on: confirmation → status card → Done, card updated in place and the requester mentioned', async () => {
@@ -105,7 +125,10 @@ describe('remote actions', () => {
       const text = cardText(card);
       expect(text).toContain(d.serialNumber);
       expect(text).toContain('contact message');
-      expect(card.refresh).toMatchObject({ action: { verb: 'action.view', data: { confirmationId: id } }, userIds: [PEOPLE.megan.teamsId] });
+      expect(card.refresh).toMatchObject({
+        action: { verb: 'action.view', data: { confirmationId: id } },
+        userIds: [PEOPLE.megan.teamsId],
+      });
       // Nothing happened yet.
       expect(google().readDevice(d.deviceId)?.status).toBe('ACTIVE');
 
@@ -118,7 +141,9 @@ describe('remote actions', () => {
       const end = await closing(requestId);
       expect(end.body.text).toContain(`<at>${PEOPLE.megan.name}</at>`);
       expect(end.body.text).toContain('done');
-      expect(end.body.entities).toEqual([expect.objectContaining({ type: 'mention', mentioned: { id: PEOPLE.megan.teamsId, name: PEOPLE.megan.name } })]);
+      expect(end.body.entities).toEqual([
+        expect.objectContaining({ type: 'mention', mentioned: { id: PEOPLE.megan.teamsId, name: PEOPLE.megan.name } }),
+      ]);
       const updates = h.connector.updates().filter((u) => u.activityId === call.id);
       expect(updates.length).toBeGreaterThanOrEqual(2);
       const last = cardOf(updates[updates.length - 1]);
@@ -186,7 +211,8 @@ describe('remote actions', () => {
       const { card, id } = await ask(`deprovision ${d.serialNumber}`);
       const choices = JSON.stringify(card);
       expect(choices).toContain('Input.ChoiceSet');
-      for (const r of ['SAME_MODEL_REPLACEMENT', 'DIFFERENT_MODEL_REPLACEMENT', 'RETIRING_DEVICE', 'UPGRADE_TRANSFER']) expect(choices).toContain(r);
+      for (const r of ['SAME_MODEL_REPLACEMENT', 'DIFFERENT_MODEL_REPLACEMENT', 'RETIRING_DEVICE', 'UPGRADE_TRANSFER'])
+        expect(choices).toContain(r);
       expect(cardText(card)).toContain("can't re-enrol until it is factory reset");
       const before = statusChanges();
       const noReason = await confirm(id);
@@ -195,7 +221,10 @@ describe('remote actions', () => {
       // The card was not used up by the attempt.
       const res = await confirm(id, 'megan', { reason: 'RETIRING_DEVICE' });
       await closing(requestIdIn(res.body.value));
-      expect(google().readDevice(d.deviceId)).toMatchObject({ status: 'DEPROVISIONED', deprovisionReason: 'DEPROVISION_REASON_RETIRING_DEVICE' });
+      expect(google().readDevice(d.deviceId)).toMatchObject({
+        status: 'DEPROVISIONED',
+        deprovisionReason: 'DEPROVISION_REASON_RETIRING_DEVICE',
+      });
     });
 
     it('takes the reason from text', async () => {
@@ -203,7 +232,10 @@ describe('remote actions', () => {
       const { card, id } = await ask(`deprovision ${d.serialNumber} reason same-model`);
       expect(cardText(card)).toContain('Same-model replacement');
       await closing(requestIdIn((await confirm(id)).body.value));
-      expect(google().readDevice(d.deviceId)).toMatchObject({ status: 'DEPROVISIONED', deprovisionReason: 'DEPROVISION_REASON_SAME_MODEL_REPLACEMENT' });
+      expect(google().readDevice(d.deviceId)).toMatchObject({
+        status: 'DEPROVISIONED',
+        deprovisionReason: 'DEPROVISION_REASON_SAME_MODEL_REPLACEMENT',
+      });
     });
 
     it('rejects a reason that is not one of the four', async () => {
@@ -428,14 +460,19 @@ describe('remote actions in a channel, and without confirmation for non-destruct
   const devices = fleet.filter(usable).slice(-4);
 
   beforeAll(async () => {
-    h = await startHarness({}, undefined, { start: { clock, actions: { tracking: TRACKING, skipConfirmation: true } } });
+    h = await startHarness({}, undefined, {
+      start: { clock, actions: { tracking: TRACKING, skipConfirmation: true } },
+    });
     for (const d of devices) h.bot.sandbox!.google.setBehaviour(d.deviceId, { connectivity: 'online' });
   });
   afterAll(async () => {
     await h.stop();
   });
 
-  const closing = (requestId: string) => h.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId));
+  const closing = (requestId: string) =>
+    h.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId),
+    );
 
   it('runs lost mode at once when configured so, with a status card and a closing message', async () => {
     const d = devices[0];
@@ -449,7 +486,11 @@ describe('remote actions in a channel, and without confirmation for non-destruct
 
   it('still asks before a destructive action; in a channel only the requester’s view has the buttons', async () => {
     const d = devices[1];
-    const options = { as: 'megan' as const, conversationId: '19:helpdesk@thread.tacv2', conversationType: 'channel' as const };
+    const options = {
+      as: 'megan' as const,
+      conversationId: '19:helpdesk@thread.tacv2',
+      conversationType: 'channel' as const,
+    };
     const { replies } = await h.send(`wipe ${d.serialNumber}`, options);
     const card = cardOf(replies[0]);
     expect(validateCard(card)).toEqual([]);

@@ -14,7 +14,11 @@ describe('a bulk run of 2,000 devices from chat', () => {
 
   beforeAll(async () => {
     google = await startGoogleEmulator({ devices: fleet, quotaPerMinute: 2400 });
-    h = await startHarness({ BULK_ROLE_LIMITS: 'Intune Administrator=5000', BULK_APPROVAL_THRESHOLD: '5000' }, undefined, { start: { google, bulk: { runner: { progressIntervalMs: 200 } } } });
+    h = await startHarness(
+      { BULK_ROLE_LIMITS: 'Intune Administrator=5000', BULK_APPROVAL_THRESHOLD: '5000' },
+      undefined,
+      { start: { google, bulk: { runner: { progressIntervalMs: 200 } } } },
+    );
   });
   afterAll(async () => {
     await h.stop();
@@ -32,13 +36,19 @@ describe('a bulk run of 2,000 devices from chat', () => {
     const runId = /"runId":"(BR-[A-Z0-9]{6})"/.exec(JSON.stringify(preview))![1];
     google.resetStats();
     await h.invoke('bulk.start', { runId }, { as: 'alex', replyToId: call.id });
-    await h.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`${runId} finished`), 30_000);
+    await h.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`${runId} finished`),
+      30_000,
+    );
     const stats = google.stats();
     expect(stats.byMethod['customer.devices.chromeos.batchChangeStatus']).toBe(40);
     expect(stats.throttled).toBe(0);
     expect(targets.every((d) => google.readDevice(d.deviceId)?.status === 'DISABLED')).toBe(true);
     expect(fleet.slice(2_000).every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
-    const updates = h.connector.updates().filter((c) => c.activityId === call.id).map((c) => cardText(cardOf(c)));
+    const updates = h.connector
+      .updates()
+      .filter((c) => c.activityId === call.id)
+      .map((c) => cardText(cardOf(c)));
     expect(updates[updates.length - 1]).toContain('finished — 2000 done');
     expect(updates[updates.length - 1]).toContain(`requested by ${PEOPLE.alex.name}`);
   });

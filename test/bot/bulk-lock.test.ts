@@ -24,7 +24,12 @@ describe('bulk remote lock of Intune devices in chat', () => {
   beforeAll(async () => {
     google = await startGoogleEmulator({ devices: sandboxFleet(START) });
     h = await startHarness({}, undefined, {
-      start: { google, intuneDevices: intune, graphRetry: { sleep: async () => undefined }, bulk: { runner: { progressIntervalMs: 0 } } },
+      start: {
+        google,
+        intuneDevices: intune,
+        graphRetry: { sleep: async () => undefined },
+        bulk: { runner: { progressIntervalMs: 0 } },
+      },
     });
     graph = h.bot.sandbox!.graph;
   });
@@ -53,7 +58,15 @@ describe('bulk remote lock of Intune devices in chat', () => {
   }
 
   const summaryFor = (runId: string): Promise<RecordedCall> =>
-    h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === `personal-${PEOPLE.megan.teamsId}` && typeof c.body?.text === 'string' && c.body.text.includes(runId) && c.body.text.includes('finished'), 15_000);
+    h.connector.waitFor(
+      (c) =>
+        c.method === 'POST' &&
+        c.conversationId === `personal-${PEOPLE.megan.teamsId}` &&
+        typeof c.body?.text === 'string' &&
+        c.body.text.includes(runId) &&
+        c.body.text.includes('finished'),
+      15_000,
+    );
 
   it('previews a mixed list, then locks the iPhone and the Android device once each and leaves the Mac alone', async () => {
     const iphone = take('iOS');
@@ -64,13 +77,22 @@ describe('bulk remote lock of Intune devices in chat', () => {
     graph.intune.setBehaviour(busy.id, { connectivity: 'offline' });
     graph.intune.lock(busy.id);
     const chromebook = chrome.find((d) => d.status === 'ACTIVE')!;
-    const list = [iphone.serialNumber, android.serialNumber, mac.serialNumber, chromebook.serialNumber, 'NOPE-12345', busy.serialNumber];
+    const list = [
+      iphone.serialNumber,
+      android.serialNumber,
+      mac.serialNumber,
+      chromebook.serialNumber,
+      'NOPE-12345',
+      busy.serialNumber,
+    ];
     const { call, card } = await preview(`bulk lock ${list.join(', ')}`);
     const t = cardText(card);
     expect(t).toContain('Bulk Remote lock: 2 devices');
     expect(t).toContain('Wrong state (3)');
     expect(t).toContain('Not found (1)');
-    expect(t).toContain(`${mac.serialNumber} is a Mac: a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with`);
+    expect(t).toContain(
+      `${mac.serialNumber} is a Mac: a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with`,
+    );
     expect(t).toContain(`${chromebook.serialNumber} is not an Intune device: wrong kind of device for remote lock`);
     expect(t).toContain(`Intune still has a remote lock of ${busy.serialNumber}`);
     expect(t).toContain('No device has the serial, asset id or device id "NOPE-12345"');

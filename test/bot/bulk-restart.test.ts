@@ -18,13 +18,19 @@ describe('a bulk run survives a restart of the bot (Redis + BullMQ)', () => {
   let second: Harness | undefined;
   const fleet = generateFleet({ seed: 'bulk-bot-restart', size: 400, domain: 'example.com', now: START });
   for (const d of fleet) Object.assign(d, { status: 'ACTIVE', behaviour: { connectivity: 'offline', kiosk: false } });
-  const env = { REDIS_URL: TEST_REDIS_URL, BULK_ROLE_LIMITS: 'Intune Administrator=1000', BULK_APPROVAL_THRESHOLD: '1000' };
+  const env = {
+    REDIS_URL: TEST_REDIS_URL,
+    BULK_ROLE_LIMITS: 'Intune Administrator=1000',
+    BULK_APPROVAL_THRESHOLD: '1000',
+  };
   let options: HarnessOptions;
 
   beforeAll(async () => {
     // Slow answers, so that stopping halfway is easy to catch.
     google = await startGoogleEmulator({ devices: fleet, latencyMs: 5 });
-    options = { start: { google, redisPrefix: redis.prefix, bulk: { runner: { concurrency: 2, progressIntervalMs: 100 } } } };
+    options = {
+      start: { google, redisPrefix: redis.prefix, bulk: { runner: { concurrency: 2, progressIntervalMs: 100 } } },
+    };
     first = await startHarness(env, undefined, options);
   });
   afterAll(async () => {
@@ -52,9 +58,15 @@ describe('a bulk run survives a restart of the bot (Redis + BullMQ)', () => {
     const stoppedAt = first.connector.calls.length;
 
     second = await startHarness(env, undefined, { ...options, connector: first.connector });
-    await first.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`${runId} finished`), 30_000, stoppedAt);
+    await first.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`${runId} finished`),
+      30_000,
+      stoppedAt,
+    );
     expect(google.stats().byMethod[ISSUE]).toBe(400);
-    const updates = first.connector.calls.slice(stoppedAt).filter((c) => c.method === 'PUT' && c.activityId === call.id);
+    const updates = first.connector.calls
+      .slice(stoppedAt)
+      .filter((c) => c.method === 'PUT' && c.activityId === call.id);
     expect(cardText(cardOf(updates[updates.length - 1]))).toContain('finished — 400 done');
   });
 });

@@ -39,9 +39,13 @@ describe('bulk actions in chat', () => {
     });
     await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
     filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/devices.csv`;
-    h = await startHarness({ BULK_MAX_DEVICES: '6', BULK_APPROVAL_THRESHOLD: '4', BULK_ROLE_LIMITS: 'Intune Administrator=50' }, undefined, {
-      start: { google, tenantSettings: settings, bulk: { runner: { progressIntervalMs: 0 } } },
-    });
+    h = await startHarness(
+      { BULK_MAX_DEVICES: '6', BULK_APPROVAL_THRESHOLD: '4', BULK_ROLE_LIMITS: 'Intune Administrator=50' },
+      undefined,
+      {
+        start: { google, tenantSettings: settings, bulk: { runner: { progressIntervalMs: 0 } } },
+      },
+    );
   });
   afterAll(async () => {
     await h.stop();
@@ -53,7 +57,9 @@ describe('bulk actions in chat', () => {
   /** ACTIVE devices nobody of the demo owns, not yet used by an earlier test. */
   let used = 0;
   function active(n: number, where?: (d: FleetDevice) => boolean): FleetDevice[] {
-    const list = fleet.filter((d) => d.status === 'ACTIVE' && !people.has(d.annotatedUser ?? '') && (!where || where(d))).slice(used, used + n);
+    const list = fleet
+      .filter((d) => d.status === 'ACTIVE' && !people.has(d.annotatedUser ?? '') && (!where || where(d)))
+      .slice(used, used + n);
     used += n;
     return list;
   }
@@ -67,13 +73,31 @@ describe('bulk actions in chat', () => {
   }
 
   async function summaryFor(runId: string, conversationId: string): Promise<RecordedCall> {
-    return h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === conversationId && typeof c.body?.text === 'string' && c.body.text.includes(runId) && c.body.text.includes('finished'), 15_000);
+    return h.connector.waitFor(
+      (c) =>
+        c.method === 'POST' &&
+        c.conversationId === conversationId &&
+        typeof c.body?.text === 'string' &&
+        c.body.text.includes(runId) &&
+        c.body.text.includes('finished'),
+      15_000,
+    );
   }
 
   it('previews mixed good and bad entries with counts, acts only on the good ones, reports every device and a CSV', async () => {
     const good = active(3);
     const deprovisioned = fleet.find((d) => d.status === 'DEPROVISIONED')!;
-    const text = ['bulk lost mode on', good[0].serialNumber, '', good[1].serialNumber.toLowerCase(), 'NOPE-12345', deprovisioned.serialNumber, good[0].serialNumber, good[2].annotatedAssetId ?? good[2].serialNumber, good[2].serialNumber].join('\n');
+    const text = [
+      'bulk lost mode on',
+      good[0].serialNumber,
+      '',
+      good[1].serialNumber.toLowerCase(),
+      'NOPE-12345',
+      deprovisioned.serialNumber,
+      good[0].serialNumber,
+      good[2].annotatedAssetId ?? good[2].serialNumber,
+      good[2].serialNumber,
+    ].join('\n');
     const { call, card } = await preview(text);
     const t = cardText(card);
     expect(t).toContain('Bulk Lost mode: 3 devices');
@@ -160,7 +184,17 @@ describe('bulk actions in chat', () => {
     const channelId = '19:helpdesk@thread.tacv2';
     await settings.update(SANDBOX_TENANT_ID, {
       helpdeskChannel: {
-        conversationReference: { serviceUrl: h.connector.url, channelId: 'msteams', conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: SANDBOX_TENANT_ID } as any, bot: { id: '28:device-desk', name: 'Device Desk' } },
+        conversationReference: {
+          serviceUrl: h.connector.url,
+          channelId: 'msteams',
+          conversation: {
+            id: channelId,
+            conversationType: 'channel',
+            isGroup: true,
+            tenantId: SANDBOX_TENANT_ID,
+          } as any,
+          bot: { id: '28:device-desk', name: 'Device Desk' },
+        },
         name: 'IT Help Desk › General',
         setBy: PEOPLE.alex.upn,
         setAt: new Date().toISOString(),
@@ -168,7 +202,9 @@ describe('bulk actions in chat', () => {
     });
     const asked = await h.invoke('bulk.askApproval', { runId }, { as: 'megan', replyToId: call.id });
     expect(cardText(asked.body.value)).toContain('Waiting for approval');
-    const request = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === channelId && cardText(cardOf(c)).includes(runId));
+    const request = await h.connector.waitFor(
+      (c) => c.method === 'POST' && c.conversationId === channelId && cardText(cardOf(c)).includes(runId),
+    );
     const approvalCard = cardOf(request);
     expect(validateCard(approvalCard)).toEqual([]);
     expect(cardText(approvalCard)).toContain('Approval needed: Lost mode on 5 devices');
@@ -176,7 +212,9 @@ describe('bulk actions in chat', () => {
 
     const inChannel = { conversationId: channelId, conversationType: 'channel' as const, replyToId: request.id };
     const own = await h.invoke('bulk.approve', { runId }, { as: 'megan', ...inChannel });
-    expect(own.replies.some((c) => cardText(cardOf(c)).includes('someone else holding the same permission'))).toBe(true);
+    expect(own.replies.some((c) => cardText(cardOf(c)).includes('someone else holding the same permission'))).toBe(
+      true,
+    );
     const endUser = await h.invoke('bulk.approve', { runId }, { as: 'adele', ...inChannel });
     expect(endUser.replies.some((c) => cardText(cardOf(c)).includes("can't approve"))).toBe(true);
     expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
@@ -216,7 +254,13 @@ describe('bulk actions in chat', () => {
       conversation: { id: `personal-${person.teamsId}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
       channelData: { tenant: { id: SANDBOX_TENANT_ID } },
       text: 'bulk lost mode on',
-      attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'devices.csv', content: { downloadUrl: filesUrl, uniqueId: 'x', fileType: 'csv' } }],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.teams.file.download.info',
+          name: 'devices.csv',
+          content: { downloadUrl: filesUrl, uniqueId: 'x', fileType: 'csv' },
+        },
+      ],
     };
     const before = h.connector.calls.length;
     await h.post(activity);
@@ -279,7 +323,9 @@ describe('bulk approval requests expire', () => {
 
   beforeAll(async () => {
     google = await startGoogleEmulator({ devices: sandboxFleet(START) });
-    h = await startHarness({ BULK_APPROVAL_THRESHOLD: '1' }, undefined, { start: { google, tenantSettings: settings, bulk: { settings: { approvalTtlMs: 300 }, approvalCheckMs: 50 } } });
+    h = await startHarness({ BULK_APPROVAL_THRESHOLD: '1' }, undefined, {
+      start: { google, tenantSettings: settings, bulk: { settings: { approvalTtlMs: 300 }, approvalCheckMs: 50 } },
+    });
   });
   afterAll(async () => {
     await h.stop();
@@ -289,18 +335,43 @@ describe('bulk approval requests expire', () => {
   it('nobody answered in time: the card says so, the requester is told, a late approval does nothing', async () => {
     const channelId = '19:helpdesk-expiry@thread.tacv2';
     await settings.update(SANDBOX_TENANT_ID, {
-      helpdeskChannel: { conversationReference: { serviceUrl: h.connector.url, channelId: 'msteams', conversation: { id: channelId, conversationType: 'channel', isGroup: true, tenantId: SANDBOX_TENANT_ID } as any }, setBy: 'x', setAt: new Date().toISOString() },
+      helpdeskChannel: {
+        conversationReference: {
+          serviceUrl: h.connector.url,
+          channelId: 'msteams',
+          conversation: {
+            id: channelId,
+            conversationType: 'channel',
+            isGroup: true,
+            tenantId: SANDBOX_TENANT_ID,
+          } as any,
+        },
+        setBy: 'x',
+        setAt: new Date().toISOString(),
+      },
     });
-    const devices = sandboxFleet(START).filter((d) => d.status === 'ACTIVE' && !people.has(d.annotatedUser ?? '')).slice(0, 2);
-    const { replies } = await h.send(`bulk lost mode on ${devices.map((d) => d.serialNumber).join(' ')}`, { as: 'megan' });
+    const devices = sandboxFleet(START)
+      .filter((d) => d.status === 'ACTIVE' && !people.has(d.annotatedUser ?? ''))
+      .slice(0, 2);
+    const { replies } = await h.send(`bulk lost mode on ${devices.map((d) => d.serialNumber).join(' ')}`, {
+      as: 'megan',
+    });
     const runId = runIdOf(cardOf(replies.find((c) => cardOf(c))));
     await h.invoke('bulk.askApproval', { runId }, { as: 'megan' });
     const request = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === channelId);
-    const told = await h.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`bulk run ${runId} in time`), 5_000);
+    const told = await h.connector.waitFor(
+      (c) =>
+        c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(`bulk run ${runId} in time`),
+      5_000,
+    );
     expect(told.conversationId).toBe(`personal-${PEOPLE.megan.teamsId}`);
     const closed = await h.connector.waitFor((c) => c.method === 'PUT' && c.activityId === request.id);
     expect(cardText(cardOf(closed))).toContain('Expired');
-    const late = await h.invoke('bulk.approve', { runId }, { as: 'lynne', conversationId: channelId, conversationType: 'channel' });
+    const late = await h.invoke(
+      'bulk.approve',
+      { runId },
+      { as: 'lynne', conversationId: channelId, conversationType: 'channel' },
+    );
     expect(late.replies.some((c) => cardText(cardOf(c)).includes('already expired'))).toBe(true);
     expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
   });

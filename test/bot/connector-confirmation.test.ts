@@ -9,7 +9,11 @@ const mockClock = new ManualClock(Date.parse('2026-03-02T10:00:00Z'));
 describe('connector delete confirmation: bound to the requester, expires', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ ACCESS_CONFIG: join(__dirname, '..', 'connector', 'fixtures', 'access.two-admins.yaml') }, undefined, { start: { clock: mockClock } });
+    h = await startHarness(
+      { ACCESS_CONFIG: join(__dirname, '..', 'connector', 'fixtures', 'access.two-admins.yaml') },
+      undefined,
+      { start: { clock: mockClock } },
+    );
   });
   afterAll(async () => {
     await h.stop();
@@ -26,15 +30,22 @@ describe('connector delete confirmation: bound to the requester, expires', () =>
     expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
     return cardText(body.value);
   };
-  const connected = async () => !cardText(cardOf((await h.send('connector status', { as: 'alex' })).replies[0])).includes('Not connected');
+  const connected = async () =>
+    !cardText(cardOf((await h.send('connector status', { as: 'alex' })).replies[0])).includes('Not connected');
 
   it("refuses another admin's click on someone else's confirmation, and audits it", async () => {
     const data = await askToDelete();
     expect(await confirm(data, 'megan')).toContain('Only Alex Wilber can confirm or cancel this deletion');
-    expect((await h.invoke('connector.delete.cancel', data, { as: 'megan' })).body.value.body.map((b: any) => b.text).join(' ')).toContain('Only Alex Wilber');
+    expect(
+      (await h.invoke('connector.delete.cancel', data, { as: 'megan' })).body.value.body
+        .map((b: any) => b.text)
+        .join(' '),
+    ).toContain('Only Alex Wilber');
     expect(await connected()).toBe(true);
     const trail = cardText(cardOf((await h.send('audit meganb@example.com', { as: 'alex' })).replies[0]));
-    expect(trail).toMatch(/\*\*connector\.delete\*\* rejected · meganb@example\.com · admin@example\.com — someone else's confirmation/);
+    expect(trail).toMatch(
+      /\*\*connector\.delete\*\* rejected · meganb@example\.com · admin@example\.com — someone else's confirmation/,
+    );
   });
 
   it('refuses a confirmation after 5 minutes; a fresh one still works', async () => {

@@ -12,7 +12,11 @@ describe('connector commands through the bot', () => {
   beforeAll(async () => {
     h = await startHarness();
     // Counted independently, straight from the emulator over HTTP.
-    const google = createDeviceDirectory({ customerId: 'my_customer', rootUrl: h.bot.sandbox!.googleRootUrl, accessToken: DEFAULT_EMULATOR_TOKEN });
+    const google = createDeviceDirectory({
+      customerId: 'my_customer',
+      rootUrl: h.bot.sandbox!.googleRootUrl,
+      accessToken: DEFAULT_EMULATOR_TOKEN,
+    });
     fleetSize = 0;
     for await (const page of google.listAll()) fleetSize += page.length;
   });
@@ -27,7 +31,8 @@ describe('connector commands through the bot', () => {
   };
   const textOf = (call: RecordedCall | undefined) => cardText(cardOf(call));
   const auditOf = async (upn: string) => textOf((await say(`audit ${upn}`, 'alex'))[0]);
-  const fact = (card: any, title: string) => card.body.find((b: any) => b.type === 'FactSet')?.facts.find((f: any) => f.title === title)?.value;
+  const fact = (card: any, title: string) =>
+    card.body.find((b: any) => b.type === 'FactSet')?.facts.find((f: any) => f.title === title)?.value;
 
   it('shows the sandbox connection as Active with the emulator fleet synced, before anyone asked', async () => {
     expect(fleetSize).toBeGreaterThan(100);
@@ -44,7 +49,9 @@ describe('connector commands through the bot', () => {
     expect(fact(card, 'Connected by')).toBe('sandbox start-up');
     expect(fact(card, 'Last check-in')).toMatch(/^(just now|\d+ minutes? ago) \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/);
     expect(fact(card, 'Last full sync')).toMatch(new RegExp(`for ${fleetSize.toLocaleString('en-US')} devices`));
-    expect(card.actions).toEqual([{ type: 'Action.Execute', title: 'Refresh', verb: 'connector.status', data: { refresh: true } }]);
+    expect(card.actions).toEqual([
+      { type: 'Action.Execute', title: 'Refresh', verb: 'connector.status', data: { refresh: true } },
+    ]);
   });
 
   it('refreshes the status card through Action.Execute with an Adaptive Card invoke response', async () => {
@@ -71,7 +78,11 @@ describe('connector commands through the bot', () => {
     const before = h.connector.calls.length;
     const replies = await say('connector sync');
     expect(textOf(replies[0])).toContain('Sync started');
-    const done = await h.connector.waitFor((c) => c.method === 'POST' && textOf(c).includes('Sync finished'), 10_000, before);
+    const done = await h.connector.waitFor(
+      (c) => c.method === 'POST' && textOf(c).includes('Sync finished'),
+      10_000,
+      before,
+    );
     expect(done.conversationId).toBe('personal-user-id-0');
     expect(textOf(done)).toContain(`${fleetSize.toLocaleString('en-US')} devices from Google`);
     expect(fact(cardOf(done), 'Chrome devices synced')).toBe(fleetSize.toLocaleString('en-US'));
@@ -93,9 +104,15 @@ describe('connector commands through the bot', () => {
   });
 
   it('refuses an end user everything about the connector, status included', async () => {
-    expect(textOf((await say('connector sync', 'adele'))[0])).toContain('You need "Chrome Enterprise/Update connection settings"');
-    expect(textOf((await say('connector setup', 'adele'))[0])).toContain('You need "Chrome Enterprise/Update connection settings"');
-    expect(textOf((await say('connector delete', 'adele'))[0])).toContain('You need "Chrome Enterprise/Delete connection settings"');
+    expect(textOf((await say('connector sync', 'adele'))[0])).toContain(
+      'You need "Chrome Enterprise/Update connection settings"',
+    );
+    expect(textOf((await say('connector setup', 'adele'))[0])).toContain(
+      'You need "Chrome Enterprise/Update connection settings"',
+    );
+    expect(textOf((await say('connector delete', 'adele'))[0])).toContain(
+      'You need "Chrome Enterprise/Delete connection settings"',
+    );
     expect(textOf((await say('connector status', 'adele'))[0])).toContain('You need "Managed devices/Read"');
     const denied = await h.invoke('connector.delete.confirm', { confirmationId: 'whatever' }, { as: 'adele' });
     expect(denied.status).toBe(200);
@@ -106,7 +123,9 @@ describe('connector commands through the bot', () => {
   it('"connector" alone shows the status; an unknown subcommand lists the real ones', async () => {
     expect(textOf((await say('connector', 'patti'))[0])).toContain('Chrome devices synced');
     const text = textOf((await say('connector frobnicate'))[0]);
-    expect(text).toContain('connector setup · connector connect · connector status · connector sync · connector delete');
+    expect(text).toContain(
+      'connector setup · connector connect · connector status · connector sync · connector delete',
+    );
     expect(text).toContain('"frobnicate" is not one of them.');
     expect(textOf((await say('connector constructor'))[0])).toContain('is not one of them');
   });
@@ -136,7 +155,11 @@ describe('connector commands through the bot', () => {
       serviceUrl: h.connector.url,
       from: { id: 'user-id-0', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
       recipient: { id: '28:device-desk' },
-      conversation: { id: 'personal-user-id-0', conversationType: 'personal', tenantId: '00000000-0000-0000-0000-0000000000001' },
+      conversation: {
+        id: 'personal-user-id-0',
+        conversationType: 'personal',
+        tenantId: '00000000-0000-0000-0000-0000000000001',
+      },
       channelData: { tenant: { id: '00000000-0000-0000-0000-0000000000001' } },
       value: { action: { type: 'Action.Execute', verb: 'connector.delete.confirm', data: 'a string, not an object' } },
     });
@@ -154,14 +177,24 @@ describe('connector commands through the bot', () => {
     expect(text).toContain('Google itself is untouched');
     expect(text).toContain('Only Alex Wilber can confirm');
     const confirm = ask.actions.find((a: any) => a.verb === 'connector.delete.confirm');
-    expect(confirm).toMatchObject({ type: 'Action.Execute', style: 'destructive', data: { confirmationId: expect.any(String) } });
+    expect(confirm).toMatchObject({
+      type: 'Action.Execute',
+      style: 'destructive',
+      data: { confirmationId: expect.any(String) },
+    });
 
     // Megan holds no delete permission; Alex's second request is cancelled and can't be confirmed afterwards.
     const megan = await h.invoke('connector.delete.confirm', confirm.data, { as: 'megan' });
     expect(cardText(megan.body.value)).toContain('You need "Chrome Enterprise/Delete connection settings"');
-    const other = cardOf((await say('connector delete'))[0]).actions.find((a: any) => a.verb === 'connector.delete.cancel');
-    expect(cardText((await h.invoke('connector.delete.cancel', other.data, { as: 'alex' })).body.value)).toContain('Connection kept');
-    expect(cardText((await h.invoke('connector.delete.confirm', other.data, { as: 'alex' })).body.value)).toContain('already used');
+    const other = cardOf((await say('connector delete'))[0]).actions.find(
+      (a: any) => a.verb === 'connector.delete.cancel',
+    );
+    expect(cardText((await h.invoke('connector.delete.cancel', other.data, { as: 'alex' })).body.value)).toContain(
+      'Connection kept',
+    );
+    expect(cardText((await h.invoke('connector.delete.confirm', other.data, { as: 'alex' })).body.value)).toContain(
+      'already used',
+    );
 
     const { status, body } = await h.invoke('connector.delete.confirm', confirm.data, { as: 'alex' });
     expect(status).toBe(200);
@@ -190,7 +223,11 @@ describe('connector commands through the bot', () => {
     const first = cardOf((await say('connector connect'))[0]);
     expect(cardText(first)).toContain('Google accepted the credentials');
     expect(fact(first, 'Connected by')).toBe('alexw@example.com');
-    const done = await h.connector.waitFor((c) => c.method === 'POST' && textOf(c).includes('Sync finished'), 10_000, before);
+    const done = await h.connector.waitFor(
+      (c) => c.method === 'POST' && textOf(c).includes('Sync finished'),
+      10_000,
+      before,
+    );
     expect(fact(cardOf(done), 'Chrome devices synced')).toBe(fleetSize.toLocaleString('en-US'));
     expect(textOf(done)).toContain('Active');
     expect(await auditOf('alexw@example.com')).toMatch(/\*\*connector\.connect\*\* succeeded/);

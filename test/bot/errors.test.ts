@@ -14,7 +14,13 @@ function botThatFails() {
   const adapter = new TestAdapter(async (ctx) => {
     await app.run(ctx);
   });
-  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, longRunningMessages: false, removeRecipientMention: false } as never);
+  const app = new Application<TurnState>({
+    adapter,
+    storage: new MemoryStorage(),
+    startTypingTimer: false,
+    longRunningMessages: false,
+    removeRecipientMention: false,
+  } as never);
   registerErrorHandler(app, { logger: logs.logger, metrics, view: { sandbox: true } } as never);
   app.message('internal', async () => {
     throw new Error('connection to 10.0.0.5 refused, password=hunter2');
@@ -61,12 +67,20 @@ describe('turn errors', () => {
     const adapter = new TestAdapter(async (ctx) => {
       await app.run(ctx);
     });
-    const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, longRunningMessages: false, removeRecipientMention: false } as never);
+    const app = new Application<TurnState>({
+      adapter,
+      storage: new MemoryStorage(),
+      startTypingTimer: false,
+      longRunningMessages: false,
+      removeRecipientMention: false,
+    } as never);
     registerErrorHandler(app, { logger: logs.logger, metrics: new Metrics(), view: { sandbox: false } } as never);
     app.message('race', async () => {
       throw new Error('Storage: error writing "conv" due to eTag conflict.');
     });
-    await adapter.send({ type: 'message', text: 'race', id: 'a-1' } as never).assertNoReply('a conflict is not the user\'s problem', 300);
+    await adapter
+      .send({ type: 'message', text: 'race', id: 'a-1' } as never)
+      .assertNoReply("a conflict is not the user's problem", 300);
     expect(logs.lines.some((l) => l.level === 40 && /concurrent turn/.test(l.msg))).toBe(true);
   });
 });

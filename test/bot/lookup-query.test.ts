@@ -28,7 +28,17 @@ describe('reading a lookup out of a message', () => {
     expect(parseFind(text)).toEqual(expected);
   });
 
-  it.each(['help', 'whoami', 'audit 5CD12', 'connector status', 'hello there', 'I lost my chromebook', '', 'abc', 'roles'])('leaves "%s" to other routes', (text) => {
+  it.each([
+    'help',
+    'whoami',
+    'audit 5CD12',
+    'connector status',
+    'hello there',
+    'I lost my chromebook',
+    '',
+    'abc',
+    'roles',
+  ])('leaves "%s" to other routes', (text) => {
     expect(parseFind(text)).toBeUndefined();
   });
 });

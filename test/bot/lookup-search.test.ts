@@ -15,11 +15,22 @@ function requester(grants: Grant[], upn = 'kim@x.org'): Requester {
     upn,
     email: upn,
     tenantId: TENANT,
-    access: { identity: { aadObjectId: 'a1', upn, email: upn, tenantId: TENANT }, grants, endUserOnly: grants.length === 0, groupLookupFailed: false },
+    access: {
+      identity: { aadObjectId: 'a1', upn, email: upn, tenantId: TENANT },
+      grants,
+      endUserOnly: grants.length === 0,
+      groupLookupFailed: false,
+    },
   };
 }
 
-const device = (id: string, serial: string, orgUnitPath: string, users: string[], location?: string): InventoryDevice => ({
+const device = (
+  id: string,
+  serial: string,
+  orgUnitPath: string,
+  users: string[],
+  location?: string,
+): InventoryDevice => ({
   id,
   source: 'chrome',
   serialNumber: serial,
@@ -45,7 +56,9 @@ describe('searching as the requester may see', () => {
   const scoped = requester([{ role: school.name, permissions: school.permissions, scopes: ['/North'], via: 'user' }]);
 
   it('builds one filter for unscoped readers, org units + own for scoped ones, own only for end users', () => {
-    expect(searchFilters(requester([{ role: readOnly.name, permissions: readOnly.permissions, via: 'user' }]))).toEqual([{}]);
+    expect(searchFilters(requester([{ role: readOnly.name, permissions: readOnly.permissions, via: 'user' }]))).toEqual(
+      [{}],
+    );
     expect(searchFilters(scoped)).toEqual([{ orgUnits: ['/North'] }, { users: ['kim@x.org'] }]);
     expect(searchFilters(requester([]))).toEqual([{ users: ['kim@x.org'] }]);
   });
@@ -71,7 +84,9 @@ describe('searching as the requester may see', () => {
   });
 
   it('an end user sees only their own devices; one without a known email sees none', async () => {
-    expect((await searchAsRequester(inventory, requester([]), 'Room 1', { limit: 10 })).devices.map((d) => d.id)).toEqual(['s1']);
+    expect(
+      (await searchAsRequester(inventory, requester([]), 'Room 1', { limit: 10 })).devices.map((d) => d.id),
+    ).toEqual(['s1']);
     expect((await searchAsRequester(inventory, requester([], ''), 'ABC', { limit: 10 })).total).toBe(0);
   });
 });

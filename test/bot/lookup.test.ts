@@ -9,11 +9,15 @@ import { Harness, PEOPLE, PersonKey, startHarness } from '../support/harness';
 
 /** The sandbox fleet the bot serves (same seed, same devices), to pick targets and expected counts. */
 const fleet = sandboxFleet(Date.now());
-const usersOf = (d: FleetDevice) => [d.annotatedUser, ...d.recentUsers.map((u) => u.email)].filter((u): u is string => !!u).map((u) => u.toLowerCase());
+const usersOf = (d: FleetDevice) =>
+  [d.annotatedUser, ...d.recentUsers.map((u) => u.email)].filter((u): u is string => !!u).map((u) => u.toLowerCase());
 const owned = (email: string) => fleet.filter((d) => usersOf(d).includes(email));
 /** Intune devices are synced into the same inventory, so a search by user finds them too. */
 const intune = sandboxIntuneFleet(Date.now());
-const ownedIds = (email: string) => [...owned(email).map((d) => d.deviceId), ...intune.filter((d) => d.userPrincipalName.toLowerCase() === email).map((d) => d.id)];
+const ownedIds = (email: string) => [
+  ...owned(email).map((d) => d.deviceId),
+  ...intune.filter((d) => d.userPrincipalName.toLowerCase() === email).map((d) => d.id),
+];
 const first = (pred: (d: FleetDevice) => boolean, what: string): FleetDevice => {
   const d = fleet.find(pred);
   if (!d) throw new Error(`the sandbox fleet has no ${what}`);
@@ -40,7 +44,8 @@ describe('finding devices', () => {
     return card;
   }
   const titles = (card: any): string[] => (card.actions ?? []).map((a: any) => a.title);
-  const openIds = (card: any): string[] => [...JSON.stringify(card).matchAll(/"verb":"device\.open","data":\{"deviceId":"([^"]+)"\}/g)].map((m) => m[1]);
+  const openIds = (card: any): string[] =>
+    [...JSON.stringify(card).matchAll(/"verb":"device\.open","data":\{"deviceId":"([^"]+)"\}/g)].map((m) => m[1]);
   const openAs = async (deviceId: string, as: PersonKey = 'alex', verb = 'device.open') => {
     const res = await h.invoke(verb, { deviceId }, { as });
     expect(res.status).toBe(200);
@@ -75,7 +80,8 @@ describe('finding devices', () => {
 
     it('serial prefix → a list with the total and an Open per device', async () => {
       const prefixes = new Map<string, FleetDevice[]>();
-      for (const d of fleet) prefixes.set(d.serialNumber.slice(0, 4), [...(prefixes.get(d.serialNumber.slice(0, 4)) ?? []), d]);
+      for (const d of fleet)
+        prefixes.set(d.serialNumber.slice(0, 4), [...(prefixes.get(d.serialNumber.slice(0, 4)) ?? []), d]);
       const [prefix, matches] = [...prefixes].find(([, ds]) => ds.length >= 2 && ds.length <= 10)!;
       const card = await find(`show me ${prefix}`);
       const text = cardText(card);
@@ -119,11 +125,19 @@ describe('finding devices', () => {
 
     it('free text over the fields', async () => {
       // Every word must appear in some field: model, location, org unit, serial, user, asset id.
-      const there = fleet.filter((d) => d.model.includes('Chromebox') && `${d.annotatedLocation ?? ''} ${d.orgUnitPath}`.includes('Lobby'));
+      const there = fleet.filter(
+        (d) => d.model.includes('Chromebox') && `${d.annotatedLocation ?? ''} ${d.orgUnitPath}`.includes('Lobby'),
+      );
       expect(there.length).toBeGreaterThan(1);
       const card = await find('find chromebox lobby');
       expect(cardText(card)).toContain(`${there.length} devices match "chromebox lobby" by text`);
-      expect(openIds(card).sort()).toEqual(there.map((d) => d.deviceId).sort().slice(0, 10).sort());
+      expect(openIds(card).sort()).toEqual(
+        there
+          .map((d) => d.deviceId)
+          .sort()
+          .slice(0, 10)
+          .sort(),
+      );
     });
 
     it('device id → that device', async () => {
@@ -162,7 +176,9 @@ describe('finding devices', () => {
     });
 
     it('an end user sees only their own devices in a wide search', async () => {
-      const prefix = adeles.map((d) => d.serialNumber.slice(0, 3)).find((p) => fleet.filter((d) => d.serialNumber.startsWith(p)).length > 3)!;
+      const prefix = adeles
+        .map((d) => d.serialNumber.slice(0, 3))
+        .find((p) => fleet.filter((d) => d.serialNumber.startsWith(p)).length > 3)!;
       const mine = adeles.filter((d) => d.serialNumber.startsWith(prefix));
       const card = await find(`find ${prefix}`, 'adele');
       if (mine.length === 1) {
@@ -178,14 +194,20 @@ describe('finding devices', () => {
       const isaiah = 'isaiahl@example.com';
       const visible = (d: FleetDevice) => scopeCovers('/Schools/North', d.orgUnitPath) || usersOf(d).includes(isaiah);
       const prefixes = new Map<string, FleetDevice[]>();
-      for (const d of fleet) prefixes.set(d.serialNumber.slice(0, 4), [...(prefixes.get(d.serialNumber.slice(0, 4)) ?? []), d]);
-      const [prefix, all] = [...prefixes].find(([, ds]) => ds.some(visible) && ds.some((d) => !visible(d)) && ds.filter(visible).length <= 10)!;
+      for (const d of fleet)
+        prefixes.set(d.serialNumber.slice(0, 4), [...(prefixes.get(d.serialNumber.slice(0, 4)) ?? []), d]);
+      const [prefix, all] = [...prefixes].find(
+        ([, ds]) => ds.some(visible) && ds.some((d) => !visible(d)) && ds.filter(visible).length <= 10,
+      )!;
       const card = await find(`find ${prefix}`, 'isaiah');
       const expected = all.filter(visible);
       if (expected.length === 1) expect(cardText(card)).toContain(expected[0].serialNumber);
       else expect(openIds(card).sort()).toEqual(expected.map((d) => d.deviceId).sort());
 
-      const south = first((d) => d.orgUnitPath.startsWith('/Schools/South') && !usersOf(d).includes(isaiah), 'South device');
+      const south = first(
+        (d) => d.orgUnitPath.startsWith('/Schools/South') && !usersOf(d).includes(isaiah),
+        'South device',
+      );
       expect(cardText(await find(`find ${south.serialNumber}`, 'isaiah'))).toContain('No device found');
     });
   });
@@ -227,18 +249,30 @@ describe('finding devices', () => {
     });
 
     it('ChromeOS < 113 on a regular device: no Restart; a kiosk on the same version: Restart', async () => {
-      const old = first((d) => d.status === 'ACTIVE' && milestoneOf(d.osVersion) < 113 && d.deviceLicenseType !== 'kioskUpgrade', 'old regular device');
+      const old = first(
+        (d) => d.status === 'ACTIVE' && milestoneOf(d.osVersion) < 113 && d.deviceLicenseType !== 'kioskUpgrade',
+        'old regular device',
+      );
       const oldCard = await openAs(old.deviceId);
       expect(titles(oldCard)).not.toContain('Restart');
       expect(titles(oldCard)).toContain('Lost mode');
-      const kiosk = first((d) => d.status === 'ACTIVE' && milestoneOf(d.osVersion) < 113 && d.deviceLicenseType === 'kioskUpgrade', 'old kiosk');
+      const kiosk = first(
+        (d) => d.status === 'ACTIVE' && milestoneOf(d.osVersion) < 113 && d.deviceLicenseType === 'kioskUpgrade',
+        'old kiosk',
+      );
       expect(titles(await openAs(kiosk.deviceId))).toContain('Restart');
     });
 
     it('destructive actions are styled as such and carry the action id and device id', async () => {
       const card = await openAs(active.deviceId);
       const reset = card.actions.find((a: any) => a.title === 'Factory reset');
-      expect(reset).toEqual({ type: 'Action.Execute', title: 'Factory reset', verb: 'action.request', style: 'destructive', data: { action: 'powerwash', deviceId: active.deviceId } });
+      expect(reset).toEqual({
+        type: 'Action.Execute',
+        title: 'Factory reset',
+        verb: 'action.request',
+        style: 'destructive',
+        data: { action: 'powerwash', deviceId: active.deviceId },
+      });
     });
   });
 
@@ -321,7 +355,11 @@ describe('finding devices', () => {
         recipient: { id: '28:device-desk' },
         conversation: { id: 'group-chat-x', conversationType: 'groupChat', tenantId: SANDBOX_TENANT_ID, isGroup: true },
         channelData: { tenant: { id: SANDBOX_TENANT_ID } },
-        value: { commandId: 'searchDevices', parameters: [{ name: 'query', value: text }], queryOptions: { skip: 0, count: 25 } },
+        value: {
+          commandId: 'searchDevices',
+          parameters: [{ name: 'query', value: text }],
+          queryOptions: { skip: 0, count: 25 },
+        },
       });
       expect(res.status).toBe(200);
       return res.body.composeExtension;

@@ -19,10 +19,15 @@ describe('the reporter closes their own report', () => {
   });
 
   /** The card among the replies (the reporter may also get the report's own update message). */
-  const say = async (text: string, as: 'adele' | 'megan') => cardText((await h.send(text, { as })).replies.map(cardOf).find(Boolean));
+  const say = async (text: string, as: 'adele' | 'megan') =>
+    cardText((await h.send(text, { as })).replies.map(cardOf).find(Boolean));
 
   const file = async (deviceId: string) => {
-    const res = await h.invoke('lost.file', { deviceId, kind: 'lost', lastSeen: 'this morning', where: 'the library' }, { as: 'adele' });
+    const res = await h.invoke(
+      'lost.file',
+      { deviceId, kind: 'lost', lastSeen: 'this morning', where: 'the library' },
+      { as: 'adele' },
+    );
     return /(LR-[A-Z0-9]{4})/.exec(cardText(res.body.value))![1];
   };
 
@@ -39,9 +44,13 @@ describe('the reporter closes their own report', () => {
     const reply = await say('I found it!', 'adele');
     expect(reply).toContain(id);
     expect(reply).toMatch(/Resolved \(found\) by Adele Vance/);
-    const update = await h.connector.waitFor((c) => c.method === 'PUT' && c.activityId === helpdeskCard.id && /Resolved \(found\)/.test(cardText(cardOf(c))));
+    const update = await h.connector.waitFor(
+      (c) => c.method === 'PUT' && c.activityId === helpdeskCard.id && /Resolved \(found\)/.test(cardText(cardOf(c))),
+    );
     expect(cardText(cardOf(update))).toContain(id);
-    const trail = (await h.bot.audit.latest({ tenantId: '00000000-0000-0000-0000-0000000000001', targetId: adeles[0].deviceId })).map((r) => `${r.action} ${r.outcome} ${r.actor.upn}`);
+    const trail = (
+      await h.bot.audit.latest({ tenantId: '00000000-0000-0000-0000-0000000000001', targetId: adeles[0].deviceId })
+    ).map((r) => `${r.action} ${r.outcome} ${r.actor.upn}`);
     expect(trail).toContain('lost.resolve succeeded adelev@example.com');
   });
 

@@ -26,7 +26,9 @@ describe('lost-device reports survive a restart of the bot (Redis + BullMQ)', ()
 
   beforeAll(async () => {
     google = await startGoogleEmulator({ devices: sandboxFleet(START), clock });
-    options = { start: { clock, google, redisPrefix: redis.prefix, lost: { escalationMs: 15 * MINUTE, checkIntervalMs: 25 } } };
+    options = {
+      start: { clock, google, redisPrefix: redis.prefix, lost: { escalationMs: 15 * MINUTE, checkIntervalMs: 25 } },
+    };
     first = await startHarness(env, undefined, options);
   });
   afterAll(async () => {
@@ -50,14 +52,28 @@ describe('lost-device reports survive a restart of the bot (Redis + BullMQ)', ()
     const stoppedAt = first.connector.calls.length;
     second = await startHarness(env, undefined, { ...options, connector: first.connector });
 
-    const page = await first.connector.waitFor((c) => c.method === 'POST' && c.conversationId === ONCALL && String(c.body?.text ?? '').includes(reportId), 10_000, stoppedAt);
+    const page = await first.connector.waitFor(
+      (c) => c.method === 'POST' && c.conversationId === ONCALL && String(c.body?.text ?? '').includes(reportId),
+      10_000,
+      stoppedAt,
+    );
     expect(page.body.text).toContain('<at>Lynne Robbins</at>');
-    await first.connector.waitFor((c) => c.method === 'PUT' && c.activityId === card.id && cardText(cardOf(c)).includes('was paged'), 5_000, stoppedAt);
+    await first.connector.waitFor(
+      (c) => c.method === 'PUT' && c.activityId === card.id && cardText(cardOf(c)).includes('was paged'),
+      5_000,
+      stoppedAt,
+    );
     // The job left in Redis and the start-up sweep both knew the report: one page only.
     await new Promise((r) => setTimeout(r, 300));
-    expect(first.connector.calls.slice(stoppedAt).filter((c) => c.method === 'POST' && c.conversationId === ONCALL)).toHaveLength(1);
+    expect(
+      first.connector.calls.slice(stoppedAt).filter((c) => c.method === 'POST' && c.conversationId === ONCALL),
+    ).toHaveLength(1);
 
-    const ack = await second.invoke('lost.acknowledge', { reportId }, { as: 'lynne', conversationType: 'channel', conversationId: ONCALL });
+    const ack = await second.invoke(
+      'lost.acknowledge',
+      { reportId },
+      { as: 'lynne', conversationType: 'channel', conversationId: ONCALL },
+    );
     expect(cardText(ack.body.value)).toContain('Lynne Robbins is on it');
     const list = cardText(cardOf((await second.send('reports', { as: 'megan' })).replies[0]));
     expect(list).toContain(`${reportId}`);

@@ -8,7 +8,11 @@ const START = Date.parse('2026-03-02T10:00:00Z');
 const MINUTE = 60_000;
 const HELPDESK = 'team-it-help-desk';
 const ONCALL = 'channel-on-call';
-const inChannel = (as: PersonKey, conversationId = HELPDESK): TurnOptions => ({ as, conversationType: 'channel', conversationId });
+const inChannel = (as: PersonKey, conversationId = HELPDESK): TurnOptions => ({
+  as,
+  conversationType: 'channel',
+  conversationId,
+});
 const personalOf = (who: PersonKey) => `personal-${PEOPLE[who].teamsId}`;
 
 const fleet = sandboxFleet(START);
@@ -28,7 +32,11 @@ describe('lost-device reports through the conversation', () => {
 
   beforeAll(async () => {
     h = await startHarness({}, undefined, {
-      start: { clock, lost: { escalationMs: 15 * MINUTE, checkIntervalMs: 15, selfService: true }, actions: { tracking: { pollIntervalMs: 15, maxPollIntervalMs: 40, ceilingMs: 86_400_000 } } },
+      start: {
+        clock,
+        lost: { escalationMs: 15 * MINUTE, checkIntervalMs: 15, selfService: true },
+        actions: { tracking: { pollIntervalMs: 15, maxPollIntervalMs: 40, ceilingMs: 86_400_000 } },
+      },
     });
   });
   afterAll(async () => {
@@ -37,11 +45,17 @@ describe('lost-device reports through the conversation', () => {
 
   /** Lets background jobs (escalation checks, tracking) run against the moved clock. */
   const settle = (ms = 120) => new Promise((r) => setTimeout(r, ms));
-  const postsTo = (conversationId: string, since: number): RecordedCall[] => h.connector.calls.slice(since).filter((c) => c.method === 'POST' && c.conversationId === conversationId);
-  const textsTo = (conversationId: string, since: number): string[] => postsTo(conversationId, since).map((c) => String(c.body?.text ?? ''));
+  const postsTo = (conversationId: string, since: number): RecordedCall[] =>
+    h.connector.calls.slice(since).filter((c) => c.method === 'POST' && c.conversationId === conversationId);
+  const textsTo = (conversationId: string, since: number): string[] =>
+    postsTo(conversationId, since).map((c) => String(c.body?.text ?? ''));
 
   async function file(as: PersonKey, deviceId: string, extra: Record<string, unknown> = {}) {
-    const res = await h.invoke('lost.file', { deviceId, kind: 'lost', lastSeen: 'yesterday around 5 pm', where: 'the 8:15 train', ...extra }, { as });
+    const res = await h.invoke(
+      'lost.file',
+      { deviceId, kind: 'lost', lastSeen: 'yesterday around 5 pm', where: 'the 8:15 train', ...extra },
+      { as },
+    );
     expect(res.status).toBe(200);
     return res;
   }
@@ -63,9 +77,15 @@ describe('lost-device reports through the conversation', () => {
     expect(JSON.stringify(card)).toContain('"verb":"lost.file"');
 
     // Other phrasings reach the same card; "lost mode on …" stays an action.
-    expect(cardText(cardOf((await h.send('my laptop was stolen', { as: 'adele' })).replies[0]))).toContain('Which device was stolen?');
-    expect(cardText(cardOf((await h.send('report lost', { as: 'adele' })).replies[0]))).toContain('Which device did you lose?');
-    expect(cardText(cardOf((await h.send(`lost mode on ${adeles[0].serialNumber}`, { as: 'megan' })).replies[0]))).not.toContain('Which device');
+    expect(cardText(cardOf((await h.send('my laptop was stolen', { as: 'adele' })).replies[0]))).toContain(
+      'Which device was stolen?',
+    );
+    expect(cardText(cardOf((await h.send('report lost', { as: 'adele' })).replies[0]))).toContain(
+      'Which device did you lose?',
+    );
+    expect(
+      cardText(cardOf((await h.send(`lost mode on ${adeles[0].serialNumber}`, { as: 'megan' })).replies[0])),
+    ).not.toContain('Which device');
   });
 
   it('only an admin registers the help desk and on-call channels, from inside them', async () => {
@@ -148,9 +168,18 @@ describe('lost-device reports through the conversation', () => {
     const page = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === ONCALL, 3000, since);
     expect(page.body.text).toContain('<at>Lynne Robbins</at>');
     expect(page.body.text).toContain(reportId);
-    expect(page.body.entities).toEqual([expect.objectContaining({ type: 'mention', mentioned: { id: PEOPLE.lynne.teamsId, name: 'Lynne Robbins' } })]);
+    expect(page.body.entities).toEqual([
+      expect.objectContaining({ type: 'mention', mentioned: { id: PEOPLE.lynne.teamsId, name: 'Lynne Robbins' } }),
+    ]);
     expect(cardText(cardOf(page))).toContain('on-call (Lynne Robbins) was paged');
-    await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === personalOf('adele') && /paged the on-call responder \(Lynne Robbins\)/.test(c.body?.text ?? ''), 3000, since);
+    await h.connector.waitFor(
+      (c) =>
+        c.method === 'POST' &&
+        c.conversationId === personalOf('adele') &&
+        /paged the on-call responder \(Lynne Robbins\)/.test(c.body?.text ?? ''),
+      3000,
+      since,
+    );
     // Once only, however long it stays unacknowledged.
     clock.advance(30 * MINUTE);
     await settle();
@@ -175,7 +204,9 @@ describe('lost-device reports through the conversation', () => {
     expect(JSON.stringify(card)).not.toContain('lost.acknowledge');
     // Both posted cards are brought up to date for everyone.
     expect(h.connector.updates(HELPDESK).slice(-1)[0]).toBeDefined();
-    expect(textsTo(personalOf('adele'), since).filter((t) => t.includes('picked up'))).toEqual([expect.stringContaining(`Lynne Robbins from the help desk has picked up your report ${reportId}`)]);
+    expect(textsTo(personalOf('adele'), since).filter((t) => t.includes('picked up'))).toEqual([
+      expect.stringContaining(`Lynne Robbins from the help desk has picked up your report ${reportId}`),
+    ]);
     // Whoever was merged into the report hears it too, where they reported it.
     expect(textsTo(personalOf('megan'), since).filter((t) => t.includes('picked up'))).toHaveLength(1);
 
@@ -186,13 +217,21 @@ describe('lost-device reports through the conversation', () => {
   });
 
   it('an end user can’t act on someone else’s device, even with self-service on', async () => {
-    const res = await h.invoke('action.request', { action: 'lostMode.on', deviceId: megans[0].deviceId }, { as: 'adele' });
+    const res = await h.invoke(
+      'action.request',
+      { action: 'lostMode.on', deviceId: megans[0].deviceId },
+      { as: 'adele' },
+    );
     expect(res.status).toBe(200);
     const said = res.replies.map((c) => cardText(cardOf(c))).join('\n');
     expect(said).toContain("I can't find that device among the devices assigned to you.");
     expect(JSON.stringify(res.replies)).not.toContain('confirmationId');
     // Self-service covers putting her own device in lost mode, never taking it out.
-    const off = await h.invoke('action.request', { action: 'lostMode.off', deviceId: adeles[0].deviceId }, { as: 'adele' });
+    const off = await h.invoke(
+      'action.request',
+      { action: 'lostMode.off', deviceId: adeles[0].deviceId },
+      { as: 'adele' },
+    );
     expect(off.body.value).toContain('You need "Remote tasks/Disable lost mode"');
     expect(JSON.stringify(off.replies)).not.toContain('confirmationId');
   });
@@ -200,13 +239,21 @@ describe('lost-device reports through the conversation', () => {
   it('self-service: the reporter locks her own device through the confirmation, and the help desk is told', async () => {
     h.bot.sandbox!.google.setBehaviour(adeles[0].deviceId, { connectivity: 'online' });
     const since = h.connector.calls.length;
-    const req = await h.invoke('action.request', { action: 'lostMode.on', deviceId: adeles[0].deviceId }, { as: 'adele' });
+    const req = await h.invoke(
+      'action.request',
+      { action: 'lostMode.on', deviceId: adeles[0].deviceId },
+      { as: 'adele' },
+    );
     const confirm = req.replies.map(cardOf).find((c) => c && JSON.stringify(c).includes('confirmationId'));
     expect(confirm).toBeDefined();
     const confirmationId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(confirm))![1];
     const done = await h.invoke('action.confirm', { confirmationId }, { as: 'adele' });
     expect(done.status).toBe(200);
-    const told = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === HELPDESK && /self-service/.test(c.body?.text ?? ''), 5000, since);
+    const told = await h.connector.waitFor(
+      (c) => c.method === 'POST' && c.conversationId === HELPDESK && /self-service/.test(c.body?.text ?? ''),
+      5000,
+      since,
+    );
     expect(told.body.text).toContain('Adele Vance');
     expect(told.body.text).toContain(reportId);
     const card = cardText(cardOf(h.connector.updates(HELPDESK).at(-1)));
@@ -224,7 +271,9 @@ describe('lost-device reports through the conversation', () => {
     const res = await h.invoke('lost.resolve', { reportId, resolution: 'replaced' }, inChannel('megan'));
     expect(cardText(res.body.value)).toContain('Resolved: replaced');
     expect(JSON.stringify(res.body.value)).not.toContain('lost.resolve');
-    expect(textsTo(personalOf('adele'), since).filter((t) => t.includes(reportId))).toEqual([expect.stringContaining(`Your report ${reportId} is closed`)]);
+    expect(textsTo(personalOf('adele'), since).filter((t) => t.includes(reportId))).toEqual([
+      expect.stringContaining(`Your report ${reportId} is closed`),
+    ]);
 
     const list = cardText(cardOf((await h.send('reports', { as: 'megan' })).replies[0]));
     expect(list).not.toContain(reportId);
@@ -250,7 +299,9 @@ describe('lost-device reports through the conversation', () => {
     expect(denied).toContain('Lost reports/Manage');
 
     // The reporter can look at her own report; someone else learns nothing.
-    expect(cardText(cardOf((await h.send(`report ${id}`, { as: 'adele' })).replies[0]))).toContain(`Lost device · ${id}`);
+    expect(cardText(cardOf((await h.send(`report ${id}`, { as: 'adele' })).replies[0]))).toContain(
+      `Lost device · ${id}`,
+    );
     expect(cardText(cardOf((await h.send(`report ${id}`, { as: 'patti' })).replies[0]))).toContain(`No report ${id}`);
   });
 });
@@ -260,7 +311,9 @@ describe('lost-device reports without self-service, filed before a help desk cha
   const clock = new ManualClock(START);
 
   beforeAll(async () => {
-    h = await startHarness({ LOST_SELF_SERVICE: 'false', ONCALL_ESCALATION_MINUTES: '5' }, undefined, { start: { clock, lost: { checkIntervalMs: 15 } } });
+    h = await startHarness({ LOST_SELF_SERVICE: 'false', ONCALL_ESCALATION_MINUTES: '5' }, undefined, {
+      start: { clock, lost: { checkIntervalMs: 15 } },
+    });
   });
   afterAll(async () => {
     await h.stop();
@@ -273,7 +326,11 @@ describe('lost-device reports without self-service, filed before a help desk cha
     expect(cardText(filed)).toContain('No help desk channel is set up yet');
     expect(JSON.stringify(filed)).not.toContain('action.request');
 
-    const forged = await h.invoke('action.request', { action: 'lostMode.on', deviceId: adeles[0].deviceId }, { as: 'adele' });
+    const forged = await h.invoke(
+      'action.request',
+      { action: 'lostMode.on', deviceId: adeles[0].deviceId },
+      { as: 'adele' },
+    );
     expect(forged.replies.map((c) => cardText(cardOf(c))).join('\n')).toContain('Remote tasks/Enable lost mode');
 
     const since = h.connector.calls.length;
@@ -285,7 +342,11 @@ describe('lost-device reports without self-service, filed before a help desk cha
 
     // No on-call channel: the page goes to the help desk channel.
     clock.advance(6 * 60_000);
-    const page = await h.connector.waitFor((c) => c.method === 'POST' && c.conversationId === HELPDESK && /<at>Lynne Robbins<\/at>/.test(c.body?.text ?? ''), 3000, since);
+    const page = await h.connector.waitFor(
+      (c) => c.method === 'POST' && c.conversationId === HELPDESK && /<at>Lynne Robbins<\/at>/.test(c.body?.text ?? ''),
+      3000,
+      since,
+    );
     expect(page.body.text).toContain(id);
   });
 });

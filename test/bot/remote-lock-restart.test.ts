@@ -30,7 +30,15 @@ describe('remote lock across a restart (Redis, BullMQ, Multi Admin Approval)', (
     // Google and Intune outlive the bot, as they do in production.
     google = await startGoogleEmulator({ devices: sandboxFleet(START), clock });
     graph = await startGraphEmulator({ managedDevices: intuneFleet, clock });
-    options = { start: { clock, google, graph, redisPrefix: redis.prefix, actions: { tracking: { pollIntervalMs: 20, maxPollIntervalMs: 50, ceilingMs: 7 * 86_400_000 } } } };
+    options = {
+      start: {
+        clock,
+        google,
+        graph,
+        redisPrefix: redis.prefix,
+        actions: { tracking: { pollIntervalMs: 20, maxPollIntervalMs: 50, ceilingMs: 7 * 86_400_000 } },
+      },
+    };
     first = await startHarness({ REDIS_URL: TEST_REDIS_URL }, undefined, options);
   });
   afterAll(async () => {
@@ -60,7 +68,10 @@ describe('remote lock across a restart (Redis, BullMQ, Multi Admin Approval)', (
       clock.advance(LOCK_STEP_MS);
       await new Promise((r) => setTimeout(r, 150));
     }
-    const end = await first.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId), 8000);
+    const end = await first.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId),
+      8000,
+    );
     expect(end.body.text).toContain('done');
     expect(graph.intune.lockCount(mac.id)).toBe(1);
 
@@ -71,7 +82,16 @@ describe('remote lock across a restart (Redis, BullMQ, Multi Admin Approval)', (
     expect(keys.some((k) => k.includes(':pin:'))).toBe(true);
     for (const key of keys) {
       const type = await redis.redis.type(key);
-      const dump = type === 'string' ? await redis.redis.get(key) : type === 'hash' ? JSON.stringify(await redis.redis.hgetall(key)) : type === 'list' ? JSON.stringify(await redis.redis.lrange(key, '0', '-1')) : type === 'zset' ? JSON.stringify(await redis.redis.zrange(key, '0', '-1')) : '';
+      const dump =
+        type === 'string'
+          ? await redis.redis.get(key)
+          : type === 'hash'
+            ? JSON.stringify(await redis.redis.hgetall(key))
+            : type === 'list'
+              ? JSON.stringify(await redis.redis.lrange(key, '0', '-1'))
+              : type === 'zset'
+                ? JSON.stringify(await redis.redis.zrange(key, '0', '-1'))
+                : '';
       expect(`${key} ${dump}`).not.toContain(pin);
     }
     const read = await second.send(`pin ${mac.serialNumber}`, { as: 'megan' });

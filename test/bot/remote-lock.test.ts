@@ -48,7 +48,10 @@ describe('Intune remote lock through the conversation', () => {
     used.add(d.id);
     return d;
   };
-  const online = (os: string, passcode = true) => (d: IntuneFleetDevice) => d.operatingSystem === os && d.behaviour.passcode === passcode && d.behaviour.connectivity === 'online';
+  const online =
+    (os: string, passcode = true) =>
+    (d: IntuneFleetDevice) =>
+      d.operatingSystem === os && d.behaviour.passcode === passcode && d.behaviour.connectivity === 'online';
 
   async function ask(text: string, as: PersonKey = 'megan', options: TurnOptions = {}) {
     const { replies } = await h.send(text, { as, ...options });
@@ -66,7 +69,11 @@ describe('Intune remote lock through the conversation', () => {
     return res;
   }
 
-  const closing = (requestId: string) => h.connector.waitFor((c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId), 5000);
+  const closing = (requestId: string) =>
+    h.connector.waitFor(
+      (c) => c.method === 'POST' && typeof c.body?.text === 'string' && c.body.text.includes(requestId),
+      5000,
+    );
 
   async function advance(ms: number, steps = 1): Promise<void> {
     for (let i = 0; i < steps; i++) {
@@ -105,7 +112,11 @@ describe('Intune remote lock through the conversation', () => {
     expect(text).toContain('adelev@example.com');
     expect(text).toContain('Intune');
     expect(JSON.stringify(card)).toContain('"verb":"action.request"');
-    expect(card.actions.find((a: any) => a.title === 'Remote lock')).toMatchObject({ type: 'Action.Execute', verb: 'action.request', data: { action: 'remoteLock', deviceId: phone.id } });
+    expect(card.actions.find((a: any) => a.title === 'Remote lock')).toMatchObject({
+      type: 'Action.Execute',
+      verb: 'action.request',
+      data: { action: 'remoteLock', deviceId: phone.id },
+    });
     // The auditor reads devices but can't lock them: no button.
     const patti = await ask(`find ${phone.serialNumber}`, 'patti');
     expect((patti.card.actions ?? []).some((a: any) => a.title === 'Remote lock')).toBe(false);
@@ -134,7 +145,9 @@ describe('Intune remote lock through the conversation', () => {
     expect(cardText(last)).toContain(`${d.serialNumber} is locked`);
     expect(intune.lockCount(d.id)).toBe(1);
     expect(JSON.stringify(h.connector.calls)).not.toContain('Recovery PIN');
-    expect((await auditOf(d.id)).map((a) => `${a.action}:${a.outcome}`)).toEqual(expect.arrayContaining(['remoteLock:requested', 'remoteLock:approved', 'remoteLock:succeeded']));
+    expect((await auditOf(d.id)).map((a) => `${a.action}:${a.outcome}`)).toEqual(
+      expect.arrayContaining(['remoteLock:requested', 'remoteLock:approved', 'remoteLock:succeeded']),
+    );
     expect(requestId).toMatch(/^DD-/);
   });
 
@@ -211,7 +224,9 @@ describe('Intune remote lock through the conversation', () => {
       const alex = await ask(`pin ${mac.serialNumber}`, 'alex');
       expect(cardText(alex.card)).toContain(pin);
       expect(cardText(alex.card)).toContain(PEOPLE.megan.name);
-      const reads = (await auditOf(mac.id)).filter((a) => a.action === 'remoteLock.pin').map((a) => `${a.actor.name}:${a.detail?.step}`);
+      const reads = (await auditOf(mac.id))
+        .filter((a) => a.action === 'remoteLock.pin')
+        .map((a) => `${a.actor.name}:${a.detail?.step}`);
       expect(reads).toContain(`${PEOPLE.alex.name}:PIN read`);
       expect(JSON.stringify(await auditOf(mac.id))).not.toContain(pin);
       expect(h.logs.text()).not.toContain(pin);
@@ -226,7 +241,12 @@ describe('Intune remote lock through the conversation', () => {
       expect(intune.lockCount(mac.id)).toBe(2);
       expect(cardText(res.body.value)).toContain(second);
       // In a personal chat the PIN also stays in a message of its own.
-      const personal = h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId === `personal-${PEOPLE.megan.teamsId}` && JSON.stringify(c.body).includes(second));
+      const personal = h.connector.calls.filter(
+        (c) =>
+          c.method === 'POST' &&
+          c.conversationId === `personal-${PEOPLE.megan.teamsId}` &&
+          JSON.stringify(c.body).includes(second),
+      );
       expect(personal).toHaveLength(1);
       await advance(LOCK_STEP_MS, 3);
       await advance(LOCK_STEP_MS, 3);

@@ -49,7 +49,11 @@ describe('the bot answers in Teams', () => {
       serviceUrl: h.connector.url,
       from: { id: 'user-id-0' },
       recipient: { id: '28:device-desk' },
-      conversation: { id: 'team-conv-1', conversationType: 'channel', tenantId: '00000000-0000-0000-0000-0000000000001' },
+      conversation: {
+        id: 'team-conv-1',
+        conversationType: 'channel',
+        tenantId: '00000000-0000-0000-0000-0000000000001',
+      },
       channelData: { tenant: { id: '00000000-0000-0000-0000-0000000000001' }, eventType: 'teamMemberAdded' },
       membersAdded: [{ id: '28:device-desk' }, { id: 'user-id-0' }],
     });
@@ -67,7 +71,11 @@ describe('the bot answers in Teams', () => {
       serviceUrl: h.connector.url,
       from: { id: 'user-id-0' },
       recipient: { id: '28:device-desk' },
-      conversation: { id: 'team-conv-1', conversationType: 'channel', tenantId: '00000000-0000-0000-0000-0000000000001' },
+      conversation: {
+        id: 'team-conv-1',
+        conversationType: 'channel',
+        tenantId: '00000000-0000-0000-0000-0000000000001',
+      },
       channelData: { tenant: { id: '00000000-0000-0000-0000-0000000000001' } },
       membersAdded: [{ id: 'user-id-3' }],
     });
@@ -80,7 +88,11 @@ describe('the bot answers in Teams', () => {
   });
 
   it('rejects a body that is not an activity without crashing', async () => {
-    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nonsense":true}' });
+    const res = await fetch(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"nonsense":true}',
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     const { replies } = await h.send('help');
     expect(replies).toHaveLength(1);

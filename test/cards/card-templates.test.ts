@@ -43,9 +43,23 @@ const SAMPLES: Record<string, () => any> = {
       },
       sandbox,
     ),
-  'no-match.json': () => noMatchCard({ title: 'No device found for "x"', text: 'Nothing matches.', suggestions: ['a serial', 'an email'], scopeNote: 'Only yours.' }, sandbox),
-  'message.json': () => messageCard({ title: 'Hello', text: 'World', tone: 'warning', hint: 'hint', reference: 'ref-1' }, sandbox),
-  'help.json': () => helpCard({ intro: 'Intro', commands: [{ usage: 'help', description: 'Help' }], hint: 'hint', footer: 'footer' }, sandbox),
+  'no-match.json': () =>
+    noMatchCard(
+      {
+        title: 'No device found for "x"',
+        text: 'Nothing matches.',
+        suggestions: ['a serial', 'an email'],
+        scopeNote: 'Only yours.',
+      },
+      sandbox,
+    ),
+  'message.json': () =>
+    messageCard({ title: 'Hello', text: 'World', tone: 'warning', hint: 'hint', reference: 'ref-1' }, sandbox),
+  'help.json': () =>
+    helpCard(
+      { intro: 'Intro', commands: [{ usage: 'help', description: 'Help' }], hint: 'hint', footer: 'footer' },
+      sandbox,
+    ),
 };
 
 describe('card templates', () => {
@@ -76,18 +90,38 @@ describe('card templates', () => {
     expect(text).toContain('Lost mode');
     expect(text).toContain('5CD1234ABC');
     expect(text).not.toContain('Sandbox');
-    const find = (node: any): any[] => (Array.isArray(node) ? node.flatMap(find) : node && typeof node === 'object' ? [node, ...Object.values(node).flatMap(find)] : []);
+    const find = (node: any): any[] =>
+      Array.isArray(node)
+        ? node.flatMap(find)
+        : node && typeof node === 'object'
+          ? [node, ...Object.values(node).flatMap(find)]
+          : [];
     const badge = find(card.body).find((n) => n.type === 'Container' && n.style === 'attention');
     expect(cardText(badge)).toBe('Lost mode');
     expect(card.actions).toEqual([
-      { type: 'Action.Execute', title: 'Disable lost mode', verb: 'action.request', style: 'default', data: { action: 'lostMode.off', deviceId: 'dev-1' } },
-      { type: 'Action.Execute', title: 'Factory reset', verb: 'action.request', style: 'destructive', data: { action: 'powerwash', deviceId: 'dev-1' } },
+      {
+        type: 'Action.Execute',
+        title: 'Disable lost mode',
+        verb: 'action.request',
+        style: 'default',
+        data: { action: 'lostMode.off', deviceId: 'dev-1' },
+      },
+      {
+        type: 'Action.Execute',
+        title: 'Factory reset',
+        verb: 'action.request',
+        style: 'destructive',
+        data: { action: 'powerwash', deviceId: 'dev-1' },
+      },
       { type: 'Action.Execute', title: 'Refresh', verb: 'device.refresh', data: { deviceId: 'dev-1' } },
     ]);
   });
 
   it('device card without buttons keeps only Refresh; no note line when the status needs none', () => {
-    const card = deviceCard({ ...device, buttons: [], status: { label: 'Active', style: 'good', color: 'Good', note: '' } }, plain);
+    const card = deviceCard(
+      { ...device, buttons: [], status: { label: 'Active', style: 'good', color: 'Good', note: '' } },
+      plain,
+    );
     expect(validateCard(card)).toEqual([]);
     expect((card.actions as any[]).map((a) => a.title)).toEqual(['Refresh']);
     expect(card.body).toHaveLength(3);
@@ -124,8 +158,16 @@ describe('card validator', () => {
 
   it('reports unknown element and action types and missing required properties', () => {
     const card = good();
-    card.body.push({ type: 'Badge', text: 'x' }, { type: 'TextBlock' }, { type: 'Container' }, { type: 'FactSet', facts: [{ title: 'a' }] });
-    card.actions = [{ type: 'Action.Http', title: 'x' }, { type: 'Action.Execute', title: 'No verb' }];
+    card.body.push(
+      { type: 'Badge', text: 'x' },
+      { type: 'TextBlock' },
+      { type: 'Container' },
+      { type: 'FactSet', facts: [{ title: 'a' }] },
+    );
+    card.actions = [
+      { type: 'Action.Http', title: 'x' },
+      { type: 'Action.Execute', title: 'No verb' },
+    ];
     const problems = validateCard(card).join('\n');
     expect(problems).toContain('unknown element type "Badge"');
     expect(problems).toMatch(/body\[\d+\]\.text: is required/);
@@ -137,8 +179,16 @@ describe('card validator', () => {
 
   it('reports bad enum values, duplicate ids and too many buttons', () => {
     const card = good();
-    card.body.push({ type: 'TextBlock', text: 'a', color: 'Red', id: 'x' }, { type: 'Container', style: 'danger', items: [], id: 'x' });
-    card.actions = Array.from({ length: 7 }, (_, i) => ({ type: 'Action.Execute', title: `b${i}`, verb: 'v', style: 'loud' }));
+    card.body.push(
+      { type: 'TextBlock', text: 'a', color: 'Red', id: 'x' },
+      { type: 'Container', style: 'danger', items: [], id: 'x' },
+    );
+    card.actions = Array.from({ length: 7 }, (_, i) => ({
+      type: 'Action.Execute',
+      title: `b${i}`,
+      verb: 'v',
+      style: 'loud',
+    }));
     const problems = validateCard(card).join('\n');
     expect(problems).toContain('"Red" is not one of');
     expect(problems).toContain('"danger" is not one of');

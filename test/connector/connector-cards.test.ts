@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectorDeleteConfirmCard, connectorSetupCard, connectorStatusCard, duration, exactTime, relativeTime } from '../../bot/cards/connector-cards';
+import {
+  connectorDeleteConfirmCard,
+  connectorSetupCard,
+  connectorStatusCard,
+  duration,
+  exactTime,
+  relativeTime,
+} from '../../bot/cards/connector-cards';
 import type { Connection } from '../../src/connector';
 import { validateCard } from '../support/card-validator';
 import { cardText } from '../support/connector';
@@ -14,18 +21,28 @@ const active: Connection = {
   connectedAt: '2026-01-01T08:00:00.000Z',
   state: 'Active',
   lastCheckIn: '2026-01-05T08:57:00.000Z',
-  lastFullSync: { startedAt: '2026-01-05T08:55:00.000Z', finishedAt: '2026-01-05T08:57:00.000Z', devices: 12345, removed: 3, durationMs: 125_000 },
+  lastFullSync: {
+    startedAt: '2026-01-05T08:55:00.000Z',
+    finishedAt: '2026-01-05T08:57:00.000Z',
+    devices: 12345,
+    removed: 3,
+    durationMs: 125_000,
+  },
   devicesSynced: 12345,
   generation: 4,
 };
-const facts = (card: any) => Object.fromEntries(card.body.find((b: any) => b.type === 'FactSet').facts.map((f: any) => [f.title, f.value]));
+const facts = (card: any) =>
+  Object.fromEntries(card.body.find((b: any) => b.type === 'FactSet').facts.map((f: any) => [f.title, f.value]));
 
 describe('connector cards', () => {
-  it.each(['connector-setup.json', 'connector-status.json', 'connector-delete-confirm.json'])('%s is a well-formed 1.5 template', (name) => {
-    const template = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cards', name), 'utf8'));
-    expect(template.version).toBe('1.5');
-    expect(validateCard(template, { template: true })).toEqual([]);
-  });
+  it.each(['connector-setup.json', 'connector-status.json', 'connector-delete-confirm.json'])(
+    '%s is a well-formed 1.5 template',
+    (name) => {
+      const template = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cards', name), 'utf8'));
+      expect(template.version).toBe('1.5');
+      expect(validateCard(template, { template: true })).toEqual([]);
+    },
+  );
 
   it('status card: every fact, in words and exact times', () => {
     const card = connectorStatusCard(active, NOW, view);
@@ -43,11 +60,17 @@ describe('connector cards', () => {
   });
 
   it('status card: Error shows the reason, Syncing says since when, none says how to connect', () => {
-    const error = connectorStatusCard({ ...active, state: 'Error', error: 'The sync stopped: quota exceeded.' }, NOW, { sandbox: true });
+    const error = connectorStatusCard({ ...active, state: 'Error', error: 'The sync stopped: quota exceeded.' }, NOW, {
+      sandbox: true,
+    });
     expect(validateCard(error)).toEqual([]);
     expect(cardText(error)).toContain('The sync stopped: quota exceeded.');
     expect(cardText(error)).toContain('Sandbox');
-    const syncing = connectorStatusCard({ ...active, state: 'Syncing', syncStartedAt: '2026-01-05T08:58:00.000Z', lastFullSync: undefined }, NOW, view);
+    const syncing = connectorStatusCard(
+      { ...active, state: 'Syncing', syncStartedAt: '2026-01-05T08:58:00.000Z', lastFullSync: undefined },
+      NOW,
+      view,
+    );
     expect(cardText(syncing)).toContain('A full sync is running, started 2 minutes ago.');
     expect(facts(syncing)['Last full sync']).toBe('not completed yet');
     const none = connectorStatusCard(undefined, NOW, view);
@@ -65,7 +88,15 @@ describe('connector cards', () => {
 
   it('delete confirmation card carries the id on both buttons, and data is not evaluated as template', () => {
     const card = connectorDeleteConfirmCard(
-      { id: 'c-1', tenantId: 't', requesterTeamsId: 'u', requesterName: 'Eve ${evil}', createdAt: NOW, expiresAt: NOW + 300_000, devices: 1500 },
+      {
+        id: 'c-1',
+        tenantId: 't',
+        requesterTeamsId: 'u',
+        requesterName: 'Eve ${evil}',
+        createdAt: NOW,
+        expiresAt: NOW + 300_000,
+        devices: 1500,
+      },
       'admin@x',
       view,
     );

@@ -1,5 +1,12 @@
 import { ManualClock } from '../../src/clock';
-import { ConnectorService, createConnectorStores, MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock, SANDBOX_CLIENT_ID } from '../../src/connector';
+import {
+  ConnectorService,
+  createConnectorStores,
+  MemoryConfirmationStore,
+  MemoryConnectionStore,
+  MemorySyncLock,
+  SANDBOX_CLIENT_ID,
+} from '../../src/connector';
 import { createDeviceDirectory, DIRECTORY_SCOPES, GoogleDeviceDirectory } from '../../src/directory';
 import { Inventory, MemoryInventory, RedisInventory } from '../../src/inventory';
 import { generateFleet } from '../../src/sandbox/fleet';
@@ -22,8 +29,19 @@ function directoryFor(em: GoogleEmulator, clock: ManualClock, token = em.accessT
   });
 }
 
-function serviceFor(directory: GoogleDeviceDirectory, inventory: Inventory, clock: ManualClock, stores = createConnectorStores({ clock })): ConnectorService {
-  return new ConnectorService({ directory, inventory, ...stores, clock, setup: { clientId: SANDBOX_CLIENT_ID, scopes: DIRECTORY_SCOPES } });
+function serviceFor(
+  directory: GoogleDeviceDirectory,
+  inventory: Inventory,
+  clock: ManualClock,
+  stores = createConnectorStores({ clock }),
+): ConnectorService {
+  return new ConnectorService({
+    directory,
+    inventory,
+    ...stores,
+    clock,
+    setup: { clientId: SANDBOX_CLIENT_ID, scopes: DIRECTORY_SCOPES },
+  });
 }
 
 const listCalls = (em: GoogleEmulator) => em.stats().byMethod['chromeosdevices.list'] ?? 0;
@@ -50,23 +68,39 @@ describe('ConnectorService against the Google emulator', () => {
     const service = track(serviceFor(directoryFor(em, clock), inventory, clock));
     em.resetStats();
     const { connection, sync } = await service.connect(TENANT, 'alexw@example.com');
-    expect(connection).toMatchObject({ state: 'Syncing', connectedAccount: 'admin@school.example', connectedBy: 'alexw@example.com', connectedAt: new Date(NOW).toISOString() });
+    expect(connection).toMatchObject({
+      state: 'Syncing',
+      connectedAccount: 'admin@school.example',
+      connectedBy: 'alexw@example.com',
+      connectedAt: new Date(NOW).toISOString(),
+    });
     const outcome = await sync!;
     expect(outcome).toMatchObject({ status: 'completed', devices: 10_000, removed: 0 });
     expect(await inventory.count(TENANT, 'chrome')).toBe(10_000);
     // One credentials check plus 50 pages of 200.
     expect(listCalls(em)).toBe(1 + 50);
     const status = await service.status(TENANT);
-    expect(status).toMatchObject({ state: 'Active', devicesSynced: 10_000, lastCheckIn: expect.any(String), lastFullSync: { devices: 10_000, removed: 0 } });
+    expect(status).toMatchObject({
+      state: 'Active',
+      devicesSynced: 10_000,
+      lastCheckIn: expect.any(String),
+      lastFullSync: { devices: 10_000, removed: 0 },
+    });
     expect(status?.error).toBeUndefined();
     const sample = fleet[4321];
-    expect(await inventory.get(TENANT, sample.deviceId)).toMatchObject({ serialNumber: sample.serialNumber, source: 'chrome', orgUnitPath: sample.orgUnitPath });
+    expect(await inventory.get(TENANT, sample.deviceId)).toMatchObject({
+      serialNumber: sample.serialNumber,
+      source: 'chrome',
+      orgUnitPath: sample.orgUnitPath,
+    });
   });
 
   it('runs concurrent sync calls once', async () => {
     const inventory = new MemoryInventory();
     const service = track(serviceFor(directoryFor(em, clock), inventory, clock));
-    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    await (
+      await service.connect(TENANT, 'alexw@example.com')
+    ).sync;
     em.resetStats();
     const outcomes = await Promise.all([service.sync(TENANT), service.sync(TENANT), service.sync(TENANT)]);
     expect(outcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
@@ -87,7 +121,9 @@ describe('ConnectorService against the Google emulator', () => {
   it('deletes every synced device and the connection, leaving other sources and tenants alone', async () => {
     const inventory = new MemoryInventory();
     const service = track(serviceFor(directoryFor(em, clock), inventory, clock));
-    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    await (
+      await service.connect(TENANT, 'alexw@example.com')
+    ).sync;
     await inventory.upsertMany(TENANT, [{ id: 'intune-1', source: 'intune', serialNumber: 'C02XYZ', users: [] }]);
     await inventory.upsertMany('other', [{ id: 'x', source: 'chrome', serialNumber: 'OTHER1', users: [] }]);
     const result = await service.delete(TENANT);
@@ -125,9 +161,15 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
 
   it('removes devices that disappeared from Google at the end of the next full sync', async () => {
     const inventory = new MemoryInventory();
-    const stores = { store: new MemoryConnectionStore(), lock: new MemorySyncLock(), confirmations: new MemoryConfirmationStore(clock) };
+    const stores = {
+      store: new MemoryConnectionStore(),
+      lock: new MemorySyncLock(),
+      confirmations: new MemoryConfirmationStore(clock),
+    };
     const before = track(serviceFor(directoryFor(full, clock), inventory, clock, stores));
-    await (await before.connect(TENANT, 'alexw@example.com')).sync;
+    await (
+      await before.connect(TENANT, 'alexw@example.com')
+    ).sync;
     expect(await inventory.count(TENANT, 'chrome')).toBe(1000);
 
     const after = track(serviceFor(directoryFor(fewer, clock), inventory, clock, stores));
@@ -185,7 +227,9 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
   it('re-syncs connected tenants periodically, skipping ones synced moments ago', async () => {
     const inventory = new MemoryInventory();
     const service = track(serviceFor(directoryFor(full, clock), inventory, clock));
-    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    await (
+      await service.connect(TENANT, 'alexw@example.com')
+    ).sync;
     full.resetStats();
     await service.resyncAll();
     expect(listCalls(full)).toBe(0);
@@ -197,7 +241,9 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
   it('delete confirmations are single-use, bound to the requester, and expire after 5 minutes', async () => {
     const inventory = new MemoryInventory();
     const service = track(serviceFor(directoryFor(full, clock), inventory, clock));
-    await (await service.connect(TENANT, 'alexw@example.com')).sync;
+    await (
+      await service.connect(TENANT, 'alexw@example.com')
+    ).sync;
     const alex = { teamsId: 'user-id-0', name: 'Alex Wilber' };
 
     const expired = (await service.requestDelete(TENANT, alex))!;
@@ -207,9 +253,16 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
 
     const pending = (await service.requestDelete(TENANT, alex))!;
     expect(await service.confirmDelete(TENANT, pending.id, 'user-id-1')).toMatchObject({ ok: false, why: 'not-yours' });
-    expect(await service.confirmDelete('other-tenant', pending.id, alex.teamsId)).toMatchObject({ ok: false, why: 'unknown' });
+    expect(await service.confirmDelete('other-tenant', pending.id, alex.teamsId)).toMatchObject({
+      ok: false,
+      why: 'unknown',
+    });
     expect(await service.confirmDelete(TENANT, 'forged', alex.teamsId)).toMatchObject({ ok: false, why: 'unknown' });
-    expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toEqual({ ok: true, removedDevices: 1000, existed: true });
+    expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toEqual({
+      ok: true,
+      removedDevices: 1000,
+      existed: true,
+    });
     expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toMatchObject({ ok: false, why: 'used' });
     expect(await inventory.count(TENANT, 'chrome')).toBe(0);
     expect(await service.requestDelete(TENANT, alex)).toBeUndefined();

@@ -2,5 +2,9 @@ import { MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock } from '
 import { connectorStoresContract } from './stores-contract';
 
 describe('connector stores in memory', () => {
-  connectorStoresContract(async () => ({ store: new MemoryConnectionStore(), lock: new MemorySyncLock(), confirmations: new MemoryConfirmationStore() }));
+  connectorStoresContract(async () => ({
+    store: new MemoryConnectionStore(),
+    lock: new MemorySyncLock(),
+    confirmations: new MemoryConfirmationStore(),
+  }));
 });

@@ -45,9 +45,29 @@ export function connectorStoresContract(make: () => Promise<ConnectorStoresUnder
     it('merges updates, removes keys set to undefined and keeps nested objects', async () => {
       const a = tenant();
       await s.store.put(connection(a, { error: 'old reason' }));
-      const lastFullSync = { startedAt: '2026-01-05T09:00:00.000Z', finishedAt: '2026-01-05T09:01:00.000Z', devices: 1234, removed: 2, durationMs: 60000 };
-      const updated = await s.store.update(a, { state: 'Active', error: undefined, syncStartedAt: undefined, devicesSynced: 1234, generation: 7, lastFullSync });
-      expect(updated).toEqual({ ...connection(a), state: 'Active', devicesSynced: 1234, generation: 7, lastFullSync, syncStartedAt: undefined });
+      const lastFullSync = {
+        startedAt: '2026-01-05T09:00:00.000Z',
+        finishedAt: '2026-01-05T09:01:00.000Z',
+        devices: 1234,
+        removed: 2,
+        durationMs: 60000,
+      };
+      const updated = await s.store.update(a, {
+        state: 'Active',
+        error: undefined,
+        syncStartedAt: undefined,
+        devicesSynced: 1234,
+        generation: 7,
+        lastFullSync,
+      });
+      expect(updated).toEqual({
+        ...connection(a),
+        state: 'Active',
+        devicesSynced: 1234,
+        generation: 7,
+        lastFullSync,
+        syncStartedAt: undefined,
+      });
       const read = await s.store.get(a);
       expect(read).toEqual(updated);
       expect(read).not.toHaveProperty('error');

@@ -10,8 +10,16 @@ const NOW = Date.parse('2026-01-05T09:00:00Z');
 function fleetOf(size: number, seed: string): FleetDevice[] {
   const fleet = generateFleet({ seed, size, domain: 'school.example', now: NOW });
   // Pin a few devices whose behaviour the tests rely on.
-  Object.assign(fleet[0], { status: 'ACTIVE', osVersion: '130.0.6723.116', behaviour: { connectivity: 'online', kiosk: false } });
-  Object.assign(fleet[1], { status: 'ACTIVE', osVersion: '112.0.5615.134', behaviour: { connectivity: 'online', kiosk: false } });
+  Object.assign(fleet[0], {
+    status: 'ACTIVE',
+    osVersion: '130.0.6723.116',
+    behaviour: { connectivity: 'online', kiosk: false },
+  });
+  Object.assign(fleet[1], {
+    status: 'ACTIVE',
+    osVersion: '112.0.5615.134',
+    behaviour: { connectivity: 'online', kiosk: false },
+  });
   Object.assign(fleet[2], { status: 'DISABLED', behaviour: { connectivity: 'online', kiosk: false } });
   fleet[0].recentUsers = [
     { email: 'ava.kim@school.example', type: 'USER_TYPE_MANAGED' },
@@ -29,7 +37,11 @@ interface Harness {
 }
 
 /** The real client over real HTTP; waits are recorded and move the manual clock instead of sleeping. */
-async function harness(size: number, emulator: Partial<GoogleEmulatorOptions> = {}, retry: RetryOptions = {}): Promise<Harness> {
+async function harness(
+  size: number,
+  emulator: Partial<GoogleEmulatorOptions> = {},
+  retry: RetryOptions = {},
+): Promise<Harness> {
   const clock = new ManualClock(NOW);
   const fleet = fleetOf(size, `dir-${size}`);
   const em = await startGoogleEmulator({ clock, devices: fleet, commandStepMs: 1000, ...emulator });
@@ -97,7 +109,12 @@ describe('GoogleDeviceDirectory against the emulator', () => {
     const page = await h.dir.listPage({ query: `id:${target.serialNumber}` });
     expect(page.devices.map((d) => d.deviceId)).toContain(target.deviceId);
     const north: string[] = [];
-    for await (const chunk of h.dir.listAll({ orgUnitPath: '/Schools/North', includeChildOrgunits: true, orderBy: 'serialNumber', maxResults: 30 })) {
+    for await (const chunk of h.dir.listAll({
+      orgUnitPath: '/Schools/North',
+      includeChildOrgunits: true,
+      orderBy: 'serialNumber',
+      maxResults: 30,
+    })) {
       north.push(...chunk.map((d) => d.orgUnitPath));
       expect(chunk.length).toBeLessThanOrEqual(30);
     }
@@ -110,7 +127,10 @@ describe('GoogleDeviceDirectory against the emulator', () => {
   });
 
   it('changes status in batches of at most 50 and reports every device', async () => {
-    const active = h.fleet.filter((d, i) => i > 10 && d.status === 'ACTIVE').slice(0, 118).map((d) => d.deviceId);
+    const active = h.fleet
+      .filter((d, i) => i > 10 && d.status === 'ACTIVE')
+      .slice(0, 118)
+      .map((d) => d.deviceId);
     const ids = [...active, 'missing-1', h.fleet[2].deviceId];
     const results = await h.dir.batchChangeStatus(ids, 'DISABLE');
     expect(h.em.stats().byMethod['customer.devices.chromeos.batchChangeStatus']).toBe(3);
@@ -213,7 +233,12 @@ describe('GoogleDeviceDirectory limits', () => {
   it('does not retry an authentication failure', async () => {
     const h = await harness(20);
     try {
-      const wrong = createDeviceDirectory({ customerId: 'my_customer', rootUrl: h.em.rootUrl, accessToken: 'wrong', retry: { sleep: async () => undefined } });
+      const wrong = createDeviceDirectory({
+        customerId: 'my_customer',
+        rootUrl: h.em.rootUrl,
+        accessToken: 'wrong',
+        retry: { sleep: async () => undefined },
+      });
       const err = await wrong.get(h.fleet[0].deviceId).catch((e) => e);
       expect(err).toMatchObject({ status: 401 });
       expect(err).toBeInstanceOf(UpstreamError);
@@ -261,13 +286,22 @@ describe('GoogleDeviceDirectory limits', () => {
   it('refuses to start without credentials, and explains a bad key file', () => {
     expect(() => createDeviceDirectory({ customerId: 'my_customer' })).toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE/);
     expect(() =>
-      createDeviceDirectory({ customerId: 'my_customer', serviceAccountKeyFile: '/keys/sa.json', subject: 'admin@school.example', readKeyFile: () => '{"type":"x"}' }),
+      createDeviceDirectory({
+        customerId: 'my_customer',
+        serviceAccountKeyFile: '/keys/sa.json',
+        subject: 'admin@school.example',
+        readKeyFile: () => '{"type":"x"}',
+      }),
     ).toThrow(/client_email/);
     const dir = createDeviceDirectory({
       customerId: 'my_customer',
       serviceAccountKeyFile: '/keys/sa.json',
       subject: 'admin@school.example',
-      readKeyFile: () => JSON.stringify({ client_email: 'desk@project.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n' }),
+      readKeyFile: () =>
+        JSON.stringify({
+          client_email: 'desk@project.iam.gserviceaccount.com',
+          private_key: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n',
+        }),
     });
     expect(dir.account).toBe('admin@school.example');
   });

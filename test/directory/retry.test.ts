@@ -18,7 +18,12 @@ describe('retry policy', () => {
   it('waits a random share of a doubling, capped ceiling (full jitter)', async () => {
     const delays: number[] = [];
     const rolls = [0.99, 0.99, 0.99, 0.99, 0.1];
-    const policy = createRetryPolicy({ baseDelayMs: 100, maxDelayMs: 500, random: () => rolls.shift() ?? 0, sleep: async (ms) => void delays.push(ms) });
+    const policy = createRetryPolicy({
+      baseDelayMs: 100,
+      maxDelayMs: 500,
+      random: () => rolls.shift() ?? 0,
+      sleep: async (ms) => void delays.push(ms),
+    });
     const f = failing(5);
     await expect(policy.run(f.op, () => ({ retry: true }))).resolves.toBe(6);
     expect(delays).toEqual([99, 198, 396, 495, 50]);
@@ -34,10 +39,17 @@ describe('retry policy', () => {
   it('waits at least what Retry-After asks, and not past the time budget', async () => {
     const clock = new ManualClock();
     const delays: number[] = [];
-    const policy = createRetryPolicy({ maxTotalMs: 10_000, random: () => 0, sleep: async (ms) => {
-      delays.push(ms);
-      clock.advance(ms);
-    } }, clock);
+    const policy = createRetryPolicy(
+      {
+        maxTotalMs: 10_000,
+        random: () => 0,
+        sleep: async (ms) => {
+          delays.push(ms);
+          clock.advance(ms);
+        },
+      },
+      clock,
+    );
     const f = failing(10);
     await expect(policy.run(f.op, () => ({ retry: true, retryAfterMs: 4000 }))).rejects.toThrow('boom');
     expect(delays).toEqual([4000, 4000]);

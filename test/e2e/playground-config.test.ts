@@ -16,7 +16,9 @@ describe('.m365agentsplayground.yml', () => {
       upn: u.userPrincipleName,
       email: u.email,
     }));
-    expect(people).toEqual(SANDBOX_PEOPLE.map(({ teamsId, aadObjectId, name, upn, email }) => ({ teamsId, aadObjectId, name, upn, email })));
+    expect(people).toEqual(
+      SANDBOX_PEOPLE.map(({ teamsId, aadObjectId, name, upn, email }) => ({ teamsId, aadObjectId, name, upn, email })),
+    );
     for (const u of [config.currentUser, ...config.users]) expect(`${u.givenName} ${u.surname}`).toBe(u.name);
   });
 
@@ -33,7 +35,13 @@ describe('configAs', () => {
   it('makes another person the current user and keeps everyone else', () => {
     const megan = configAs(config, 'meganb@example.com');
     expect(megan.currentUser.name).toBe('Megan Bowen');
-    expect(megan.users.map((u) => u.name)).toEqual(['Alex Wilber', 'Adele Vance', 'Isaiah Langer', 'Patti Fernandez', 'Lynne Robbins']);
+    expect(megan.users.map((u) => u.name)).toEqual([
+      'Alex Wilber',
+      'Adele Vance',
+      'Isaiah Langer',
+      'Patti Fernandez',
+      'Lynne Robbins',
+    ]);
     expect(megan.personalChat.id).not.toBe(config.personalChat.id);
     expect(megan.team).toEqual(config.team);
   });

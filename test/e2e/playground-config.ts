@@ -39,7 +39,8 @@ export function configAs(base: PlaygroundConfig, who: string): PlaygroundConfig 
   const next = everyone.find((u) =>
     [u.name, u.givenName, u.id, u.aadObjectId, u.userPrincipleName, u.email].some((v) => v.toLowerCase() === wanted),
   );
-  if (!next) throw new Error(`no user "${who}" in the Playground config; known: ${everyone.map((u) => u.name).join(', ')}`);
+  if (!next)
+    throw new Error(`no user "${who}" in the Playground config; known: ${everyone.map((u) => u.name).join(', ')}`);
   return {
     ...base,
     currentUser: next,

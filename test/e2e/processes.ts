@@ -10,7 +10,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -34,7 +36,12 @@ export function startProcess(
   options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
 ): ManagedProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => {
@@ -88,7 +95,9 @@ export async function waitForHttp(
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (options.process && !isRunning(options.process)) {
-      throw new Error(`${options.process.name} exited (code ${options.process.child.exitCode}) before ${url} answered; see ${options.process.logFile}`);
+      throw new Error(
+        `${options.process.name} exited (code ${options.process.child.exitCode}) before ${url} answered; see ${options.process.logFile}`,
+      );
     }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });

@@ -64,7 +64,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const opts = readOptions(process.env);
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const botEntry = opts.bot === 'real' ? join(REPO_ROOT, 'src', 'index.ts') : join(__dirname, 'fixtures', 'stand-in-bot.ts');
+  const botEntry =
+    opts.bot === 'real' ? join(REPO_ROOT, 'src', 'index.ts') : join(__dirname, 'fixtures', 'stand-in-bot.ts');
   if (!existsSync(botEntry)) {
     throw new Error(`${botEntry} does not exist yet; run the rig against its stand-in bot with E2E_BOT=stand-in`);
   }
@@ -136,7 +137,11 @@ async function main(): Promise<number> {
         await server.start();
       }
       const t0 = Date.now();
-      session = new PlaygroundSession(server, { ...common, imagesDir: join(REPO_ROOT, 'docs', 'images'), defaultTimeoutMs: 15_000 });
+      session = new PlaygroundSession(server, {
+        ...common,
+        imagesDir: join(REPO_ROOT, 'docs', 'images'),
+        defaultTimeoutMs: 15_000,
+      });
       try {
         await withTimeout(runScenario(scenario, session), scenario.timeoutMs ?? opts.scenarioTimeoutMs, scenario.name);
         passed++;
@@ -164,7 +169,9 @@ async function main(): Promise<number> {
     clearTimeout(globalTimer);
   }
 
-  console.log(`e2e: finished in ${((Date.now() - started) / 1000).toFixed(1)} s${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(
+    `e2e: finished in ${((Date.now() - started) / 1000).toFixed(1)} s${skipped ? `, ${skipped} skipped` : ''}`,
+  );
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

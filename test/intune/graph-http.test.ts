@@ -39,7 +39,13 @@ describe('GraphHttpClient against the emulator', () => {
 
   const clientFor = (overrides: Partial<{ secret: string; clock: ManualClock; logger: pino.Logger }> = {}) =>
     new GraphHttpClient({
-      auth: { kind: 'client-credentials', tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: overrides.secret ?? graph.clientSecret, authorityHost: graph.authorityHost },
+      auth: {
+        kind: 'client-credentials',
+        tenantId: graph.tenantId,
+        clientId: graph.clientId,
+        clientSecret: overrides.secret ?? graph.clientSecret,
+        authorityHost: graph.authorityHost,
+      },
       baseUrl: graph.baseUrl,
       clock: overrides.clock,
       logger: overrides.logger,
@@ -60,8 +66,13 @@ describe('GraphHttpClient against the emulator', () => {
   });
 
   it('works with a fixed token', async () => {
-    const client = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl });
-    await expect(client.get(`/groups/00000000-0000-0000-0000-000000000041`)).resolves.toMatchObject({ displayName: 'Help Desk' });
+    const client = new GraphHttpClient({
+      auth: { kind: 'fixed-token', token: graph.fixedToken },
+      baseUrl: graph.baseUrl,
+    });
+    await expect(client.get(`/groups/00000000-0000-0000-0000-000000000041`)).resolves.toMatchObject({
+      displayName: 'Help Desk',
+    });
   });
 
   it('recovers from 429, waiting as long as Retry-After says', async () => {
@@ -90,13 +101,21 @@ describe('GraphHttpClient against the emulator', () => {
 
     graph.requests.length = 0;
     graph.failNext(1, 503);
-    await expect(client.post(`/users/${ALEX.aadObjectId}/checkMemberGroups`, { groupIds: [] })).rejects.toMatchObject({ status: 503, graphCode: 'ServiceUnavailable' });
+    await expect(client.post(`/users/${ALEX.aadObjectId}/checkMemberGroups`, { groupIds: [] })).rejects.toMatchObject({
+      status: 503,
+      graphCode: 'ServiceUnavailable',
+    });
     expect(graph.requests).toHaveLength(1);
   });
 
   it('gives up after maxRetries with a typed error carrying Graph’s code and request id', async () => {
     graph.throttleNext(10, 1);
-    const client = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, maxRetries: 2, sleep });
+    const client = new GraphHttpClient({
+      auth: { kind: 'fixed-token', token: graph.fixedToken },
+      baseUrl: graph.baseUrl,
+      maxRetries: 2,
+      sleep,
+    });
     const err = await client.get('/users/nobody').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphRequestError);
     expect(err).toMatchObject({ status: 429, graphCode: 'TooManyRequests', code: 'UPSTREAM_ERROR' });
@@ -105,8 +124,14 @@ describe('GraphHttpClient against the emulator', () => {
   });
 
   it('turns 404 into a GraphRequestError without retrying', async () => {
-    const err = await clientFor().get('/users/nobody@example.com').catch((e: unknown) => e);
-    expect(err).toMatchObject({ status: 404, graphCode: 'Request_ResourceNotFound', path: '/v1.0/users/nobody@example.com' });
+    const err = await clientFor()
+      .get('/users/nobody@example.com')
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      status: 404,
+      graphCode: 'Request_ResourceNotFound',
+      path: '/v1.0/users/nobody@example.com',
+    });
     expect((err as GraphRequestError).userMessage).toMatch(/could not find it/);
     expect(graph.requests).toHaveLength(1);
   });
@@ -125,7 +150,10 @@ describe('GraphHttpClient against the emulator', () => {
     const client = clientFor();
     const pages: string[][] = [];
     // Megan is in Help Desk and, through it, in IT Staff: two groups, one per page.
-    for await (const page of client.pages<{ id: string }>(`/users/${SANDBOX_PEOPLE[1].aadObjectId}/transitiveMemberOf`, { query: { $top: 1 } })) {
+    for await (const page of client.pages<{ id: string }>(
+      `/users/${SANDBOX_PEOPLE[1].aadObjectId}/transitiveMemberOf`,
+      { query: { $top: 1 } },
+    )) {
       pages.push(page.map((g) => g.id));
     }
     expect(pages).toEqual([['00000000-0000-0000-0000-000000000041'], ['00000000-0000-0000-0000-000000000044']]);

@@ -31,7 +31,10 @@ describe('GraphGroupMembership', () => {
   it('finds transitive membership through a nested group', async () => {
     const groups = new GraphGroupMembership(client, { clock: new ManualClock() });
     const ids = [SANDBOX_GROUPS.itStaff.id, SANDBOX_GROUPS.northSchoolsIt.id, SANDBOX_GROUPS.helpDesk.id];
-    expect(await groups.memberOf(MEGAN.aadObjectId, ids)).toEqual([SANDBOX_GROUPS.itStaff.id, SANDBOX_GROUPS.helpDesk.id]);
+    expect(await groups.memberOf(MEGAN.aadObjectId, ids)).toEqual([
+      SANDBOX_GROUPS.itStaff.id,
+      SANDBOX_GROUPS.helpDesk.id,
+    ]);
   });
 
   it('asks in batches of at most 20 group ids', async () => {
@@ -68,7 +71,10 @@ describe('GraphGroupMembership', () => {
     const groups = new GraphGroupMembership(client, { clock: new ManualClock() });
     await groups.memberOf(MEGAN.aadObjectId, [SANDBOX_GROUPS.helpDesk.id]);
     await groups.memberOf(MEGAN.aadObjectId, [SANDBOX_GROUPS.helpDesk.id, SANDBOX_GROUPS.onCall.id]);
-    expect(checks().map((r) => (r.body as { groupIds: string[] }).groupIds)).toEqual([[SANDBOX_GROUPS.helpDesk.id], [SANDBOX_GROUPS.onCall.id]]);
+    expect(checks().map((r) => (r.body as { groupIds: string[] }).groupIds)).toEqual([
+      [SANDBOX_GROUPS.helpDesk.id],
+      [SANDBOX_GROUPS.onCall.id],
+    ]);
   });
 });
 
@@ -77,18 +83,31 @@ describe('GraphDirectory', () => {
   let directory: GraphDirectory;
   beforeAll(async () => {
     graph = await startGraphEmulator();
-    directory = new GraphDirectory(new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl }));
+    directory = new GraphDirectory(
+      new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl }),
+    );
   });
   afterAll(() => graph.close());
 
   it('looks users up by id or UPN and groups by id', async () => {
-    expect(await directory.getUser('MeganB@example.com')).toEqual({ id: MEGAN.aadObjectId, displayName: 'Megan Bowen', userPrincipalName: MEGAN.upn, mail: MEGAN.email });
+    expect(await directory.getUser('MeganB@example.com')).toEqual({
+      id: MEGAN.aadObjectId,
+      displayName: 'Megan Bowen',
+      userPrincipalName: MEGAN.upn,
+      mail: MEGAN.email,
+    });
     expect(await directory.getUser('nobody@example.com')).toBeUndefined();
-    expect(await directory.getGroup(SANDBOX_GROUPS.itStaff.id)).toEqual({ id: SANDBOX_GROUPS.itStaff.id, displayName: 'IT Staff' });
+    expect(await directory.getGroup(SANDBOX_GROUPS.itStaff.id)).toEqual({
+      id: SANDBOX_GROUPS.itStaff.id,
+      displayName: 'IT Staff',
+    });
   });
 
   it('lists transitive groups', async () => {
     const lynne = SANDBOX_PEOPLE[5];
-    expect((await directory.transitiveGroups(lynne.aadObjectId)).map((g) => g.displayName)).toEqual(['On-call', 'IT Staff']);
+    expect((await directory.transitiveGroups(lynne.aadObjectId)).map((g) => g.displayName)).toEqual([
+      'On-call',
+      'IT Staff',
+    ]);
   });
 });

@@ -40,7 +40,14 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
   });
 
   const adeles = () => fleet.filter((d) => d.userPrincipalName === 'adelev@example.com');
-  const byOs = (os: string, passcode = true) => fleet.find((d) => d.operatingSystem === os && d.behaviour.passcode === passcode && d.behaviour.connectivity === 'online' && !d.userPrincipalName.startsWith('adele'))!;
+  const byOs = (os: string, passcode = true) =>
+    fleet.find(
+      (d) =>
+        d.operatingSystem === os &&
+        d.behaviour.passcode === passcode &&
+        d.behaviour.connectivity === 'online' &&
+        !d.userPrincipalName.startsWith('adele'),
+    )!;
 
   it('lists every device page by page, following @odata.nextLink', async () => {
     const pages: ManagedDevice[][] = [];
@@ -65,7 +72,11 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
     expect((await devices.search({ serialNumber: mac.serialNumber.toLowerCase() })).map((d) => d.id)).toEqual([mac.id]);
     expect((await devices.search({ deviceName: mac.deviceName })).map((d) => d.id)).toContain(mac.id);
     const hers = await devices.search({ userPrincipalName: 'AdeleV@example.com' });
-    expect(hers.map((d) => d.id).sort()).toEqual(adeles().map((d) => d.id).sort());
+    expect(hers.map((d) => d.id).sort()).toEqual(
+      adeles()
+        .map((d) => d.id)
+        .sort(),
+    );
     const macs = await devices.search({ userPrincipalName: 'adelev@example.com', operatingSystem: 'macOS' });
     expect(macs.map((d) => d.id)).toEqual([mac.id]);
     expect(await devices.search({ serialNumber: "O'Brien" })).toEqual([]);
@@ -74,7 +85,13 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
   it('gets one device, and says DeviceNotFound for an unknown id', async () => {
     const phone = adeles()[0];
     const d = await devices.get(phone.id);
-    expect(d).toMatchObject({ id: phone.id, serialNumber: phone.serialNumber, operatingSystem: 'iOS', userPrincipalName: 'adelev@example.com', deviceActionResults: [] });
+    expect(d).toMatchObject({
+      id: phone.id,
+      serialNumber: phone.serialNumber,
+      operatingSystem: 'iOS',
+      userPrincipalName: 'adelev@example.com',
+      deviceActionResults: [],
+    });
     await expect(devices.get('00000000-0000-0000-0000-00000000dead')).rejects.toBeInstanceOf(DeviceNotFound);
   });
 
@@ -85,7 +102,13 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
     ['Android', false],
     ['iOS', false],
   ])('locks an %s device (passcode %s): pending → active → done, no PIN', async (os, passcode) => {
-    const target = fleet.find((d) => d.operatingSystem === os && d.behaviour.passcode === passcode && d.behaviour.connectivity === 'online' && graph.intune.lockCount(d.id) === 0)!;
+    const target = fleet.find(
+      (d) =>
+        d.operatingSystem === os &&
+        d.behaviour.passcode === passcode &&
+        d.behaviour.connectivity === 'online' &&
+        graph.intune.lockCount(d.id) === 0,
+    )!;
     expect(target).toBeDefined();
     expect(await devices.remoteLock(target.id, { justification: 'test' })).toEqual({ kind: 'sent' });
     const states: string[] = [];
@@ -148,20 +171,30 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
       graph.intune.approvalRequired = true;
       const target = byOs('iPadOS');
       const before = graph.intune.lockCount(target.id);
-      const submitted = await devices.remoteLock(target.id, { justification: 'Lost on the bus — Megan Bowen via Device Desk' });
+      const submitted = await devices.remoteLock(target.id, {
+        justification: 'Lost on the bus — Megan Bowen via Device Desk',
+      });
       expect(submitted.kind).toBe('approval');
       if (submitted.kind !== 'approval') return;
-      expect(submitted.approval).toMatchObject({ status: 'needsApproval', requestJustification: 'Lost on the bus ? Megan Bowen via Device Desk' });
+      expect(submitted.approval).toMatchObject({
+        status: 'needsApproval',
+        requestJustification: 'Lost on the bus ? Megan Bowen via Device Desk',
+      });
       expect(graph.requests.filter((r) => r.path.endsWith('/remoteLock')).map((r) => r.status)).toEqual([403, 202]);
       expect(graph.intune.lockCount(target.id)).toBe(before);
 
       // Resubmitting before the approval is refused by Graph.
-      await expect(devices.resubmitRemoteLock(target.id, submitted.approval.id)).rejects.toBeInstanceOf(GraphRequestError);
+      await expect(devices.resubmitRemoteLock(target.id, submitted.approval.id)).rejects.toBeInstanceOf(
+        GraphRequestError,
+      );
       expect((await devices.approval(submitted.approval.id)).status).toBe('needsApproval');
       expect(graph.requests.some((r) => r.path.startsWith('/deviceManagement/operationApprovalRequests/'))).toBe(true);
 
       graph.intune.decide(submitted.approval.id, 'approved', 'alexw@example.com', 'ok');
-      expect(await devices.approval(submitted.approval.id)).toMatchObject({ status: 'approved', approverUpn: 'alexw@example.com' });
+      expect(await devices.approval(submitted.approval.id)).toMatchObject({
+        status: 'approved',
+        approverUpn: 'alexw@example.com',
+      });
       await devices.resubmitRemoteLock(target.id, submitted.approval.id);
       expect(graph.intune.lockCount(target.id)).toBe(before + 1);
       expect((await devices.approval(submitted.approval.id)).status).toBe('completed');
@@ -182,17 +215,37 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
   it('syncs every Intune device into the inventory, found by serial, name, user and platform', async () => {
     const inventory = new MemoryInventory();
     const tenant = 'tenant-1';
-    const client = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl });
-    const sync = new IntuneSync({ devices: new GraphManagedDeviceDirectory(client), inventory, tenantIds: [tenant], clock, pageSize: 10 });
+    const client = new GraphHttpClient({
+      auth: { kind: 'fixed-token', token: graph.fixedToken },
+      baseUrl: graph.baseUrl,
+    });
+    const sync = new IntuneSync({
+      devices: new GraphManagedDeviceDirectory(client),
+      inventory,
+      tenantIds: [tenant],
+      clock,
+      pageSize: 10,
+    });
     // A device Intune no longer has is dropped by the next full sync.
-    await inventory.upsertMany(tenant, [{ id: 'gone', source: 'intune', serialNumber: 'GONE123', users: [], syncGeneration: 1 }]);
+    await inventory.upsertMany(tenant, [
+      { id: 'gone', source: 'intune', serialNumber: 'GONE123', users: [], syncGeneration: 1 },
+    ]);
     const outcome = await sync.sync(tenant);
     expect(outcome).toMatchObject({ status: 'completed', devices: fleet.length, removed: 1 });
     expect(await inventory.count(tenant, 'intune')).toBe(fleet.length);
     const mac = adeles()[1];
     const bySerial = await inventory.search(tenant, mac.serialNumber);
     expect(bySerial.devices).toEqual([
-      expect.objectContaining({ id: mac.id, source: 'intune', platform: 'macOS', osVersion: mac.osVersion, name: mac.deviceName, users: ['adelev@example.com'], status: 'COMPLIANT', lastSync: mac.lastSyncDateTime }),
+      expect.objectContaining({
+        id: mac.id,
+        source: 'intune',
+        platform: 'macOS',
+        osVersion: mac.osVersion,
+        name: mac.deviceName,
+        users: ['adelev@example.com'],
+        status: 'COMPLIANT',
+        lastSync: mac.lastSyncDateTime,
+      }),
     ]);
     expect((await inventory.search(tenant, 'adelev@example.com')).total).toBe(2);
     const lynne = fleet.find((d) => d.userPrincipalName === 'lynner@example.com')!;

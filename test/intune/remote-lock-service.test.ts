@@ -29,11 +29,23 @@ describe('RemoteLockService against the emulator', () => {
 
   beforeAll(async () => {
     graph = await startGraphEmulator({ managedDevices: fleet, clock });
-    const client = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, clock, sleep: async () => undefined });
+    const client = new GraphHttpClient({
+      auth: { kind: 'fixed-token', token: graph.fixedToken },
+      baseUrl: graph.baseUrl,
+      clock,
+      sleep: async () => undefined,
+    });
     vault = new MemoryPinVault(new PinCipher(randomBytes(32)), clock);
     requests = new MemoryActionRequestStore();
     audit = new MemoryAuditTrail(clock);
-    service = new RemoteLockService({ devices: new GraphManagedDeviceDirectory(client), vault, requests, audit, clock, logger: silentLogger });
+    service = new RemoteLockService({
+      devices: new GraphManagedDeviceDirectory(client),
+      vault,
+      requests,
+      audit,
+      clock,
+      logger: silentLogger,
+    });
   });
   afterAll(() => graph.close());
   afterEach(() => {
@@ -99,7 +111,9 @@ describe('RemoteLockService against the emulator', () => {
 
     const busy = take((d) => d.operatingSystem === 'iOS' && d.behaviour.connectivity === 'online');
     const r = await requestFor(busy);
-    await expect(service.precheck(TENANT, busy.id, busy.serialNumber)).rejects.toThrow(new RegExp(`still under way \\(${r.id}`));
+    await expect(service.precheck(TENANT, busy.id, busy.serialNumber)).rejects.toThrow(
+      new RegExp(`still under way \\(${r.id}`),
+    );
     r.state = 'Done';
     await requests.save(r);
     await expect(service.precheck(TENANT, busy.id, busy.serialNumber)).resolves.toBeUndefined();
@@ -123,7 +137,10 @@ describe('RemoteLockService against the emulator', () => {
     expect(executed.pin).toMatch(/^\d{6}$/);
     expect(await vault.info(TENANT, mac.id)).toBeDefined();
     clock.advance(LOCK_STEP_MS);
-    expect(await service.observe(r)).toEqual({ state: 'Failed', error: 'Intune reports that the device could not be locked.' });
+    expect(await service.observe(r)).toEqual({
+      state: 'Failed',
+      error: 'Intune reports that the device could not be locked.',
+    });
     expect(await vault.info(TENANT, mac.id)).toBeUndefined();
     const steps = (await audit.latest({ tenantId: TENANT, targetId: mac.id })).map((a) => a.detail?.step);
     expect(steps).toEqual(['PIN discarded', 'PIN issued']);

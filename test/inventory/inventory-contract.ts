@@ -85,7 +85,11 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
     return tenant;
   }
 
-  async function ids(tenant: string, query: string, options?: { limit?: number; filter?: SearchFilter }): Promise<string[]> {
+  async function ids(
+    tenant: string,
+    query: string,
+    options?: { limit?: number; filter?: SearchFilter },
+  ): Promise<string[]> {
     return (await inventory.search(tenant, query, options)).devices.map((d) => d.id);
   }
 
@@ -98,7 +102,11 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
     it('finds a device by its id, exactly', async () => {
       const result = await inventory.search(tenant, 'dev-south-1');
       expect(result).toMatchObject({ matchedBy: 'id', total: 1 });
-      expect(result.devices[0]).toMatchObject({ id: 'dev-south-1', serialNumber: 'PF3ABCDEF', users: [ANA, 'dan.moore@school.example'] });
+      expect(result.devices[0]).toMatchObject({
+        id: 'dev-south-1',
+        serialNumber: 'PF3ABCDEF',
+        users: [ANA, 'dan.moore@school.example'],
+      });
     });
 
     it('finds by exact serial, ignoring case and surrounding space', async () => {
@@ -198,7 +206,14 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
         { id: 'p3', source: 'chrome', serialNumber: 'ABC1234', users: [] },
         { id: 'p4', source: 'chrome', serialNumber: 'ZZZ999', assetId: 'ABC12', location: 'cart', users: [] },
         { id: 'p5', source: 'chrome', serialNumber: 'YYY999', assetId: 'cart', users: ['cart'] },
-        { id: 'p6', source: 'chrome', serialNumber: 'XXX999', location: 'Cart 7', users: ['ops@school.example'], model: 'Cart Edition' },
+        {
+          id: 'p6',
+          source: 'chrome',
+          serialNumber: 'XXX999',
+          location: 'Cart 7',
+          users: ['ops@school.example'],
+          model: 'Cart Edition',
+        },
       ]);
     });
 
@@ -236,14 +251,28 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       const result = await inventory.search(tenant, 'chromebook', { filter: { users: ['ANA.LOPEZ@school.example'] } });
       expect(result).toMatchObject({ matchedBy: 'text', total: 2 });
       expect(result.devices.map((d) => d.id)).toEqual(['dev-north-1', 'dev-south-1']);
-      expect(await ids(tenant, 'chromebook', { filter: { users: [BEN, CARA] } })).toEqual(['dev-north-2', 'dev-north2-1']);
+      expect(await ids(tenant, 'chromebook', { filter: { users: [BEN, CARA] } })).toEqual([
+        'dev-north-2',
+        'dev-north2-1',
+      ]);
     });
 
     it('keeps devices at or under an org unit, not in a sibling whose name starts the same', async () => {
-      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/North'] } })).toEqual(['dev-north-1', 'dev-north-2']);
-      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/schools/north/'] } })).toEqual(['dev-north-1', 'dev-north-2']);
-      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/North2', '/Schools/South'] } })).toEqual(['dev-north2-1', 'dev-south-1']);
-      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/North/Grade 5'] } })).toEqual(['dev-north-2']);
+      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/North'] } })).toEqual([
+        'dev-north-1',
+        'dev-north-2',
+      ]);
+      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/schools/north/'] } })).toEqual([
+        'dev-north-1',
+        'dev-north-2',
+      ]);
+      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/North2', '/Schools/South'] } })).toEqual([
+        'dev-north2-1',
+        'dev-south-1',
+      ]);
+      expect(await ids(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/North/Grade 5'] } })).toEqual([
+        'dev-north-2',
+      ]);
       expect((await inventory.search(tenant, 'chromebook', { filter: { orgUnits: ['/Schools/Nor'] } })).total).toBe(0);
     });
 
@@ -254,8 +283,13 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
     });
 
     it('requires every filter field that is given', async () => {
-      expect(await ids(tenant, 'chromebook', { filter: { users: [ANA], orgUnits: ['/Schools/North'] } })).toEqual(['dev-north-1']);
-      expect((await inventory.search(tenant, 'chromebook', { filter: { users: [BEN], orgUnits: ['/Schools/South'] } })).total).toBe(0);
+      expect(await ids(tenant, 'chromebook', { filter: { users: [ANA], orgUnits: ['/Schools/North'] } })).toEqual([
+        'dev-north-1',
+      ]);
+      expect(
+        (await inventory.search(tenant, 'chromebook', { filter: { users: [BEN], orgUnits: ['/Schools/South'] } }))
+          .total,
+      ).toBe(0);
     });
 
     it('matches nothing for an empty list', async () => {
@@ -266,7 +300,9 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
 
     it('applies to every kind, including an id lookup', async () => {
       expect((await inventory.search(tenant, 'dev-north-1', { filter: { users: [BEN] } })).total).toBe(0);
-      expect((await inventory.search(tenant, '5CD1234ABC', { filter: { orgUnits: ['/Schools/South'] } })).total).toBe(0);
+      expect((await inventory.search(tenant, '5CD1234ABC', { filter: { orgUnits: ['/Schools/South'] } })).total).toBe(
+        0,
+      );
       expect(await ids(tenant, '5cd1', { filter: { users: [BEN] } })).toEqual(['dev-north-2']);
       expect(await ids(tenant, 'library', { filter: { orgUnits: ['/Schools/South'] } })).toEqual(['dev-south-1']);
     });
@@ -284,8 +320,14 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       const tenant = await loaded(devices);
       const byDefault = await inventory.search(tenant, 'same model');
       expect(byDefault.total).toBe(25);
-      expect(byDefault.devices.map((d) => d.serialNumber)).toEqual(Array.from({ length: 10 }, (_, i) => `LIM${String(i).padStart(3, '0')}`));
-      expect((await inventory.search(tenant, 'LIM', { limit: 3 })).devices.map((d) => d.id)).toEqual(['d24', 'd23', 'd22']);
+      expect(byDefault.devices.map((d) => d.serialNumber)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `LIM${String(i).padStart(3, '0')}`),
+      );
+      expect((await inventory.search(tenant, 'LIM', { limit: 3 })).devices.map((d) => d.id)).toEqual([
+        'd24',
+        'd23',
+        'd22',
+      ]);
       const none = await inventory.search(tenant, 'LIM', { limit: 0 });
       expect(none).toMatchObject({ matchedBy: 'serialPrefix', total: 25, devices: [] });
       expect((await inventory.search(tenant, 'same', { limit: 100 })).devices).toHaveLength(25);
@@ -297,7 +339,14 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       const tenant = await loaded();
       const [, north2] = fleet();
       await inventory.upsertMany(tenant, [
-        { ...north2, serialNumber: 'NEW0001', users: [CARA], location: 'Gym', orgUnitPath: '/Schools/South', assetId: 'A-9' },
+        {
+          ...north2,
+          serialNumber: 'NEW0001',
+          users: [CARA],
+          location: 'Gym',
+          orgUnitPath: '/Schools/South',
+          assetId: 'A-9',
+        },
       ]);
       expect((await inventory.search(tenant, BEN)).total).toBe(0);
       expect(await ids(tenant, CARA)).toEqual(['dev-north-2', 'dev-north2-1']);
@@ -415,7 +464,9 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       const user = devices.find((d, i) => i > 100 && d.users.length > 0)!.users[0];
       const byUser = await inventory.search(tenant, user);
       expect(byUser.matchedBy).toBe('user');
-      expect({ total: byUser.total, ids: byUser.devices.map((d) => d.id) }).toEqual(expected((d) => d.users.includes(user)));
+      expect({ total: byUser.total, ids: byUser.devices.map((d) => d.id) }).toEqual(
+        expected((d) => d.users.includes(user)),
+      );
       const text = await inventory.search(tenant, 'lenovo north');
       expect(text.matchedBy).toBe('text');
       expect({ total: text.total, ids: text.devices.map((d) => d.id) }).toEqual(
@@ -424,7 +475,9 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       expect(text.total).toBeGreaterThan(50);
       const location = await inventory.search(tenant, 'riverside room 12');
       expect(location.matchedBy).toBe('location');
-      expect(location.total).toBe(expected((d) => (d.location ?? '').toLowerCase().includes('riverside room 12')).total);
+      expect(location.total).toBe(
+        expected((d) => (d.location ?? '').toLowerCase().includes('riverside room 12')).total,
+      );
     });
 
     it('agrees with a full scan when filtered', async () => {
@@ -442,7 +495,9 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       expect(result.total).toBeGreaterThan(100);
       expect(mine.total).toBeGreaterThan(0);
       const prefix = await inventory.search(tenant, '5CD', { filter, limit: 5 });
-      expect({ total: prefix.total, ids: prefix.devices.map((d) => d.id) }).toEqual(expected((d) => d.serialNumber.startsWith('5CD') && under(d), 5));
+      expect({ total: prefix.total, ids: prefix.devices.map((d) => d.id) }).toEqual(
+        expected((d) => d.serialNumber.startsWith('5CD') && under(d), 5),
+      );
     });
 
     it('drops what a later full sync did not see', async () => {
@@ -451,7 +506,9 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       const staleChrome = devices.filter((d, i) => i % 3 === 0 && d.source === 'chrome').length;
       expect(await inventory.removeStale(tenant, 'chrome', 2)).toBe(staleChrome);
       expect(await inventory.count(tenant)).toBe(10_000 - staleChrome);
-      expect((await inventory.search(tenant, devices[0].serialNumber)).total).toBe(devices[0].source === 'chrome' ? 0 : 1);
+      expect((await inventory.search(tenant, devices[0].serialNumber)).total).toBe(
+        devices[0].source === 'chrome' ? 0 : 1,
+      );
     });
   });
 }

@@ -24,7 +24,9 @@ describe('RedisInventory', () => {
 // Tiny chunks and in-process filtering of smaller candidate sets: every write spans several
 // pipelines, and filtered lookups read records and filter them here instead of in Redis.
 describe('RedisInventory, in-process filtering and small chunks', () => {
-  inventoryContract(async () => new RedisInventory(redis, { keyPrefix: `${prefix}b:`, chunkSize: 3, smallCandidates: 1000 }));
+  inventoryContract(
+    async () => new RedisInventory(redis, { keyPrefix: `${prefix}b:`, chunkSize: 3, smallCandidates: 1000 }),
+  );
 });
 
 describe('RedisInventory keys', () => {
@@ -33,11 +35,33 @@ describe('RedisInventory keys', () => {
 
   it('leaves no index entry behind once every device is removed, and no temporary key after a search', async () => {
     await inventory.upsertMany('t1', [
-      { id: 'a', source: 'chrome', serialNumber: 'AAA111', model: 'Lenovo 300e', location: 'Lab 1', orgUnitPath: '/Schools/North', assetId: 'X1', users: ['u@x.example'] },
-      { id: 'b', source: 'chrome', serialNumber: 'AAA222', model: 'Lenovo 300e', location: 'Lab 2', orgUnitPath: '/Schools/South', users: ['v@x.example'] },
+      {
+        id: 'a',
+        source: 'chrome',
+        serialNumber: 'AAA111',
+        model: 'Lenovo 300e',
+        location: 'Lab 1',
+        orgUnitPath: '/Schools/North',
+        assetId: 'X1',
+        users: ['u@x.example'],
+      },
+      {
+        id: 'b',
+        source: 'chrome',
+        serialNumber: 'AAA222',
+        model: 'Lenovo 300e',
+        location: 'Lab 2',
+        orgUnitPath: '/Schools/South',
+        users: ['v@x.example'],
+      },
     ]);
-    await inventory.upsertMany('t1', [{ id: 'a', source: 'chrome', serialNumber: 'AAA333', model: 'HP 11', location: 'Lab 3', users: [] }]);
-    expect((await inventory.search('t1', 'lenovo 300e', { filter: { orgUnits: ['/Schools'], users: ['v@x.example'] } })).total).toBe(1);
+    await inventory.upsertMany('t1', [
+      { id: 'a', source: 'chrome', serialNumber: 'AAA333', model: 'HP 11', location: 'Lab 3', users: [] },
+    ]);
+    expect(
+      (await inventory.search('t1', 'lenovo 300e', { filter: { orgUnits: ['/Schools'], users: ['v@x.example'] } }))
+        .total,
+    ).toBe(1);
     expect((await inventory.search('t1', 'lab')).total).toBe(2);
     expect(await keysUnder(`${keyPrefix}*tmp:*`)).toEqual([]);
     // "Lab 1" went with the re-upsert: it must not stay in the list that "contains" scans.
@@ -49,7 +73,9 @@ describe('RedisInventory keys', () => {
 
   it('sees locations another instance added, through the cached list', async () => {
     const other = new RedisInventory(redis, { keyPrefix });
-    await inventory.upsertMany('t2', [{ id: 'a', source: 'chrome', serialNumber: 'S1', location: 'Old Wing', users: [] }]);
+    await inventory.upsertMany('t2', [
+      { id: 'a', source: 'chrome', serialNumber: 'S1', location: 'Old Wing', users: [] },
+    ]);
     expect((await inventory.search('t2', 'wing')).total).toBe(1);
     await other.upsertMany('t2', [{ id: 'b', source: 'chrome', serialNumber: 'S2', location: 'New Wing', users: [] }]);
     expect((await inventory.search('t2', 'wing')).total).toBe(2);

@@ -14,7 +14,16 @@ describe('parseLostIntent', () => {
     expect(parseLostIntent(text)).toEqual(expected);
   });
 
-  it.each(['lost mode on 5CD123', 'disable lost mode 5CD123', 'turn on lost mode for 5CD1', 'reports', 'I lost the thread', 'find 5CD12', 'help', ''])('"%s" is not', (text) => {
+  it.each([
+    'lost mode on 5CD123',
+    'disable lost mode 5CD123',
+    'turn on lost mode for 5CD1',
+    'reports',
+    'I lost the thread',
+    'find 5CD12',
+    'help',
+    '',
+  ])('"%s" is not', (text) => {
     expect(parseLostIntent(text)).toBeUndefined();
   });
 

@@ -8,7 +8,18 @@ import { sampleReport } from './report-store-contract';
 const sandbox = { sandbox: true };
 
 describe('lost-device cards', () => {
-  const open: LostReport = sampleReport('LR-ABCD', { lastSeen: 'yesterday', where: 'train', device: { id: 'dev-x', source: 'chrome', serialNumber: '5CD9', model: 'HP Chromebook 14', users: [], status: 'ACTIVE' } });
+  const open: LostReport = sampleReport('LR-ABCD', {
+    lastSeen: 'yesterday',
+    where: 'train',
+    device: {
+      id: 'dev-x',
+      source: 'chrome',
+      serialNumber: '5CD9',
+      model: 'HP Chromebook 14',
+      users: [],
+      status: 'ACTIVE',
+    },
+  });
 
   it('the help desk card of an open report offers acknowledge, resolve and open device', () => {
     const card = lostReportCard(reportCardData(open, 15), sandbox);
@@ -28,7 +39,13 @@ describe('lost-device cards', () => {
   });
 
   it('a resolved report keeps only Open device', () => {
-    const resolved = { ...open, state: 'resolved' as const, resolution: 'replaced' as const, resolvedBy: { teamsId: 'm', name: 'Megan Bowen' }, resolvedAt: open.createdAt };
+    const resolved = {
+      ...open,
+      state: 'resolved' as const,
+      resolution: 'replaced' as const,
+      resolvedBy: { teamsId: 'm', name: 'Megan Bowen' },
+      resolvedAt: open.createdAt,
+    };
     const card = lostReportCard(reportCardData(resolved, 15), { sandbox: false });
     expect(validateCard(card)).toEqual([]);
     expect(cardText(card)).toContain('Resolved: replaced');
@@ -37,13 +54,41 @@ describe('lost-device cards', () => {
   });
 
   it('the pick and filed cards are valid with and without optional parts', () => {
-    const pick = lostPickCard({ title: 'Which?', text: 't', choices: [{ title: 'HP · 5CD1', value: 'd1' }], selected: 'd1', kind: 'stolen', footer: 'f' }, sandbox);
+    const pick = lostPickCard(
+      {
+        title: 'Which?',
+        text: 't',
+        choices: [{ title: 'HP · 5CD1', value: 'd1' }],
+        selected: 'd1',
+        kind: 'stolen',
+        footer: 'f',
+      },
+      sandbox,
+    );
     expect(validateCard(pick)).toEqual([]);
     expect(JSON.stringify(pick)).toContain('"value":"d1"');
-    const filed = lostFiledCard({ title: 'Reported: LR-ABCD', text: 't', color: 'Good', facts: [{ title: 'Report', value: 'LR-ABCD' }], steps: ['a', 'b'], deviceId: 'd1', buttons: [{ action: 'lostMode.on', title: 'Put it in lost mode now' }], footer: '' }, sandbox);
+    const filed = lostFiledCard(
+      {
+        title: 'Reported: LR-ABCD',
+        text: 't',
+        color: 'Good',
+        facts: [{ title: 'Report', value: 'LR-ABCD' }],
+        steps: ['a', 'b'],
+        deviceId: 'd1',
+        buttons: [{ action: 'lostMode.on', title: 'Put it in lost mode now' }],
+        footer: '',
+      },
+      sandbox,
+    );
     expect(validateCard(filed)).toEqual([]);
-    expect((filed.actions as any[])[0]).toMatchObject({ verb: 'action.request', data: { action: 'lostMode.on', deviceId: 'd1' } });
-    const bare = lostFiledCard({ title: 'x', text: 't', color: 'Warning', facts: [], steps: [], deviceId: 'd1', buttons: [], footer: '' }, sandbox);
+    expect((filed.actions as any[])[0]).toMatchObject({
+      verb: 'action.request',
+      data: { action: 'lostMode.on', deviceId: 'd1' },
+    });
+    const bare = lostFiledCard(
+      { title: 'x', text: 't', color: 'Warning', facts: [], steps: [], deviceId: 'd1', buttons: [], footer: '' },
+      sandbox,
+    );
     expect(validateCard(bare)).toEqual([]);
   });
 });

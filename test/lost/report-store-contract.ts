@@ -7,7 +7,14 @@ export function sampleReport(id: string, over: Partial<LostReport> = {}): LostRe
   return {
     id,
     tenantId: 't1',
-    device: { id: `dev-${n}`, source: 'chrome', serialNumber: `5CD${n}`, users: ['adelev@example.com'], orgUnitPath: '/Staff/Office', status: 'ACTIVE' },
+    device: {
+      id: `dev-${n}`,
+      source: 'chrome',
+      serialNumber: `5CD${n}`,
+      users: ['adelev@example.com'],
+      orgUnitPath: '/Staff/Office',
+      status: 'ACTIVE',
+    },
     reporter: { teamsId: 'user-id-2', name: 'Adele Vance', upn: 'adelev@example.com' },
     kind: 'lost',
     state: 'open',

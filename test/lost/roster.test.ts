@@ -23,7 +23,11 @@ describe('on-call roster', () => {
 
   it('reads responders, shifts and the delay', () => {
     expect(roster.escalationMinutes).toBe(10);
-    expect(roster.responders[0]).toMatchObject({ name: 'Day Person', teamsId: '00000000-0000-0000-0000-000000000001', upn: 'day@example.com' });
+    expect(roster.responders[0]).toMatchObject({
+      name: 'Day Person',
+      teamsId: '00000000-0000-0000-0000-000000000001',
+      upn: 'day@example.com',
+    });
     expect(roster.responders[1].shifts).toEqual([]);
   });
 
@@ -36,7 +40,9 @@ describe('on-call roster', () => {
 
   it('says what is wrong in a bad file', () => {
     expect(() => parseRoster('responders:\n  - name: Nobody\n')).toThrow(/teamsId or aadObjectId/);
-    expect(() => parseRoster('responders:\n  - name: A\n    teamsId: x\n    shifts:\n      - from: "8am"\n')).toThrow(ConfigError);
+    expect(() => parseRoster('responders:\n  - name: A\n    teamsId: x\n    shifts:\n      - from: "8am"\n')).toThrow(
+      ConfigError,
+    );
     expect(() => parseRoster('escalationMinutes: -1')).toThrow(/escalationMinutes/);
   });
 

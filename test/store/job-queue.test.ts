@@ -9,5 +9,8 @@ describe('on Redis', () => {
   afterAll(async () => {
     await redis.cleanup();
   });
-  jobQueueContract('BullMQ', async () => new BullJobQueue({ redisUrl: TEST_REDIS_URL, prefix: `${redis.prefix}bull`, retryDelayMs: 20 }));
+  jobQueueContract(
+    'BullMQ',
+    async () => new BullJobQueue({ redisUrl: TEST_REDIS_URL, prefix: `${redis.prefix}bull`, retryDelayMs: 20 }),
+  );
 });

@@ -1,8 +1,15 @@
-import { MemoryTenantSettingsStore, RedisTenantSettingsStore, TenantSettingsStore } from '../../src/store/tenant-settings';
+import {
+  MemoryTenantSettingsStore,
+  RedisTenantSettingsStore,
+  TenantSettingsStore,
+} from '../../src/store/tenant-settings';
 import { testRedis } from '../support/redis';
 
 const channel = (name: string) => ({
-  conversationReference: { conversation: { id: `19:${name}@thread.tacv2`, isGroup: true, conversationType: 'channel', name }, serviceUrl: 'https://smba.example/' },
+  conversationReference: {
+    conversation: { id: `19:${name}@thread.tacv2`, isGroup: true, conversationType: 'channel', name },
+    serviceUrl: 'https://smba.example/',
+  },
   name,
   setBy: 'alexw@example.com',
   setAt: '2026-01-05T09:00:00.000Z',

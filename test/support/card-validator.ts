@@ -5,10 +5,30 @@
  */
 
 const ELEMENTS = new Set([
-  'TextBlock', 'Image', 'Media', 'RichTextBlock', 'Container', 'ColumnSet', 'FactSet', 'ImageSet', 'ActionSet', 'Table',
-  'Input.Text', 'Input.Number', 'Input.Date', 'Input.Time', 'Input.Toggle', 'Input.ChoiceSet',
+  'TextBlock',
+  'Image',
+  'Media',
+  'RichTextBlock',
+  'Container',
+  'ColumnSet',
+  'FactSet',
+  'ImageSet',
+  'ActionSet',
+  'Table',
+  'Input.Text',
+  'Input.Number',
+  'Input.Date',
+  'Input.Time',
+  'Input.Toggle',
+  'Input.ChoiceSet',
 ]);
-const ACTIONS = new Set(['Action.OpenUrl', 'Action.Submit', 'Action.ShowCard', 'Action.ToggleVisibility', 'Action.Execute']);
+const ACTIONS = new Set([
+  'Action.OpenUrl',
+  'Action.Submit',
+  'Action.ShowCard',
+  'Action.ToggleVisibility',
+  'Action.Execute',
+]);
 
 const CONTAINER_STYLES = ['default', 'emphasis', 'good', 'attention', 'warning', 'accent'];
 const COLORS = ['Default', 'Dark', 'Light', 'Accent', 'Good', 'Warning', 'Attention'];
@@ -34,10 +54,17 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
   const ids = new Set<string>();
   const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
 
-  const checkEnum = (node: Record<string, unknown>, key: string, allowed: string[], path: string, caseInsensitive = true) => {
+  const checkEnum = (
+    node: Record<string, unknown>,
+    key: string,
+    allowed: string[],
+    path: string,
+    caseInsensitive = true,
+  ) => {
     const v = node[key];
     if (v === undefined || bound(v)) return;
-    const ok = typeof v === 'string' && allowed.some((a) => (caseInsensitive ? a.toLowerCase() === v.toLowerCase() : a === v));
+    const ok =
+      typeof v === 'string' && allowed.some((a) => (caseInsensitive ? a.toLowerCase() === v.toLowerCase() : a === v));
     if (!ok) fail(`${path}.${key}`, `"${String(v)}" is not one of ${allowed.join(', ')}`);
   };
 
@@ -52,7 +79,8 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
   };
 
   const needString = (node: Record<string, unknown>, key: string, path: string) => {
-    if (typeof node[key] !== 'string' || (node[key] as string).length === 0) fail(`${path}.${key}`, 'is required (non-empty string)');
+    if (typeof node[key] !== 'string' || (node[key] as string).length === 0)
+      fail(`${path}.${key}`, 'is required (non-empty string)');
   };
 
   const needArray = (node: Record<string, unknown>, key: string, path: string): unknown[] => {
@@ -80,7 +108,8 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
     if (type === 'Action.Execute') needString(a, 'verb', path);
     if (type === 'Action.ShowCard') cardNode(a.card, `${path}.card`, false);
     if (type === 'Action.ToggleVisibility') needArray(a, 'targetElements', path);
-    if ((type === 'Action.Execute' || type === 'Action.Submit') && a.data !== undefined && !isObject(a.data)) fail(`${path}.data`, 'must be an object');
+    if ((type === 'Action.Execute' || type === 'Action.Submit') && a.data !== undefined && !isObject(a.data))
+      fail(`${path}.data`, 'must be an object');
   };
 
   const element = (e: unknown, path: string) => {
@@ -121,7 +150,8 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
         break;
       case 'FactSet':
         needArray(e, 'facts', path).forEach((f, i) => {
-          if (!isObject(f) || typeof f.title !== 'string' || typeof f.value !== 'string') fail(`${path}.facts[${i}]`, 'a fact needs string title and value');
+          if (!isObject(f) || typeof f.title !== 'string' || typeof f.value !== 'string')
+            fail(`${path}.facts[${i}]`, 'a fact needs string title and value');
         });
         break;
       case 'ActionSet':
@@ -147,7 +177,8 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
     checkId(c, path);
     checkEnum(c, 'style', CONTAINER_STYLES, path);
     checkEnum(c, 'verticalContentAlignment', V_ALIGN, path);
-    if (c.width !== undefined && typeof c.width !== 'number' && !/^(auto|stretch|\d+(px)?)$/.test(String(c.width))) fail(`${path}.width`, `invalid width "${String(c.width)}"`);
+    if (c.width !== undefined && typeof c.width !== 'number' && !/^(auto|stretch|\d+(px)?)$/.test(String(c.width)))
+      fail(`${path}.width`, `invalid width "${String(c.width)}"`);
     (Array.isArray(c.items) ? c.items : []).forEach((e, i) => element(e, `${path}.items[${i}]`));
   };
 
@@ -157,12 +188,14 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
       return;
     }
     if (node.type !== 'AdaptiveCard') fail(`${path}.type`, 'must be "AdaptiveCard"');
-    if (root && node.version !== '1.5') fail(`${path}.version`, `must be "1.5" for Universal Actions in Teams, not "${String(node.version)}"`);
+    if (root && node.version !== '1.5')
+      fail(`${path}.version`, `must be "1.5" for Universal Actions in Teams, not "${String(node.version)}"`);
     (Array.isArray(node.body) ? node.body : []).forEach((e, i) => element(e, `${path}.body[${i}]`));
     if (node.body !== undefined && !Array.isArray(node.body)) fail(`${path}.body`, 'must be an array');
     const actions = Array.isArray(node.actions) ? node.actions : [];
     actions.forEach((a, i) => action(a, `${path}.actions[${i}]`));
-    if (actions.length > MAX_CARD_ACTIONS) fail(`${path}.actions`, `${actions.length} buttons; Teams shows at most ${MAX_CARD_ACTIONS}`);
+    if (actions.length > MAX_CARD_ACTIONS)
+      fail(`${path}.actions`, `${actions.length} buttons; Teams shows at most ${MAX_CARD_ACTIONS}`);
     if (root && node.refresh !== undefined) {
       if (!isObject(node.refresh)) fail(`${path}.refresh`, 'must be an object');
       else action(node.refresh.action, `${path}.refresh.action`);

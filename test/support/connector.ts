@@ -41,7 +41,12 @@ export class RecordingConnector {
 
   /** Activities sent (POST) into a conversation, in order. */
   sent(conversationId?: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === 'POST' && c.path.includes('/activities') && (!conversationId || c.conversationId === conversationId));
+    return this.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.path.includes('/activities') &&
+        (!conversationId || c.conversationId === conversationId),
+    );
   }
 
   /** Updates (PUT) of earlier activities. */
@@ -83,7 +88,9 @@ export class RecordingConnector {
           send(res, 404, JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'not found' } }));
           return;
         }
-        send(res, 200, 
+        send(
+          res,
+          200,
           JSON.stringify({
             id: person.teamsId,
             name: person.name,
@@ -97,7 +104,15 @@ export class RecordingConnector {
         return;
       }
       const id = req.method === 'PUT' ? (m?.[3] ?? '') : `activity-${this.nextId++}`;
-      const call: RecordedCall = { method: req.method ?? '', path, conversationId, activityId: m?.[3], body, id, at: Date.now() };
+      const call: RecordedCall = {
+        method: req.method ?? '',
+        path,
+        conversationId,
+        activityId: m?.[3],
+        body,
+        id,
+        at: Date.now(),
+      };
       this.calls.push(call);
       for (const w of [...this.waiters]) {
         if (w.predicate(call)) {
@@ -118,7 +133,8 @@ function send(res: http.ServerResponse, status: number, body: string): void {
 
 /** The Adaptive Card of a recorded activity, if it carries one. */
 export function cardOf(call: RecordedCall | undefined): any {
-  return call?.body?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+  return call?.body?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    ?.content;
 }
 
 /** Every text of a card flattened into one string, for assertions on what a person reads. */
@@ -127,7 +143,8 @@ export function cardText(card: any): string {
   const walk = (node: any) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node && typeof node === 'object') {
-      for (const key of ['text', 'title', 'value', 'label', 'placeholder']) if (typeof node[key] === 'string') out.push(node[key]);
+      for (const key of ['text', 'title', 'value', 'label', 'placeholder'])
+        if (typeof node[key] === 'string') out.push(node[key]);
       for (const v of Object.values(node)) if (typeof v === 'object') walk(v);
     }
   };

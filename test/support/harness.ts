@@ -34,7 +34,11 @@ export interface Harness {
   /** Posts a message; resolves when the bot has answered the HTTP request, with what it sent meanwhile. */
   send(text: string, options?: TurnOptions): Promise<{ status: number; replies: RecordedCall[] }>;
   /** Posts an Action.Execute invoke; resolves with the invoke response body. */
-  invoke(verb: string, data: Record<string, unknown>, options?: TurnOptions): Promise<{ status: number; body: any; replies: RecordedCall[] }>;
+  invoke(
+    verb: string,
+    data: Record<string, unknown>,
+    options?: TurnOptions,
+  ): Promise<{ status: number; body: any; replies: RecordedCall[] }>;
   /** Posts any activity as it is (for forged or malformed input). */
   post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
@@ -53,7 +57,11 @@ const personOf = (as: TurnOptions['as']): SandboxPerson => (typeof as === 'objec
  * Starts the real bot on a free port with a recording Bot Connector on another, and talks to it
  * the way Teams does: HTTP POSTs of Bot Framework activities to /api/messages.
  */
-export async function startHarness(env: Record<string, string> = {}, tweak?: (c: Config) => Config, options: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  tweak?: (c: Config) => Config,
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const ownConnector = !options.connector;
   const connector = options.connector ?? new RecordingConnector();
   if (ownConnector) await connector.start();
@@ -74,7 +82,12 @@ export async function startHarness(env: Record<string, string> = {}, tweak?: (c:
       serviceUrl: connector.url,
       from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
       recipient: { id: '28:device-desk', name: 'Device Desk' },
-      conversation: { id: options.conversationId ?? `personal-${person.teamsId}`, conversationType, tenantId, isGroup: conversationType !== 'personal' },
+      conversation: {
+        id: options.conversationId ?? `personal-${person.teamsId}`,
+        conversationType,
+        tenantId,
+        isGroup: conversationType !== 'personal',
+      },
       channelData: { tenant: { id: tenantId } },
       locale: 'en-US',
       ...(options.replyToId ? { replyToId: options.replyToId } : {}),
@@ -82,7 +95,11 @@ export async function startHarness(env: Record<string, string> = {}, tweak?: (c:
   };
 
   async function post(activity: Record<string, unknown>) {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     const text = await res.text();
     let body: any = text;
     try {

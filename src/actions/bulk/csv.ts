@@ -90,6 +90,9 @@ function escape(value: string): string {
 
 export function resultsCsv(rows: BulkResultRow[]): string {
   const lines = ['serial,device id,entry,result,command id,detail'];
-  for (const r of rows) lines.push([r.serialNumber, r.deviceId, r.input, r.result, r.commandId ?? '', r.detail ?? ''].map(escape).join(','));
+  for (const r of rows)
+    lines.push(
+      [r.serialNumber, r.deviceId, r.input, r.result, r.commandId ?? '', r.detail ?? ''].map(escape).join(','),
+    );
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -94,12 +94,21 @@ export function parseBulkCommand(text: string): BulkParseResult | undefined {
   const list = splitEntries(listText);
   const ou = list.entries.find((e) => /^ou:/i.test(e));
   if (ou) {
-    if (list.entries.length > 1) return { ok: false, message: 'Give either one org unit (`ou:/Schools/North`) or a list of devices, not both.' };
+    if (list.entries.length > 1)
+      return { ok: false, message: 'Give either one org unit (`ou:/Schools/North`) or a list of devices, not both.' };
     // Org units are Google's: Intune devices are named by serial.
-    if (action === 'remoteLock') return { ok: false, message: 'Intune devices are not in org units: give their serial numbers (or attach a CSV file) instead.' };
+    if (action === 'remoteLock')
+      return {
+        ok: false,
+        message: 'Intune devices are not in org units: give their serial numbers (or attach a CSV file) instead.',
+      };
     const path = ou.slice(3).trim();
-    if (!path.startsWith('/')) return { ok: false, message: 'An org unit is a path from the top, such as `ou:/Schools/North`.' };
-    return { ok: true, value: { action, params, list: { entries: [], blanks: 0 }, orgUnit: normaliseOrgUnitPath(path) } };
+    if (!path.startsWith('/'))
+      return { ok: false, message: 'An org unit is a path from the top, such as `ou:/Schools/North`.' };
+    return {
+      ok: true,
+      value: { action, params, list: { entries: [], blanks: 0 }, orgUnit: normaliseOrgUnitPath(path) },
+    };
   }
   return { ok: true, value: { action, params, list } };
 }

@@ -135,7 +135,16 @@ export class RedisRateLimiter extends SlidingWindowLimiter {
   }
 
   protected tryAcquire: TryAcquire = async (cost, now, id) => {
-    const wait = (await this.redis.eval(ACQUIRE_SCRIPT, 1, this.key, now, this.windowMs, this.limit, cost, id)) as number;
+    const wait = (await this.redis.eval(
+      ACQUIRE_SCRIPT,
+      1,
+      this.key,
+      now,
+      this.windowMs,
+      this.limit,
+      cost,
+      id,
+    )) as number;
     return Number(wait);
   };
 

@@ -45,7 +45,8 @@ export interface ResolveOptions extends ClassifyOptions {
   precheck?: Precheck;
 }
 
-export const MAC_LOCK_REFUSAL = 'a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with `lock <serial>`.';
+export const MAC_LOCK_REFUSAL =
+  'a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with `lock <serial>`.';
 
 const EXACT_KINDS: MatchKind[] = ['id', 'serial', 'assetId'];
 const KIND_LABEL: Partial<Record<MatchKind, string>> = { id: 'device id', serial: 'serial', assetId: 'asset id' };
@@ -61,15 +62,27 @@ const label = (status: string | undefined) => {
 };
 
 /** Whether the device may be acted on, or why not. */
-export function classify(device: InventoryDevice, input: string, options: ClassifyOptions): { target: BulkTarget } | { skipped: SkippedEntry } {
+export function classify(
+  device: InventoryDevice,
+  input: string,
+  options: ClassifyOptions,
+): { target: BulkTarget } | { skipped: SkippedEntry } {
   const { action } = options;
   if (device.source !== action.source) {
     const kind = action.source === 'chrome' ? 'a ChromeOS' : 'an Intune';
-    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is not ${kind} device: wrong kind of device for ${action.label.toLowerCase()}.` } };
+    return {
+      skipped: {
+        input,
+        reason: 'wrong-state',
+        detail: `${device.serialNumber} is not ${kind} device: wrong kind of device for ${action.label.toLowerCase()}.`,
+      },
+    };
   }
   // One PIN per Mac, for the requester's eyes only: a bulk card is no place for dozens of them.
   if (action.id === 'remoteLock' && isMacOs(device.platform)) {
-    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is a Mac: ${MAC_LOCK_REFUSAL}` } };
+    return {
+      skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is a Mac: ${MAC_LOCK_REFUSAL}` },
+    };
   }
   const context = contextOf(device);
   const decision = options.decide(context);
@@ -77,10 +90,21 @@ export function classify(device: InventoryDevice, input: string, options: Classi
     const reason = decision.reason === 'out-of-scope' ? 'out-of-scope' : 'no-permission';
     return { skipped: { input, reason, detail: `${device.serialNumber}: ${decision.message}` } };
   }
-  const fits = action.fits({ source: device.source, status: device.status, osVersion: device.osVersion, deviceLicenseType: undefined });
+  const fits = action.fits({
+    source: device.source,
+    status: device.status,
+    osVersion: device.osVersion,
+    deviceLicenseType: undefined,
+  });
   // Kiosk restarts: the inventory does not keep the licence type, so Google decides at run time.
   if (!fits && !(action.id === 'reboot' && (device.status ?? '').toUpperCase() === 'ACTIVE')) {
-    return { skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is ${label(device.status)}: ${action.label} does not apply.` } };
+    return {
+      skipped: {
+        input,
+        reason: 'wrong-state',
+        detail: `${device.serialNumber} is ${label(device.status)}: ${action.label} does not apply.`,
+      },
+    };
   }
   return { target: { deviceId: device.id, serialNumber: device.serialNumber, input, context } };
 }
@@ -100,7 +124,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /** Every device the entry names exactly, whichever way it names it. */
-async function lookup(inventory: Inventory, tenantId: string, entry: string, kinds: MatchKind[]): Promise<InventoryDevice[]> {
+async function lookup(
+  inventory: Inventory,
+  tenantId: string,
+  entry: string,
+  kinds: MatchKind[],
+): Promise<InventoryDevice[]> {
   const found = new Map<string, InventoryDevice>();
   for (const kind of kinds) {
     const r = await inventory.search(tenantId, entry, { kind, limit: 3 });
@@ -123,7 +152,9 @@ export async function resolveEntries(options: ResolveOptions): Promise<Resolutio
     }
   }
   const kinds = options.kind ? [options.kind] : EXACT_KINDS;
-  const matches = await mapLimit(unique, options.concurrency ?? 16, (e) => lookup(options.inventory, options.tenantId, e, kinds));
+  const matches = await mapLimit(unique, options.concurrency ?? 16, (e) =>
+    lookup(options.inventory, options.tenantId, e, kinds),
+  );
 
   const targets: BulkTarget[] = [];
   const skipped: SkippedEntry[] = [];
@@ -137,7 +168,11 @@ export async function resolveEntries(options: ResolveOptions): Promise<Resolutio
     }
     if (devices.length > 1) {
       const serials = [...new Set(devices.map((d) => d.serialNumber))].slice(0, 3).join(', ');
-      skipped.push({ input, reason: 'ambiguous', detail: `"${input}" names more than one device (${serials}…); give the serial number.` });
+      skipped.push({
+        input,
+        reason: 'ambiguous',
+        detail: `"${input}" names more than one device (${serials}…); give the serial number.`,
+      });
       return;
     }
     const device = devices[0];

@@ -252,5 +252,7 @@ export class RedisBulkRunStore implements BulkRunStore {
 }
 
 export function createBulkRunStore(options: { redis?: Redis; prefix: string; now?: () => number }): BulkRunStore {
-  return options.redis ? new RedisBulkRunStore(options.redis, `${options.prefix}bulk:`) : new MemoryBulkRunStore(options.now);
+  return options.redis
+    ? new RedisBulkRunStore(options.redis, `${options.prefix}bulk:`)
+    : new MemoryBulkRunStore(options.now);
 }

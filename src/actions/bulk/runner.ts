@@ -92,11 +92,16 @@ class Interrupted extends Error {}
 /** How a run's action is carried out: through Google (Operation) or an Intune remote lock. */
 type Step = Operation | { kind: 'lock' };
 
-const stepOf = (action: BulkRun['action']): Step | undefined => (action === 'remoteLock' ? { kind: 'lock' } : operationOf(action));
+const stepOf = (action: BulkRun['action']): Step | undefined =>
+  action === 'remoteLock' ? { kind: 'lock' } : operationOf(action);
 
 /** Google's throttling and server errors: worth another try of any Google call. */
 function googleTransient(error: unknown): boolean {
-  return error instanceof QuotaExceeded || (error instanceof UpstreamError && error.status !== undefined && error.status >= 500) || notSent(error);
+  return (
+    error instanceof QuotaExceeded ||
+    (error instanceof UpstreamError && error.status !== undefined && error.status >= 500) ||
+    notSent(error)
+  );
 }
 
 /**
@@ -124,7 +129,13 @@ export class BulkRunner {
   async start(): Promise<void> {
     this.deps.queue.process<RunJob>(BULK_JOB, (data) => this.execute(data.runId));
     await this.resumeAll();
-    this.sweeper = setInterval(() => void this.resumeAll().catch((err) => this.deps.logger.warn({ err: { message: (err as Error).message } }, 'bulk sweep failed')), this.settings.sweepIntervalMs);
+    this.sweeper = setInterval(
+      () =>
+        void this.resumeAll().catch((err) =>
+          this.deps.logger.warn({ err: { message: (err as Error).message } }, 'bulk sweep failed'),
+        ),
+      this.settings.sweepIntervalMs,
+    );
     this.sweeper.unref();
   }
 
@@ -153,14 +164,17 @@ export class BulkRunner {
     if (!(await store.claim(runId, this.owner, this.settings.leaseMs))) return;
     this.running.add(runId);
     let lost = false;
-    const renew = setInterval(() => {
-      void store
-        .renew(runId, this.owner, this.settings.leaseMs)
-        .then((ok) => {
-          if (!ok) lost = true;
-        })
-        .catch(() => undefined);
-    }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        void store
+          .renew(runId, this.owner, this.settings.leaseMs)
+          .then((ok) => {
+            if (!ok) lost = true;
+          })
+          .catch(() => undefined);
+      },
+      Math.max(50, Math.floor(this.settings.leaseMs / 3)),
+    );
     const check = () => {
       if (this.stopping || lost) throw new Interrupted();
     };
@@ -227,9 +241,19 @@ export class BulkRunner {
     await this.finish(run, targets, items, progress);
   }
 
-  private async finish(run: BulkRun, targets: BulkTarget[], items: Map<string, ItemRecord>, progress: Progress, note?: string): Promise<void> {
+  private async finish(
+    run: BulkRun,
+    targets: BulkTarget[],
+    items: Map<string, ItemRecord>,
+    progress: Progress,
+    note?: string,
+  ): Promise<void> {
     const { store, clock, notifier, logger } = this.deps;
-    const done = await store.update(run.id, (r) => (r.state === 'running' ? { ...r, state: 'completed', finishedAt: clock.now(), updatedAt: clock.now(), note: note ?? r.note } : undefined));
+    const done = await store.update(run.id, (r) =>
+      r.state === 'running'
+        ? { ...r, state: 'completed', finishedAt: clock.now(), updatedAt: clock.now(), note: note ?? r.note }
+        : undefined,
+    );
     if (!done) return;
     const counts = progress.counts();
     await this.deps.audit.append({
@@ -265,7 +289,14 @@ export class BulkRunner {
     }
   }
 
-  private async recover(run: BulkRun, op: Step, inflight: BulkTarget[], progress: Progress, resend: Set<string>, check: () => void): Promise<void> {
+  private async recover(
+    run: BulkRun,
+    op: Step,
+    inflight: BulkTarget[],
+    progress: Progress,
+    resend: Set<string>,
+    check: () => void,
+  ): Promise<void> {
     for (const t of inflight) {
       check();
       if (op.kind !== 'status') {
@@ -278,16 +309,25 @@ export class BulkRunner {
       }
       try {
         const device = await this.call(() => this.deps.directory.get(t.deviceId));
-        if (device.status.toUpperCase() === op.expect) await progress.record([{ deviceId: t.deviceId, state: 'done', at: this.deps.clock.now() }]);
+        if (device.status.toUpperCase() === op.expect)
+          await progress.record([{ deviceId: t.deviceId, state: 'done', at: this.deps.clock.now() }]);
         else resend.add(t.deviceId);
       } catch (error) {
-        if (error instanceof DeviceNotFound) await progress.record([{ deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: this.deps.clock.now() }]);
+        if (error instanceof DeviceNotFound)
+          await progress.record([
+            { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: this.deps.clock.now() },
+          ]);
         else throw error;
       }
     }
   }
 
-  private async statusBatch(run: BulkRun, op: Extract<Operation, { kind: 'status' }>, chunk: BulkTarget[], progress: Progress): Promise<void> {
+  private async statusBatch(
+    run: BulkRun,
+    op: Extract<Operation, { kind: 'status' }>,
+    chunk: BulkTarget[],
+    progress: Progress,
+  ): Promise<void> {
     const now = () => this.deps.clock.now();
     const ids = chunk.map((t) => t.deviceId);
     await progress.record(ids.map((deviceId) => ({ deviceId, state: 'inflight', at: now() })));
@@ -300,7 +340,12 @@ export class BulkRunner {
         const r = byId.get(deviceId);
         // Per-device refusals come inside Google's HTTP 200.
         if (r?.ok) return { deviceId, state: 'done', at: now() };
-        return { deviceId, state: 'failed', error: `Google Admin refused: ${r?.error?.message ?? 'no result for this device'}`, at: now() };
+        return {
+          deviceId,
+          state: 'failed',
+          error: `Google Admin refused: ${r?.error?.message ?? 'no result for this device'}`,
+          at: now(),
+        };
       });
     } catch (error) {
       // Anything but a typed answer from Google (a crash, a bug) leaves the batch inflight for the resume to read back.
@@ -314,14 +359,28 @@ export class BulkRunner {
     }
     await progress.record(records);
     const ok = records.filter((r) => r.state === 'done').length;
-    await this.auditCall(run, { step: 'batchChangeStatus', devices: ids.length, done: ok, failed: ids.length - ok, deviceIds: ids });
+    await this.auditCall(run, {
+      step: 'batchChangeStatus',
+      devices: ids.length,
+      done: ok,
+      failed: ids.length - ok,
+      deviceIds: ids,
+    });
   }
 
-  private async command(run: BulkRun, type: Extract<Operation, { kind: 'command' }>['type'], t: BulkTarget, progress: Progress): Promise<void> {
+  private async command(
+    run: BulkRun,
+    type: Extract<Operation, { kind: 'command' }>['type'],
+    t: BulkTarget,
+    progress: Progress,
+  ): Promise<void> {
     const now = () => this.deps.clock.now();
     await progress.record([{ deviceId: t.deviceId, state: 'inflight', at: now() }]);
     const delay = run.params.delaySeconds;
-    const payload = type === 'REBOOT' && delay !== undefined && delay >= 0 && delay <= MAX_REBOOT_DELAY_SECONDS ? { user_session_delay_seconds: delay } : undefined;
+    const payload =
+      type === 'REBOOT' && delay !== undefined && delay >= 0 && delay <= MAX_REBOOT_DELAY_SECONDS
+        ? { user_session_delay_seconds: delay }
+        : undefined;
     let record: ItemRecord;
     try {
       const commandId = await this.call(() => this.deps.directory.issueCommand(t.deviceId, type, payload));
@@ -332,11 +391,25 @@ export class BulkRunner {
       const uncertain = error instanceof UpstreamError && error.status === undefined && !notSent(error);
       const message = error instanceof DeskError ? error.userMessage : 'Sending the command to Google failed.';
       record = uncertain
-        ? { deviceId: t.deviceId, state: 'unknown', error: `${message} Google may have received it: check the device in the Google Admin console before sending it again.`, at: now() }
+        ? {
+            deviceId: t.deviceId,
+            state: 'unknown',
+            error: `${message} Google may have received it: check the device in the Google Admin console before sending it again.`,
+            at: now(),
+          }
         : { deviceId: t.deviceId, state: 'failed', error: message, at: now() };
     }
     await progress.record([record]);
-    await this.auditCall(run, { step: 'issueCommand', commandType: type, state: record.state, ...(record.commandId ? { commandId: record.commandId } : {}) }, t);
+    await this.auditCall(
+      run,
+      {
+        step: 'issueCommand',
+        commandType: type,
+        state: record.state,
+        ...(record.commandId ? { commandId: record.commandId } : {}),
+      },
+      t,
+    );
   }
 
   /** One remote lock: checked again, then sent once; an approval request is no failure. */
@@ -344,10 +417,19 @@ export class BulkRunner {
     const now = () => this.deps.clock.now();
     const { managedDevices, lockPrecheck } = this.deps;
     let record: ItemRecord | undefined;
-    if (!managedDevices) record = { deviceId: t.deviceId, state: 'failed', error: 'Remote lock is not set up on this bot: nothing was sent.', at: now() };
+    if (!managedDevices)
+      record = {
+        deviceId: t.deviceId,
+        state: 'failed',
+        error: 'Remote lock is not set up on this bot: nothing was sent.',
+        at: now(),
+      };
     else if (lockPrecheck) {
       try {
-        await this.call(() => lockPrecheck(run.tenantId, t.deviceId, t.serialNumber), (e) => googleTransient(e) || throttledOnly(e));
+        await this.call(
+          () => lockPrecheck(run.tenantId, t.deviceId, t.serialNumber),
+          (e) => googleTransient(e) || throttledOnly(e),
+        );
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
         record = { deviceId: t.deviceId, state: 'failed', error: `${error.userMessage} Nothing was sent.`, at: now() };
@@ -374,13 +456,22 @@ export class BulkRunner {
         // No answer, or a server error on a POST that is never repeated: Intune may have the lock.
         const uncertain = error instanceof UpstreamError && (status === undefined || status === 0 || status >= 500);
         record = uncertain
-          ? { deviceId: t.deviceId, state: 'unknown', error: `${error.userMessage} Intune may have received the lock: check ${t.serialNumber} in the Intune admin center before locking it again.`, at: now() }
+          ? {
+              deviceId: t.deviceId,
+              state: 'unknown',
+              error: `${error.userMessage} Intune may have received the lock: check ${t.serialNumber} in the Intune admin center before locking it again.`,
+              at: now(),
+            }
           : { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: now() };
       }
     }
     const final = record as ItemRecord;
     await progress.record([final]);
-    await this.auditCall(run, { step: 'remoteLock', state: final.state, ...(final.commandId ? { approvalId: final.commandId } : {}) }, t);
+    await this.auditCall(
+      run,
+      { step: 'remoteLock', state: final.state, ...(final.commandId ? { approvalId: final.commandId } : {}) },
+      t,
+    );
   }
 
   private async auditCall(run: BulkRun, detail: Record<string, unknown>, device?: BulkTarget): Promise<void> {
@@ -388,7 +479,9 @@ export class BulkRunner {
       actor: actorOf(run.requester),
       tenantId: run.tenantId,
       action: `bulk.${run.action}`,
-      target: device ? { kind: 'device', id: device.deviceId, label: device.serialNumber } : { kind: 'request', id: run.id },
+      target: device
+        ? { kind: 'device', id: device.deviceId, label: device.serialNumber }
+        : { kind: 'request', id: run.id },
       requestId: run.id,
       outcome: detail.state === 'failed' || detail.state === 'unknown' ? 'failed' : 'succeeded',
       detail,
@@ -397,7 +490,11 @@ export class BulkRunner {
 }
 
 function notSent(error: unknown): boolean {
-  return error instanceof UpstreamError && error.status === undefined && (error.reason === 'ECONNREFUSED' || error.reason === 'ENOTFOUND');
+  return (
+    error instanceof UpstreamError &&
+    error.status === undefined &&
+    (error.reason === 'ECONNREFUSED' || error.reason === 'ENOTFOUND')
+  );
 }
 
 /** Keeps the counts as records are written, and updates the card no more often than asked. */
@@ -429,7 +526,10 @@ class Progress {
     try {
       await this.deps.notifier.progress(this.run, this.counts());
     } catch (error) {
-      this.deps.logger.warn({ runId: this.run.id, err: { message: (error as Error).message } }, 'could not update the bulk progress card');
+      this.deps.logger.warn(
+        { runId: this.run.id, err: { message: (error as Error).message } },
+        'could not update the bulk progress card',
+      );
     }
   }
 }
@@ -438,9 +538,18 @@ class Progress {
 export function resultRows(run: BulkRun, targets: BulkTarget[], items: Map<string, ItemRecord>): BulkResultRow[] {
   const rows: BulkResultRow[] = targets.map((t) => {
     const i = items.get(t.deviceId);
-    const result: BulkResultRow['result'] = !i || i.state === 'inflight' ? 'not run' : i.state === 'approval' ? 'waiting for approval' : i.state;
-    return { serialNumber: t.serialNumber, deviceId: t.deviceId, input: t.input, result, commandId: i?.commandId, detail: i?.error };
+    const result: BulkResultRow['result'] =
+      !i || i.state === 'inflight' ? 'not run' : i.state === 'approval' ? 'waiting for approval' : i.state;
+    return {
+      serialNumber: t.serialNumber,
+      deviceId: t.deviceId,
+      input: t.input,
+      result,
+      commandId: i?.commandId,
+      detail: i?.error,
+    };
   });
-  for (const s of run.skipped) rows.push({ serialNumber: '', deviceId: '', input: s.input, result: s.reason, detail: s.detail });
+  for (const s of run.skipped)
+    rows.push({ serialNumber: '', deviceId: '', input: s.input, result: s.reason, detail: s.detail });
   return rows;
 }

@@ -62,11 +62,27 @@ export interface Actor {
   decide: (device: DeviceContext) => Decision;
 }
 
-export type Source = { kind: 'list'; entries: string[]; blanks: number; matchKind?: MatchKind; label: string } | { kind: 'orgUnit'; path: string };
+export type Source =
+  | { kind: 'list'; entries: string[]; blanks: number; matchKind?: MatchKind; label: string }
+  | { kind: 'orgUnit'; path: string };
 
 export type StepResult =
   | { ok: true; run: BulkRun }
-  | { ok: false; why: 'unknown' | 'not-requester' | 'is-requester' | 'state' | 'expired' | 'over-limit' | 'needs-approval' | 'not-permitted' | 'nothing-left'; run?: BulkRun; message: string };
+  | {
+      ok: false;
+      why:
+        | 'unknown'
+        | 'not-requester'
+        | 'is-requester'
+        | 'state'
+        | 'expired'
+        | 'over-limit'
+        | 'needs-approval'
+        | 'not-permitted'
+        | 'nothing-left';
+      run?: BulkRun;
+      message: string;
+    };
 
 export class BulkService {
   readonly settings: BulkSettings;
@@ -77,7 +93,9 @@ export class BulkService {
 
   /** The most devices this person may act on in one run with this permission: their most generous role. */
   limitFor(access: UserAccess, action: DeviceAction): number {
-    const roles = access.grants.filter((g) => (g.permissions as readonly string[]).includes(action.permission)).map((g) => g.role);
+    const roles = access.grants
+      .filter((g) => (g.permissions as readonly string[]).includes(action.permission))
+      .map((g) => g.role);
     if (roles.length === 0) return 0;
     return Math.max(...roles.map((r) => this.settings.roleLimits[r] ?? this.settings.maxDevices));
   }
@@ -85,13 +103,21 @@ export class BulkService {
   /** Why a second person must approve, or undefined. */
   approvalReason(action: DeviceAction, devices: number): string | undefined {
     if (action.id === 'powerwash') return 'A factory reset in bulk always needs a second person.';
-    if (devices > this.settings.approvalThreshold) return `Runs on more than ${this.settings.approvalThreshold} devices need a second person.`;
+    if (devices > this.settings.approvalThreshold)
+      return `Runs on more than ${this.settings.approvalThreshold} devices need a second person.`;
     return undefined;
   }
 
-  async preview(actor: Actor, action: DeviceAction, params: ActionParams, source: Source, where: Pick<BulkRun, 'conversation'>): Promise<{ run: BulkRun; targets: BulkTarget[] }> {
+  async preview(
+    actor: Actor,
+    action: DeviceAction,
+    params: ActionParams,
+    source: Source,
+    where: Pick<BulkRun, 'conversation'>,
+  ): Promise<{ run: BulkRun; targets: BulkTarget[] }> {
     const precheck = this.deps.prechecks?.[action.id];
-    if (action.source !== 'chrome' && !precheck) throw new InvalidState(`${action.label} in bulk is not set up on this bot.`);
+    if (action.source !== 'chrome' && !precheck)
+      throw new InvalidState(`${action.label} in bulk is not set up on this bot.`);
     const now = this.deps.clock.now();
     let resolution: Resolution;
     let label: string;
@@ -99,7 +125,10 @@ export class BulkService {
       label = `ou:${source.path}`;
       const devices = [];
       // The root is the whole fleet: Google wants no org unit at all for that.
-      const listing = source.path === '/' ? { projection: 'BASIC' as const } : { orgUnitPath: source.path, includeChildOrgunits: true, projection: 'BASIC' as const };
+      const listing =
+        source.path === '/'
+          ? { projection: 'BASIC' as const }
+          : { orgUnitPath: source.path, includeChildOrgunits: true, projection: 'BASIC' as const };
       for await (const page of this.deps.directory.listAll(listing)) {
         devices.push(...page);
         if (devices.length > this.settings.maxEntries) break;
@@ -154,7 +183,8 @@ export class BulkService {
     const refused = this.requesterStep(run, actor, ['preview']);
     if (refused) return refused;
     const r = run as BulkRun;
-    if (r.approval) return { ok: false, why: 'needs-approval', run: r, message: `${r.approval.why} Ask for approval instead.` };
+    if (r.approval)
+      return { ok: false, why: 'needs-approval', run: r, message: `${r.approval.why} Ask for approval instead.` };
     return this.launch(r, actor, 'preview', (x) => x);
   }
 
@@ -165,14 +195,28 @@ export class BulkService {
     if (refused) return refused;
     const now = this.deps.clock.now();
     const updated = await this.deps.store.update(runId, (x) =>
-      x.state === 'preview' && x.approval ? { ...x, state: 'awaiting-approval', updatedAt: now, approval: { ...x.approval, requestedAt: now, expiresAt: now + this.settings.approvalTtlMs } } : undefined,
+      x.state === 'preview' && x.approval
+        ? {
+            ...x,
+            state: 'awaiting-approval',
+            updatedAt: now,
+            approval: { ...x.approval, requestedAt: now, expiresAt: now + this.settings.approvalTtlMs },
+          }
+        : undefined,
     );
-    if (!updated) return { ok: false, why: 'state', run, message: 'This run was already started, sent for approval or cancelled.' };
+    if (!updated)
+      return { ok: false, why: 'state', run, message: 'This run was already started, sent for approval or cancelled.' };
     return { ok: true, run: updated };
   }
 
-  async attachApprovalCard(runId: string, conversation: BulkRun['conversation'], cardActivityId: string | undefined): Promise<void> {
-    await this.deps.store.update(runId, (r) => (r.approval ? { ...r, approval: { ...r.approval, conversation, cardActivityId } } : undefined));
+  async attachApprovalCard(
+    runId: string,
+    conversation: BulkRun['conversation'],
+    cardActivityId: string | undefined,
+  ): Promise<void> {
+    await this.deps.store.update(runId, (r) =>
+      r.approval ? { ...r, approval: { ...r.approval, conversation, cardActivityId } } : undefined,
+    );
   }
 
   /**
@@ -181,31 +225,84 @@ export class BulkService {
    */
   async approve(runId: string, approver: Actor, requester?: Actor): Promise<StepResult> {
     const run = await this.deps.store.get(runId);
-    if (!run || run.tenantId !== approver.ref.tenantId) return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
-    if (run.state !== 'awaiting-approval') return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
-    if (sameUser(run.requester, approver.ref)) return { ok: false, why: 'is-requester', run, message: 'You asked for this run: someone else holding the same permission must approve it.' };
+    if (!run || run.tenantId !== approver.ref.tenantId)
+      return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
+    if (run.state !== 'awaiting-approval')
+      return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
+    if (sameUser(run.requester, approver.ref))
+      return {
+        ok: false,
+        why: 'is-requester',
+        run,
+        message: 'You asked for this run: someone else holding the same permission must approve it.',
+      };
     if (this.expireIfLate(run)) {
-      await this.deps.store.update(runId, (x) => (x.state === 'awaiting-approval' ? { ...x, state: 'expired', updatedAt: this.deps.clock.now() } : undefined));
-      return { ok: false, why: 'expired', run, message: 'This approval request has expired; nothing was run. The requester can start over.' };
+      await this.deps.store.update(runId, (x) =>
+        x.state === 'awaiting-approval' ? { ...x, state: 'expired', updatedAt: this.deps.clock.now() } : undefined,
+      );
+      return {
+        ok: false,
+        why: 'expired',
+        run,
+        message: 'This approval request has expired; nothing was run. The requester can start over.',
+      };
     }
     const targets = await this.deps.store.targets(runId);
     const denied = classifyTargets(targets, approver.decide).denied;
     if (denied.length > 0) {
-      return { ok: false, why: 'not-permitted', run, message: `You can't approve it: ${denied[0].detail}${denied.length > 1 ? ` (and ${denied.length - 1} more devices)` : ''}` };
+      return {
+        ok: false,
+        why: 'not-permitted',
+        run,
+        message: `You can't approve it: ${denied[0].detail}${denied.length > 1 ? ` (and ${denied.length - 1} more devices)` : ''}`,
+      };
     }
     const now = this.deps.clock.now();
-    return this.launch(run, requester, 'awaiting-approval', (x) => ({ ...x, approval: { ...(x.approval as NonNullable<BulkRun['approval']>), decidedBy: approver.ref, decidedAt: now, decision: 'approved' } }));
+    return this.launch(run, requester, 'awaiting-approval', (x) => ({
+      ...x,
+      approval: {
+        ...(x.approval as NonNullable<BulkRun['approval']>),
+        decidedBy: approver.ref,
+        decidedAt: now,
+        decision: 'approved',
+      },
+    }));
   }
 
   async reject(runId: string, approver: Actor): Promise<StepResult> {
     const run = await this.deps.store.get(runId);
-    if (!run || run.tenantId !== approver.ref.tenantId) return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
-    if (sameUser(run.requester, approver.ref)) return { ok: false, why: 'is-requester', run, message: 'You asked for this run: cancel it from your own card instead.' };
+    if (!run || run.tenantId !== approver.ref.tenantId)
+      return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
+    if (sameUser(run.requester, approver.ref))
+      return {
+        ok: false,
+        why: 'is-requester',
+        run,
+        message: 'You asked for this run: cancel it from your own card instead.',
+      };
     const targets = await this.deps.store.targets(runId);
-    if (classifyTargets(targets, approver.decide).allowed.length === 0) return { ok: false, why: 'not-permitted', run, message: 'Only someone holding the permission for these devices can reject it.' };
+    if (classifyTargets(targets, approver.decide).allowed.length === 0)
+      return {
+        ok: false,
+        why: 'not-permitted',
+        run,
+        message: 'Only someone holding the permission for these devices can reject it.',
+      };
     const now = this.deps.clock.now();
     const updated = await this.deps.store.update(runId, (x) =>
-      x.state === 'awaiting-approval' ? { ...x, state: 'rejected', updatedAt: now, approval: { ...(x.approval as NonNullable<BulkRun['approval']>), decidedBy: approver.ref, decidedAt: now, decision: 'rejected' } } : undefined,
+      x.state === 'awaiting-approval'
+        ? {
+            ...x,
+            state: 'rejected',
+            updatedAt: now,
+            approval: {
+              ...(x.approval as NonNullable<BulkRun['approval']>),
+              decidedBy: approver.ref,
+              decidedAt: now,
+              decision: 'rejected',
+            },
+          }
+        : undefined,
     );
     if (!updated) return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
     return { ok: true, run: updated };
@@ -217,7 +314,9 @@ export class BulkService {
     for (const id of await this.deps.store.awaiting()) {
       const now = this.deps.clock.now();
       const run = await this.deps.store.update(id, (x) =>
-        x.state === 'awaiting-approval' && x.approval?.expiresAt !== undefined && now > x.approval.expiresAt ? { ...x, state: 'expired', updatedAt: now } : undefined,
+        x.state === 'awaiting-approval' && x.approval?.expiresAt !== undefined && now > x.approval.expiresAt
+          ? { ...x, state: 'expired', updatedAt: now }
+          : undefined,
       );
       if (run) expired.push(run);
     }
@@ -228,17 +327,46 @@ export class BulkService {
     const run = await this.deps.store.get(runId);
     const refused = this.requesterStep(run, actor, ['preview', 'awaiting-approval'], true);
     if (refused) return refused;
-    const updated = await this.deps.store.update(runId, (x) => (x.state === 'preview' || x.state === 'awaiting-approval' ? { ...x, state: 'cancelled', updatedAt: this.deps.clock.now() } : undefined));
+    const updated = await this.deps.store.update(runId, (x) =>
+      x.state === 'preview' || x.state === 'awaiting-approval'
+        ? { ...x, state: 'cancelled', updatedAt: this.deps.clock.now() }
+        : undefined,
+    );
     if (!updated) return { ok: false, why: 'state', run, message: 'This run was already started or cancelled.' };
     return { ok: true, run: updated };
   }
 
-  private requesterStep(run: BulkRun | undefined, actor: Actor, states: BulkRun['state'][], late = false): StepResult | undefined {
-    if (!run || run.tenantId !== actor.ref.tenantId) return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
-    if (!sameUser(run.requester, actor.ref)) return { ok: false, why: 'not-requester', run, message: `Only ${run.requester.name}, who asked for this run, can do that.` };
-    if (!states.includes(run.state)) return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
-    if (!late && run.state === 'preview' && this.deps.clock.now() > run.previewExpiresAt) return { ok: false, why: 'expired', run, message: 'This preview has expired; nothing was run. Send the bulk command again.' };
-    if (run.total > run.limit) return { ok: false, why: 'over-limit', run, message: `You may act on at most ${run.limit} devices in one run; this one has ${run.total}. Split the list.` };
+  private requesterStep(
+    run: BulkRun | undefined,
+    actor: Actor,
+    states: BulkRun['state'][],
+    late = false,
+  ): StepResult | undefined {
+    if (!run || run.tenantId !== actor.ref.tenantId)
+      return { ok: false, why: 'unknown', message: 'I know no such bulk run.' };
+    if (!sameUser(run.requester, actor.ref))
+      return {
+        ok: false,
+        why: 'not-requester',
+        run,
+        message: `Only ${run.requester.name}, who asked for this run, can do that.`,
+      };
+    if (!states.includes(run.state))
+      return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
+    if (!late && run.state === 'preview' && this.deps.clock.now() > run.previewExpiresAt)
+      return {
+        ok: false,
+        why: 'expired',
+        run,
+        message: 'This preview has expired; nothing was run. Send the bulk command again.',
+      };
+    if (run.total > run.limit)
+      return {
+        ok: false,
+        why: 'over-limit',
+        run,
+        message: `You may act on at most ${run.limit} devices in one run; this one has ${run.total}. Split the list.`,
+      };
     return undefined;
   }
 
@@ -250,7 +378,12 @@ export class BulkService {
    * Re-checks the requester's access on every target (roles or scopes may have changed since the
    * preview), drops what is no longer allowed, and queues the run.
    */
-  private async launch(run: BulkRun, requester: Actor | undefined, from: BulkRun['state'], patch: (r: BulkRun) => BulkRun): Promise<StepResult> {
+  private async launch(
+    run: BulkRun,
+    requester: Actor | undefined,
+    from: BulkRun['state'],
+    patch: (r: BulkRun) => BulkRun,
+  ): Promise<StepResult> {
     const targets = await this.deps.store.targets(run.id);
     const now = this.deps.clock.now();
     let allowed = targets;
@@ -261,10 +394,19 @@ export class BulkService {
       skipped = [...run.skipped, ...checked.denied];
     }
     if (allowed.length === 0) {
-      await this.deps.store.update(run.id, (x) => (x.state === from ? { ...x, state: 'cancelled', updatedAt: now, note: 'Nothing left to act on.' } : undefined));
-      return { ok: false, why: 'nothing-left', run, message: 'None of the devices can be acted on, so nothing was run.' };
+      await this.deps.store.update(run.id, (x) =>
+        x.state === from ? { ...x, state: 'cancelled', updatedAt: now, note: 'Nothing left to act on.' } : undefined,
+      );
+      return {
+        ok: false,
+        why: 'nothing-left',
+        run,
+        message: 'None of the devices can be acted on, so nothing was run.',
+      };
     }
-    const updated = await this.deps.store.update(run.id, (x) => (x.state === from ? patch({ ...x, state: 'queued', updatedAt: now, total: allowed.length, skipped }) : undefined));
+    const updated = await this.deps.store.update(run.id, (x) =>
+      x.state === from ? patch({ ...x, state: 'queued', updatedAt: now, total: allowed.length, skipped }) : undefined,
+    );
     if (!updated) return { ok: false, why: 'state', run, message: `This run is already ${stateWords(run)}.` };
     if (allowed.length !== targets.length) await this.deps.store.replaceTargets(run.id, allowed);
     await this.deps.runner.enqueue(run.id);

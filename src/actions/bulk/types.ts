@@ -11,7 +11,13 @@ import type { ActionParams, RequesterRef } from '../types';
 /** Why an entry of the list is not acted on. */
 export type SkipReason = 'not-found' | 'ambiguous' | 'wrong-state' | 'out-of-scope' | 'no-permission';
 
-export const SKIP_REASONS: readonly SkipReason[] = ['not-found', 'ambiguous', 'wrong-state', 'out-of-scope', 'no-permission'];
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'not-found',
+  'ambiguous',
+  'wrong-state',
+  'out-of-scope',
+  'no-permission',
+];
 
 export interface SkippedEntry {
   /** What the requester typed (or the device's serial, for an org unit). */
@@ -29,7 +35,8 @@ export interface BulkTarget {
   context: DeviceContext;
 }
 
-export type RunState = 'preview' | 'awaiting-approval' | 'queued' | 'running' | 'completed' | 'cancelled' | 'rejected' | 'expired';
+export type RunState =
+  'preview' | 'awaiting-approval' | 'queued' | 'running' | 'completed' | 'cancelled' | 'rejected' | 'expired';
 
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['queued', 'running'];
 
@@ -130,5 +137,12 @@ export function countsOf(total: number, items: Iterable<ItemRecord>): BulkCounts
     else if (i.state === 'unknown') unknown++;
     else if (i.state === 'approval') approval++;
   }
-  return { total, done, failed, unknown, ...(approval ? { approval } : {}), pending: Math.max(0, total - done - failed - unknown - approval) };
+  return {
+    total,
+    done,
+    failed,
+    unknown,
+    ...(approval ? { approval } : {}),
+    pending: Math.max(0, total - done - failed - unknown - approval),
+  };
 }

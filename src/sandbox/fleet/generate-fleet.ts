@@ -1,6 +1,16 @@
 import { createRandom, Random } from './random';
 import {
-  ALNUM, DEPROVISION_REASONS_SEEN, FIRST_NAMES, LAST_NAMES, MODELS, ModelSpec, NOTES, ORG_UNITS, OrgUnitSpec, RELEASES, chars,
+  ALNUM,
+  DEPROVISION_REASONS_SEEN,
+  FIRST_NAMES,
+  LAST_NAMES,
+  MODELS,
+  ModelSpec,
+  NOTES,
+  ORG_UNITS,
+  OrgUnitSpec,
+  RELEASES,
+  chars,
 } from './catalogue';
 import { Connectivity, FleetDevice } from './types';
 
@@ -31,7 +41,11 @@ function uuid(r: Random): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${hex[8 + r.int(0, 3)]}${h.slice(17, 20)}-${h.slice(20)}`;
 }
 
-const ascii = (s: string): string => s.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase();
+const ascii = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[^a-zA-Z]/g, '')
+    .toLowerCase();
 const FIRST = FIRST_NAMES.map(ascii);
 const LAST = LAST_NAMES.map(ascii);
 
@@ -40,7 +54,8 @@ export function milestoneOf(osVersion: string | undefined): number {
   return Number.parseInt(osVersion ?? '', 10) || 0;
 }
 
-const modelsFor = (kind: OrgUnitSpec['kind']): ModelSpec[] => MODELS.filter((m) => (kind === 'kiosk' ? m.kioskOnly : !m.kioskOnly));
+const modelsFor = (kind: OrgUnitSpec['kind']): ModelSpec[] =>
+  MODELS.filter((m) => (kind === 'kiosk' ? m.kioskOnly : !m.kioskOnly));
 const OU_BY_PATH = new Map(ORG_UNITS.map((o) => [o.path, o]));
 const weights = <T extends { weight: number }>(items: T[]): [T, number][] => items.map((i) => [i, i.weight]);
 const OU_WEIGHTS = weights(ORG_UNITS);
@@ -78,17 +93,23 @@ export function generateFleet(options: FleetOptions): FleetDevice[] {
     // Models past their auto-update expiration are stuck on an old milestone.
     const aueMs = Date.parse(`${spec.aue}-01T00:00:00Z`);
     const expired = aueMs < now;
-    const release = owner
-      ? r.pick(CURRENT_RELEASES)
-      : expired
-        ? RELEASES[r.int(0, 1)]
-        : r.weighted(RELEASE_WEIGHTS);
-    const status = owner ? 'ACTIVE' : r.weighted<string>([['ACTIVE', 90], ['DISABLED', 4], ['DEPROVISIONED', 6]]);
+    const release = owner ? r.pick(CURRENT_RELEASES) : expired ? RELEASES[r.int(0, 1)] : r.weighted(RELEASE_WEIGHTS);
+    const status = owner
+      ? 'ACTIVE'
+      : r.weighted<string>([
+          ['ACTIVE', 90],
+          ['DISABLED', 4],
+          ['DEPROVISIONED', 6],
+        ]);
     const connectivity: Connectivity = owner
       ? 'online'
       : status === 'DEPROVISIONED'
         ? 'offline'
-        : r.weighted<Connectivity>([['online', 85], ['offline', 12], ['flaky', 3]]);
+        : r.weighted<Connectivity>([
+            ['online', 85],
+            ['offline', 12],
+            ['flaky', 3],
+          ]);
 
     let user = owner;
     if (!user && !kiosk && r.chance(0.92)) {
@@ -101,9 +122,15 @@ export function generateFleet(options: FleetOptions): FleetDevice[] {
     if (!kiosk && r.chance(0.05)) recentUsers.push({ email: '', type: 'USER_TYPE_UNMANAGED' });
 
     const firstEnrolled = now - r.int(30, 1500) * DAY - r.int(0, DAY);
-    const lastEnrolled = r.chance(0.2) ? firstEnrolled + r.int(1, Math.max(1, Math.floor((now - firstEnrolled) / DAY) - 1)) * DAY : firstEnrolled;
+    const lastEnrolled = r.chance(0.2)
+      ? firstEnrolled + r.int(1, Math.max(1, Math.floor((now - firstEnrolled) / DAY) - 1)) * DAY
+      : firstEnrolled;
     const syncAge =
-      status === 'DEPROVISIONED' ? r.int(60, 400) * DAY : connectivity === 'offline' ? r.int(5, 60) * DAY : r.int(0, 3 * DAY);
+      status === 'DEPROVISIONED'
+        ? r.int(60, 400) * DAY
+        : connectivity === 'offline'
+          ? r.int(5, 60) * DAY
+          : r.int(0, 3 * DAY);
     const lastSync = Math.max(lastEnrolled, now - syncAge);
     const counter = (assetCounters.get(ou.assetPrefix) ?? 0) + 1;
     assetCounters.set(ou.assetPrefix, counter);

@@ -56,24 +56,92 @@ const samsung = (r: Random) => `R5C${chars(r, UPPER, 2)}${chars(r, DIGITS, 2)}${
 const pixel = (r: Random) => `${chars(r, DIGITS, 2)}${chars(r, UPPER, 3)}${chars(r, ALNUM, 9)}`;
 
 const MODELS: ModelSpec[] = [
-  { os: 'iOS', model: 'iPhone 15', manufacturer: 'Apple', versions: ['17.5.1', '17.6.1', '18.1'], serial: apple, short: 'iPhone' },
-  { os: 'iOS', model: 'iPhone 13', manufacturer: 'Apple', versions: ['16.7.10', '17.6.1'], serial: apple, short: 'iPhone' },
-  { os: 'iPadOS', model: 'iPad (10th generation)', manufacturer: 'Apple', versions: ['17.6.1', '18.1'], serial: apple, short: 'iPad' },
-  { os: 'macOS', model: 'MacBook Air (M2, 2022)', manufacturer: 'Apple', versions: ['14.6.1', '15.1'], serial: apple, short: 'MacBook' },
-  { os: 'macOS', model: 'MacBook Pro (14-inch, M3)', manufacturer: 'Apple', versions: ['14.6.1', '15.1'], serial: apple, short: 'MacBook' },
-  { os: 'Android', model: 'Galaxy S23', manufacturer: 'samsung', versions: ['14', '13'], serial: samsung, short: 'Galaxy' },
+  {
+    os: 'iOS',
+    model: 'iPhone 15',
+    manufacturer: 'Apple',
+    versions: ['17.5.1', '17.6.1', '18.1'],
+    serial: apple,
+    short: 'iPhone',
+  },
+  {
+    os: 'iOS',
+    model: 'iPhone 13',
+    manufacturer: 'Apple',
+    versions: ['16.7.10', '17.6.1'],
+    serial: apple,
+    short: 'iPhone',
+  },
+  {
+    os: 'iPadOS',
+    model: 'iPad (10th generation)',
+    manufacturer: 'Apple',
+    versions: ['17.6.1', '18.1'],
+    serial: apple,
+    short: 'iPad',
+  },
+  {
+    os: 'macOS',
+    model: 'MacBook Air (M2, 2022)',
+    manufacturer: 'Apple',
+    versions: ['14.6.1', '15.1'],
+    serial: apple,
+    short: 'MacBook',
+  },
+  {
+    os: 'macOS',
+    model: 'MacBook Pro (14-inch, M3)',
+    manufacturer: 'Apple',
+    versions: ['14.6.1', '15.1'],
+    serial: apple,
+    short: 'MacBook',
+  },
+  {
+    os: 'Android',
+    model: 'Galaxy S23',
+    manufacturer: 'samsung',
+    versions: ['14', '13'],
+    serial: samsung,
+    short: 'Galaxy',
+  },
   { os: 'Android', model: 'Pixel 8', manufacturer: 'Google', versions: ['15', '14'], serial: pixel, short: 'Pixel' },
 ];
 
 /** Who gets which device in the demo: fixed so the README and tests can name them. */
-const PEOPLE_DEVICES: Array<{ upn: string; name: string; model: string; passcode: boolean; connectivity?: IntuneConnectivity; compliance?: string }> = [
+const PEOPLE_DEVICES: Array<{
+  upn: string;
+  name: string;
+  model: string;
+  passcode: boolean;
+  connectivity?: IntuneConnectivity;
+  compliance?: string;
+}> = [
   { upn: 'adelev@example.com', name: 'Adele Vance', model: 'iPhone 15', passcode: true },
   { upn: 'adelev@example.com', name: 'Adele Vance', model: 'MacBook Air (M2, 2022)', passcode: true },
   { upn: 'alexw@example.com', name: 'Alex Wilber', model: 'iPad (10th generation)', passcode: true },
   { upn: 'meganb@example.com', name: 'Megan Bowen', model: 'Pixel 8', passcode: true },
-  { upn: 'lynner@example.com', name: 'Lynne Robbins', model: 'Galaxy S23', passcode: false, compliance: 'noncompliant' },
-  { upn: 'isaiah@example.com', name: 'Isaiah Langer', model: 'MacBook Pro (14-inch, M3)', passcode: true, connectivity: 'offline', compliance: 'inGracePeriod' },
-  { upn: 'pattif@example.com', name: 'Patti Fernandez', model: 'iPhone 13', passcode: false, compliance: 'noncompliant' },
+  {
+    upn: 'lynner@example.com',
+    name: 'Lynne Robbins',
+    model: 'Galaxy S23',
+    passcode: false,
+    compliance: 'noncompliant',
+  },
+  {
+    upn: 'isaiah@example.com',
+    name: 'Isaiah Langer',
+    model: 'MacBook Pro (14-inch, M3)',
+    passcode: true,
+    connectivity: 'offline',
+    compliance: 'inGracePeriod',
+  },
+  {
+    upn: 'pattif@example.com',
+    name: 'Patti Fernandez',
+    model: 'iPhone 13',
+    passcode: false,
+    compliance: 'noncompliant',
+  },
 ];
 
 function guid(r: Random): string {
@@ -81,22 +149,37 @@ function guid(r: Random): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${hex[8 + r.int(0, 3)]}${h.slice(17, 20)}-${h.slice(20)}`;
 }
 
-const ascii = (s: string): string => s.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase();
+const ascii = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[^a-zA-Z]/g, '')
+    .toLowerCase();
 
 /** A deterministic Intune fleet: the demo people's devices first, then generated staff devices. */
-export function generateIntuneFleet(options: { now: number; seed?: string; size?: number; domain?: string }): IntuneFleetDevice[] {
+export function generateIntuneFleet(options: {
+  now: number;
+  seed?: string;
+  size?: number;
+  domain?: string;
+}): IntuneFleetDevice[] {
   const r = createRandom(`intune:${options.seed ?? INTUNE_FLEET_SEED}`);
   const size = options.size ?? INTUNE_FLEET_SIZE;
   const domain = options.domain ?? SANDBOX_DOMAIN;
   const serials = new Set<string>();
   const devices: IntuneFleetDevice[] = [];
 
-  const make = (spec: ModelSpec, upn: string, displayName: string, extra: { passcode: boolean; connectivity: IntuneConnectivity; compliance: string }): IntuneFleetDevice => {
+  const make = (
+    spec: ModelSpec,
+    upn: string,
+    displayName: string,
+    extra: { passcode: boolean; connectivity: IntuneConnectivity; compliance: string },
+  ): IntuneFleetDevice => {
     let serial = spec.serial(r);
     while (serials.has(serial)) serial = spec.serial(r);
     serials.add(serial);
     const enrolled = options.now - r.int(20, 700) * DAY;
-    const lastSync = extra.connectivity === 'offline' ? options.now - r.int(3, 20) * DAY : options.now - r.int(5, 20 * 60) * 60_000;
+    const lastSync =
+      extra.connectivity === 'offline' ? options.now - r.int(3, 20) * DAY : options.now - r.int(5, 20 * 60) * 60_000;
     const first = displayName.split(' ')[0];
     return {
       id: guid(r),
@@ -119,20 +202,37 @@ export function generateIntuneFleet(options: { now: number; seed?: string; size?
 
   for (const p of PEOPLE_DEVICES) {
     const spec = MODELS.find((m) => m.model === p.model) as ModelSpec;
-    devices.push(make(spec, p.upn, p.name, { passcode: p.passcode, connectivity: p.connectivity ?? 'online', compliance: p.compliance ?? 'compliant' }));
+    devices.push(
+      make(spec, p.upn, p.name, {
+        passcode: p.passcode,
+        connectivity: p.connectivity ?? 'online',
+        compliance: p.compliance ?? 'compliant',
+      }),
+    );
   }
   while (devices.length < size) {
     const first = r.pick(FIRST_NAMES);
     const last = r.pick(LAST_NAMES);
     const upn = `${ascii(first)}.${ascii(last)}@${domain}`;
-    const connectivity = r.weighted<IntuneConnectivity>([['online', 85], ['offline', 10], ['failing', 5]]);
-    const compliance = r.weighted<string>([['compliant', 80], ['noncompliant', 12], ['inGracePeriod', 5], ['unknown', 3]]);
+    const connectivity = r.weighted<IntuneConnectivity>([
+      ['online', 85],
+      ['offline', 10],
+      ['failing', 5],
+    ]);
+    const compliance = r.weighted<string>([
+      ['compliant', 80],
+      ['noncompliant', 12],
+      ['inGracePeriod', 5],
+      ['unknown', 3],
+    ]);
     devices.push(make(r.pick(MODELS), upn, `${first} ${last}`, { passcode: r.chance(0.85), connectivity, compliance }));
   }
   // Every fleet has a device that fails a lock and one that never checks in, whatever the draw.
   const generated = devices.slice(PEOPLE_DEVICES.length);
-  if (generated.length >= 2 && !generated.some((d) => d.behaviour.connectivity === 'failing')) generated[generated.length - 1].behaviour.connectivity = 'failing';
-  if (generated.length >= 2 && !generated.some((d) => d.behaviour.connectivity === 'offline')) generated[generated.length - 2].behaviour.connectivity = 'offline';
+  if (generated.length >= 2 && !generated.some((d) => d.behaviour.connectivity === 'failing'))
+    generated[generated.length - 1].behaviour.connectivity = 'failing';
+  if (generated.length >= 2 && !generated.some((d) => d.behaviour.connectivity === 'offline'))
+    generated[generated.length - 2].behaviour.connectivity = 'offline';
   return devices;
 }
 

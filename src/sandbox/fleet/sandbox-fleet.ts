@@ -27,7 +27,13 @@ const OWNERS: FleetPerson[] = [
  * them. Adele's third device runs ChromeOS 112 so a demo can show a restart being refused.
  */
 export function sandboxFleet(now: number): FleetDevice[] {
-  const fleet = generateFleet({ seed: SANDBOX_FLEET_SEED, size: SANDBOX_FLEET_SIZE, domain: SANDBOX_DOMAIN, now, people: OWNERS });
+  const fleet = generateFleet({
+    seed: SANDBOX_FLEET_SEED,
+    size: SANDBOX_FLEET_SIZE,
+    domain: SANDBOX_DOMAIN,
+    now,
+    people: OWNERS,
+  });
   const adele = fleet.filter((d) => d.annotatedUser === 'adelev@example.com');
   const old = RELEASES.find((r) => r.milestone === 112);
   if (adele[2] && old) {

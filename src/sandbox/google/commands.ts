@@ -33,10 +33,18 @@ export interface CommandTiming {
   stepMs: number;
 }
 
-const FLAKY_ERRORS = ['Device lost its network connection while executing the command.', 'Command timed out on the device.'];
+const FLAKY_ERRORS = [
+  'Device lost its network connection while executing the command.',
+  'Command timed out on the device.',
+];
 
 /** When and how a device will run a command issued (or still waiting) at `from`. */
-export function planCommand(from: number, behaviour: DeviceBehaviour, timing: CommandTiming, random: Random): CommandPlan | undefined {
+export function planCommand(
+  from: number,
+  behaviour: DeviceBehaviour,
+  timing: CommandTiming,
+  random: Random,
+): CommandPlan | undefined {
   if (behaviour.connectivity === 'offline') return undefined;
   if (behaviour.connectivity === 'online') {
     const step = timing.stepMs;
@@ -46,8 +54,18 @@ export function planCommand(from: number, behaviour: DeviceBehaviour, timing: Co
   const sentAt = from + random.int(5, 60) * 1000;
   const ackedAt = sentAt + random.int(5, 60) * 1000;
   const executedAt = ackedAt + random.int(5, 120) * 1000;
-  const result = random.weighted<CommandResultType>([['SUCCESS', 4], ['FAILURE', 4], ['IGNORED', 2]]);
-  return { sentAt, ackedAt, executedAt, result, ...(result === 'FAILURE' ? { errorMessage: random.pick(FLAKY_ERRORS) } : {}) };
+  const result = random.weighted<CommandResultType>([
+    ['SUCCESS', 4],
+    ['FAILURE', 4],
+    ['IGNORED', 2],
+  ]);
+  return {
+    sentAt,
+    ackedAt,
+    executedAt,
+    result,
+    ...(result === 'FAILURE' ? { errorMessage: random.pick(FLAKY_ERRORS) } : {}),
+  };
 }
 
 export type CommandState = 'PENDING' | 'SENT_TO_CLIENT' | 'ACKED_BY_CLIENT' | 'EXECUTED_BY_CLIENT' | 'EXPIRED';

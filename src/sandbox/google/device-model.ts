@@ -158,10 +158,13 @@ export class DeviceModel {
     this.settle();
     const projection = this.projection(p.projection);
     const maxResults = this.maxResults(p.maxResults);
-    if (p.orderBy !== undefined && !(ORDER_FIELDS as readonly string[]).includes(p.orderBy)) throw invalid(`Invalid value for orderBy: ${p.orderBy}`);
-    if (p.sortOrder !== undefined && p.sortOrder !== 'ASCENDING' && p.sortOrder !== 'DESCENDING') throw invalid(`Invalid value for sortOrder: ${p.sortOrder}`);
+    if (p.orderBy !== undefined && !(ORDER_FIELDS as readonly string[]).includes(p.orderBy))
+      throw invalid(`Invalid value for orderBy: ${p.orderBy}`);
+    if (p.sortOrder !== undefined && p.sortOrder !== 'ASCENDING' && p.sortOrder !== 'DESCENDING')
+      throw invalid(`Invalid value for sortOrder: ${p.sortOrder}`);
     const includeChildren = this.bool(p.includeChildOrgunits, 'includeChildOrgunits');
-    if (includeChildren && !p.orgUnitPath) throw invalid("Invalid Input: 'orgUnitPath' must be provided with includeChildOrgunits");
+    if (includeChildren && !p.orgUnitPath)
+      throw invalid("Invalid Input: 'orgUnitPath' must be provided with includeChildOrgunits");
 
     const predicates: ((d: DeviceData) => boolean)[] = [];
     const query = parseQuery(p.query);
@@ -170,14 +173,17 @@ export class DeviceModel {
       const ou = `/${p.orgUnitPath.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
       const byId = p.orgUnitPath.startsWith('id:') ? p.orgUnitPath.slice(3) : undefined;
       if (byId) predicates.push((d) => d.orgUnitId === byId);
-      else if (includeChildren) predicates.push((d) => ou === '/' || d.orgUnitPath === ou || d.orgUnitPath.startsWith(`${ou}/`));
+      else if (includeChildren)
+        predicates.push((d) => ou === '/' || d.orgUnitPath === ou || d.orgUnitPath.startsWith(`${ou}/`));
       else predicates.push((d) => d.orgUnitPath === ou);
     }
     const matches = (e: Entry): boolean => predicates.every((pr) => pr(e.data));
 
     const orderBy = p.orderBy as OrderField | undefined;
     const descending = p.sortOrder === 'DESCENDING';
-    const fingerprint = hash32(JSON.stringify([p.query ?? '', p.orgUnitPath ?? '', includeChildren, orderBy ?? '', descending]));
+    const fingerprint = hash32(
+      JSON.stringify([p.query ?? '', p.orgUnitPath ?? '', includeChildren, orderBy ?? '', descending]),
+    );
     const valueOf = (e: Entry): string => (orderBy ? String(e.data[orderBy] ?? '') : e.data.deviceId);
     const compare = (av: string, ad: string, bv: string, bd: string): number => {
       const c = cmp(av, bv) || cmp(ad, bd);
@@ -261,11 +267,16 @@ export class DeviceModel {
 
   batchChangeStatus(body: unknown): Record<string, unknown> {
     this.settle();
-    const b = (body ?? {}) as { deviceIds?: unknown; changeChromeOsDeviceStatusAction?: unknown; deprovisionReason?: unknown };
+    const b = (body ?? {}) as {
+      deviceIds?: unknown;
+      changeChromeOsDeviceStatusAction?: unknown;
+      deprovisionReason?: unknown;
+    };
     if (!Array.isArray(b.deviceIds) || b.deviceIds.length === 0 || b.deviceIds.some((id) => typeof id !== 'string')) {
       throw invalid('Invalid Input: deviceIds must list at least one device id.');
     }
-    if (b.deviceIds.length > BATCH_LIMIT) throw invalid(`Invalid Input: at most ${BATCH_LIMIT} device ids per request.`);
+    if (b.deviceIds.length > BATCH_LIMIT)
+      throw invalid(`Invalid Input: at most ${BATCH_LIMIT} device ids per request.`);
     const action = STATUS_ACTIONS[String(b.changeChromeOsDeviceStatusAction)];
     if (!action) throw invalid('Invalid Input: changeChromeOsDeviceStatusAction is required.');
     const reason = b.deprovisionReason;
@@ -280,7 +291,9 @@ export class DeviceModel {
       const e = this.byId.get(deviceId);
       if (!e) return { deviceId, error: { code: RPC.NOT_FOUND, message: 'Device not found.' } };
       const problem = this.changeStatus(e, action, reason as string | undefined);
-      return problem ? { deviceId, error: { code: RPC.FAILED_PRECONDITION, message: problem } } : { deviceId, response: {} };
+      return problem
+        ? { deviceId, error: { code: RPC.FAILED_PRECONDITION, message: problem } }
+        : { deviceId, response: {} };
     });
     return { changeChromeOsDeviceStatusResults: results };
   }
@@ -297,7 +310,11 @@ export class DeviceModel {
       retiring_device: 'DEPROVISION_REASON_RETIRING_DEVICE',
       upgrade_transfer: 'DEPROVISION_REASON_UPGRADE_TRANSFER',
     };
-    const actions: Record<string, 'DEPROVISION' | 'DISABLE' | 'REENABLE'> = { deprovision: 'DEPROVISION', disable: 'DISABLE', reenable: 'REENABLE' };
+    const actions: Record<string, 'DEPROVISION' | 'DISABLE' | 'REENABLE'> = {
+      deprovision: 'DEPROVISION',
+      disable: 'DISABLE',
+      reenable: 'REENABLE',
+    };
     const action = actions[String(b.action)];
     if (!action) throw invalid(`Invalid Input: action ${String(b.action)}`);
     let reason: string | undefined;
@@ -343,26 +360,42 @@ export class DeviceModel {
     const e = this.mustGet(deviceId);
     const b = (body ?? {}) as { commandType?: unknown; payload?: unknown };
     const type = String(b.commandType ?? '');
-    if (!COMMAND_TYPES.includes(type)) throw invalid(`Invalid value at 'command_type': ${type || 'COMMAND_TYPE_UNSPECIFIED'}`);
-    if (b.payload !== undefined && typeof b.payload !== 'string') throw invalid("Invalid value at 'payload': must be a JSON string");
+    if (!COMMAND_TYPES.includes(type))
+      throw invalid(`Invalid value at 'command_type': ${type || 'COMMAND_TYPE_UNSPECIFIED'}`);
+    if (b.payload !== undefined && typeof b.payload !== 'string')
+      throw invalid("Invalid value at 'payload': must be a JSON string");
     const payload = b.payload as string | undefined;
-    if (e.data.status === 'DEPROVISIONED') throw failedPrecondition('Commands cannot be issued to a deprovisioned device.');
+    if (e.data.status === 'DEPROVISIONED')
+      throw failedPrecondition('Commands cannot be issued to a deprovisioned device.');
     const kiosk = e.data.behaviour.kiosk;
     if (type === 'REBOOT') {
       if (!kiosk && milestoneOf(e.data.osVersion) < 113) {
-        throw failedPrecondition('REBOOT can only be issued to kiosk and managed guest session devices, and to devices running ChromeOS 113 or later.');
+        throw failedPrecondition(
+          'REBOOT can only be issued to kiosk and managed guest session devices, and to devices running ChromeOS 113 or later.',
+        );
       }
       if (payload !== undefined) this.checkRebootPayload(payload);
     } else if (KIOSK_ONLY.has(type) && !kiosk) {
       throw failedPrecondition(`${type} can only be issued to kiosk and managed guest session devices.`);
     } else if (type === 'SET_VOLUME') {
-      this.checkJson(payload, (p) => Number.isInteger(p.volume) && (p.volume as number) >= 0 && (p.volume as number) <= 100, 'volume must be an integer in [0,100]');
+      this.checkJson(
+        payload,
+        (p) => Number.isInteger(p.volume) && (p.volume as number) >= 0 && (p.volume as number) <= 100,
+        'volume must be an integer in [0,100]',
+      );
     } else if (payload !== undefined && !['DEVICE_START_CRD_SESSION', 'FETCH_SUPPORT_PACKET'].includes(type)) {
       throw invalid(`Invalid Input: ${type} takes no payload.`);
     }
     const now = this.now();
     const commandId = String(this.nextCommandId++);
-    const record: CommandRecord = { commandId, type, payload, issueTime: now, expireTime: now + this.options.commandTtlMs, applied: false };
+    const record: CommandRecord = {
+      commandId,
+      type,
+      payload,
+      issueTime: now,
+      expireTime: now + this.options.commandTtlMs,
+      applied: false,
+    };
     record.plan = this.planFor(e, commandId, now);
     (e.commands ??= new Map()).set(commandId, record);
     this.trackUnsettled(e);
@@ -387,7 +420,12 @@ export class DeviceModel {
     } catch {
       throw invalid(`Invalid Input: payload is not valid JSON (${what}).`);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !ok(parsed as Record<string, unknown>)) {
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      !ok(parsed as Record<string, unknown>)
+    ) {
       throw invalid(`Invalid Input: ${what}.`);
     }
   }
@@ -479,7 +517,8 @@ export class DeviceModel {
     if (value === undefined || value === '') return 100;
     const n = Number(value);
     if (!Number.isInteger(n)) throw invalid(`Invalid value '${value}'. Values must be an integer.`);
-    if (n < 1 || n > this.options.maxPageSize) throw invalid(`Invalid value '${value}'. Values must be within the range: [1, ${this.options.maxPageSize}]`);
+    if (n < 1 || n > this.options.maxPageSize)
+      throw invalid(`Invalid value '${value}'. Values must be within the range: [1, ${this.options.maxPageSize}]`);
     return n;
   }
 
@@ -515,17 +554,37 @@ export class DeviceModel {
       chromeOsType: 'chromeOs',
       willAutoRenew: false,
     };
-    const optional = ['annotatedUser', 'annotatedAssetId', 'annotatedLocation', 'notes', 'orderNumber', 'deprovisionReason', 'lastDeprovisionTimestamp'] as const;
+    const optional = [
+      'annotatedUser',
+      'annotatedAssetId',
+      'annotatedLocation',
+      'notes',
+      'orderNumber',
+      'deprovisionReason',
+      'lastDeprovisionTimestamp',
+    ] as const;
     for (const k of optional) if (d[k] !== undefined) out[k] = d[k];
     if (projection === 'FULL') {
       out.recentUsers = d.recentUsers.map((u) => (u.email ? { type: u.type, email: u.email } : { type: u.type }));
       const h = hash32(d.deviceId);
       const syncDay = d.lastSync.slice(0, 10);
       out.activeTimeRanges = d.status === 'DEPROVISIONED' ? [] : [{ date: syncDay, activeTime: (h % 20_000) * 1000 }];
-      out.lastKnownNetwork = [{ ipAddress: `10.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${(h & 253) + 1}`, wanIpAddress: `203.0.113.${(h >>> 24) % 254 + 1}` }];
+      out.lastKnownNetwork = [
+        {
+          ipAddress: `10.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${(h & 253) + 1}`,
+          wanIpAddress: `203.0.113.${((h >>> 24) % 254) + 1}`,
+        },
+      ];
       out.systemRamTotal = String((h % 2 === 0 ? 8 : 4) * 1024 ** 3);
       out.diskSpaceUsage = { capacityBytes: String(64 * 1024 ** 3), usedBytes: String((h % 40) * 1024 ** 3) };
-      out.tpmVersionInfo = { family: '322e3000', specLevel: '116', manufacturer: '43524f53', tpmModel: '1', firmwareVersion: 'a7ef2b4d', vendorSpecific: 'xCG fTPM' };
+      out.tpmVersionInfo = {
+        family: '322e3000',
+        specLevel: '116',
+        manufacturer: '43524f53',
+        tpmModel: '1',
+        firmwareVersion: 'a7ef2b4d',
+        vendorSpecific: 'xCG fTPM',
+      };
     }
     return out;
   }

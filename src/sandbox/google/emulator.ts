@@ -76,7 +76,12 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     commandStepMs: options.commandStepMs ?? 3_000,
   });
   if (options.devices) model.addDevices(options.devices);
-  const traffic = new TrafficControl({ clock, random: createRandom(`faults:${seed}`), quotaPerMinute: options.quotaPerMinute, faultRate: options.faultRate });
+  const traffic = new TrafficControl({
+    clock,
+    random: createRandom(`faults:${seed}`),
+    quotaPerMinute: options.quotaPerMinute,
+    faultRate: options.faultRate,
+  });
   const server = createGoogleServer({
     model,
     traffic,

@@ -38,11 +38,14 @@ export class GoogleApiError extends Error {
   }
 }
 
-export const invalid = (message: string): GoogleApiError => new GoogleApiError(400, 'invalid', message, 'INVALID_ARGUMENT');
-export const badRequest = (message: string): GoogleApiError => new GoogleApiError(400, 'badRequest', message, 'INVALID_ARGUMENT');
+export const invalid = (message: string): GoogleApiError =>
+  new GoogleApiError(400, 'invalid', message, 'INVALID_ARGUMENT');
+export const badRequest = (message: string): GoogleApiError =>
+  new GoogleApiError(400, 'badRequest', message, 'INVALID_ARGUMENT');
 export const failedPrecondition = (message: string): GoogleApiError =>
   new GoogleApiError(400, 'failedPrecondition', message, 'FAILED_PRECONDITION');
-export const notFound = (message = 'Resource Not Found: deviceId'): GoogleApiError => new GoogleApiError(404, 'notFound', message, 'NOT_FOUND');
+export const notFound = (message = 'Resource Not Found: deviceId'): GoogleApiError =>
+  new GoogleApiError(404, 'notFound', message, 'NOT_FOUND');
 export const unauthenticated = (message: string, reason: string): GoogleApiError =>
   new GoogleApiError(401, reason, message, 'UNAUTHENTICATED');
 export const forbidden = (message = 'Not Authorized to access this resource/api'): GoogleApiError =>
@@ -52,7 +55,8 @@ export const forbidden = (message = 'Not Authorized to access this resource/api'
 export type InjectedFault = 'userRateLimitExceeded' | 'quotaExceeded' | 'rateLimitExceeded' | 'backendError';
 
 export function faultError(kind: InjectedFault, retryAfterSeconds?: number): GoogleApiError {
-  const headers: Record<string, string> = retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
+  const headers: Record<string, string> =
+    retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
   switch (kind) {
     case 'userRateLimitExceeded':
       return new GoogleApiError(
@@ -64,10 +68,31 @@ export function faultError(kind: InjectedFault, retryAfterSeconds?: number): Goo
         headers,
       );
     case 'quotaExceeded':
-      return new GoogleApiError(403, 'quotaExceeded', 'Quota exceeded for the project.', 'PERMISSION_DENIED', 'usageLimits', headers);
+      return new GoogleApiError(
+        403,
+        'quotaExceeded',
+        'Quota exceeded for the project.',
+        'PERMISSION_DENIED',
+        'usageLimits',
+        headers,
+      );
     case 'rateLimitExceeded':
-      return new GoogleApiError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', 'RESOURCE_EXHAUSTED', 'usageLimits', headers);
+      return new GoogleApiError(
+        429,
+        'rateLimitExceeded',
+        'Rate Limit Exceeded',
+        'RESOURCE_EXHAUSTED',
+        'usageLimits',
+        headers,
+      );
     case 'backendError':
-      return new GoogleApiError(503, 'backendError', 'The service is currently unavailable.', 'UNAVAILABLE', 'global', headers);
+      return new GoogleApiError(
+        503,
+        'backendError',
+        'The service is currently unavailable.',
+        'UNAVAILABLE',
+        'global',
+        headers,
+      );
   }
 }

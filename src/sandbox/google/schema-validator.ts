@@ -63,8 +63,10 @@ export function createSchemaValidator(doc: DiscoveryDocument): SchemaValidator {
         return;
       case 'integer':
       case 'number':
-        if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value))) out.push(`${path}: expected ${schema.type}`);
-        else if (schema.format === 'int32' && (value < -(2 ** 31) || value >= 2 ** 31)) out.push(`${path}: out of int32 range`);
+        if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value)))
+          out.push(`${path}: expected ${schema.type}`);
+        else if (schema.format === 'int32' && (value < -(2 ** 31) || value >= 2 ** 31))
+          out.push(`${path}: out of int32 range`);
         return;
       case 'string':
         if (typeof value !== 'string') {
@@ -72,8 +74,10 @@ export function createSchemaValidator(doc: DiscoveryDocument): SchemaValidator {
           return;
         }
         if (schema.enum && !schema.enum.includes(value)) out.push(`${path}: ${value} is not one of the enum values`);
-        if ((schema.format === 'int64' || schema.format === 'uint64') && !/^-?\d+$/.test(value)) out.push(`${path}: ${value} is not an int64 string`);
-        if ((schema.format === 'date-time' || schema.format === 'google-datetime') && !RFC3339.test(value)) out.push(`${path}: ${value} is not an RFC 3339 time`);
+        if ((schema.format === 'int64' || schema.format === 'uint64') && !/^-?\d+$/.test(value))
+          out.push(`${path}: ${value} is not an int64 string`);
+        if ((schema.format === 'date-time' || schema.format === 'google-datetime') && !RFC3339.test(value))
+          out.push(`${path}: ${value} is not an RFC 3339 time`);
         if (schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) out.push(`${path}: ${value} is not a date`);
         return;
       default:

@@ -38,7 +38,18 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`${BASE}$`),
     handle: (d, _m, url) => ({
       status: 200,
-      body: d.model.list(query(url, ['projection', 'maxResults', 'pageToken', 'orderBy', 'sortOrder', 'orgUnitPath', 'includeChildOrgunits', 'query'])),
+      body: d.model.list(
+        query(url, [
+          'projection',
+          'maxResults',
+          'pageToken',
+          'orderBy',
+          'sortOrder',
+          'orgUnitPath',
+          'includeChildOrgunits',
+          'query',
+        ]),
+      ),
     }),
   },
   {
@@ -153,5 +164,6 @@ function authorize(deps: ServerDeps, header: string | undefined): void {
     );
   }
   const [scheme, token] = header.split(' ');
-  if (scheme.toLowerCase() !== 'bearer' || token !== deps.accessToken) throw unauthenticated('Invalid Credentials', 'authError');
+  if (scheme.toLowerCase() !== 'bearer' || token !== deps.accessToken)
+    throw unauthenticated('Invalid Credentials', 'authError');
 }

@@ -95,7 +95,13 @@ export function graphError(status: number, code: string, message: string): Route
   return {
     status,
     headers: { 'request-id': requestId },
-    body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': requestId, 'client-request-id': requestId } } },
+    body: {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date().toISOString(), 'request-id': requestId, 'client-request-id': requestId },
+      },
+    },
   };
 }
 
@@ -114,10 +120,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   let failures = { count: 0, status: 503 };
   let tokenRequests = 0;
 
-  const addRoute = (method: string, pattern: RegExp, handler: RouteHandler) => routes.push({ method: method.toUpperCase(), pattern, handler });
+  const addRoute = (method: string, pattern: RegExp, handler: RouteHandler) =>
+    routes.push({ method: method.toUpperCase(), pattern, handler });
   registerDirectoryRoutes(addRoute, directory);
   registerManagedDeviceRoutes(addRoute, intune);
-  const addOverride = (method: string, pattern: RegExp, handler: RouteHandler) => routes.unshift({ method: method.toUpperCase(), pattern, handler });
+  const addOverride = (method: string, pattern: RegExp, handler: RouteHandler) =>
+    routes.unshift({ method: method.toUpperCase(), pattern, handler });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => send(res, { ...graphError(500, 'InternalServerError', (err as Error).message) }));
@@ -138,7 +146,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     }
     const path = url.pathname.slice(prefix.length);
     const record = (result: RouteResult, body?: unknown) => {
-      requests.push({ method: req.method ?? 'GET', path, status: result.status, ...(body !== undefined ? { body } : {}) });
+      requests.push({
+        method: req.method ?? 'GET',
+        path,
+        status: result.status,
+        ...(body !== undefined ? { body } : {}),
+      });
       send(res, result);
     };
 
@@ -146,16 +159,32 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const token = auth?.[1];
     const valid = token !== undefined && (token === fixedToken || (tokens.get(token) ?? 0) > Date.now());
     if (!valid) {
-      return record(graphError(401, 'InvalidAuthenticationToken', token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.'));
+      return record(
+        graphError(
+          401,
+          'InvalidAuthenticationToken',
+          token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.',
+        ),
+      );
     }
     if (throttle.count > 0) {
       throttle.count--;
-      const r = graphError(429, 'TooManyRequests', 'Too many requests have been sent. Retry after the time in the Retry-After header.');
+      const r = graphError(
+        429,
+        'TooManyRequests',
+        'Too many requests have been sent. Retry after the time in the Retry-After header.',
+      );
       return record({ ...r, headers: { ...r.headers, 'retry-after': String(throttle.retryAfter) } });
     }
     if (failures.count > 0) {
       failures.count--;
-      return record(graphError(failures.status, failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError', 'The service is temporarily unavailable.'));
+      return record(
+        graphError(
+          failures.status,
+          failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+          'The service is temporarily unavailable.',
+        ),
+      );
     }
 
     let body: unknown;
@@ -174,22 +203,48 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       const apiBase = `http://${req.headers.host}${prefix}`;
       return record(await route.handler({ req, url, params, body, apiBase }), body);
     }
-    return record(graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`), body);
+    return record(
+      graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`),
+      body,
+    );
   }
 
   function issueToken(tenant: string, form: URLSearchParams): RouteResult {
     const aadError = (status: number, error: string, description: string): RouteResult => ({
       status,
-      body: { error, error_description: description, error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)], timestamp: new Date().toISOString(), trace_id: randomUUID(), correlation_id: randomUUID() },
+      body: {
+        error,
+        error_description: description,
+        error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)],
+        timestamp: new Date().toISOString(),
+        trace_id: randomUUID(),
+        correlation_id: randomUUID(),
+      },
     });
-    if (tenant.toLowerCase() !== tenantId.toLowerCase()) return aadError(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found.`);
-    if (form.get('grant_type') !== 'client_credentials') return aadError(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
-    if (form.get('client_id') !== clientId) return aadError(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`);
-    if (form.get('client_secret') !== clientSecret) return aadError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
-    if (form.get('scope') !== GRAPH_SCOPE) return aadError(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${form.get('scope') ?? ''} is not valid.`);
+    if (tenant.toLowerCase() !== tenantId.toLowerCase())
+      return aadError(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found.`);
+    if (form.get('grant_type') !== 'client_credentials')
+      return aadError(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
+    if (form.get('client_id') !== clientId)
+      return aadError(
+        400,
+        'unauthorized_client',
+        `AADSTS700016: Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`,
+      );
+    if (form.get('client_secret') !== clientSecret)
+      return aadError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
+    if (form.get('scope') !== GRAPH_SCOPE)
+      return aadError(
+        400,
+        'invalid_scope',
+        `AADSTS1002012: The provided value for scope ${form.get('scope') ?? ''} is not valid.`,
+      );
     const token = `sandbox-${randomBytes(24).toString('hex')}`;
     tokens.set(token, Date.now() + lifetime * 1000);
-    return { status: 200, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token } };
+    return {
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
+    };
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -231,11 +286,21 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   };
 }
 
-function registerDirectoryRoutes(addRoute: (method: string, pattern: RegExp, handler: RouteHandler) => void, directory: EmulatedDirectory): void {
+function registerDirectoryRoutes(
+  addRoute: (method: string, pattern: RegExp, handler: RouteHandler) => void,
+  directory: EmulatedDirectory,
+): void {
   const userNotFound = (id: string) =>
-    graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    graphError(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   const select = (obj: Record<string, unknown>, url: URL): Record<string, unknown> => {
-    const fields = url.searchParams.get('$select')?.split(',').map((f) => f.trim());
+    const fields = url.searchParams
+      .get('$select')
+      ?.split(',')
+      .map((f) => f.trim());
     if (!fields) return obj;
     return Object.fromEntries(Object.entries(obj).filter(([k]) => fields.includes(k) || k === 'id'));
   };
@@ -243,14 +308,23 @@ function registerDirectoryRoutes(addRoute: (method: string, pattern: RegExp, han
   addRoute('GET', /^\/users\/([^/]+)$/, ({ params, url, apiBase }) => {
     const user = directory.findUser(params[0]);
     if (!user) return userNotFound(params[0]);
-    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#users/$entity`, ...select({ ...user }, url) } };
+    return {
+      status: 200,
+      body: { '@odata.context': `${apiBase}/$metadata#users/$entity`, ...select({ ...user }, url) },
+    };
   });
 
   addRoute('GET', /^\/groups\/([^/]+)$/, ({ params, url, apiBase }) => {
     const group = directory.findGroup(params[0]);
     if (!group) return userNotFound(params[0]);
     const { members: _members, ...shown } = group;
-    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#groups/$entity`, ...select({ ...shown, securityEnabled: true, mailEnabled: false }, url) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${apiBase}/$metadata#groups/$entity`,
+        ...select({ ...shown, securityEnabled: true, mailEnabled: false }, url),
+      },
+    };
   });
 
   addRoute('POST', /^\/users\/([^/]+)\/checkMemberGroups$/, ({ params, body, apiBase }) => {
@@ -264,20 +338,38 @@ function registerDirectoryRoutes(addRoute: (method: string, pattern: RegExp, han
       return graphError(400, 'Request_BadRequest', `The number of group ids exceeds the limit of ${MAX_GROUP_IDS}.`);
     }
     const mine = new Set(directory.transitiveGroupsOf(user.id).map((g) => g.id.toLowerCase()));
-    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#Collection(Edm.String)`, value: (groupIds as string[]).filter((g) => mine.has(g.toLowerCase())) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${apiBase}/$metadata#Collection(Edm.String)`,
+        value: (groupIds as string[]).filter((g) => mine.has(g.toLowerCase())),
+      },
+    };
   });
 
   addRoute('GET', /^\/users\/([^/]+)\/transitiveMemberOf$/, ({ params, url, apiBase }) => {
     const user = directory.findUser(params[0]);
     if (!user) return userNotFound(params[0]);
-    const all = directory.transitiveGroupsOf(user.id).map((g) => ({ '@odata.type': '#microsoft.graph.group', id: g.id, displayName: g.displayName, securityEnabled: true }));
+    const all = directory.transitiveGroupsOf(user.id).map((g) => ({
+      '@odata.type': '#microsoft.graph.group',
+      id: g.id,
+      displayName: g.displayName,
+      securityEnabled: true,
+    }));
     const top = Math.min(Math.max(Number(url.searchParams.get('$top') ?? 100) || 100, 1), 999);
     const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
     const page = all.slice(skip, skip + top);
-    const next = skip + top < all.length ? `${apiBase}/users/${encodeURIComponent(params[0])}/transitiveMemberOf?$top=${top}&$skiptoken=${skip + top}` : undefined;
+    const next =
+      skip + top < all.length
+        ? `${apiBase}/users/${encodeURIComponent(params[0])}/transitiveMemberOf?$top=${top}&$skiptoken=${skip + top}`
+        : undefined;
     return {
       status: 200,
-      body: { '@odata.context': `${apiBase}/$metadata#directoryObjects`, value: page, ...(next ? { '@odata.nextLink': next } : {}) },
+      body: {
+        '@odata.context': `${apiBase}/$metadata#directoryObjects`,
+        value: page,
+        ...(next ? { '@odata.nextLink': next } : {}),
+      },
     };
   });
 }

@@ -7,7 +7,14 @@ type AddRoute = (method: string, pattern: RegExp, handler: RouteHandler) => void
 
 const JUSTIFICATION_HEADER = 'x-msft-approval-justification';
 const APPROVAL_ID_HEADER = 'x-msft-approval-request-id';
-const FILTERABLE = new Set(['serialNumber', 'deviceName', 'userPrincipalName', 'operatingSystem', 'id', 'complianceState']);
+const FILTERABLE = new Set([
+  'serialNumber',
+  'deviceName',
+  'userPrincipalName',
+  'operatingSystem',
+  'id',
+  'complianceState',
+]);
 
 type Predicate = (d: IntuneFleetDevice) => boolean;
 
@@ -15,7 +22,8 @@ type Predicate = (d: IntuneFleetDevice) => boolean;
 export function parseFilter(filter: string): Predicate | string {
   const predicates: Predicate[] = [];
   let rest = filter.trim();
-  const field = (name: string) => (d: IntuneFleetDevice) => String((d as unknown as Record<string, unknown>)[name] ?? '').toLowerCase();
+  const field = (name: string) => (d: IntuneFleetDevice) =>
+    String((d as unknown as Record<string, unknown>)[name] ?? '').toLowerCase();
   while (rest) {
     const eq = /^(\w+)\s+eq\s+'((?:[^']|'')*)'/i.exec(rest);
     const sw = /^startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)/i.exec(rest);
@@ -37,11 +45,14 @@ export function parseFilter(filter: string): Predicate | string {
 function select(obj: Record<string, unknown>, fields: string | null): Record<string, unknown> {
   if (!fields) return obj;
   const wanted = fields.split(',').map((f) => f.trim());
-  return Object.fromEntries(Object.entries(obj).filter(([k]) => wanted.includes(k) || k === 'id' || k.startsWith('@odata')));
+  return Object.fromEntries(
+    Object.entries(obj).filter(([k]) => wanted.includes(k) || k === 'id' || k.startsWith('@odata')),
+  );
 }
 
 export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: EmulatedIntune): void {
-  const notFound = (id: string): RouteResult => graphError(404, 'ResourceNotFound', `Resource not found: managedDevice ${id}.`);
+  const notFound = (id: string): RouteResult =>
+    graphError(404, 'ResourceNotFound', `Resource not found: managedDevice ${id}.`);
 
   addRoute('GET', /^\/deviceManagement\/managedDevices$/, ({ url, apiBase }) => {
     let devices = intune.all();
@@ -72,7 +83,13 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
   addRoute('GET', /^\/deviceManagement\/managedDevices\/([^/]+)$/, ({ params, url, apiBase }) => {
     const d = intune.find(params[0]);
     if (!d) return notFound(params[0]);
-    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#deviceManagement/managedDevices/$entity`, ...select(intune.resource(d), url.searchParams.get('$select')) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${apiBase}/$metadata#deviceManagement/managedDevices/$entity`,
+        ...select(intune.resource(d), url.searchParams.get('$select')),
+      },
+    };
   });
 
   addRoute('POST', /^\/deviceManagement\/managedDevices\/([^/]+)\/remoteLock$/, ({ params, req }) => {
@@ -83,8 +100,10 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
       const justification = req.headers[JUSTIFICATION_HEADER];
       if (typeof approvalId === 'string') {
         const a = intune.approval(approvalId);
-        if (!a || a.deviceId !== d.id.toLowerCase()) return graphError(403, 'ApprovalRequestInvalid', 'The approval request does not match this operation.');
-        if (a.status !== 'approved') return graphError(403, 'ApprovalRequestNotApproved', `The approval request is ${a.status}.`);
+        if (!a || a.deviceId !== d.id.toLowerCase())
+          return graphError(403, 'ApprovalRequestInvalid', 'The approval request does not match this operation.');
+        if (a.status !== 'approved')
+          return graphError(403, 'ApprovalRequestNotApproved', `The approval request is ${a.status}.`);
         a.status = 'completed';
         intune.lock(d.id);
         return { status: 204 };
@@ -106,11 +125,20 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
   addRoute('GET', /^\/deviceManagement\/operationApprovalRequests\/([^/]+)$/, ({ params, apiBase }) => {
     const a = intune.approval(params[0]);
     if (!a) return graphError(404, 'ResourceNotFound', `Resource not found: operationApprovalRequest ${params[0]}.`);
-    return { status: 200, body: { '@odata.context': `${apiBase}/$metadata#deviceManagement/operationApprovalRequests/$entity`, ...intune.approvalResource(a) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${apiBase}/$metadata#deviceManagement/operationApprovalRequests/$entity`,
+        ...intune.approvalResource(a),
+      },
+    };
   });
 
   addRoute('GET', /^\/deviceManagement\/operationApprovalRequests$/, ({ apiBase }) => ({
     status: 200,
-    body: { '@odata.context': `${apiBase}/$metadata#deviceManagement/operationApprovalRequests`, value: intune.pendingApprovals().map((a) => intune.approvalResource(a)) },
+    body: {
+      '@odata.context': `${apiBase}/$metadata#deviceManagement/operationApprovalRequests`,
+      value: intune.pendingApprovals().map((a) => intune.approvalResource(a)),
+    },
   }));
 }

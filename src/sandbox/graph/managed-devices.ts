@@ -89,7 +89,11 @@ export class EmulatedIntune {
   resource(d: IntuneFleetDevice): Record<string, unknown> {
     const { behaviour: _behaviour, ...fields } = d;
     const lock = this.locks.get(d.id.toLowerCase());
-    return { '@odata.type': '#microsoft.graph.managedDevice', ...fields, deviceActionResults: lock ? [this.lockResult(lock)] : [] };
+    return {
+      '@odata.type': '#microsoft.graph.managedDevice',
+      ...fields,
+      deviceActionResults: lock ? [this.lockResult(lock)] : [],
+    };
   }
 
   /** Issues a lock now: the device gets it at its next check-in. */

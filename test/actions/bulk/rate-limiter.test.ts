@@ -3,7 +3,10 @@ import { MemoryRateLimiter, RateLimiter, RedisRateLimiter } from '../../../src/a
 import { testRedis } from '../../support/redis';
 
 /** Admission times of `n` acquires on a manual clock whose sleeps move it forward. */
-async function admissions(make: (clock: ManualClock, sleep: (ms: number) => Promise<void>) => RateLimiter[], n: number): Promise<number[]> {
+async function admissions(
+  make: (clock: ManualClock, sleep: (ms: number) => Promise<void>) => RateLimiter[],
+  n: number,
+): Promise<number[]> {
   const clock = new ManualClock(0);
   const sleep = async (ms: number) => clock.advance(ms);
   const limiters = make(clock, sleep);
@@ -31,7 +34,10 @@ describe('sliding-window rate limiter', () => {
   afterAll(() => redis.cleanup());
 
   it('in memory: a full window at once, then each call as soon as the oldest leaves the window', async () => {
-    const times = await admissions((clock, sleep) => [new MemoryRateLimiter({ limit: 5, windowMs: 1000, clock, sleep })], 12);
+    const times = await admissions(
+      (clock, sleep) => [new MemoryRateLimiter({ limit: 5, windowMs: 1000, clock, sleep })],
+      12,
+    );
     expect(times.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
     expect(times[5]).toBe(1001);
     expect(times[10]).toBe(2002);
@@ -40,7 +46,11 @@ describe('sliding-window rate limiter', () => {
 
   it('in Redis: two instances on one key share the limit', async () => {
     const key = `${redis.prefix}quota`;
-    const times = await admissions((clock, sleep) => [0, 1].map(() => new RedisRateLimiter(redis.redis, key, { limit: 4, windowMs: 1000, clock, sleep })), 13);
+    const times = await admissions(
+      (clock, sleep) =>
+        [0, 1].map(() => new RedisRateLimiter(redis.redis, key, { limit: 4, windowMs: 1000, clock, sleep })),
+      13,
+    );
     expect(times.slice(0, 4)).toEqual([0, 0, 0, 0]);
     expect(times[4]).toBeGreaterThan(1000);
     expect(maxInAnyWindow(times, 1001)).toBe(4);

@@ -5,7 +5,15 @@ import { MemoryInventory } from '../../../src/inventory';
 import type { InventoryDevice } from '../../../src/inventory/types';
 
 const T = 'tenant-1';
-const device = (id: string, serialNumber: string, extra: Partial<InventoryDevice> = {}): InventoryDevice => ({ id, source: 'chrome', serialNumber, status: 'ACTIVE', orgUnitPath: '/Schools/North/Students', users: [], ...extra });
+const device = (id: string, serialNumber: string, extra: Partial<InventoryDevice> = {}): InventoryDevice => ({
+  id,
+  source: 'chrome',
+  serialNumber,
+  status: 'ACTIVE',
+  orgUnitPath: '/Schools/North/Students',
+  users: [],
+  ...extra,
+});
 
 describe('resolving bulk entries', () => {
   const inventory = new MemoryInventory();
@@ -13,7 +21,17 @@ describe('resolving bulk entries', () => {
   const lostMode = findAction(catalogue, 'lostMode.on') as DeviceAction;
   const access = new AccessResolver({
     config: parseAccessFile(
-      ['roles:', '  - name: Restarter', '    permissions: [Managed devices/Read, Remote tasks/Reboot now]', 'assignments:', '  - role: School Administrator', '    users: [isaiah@example.com]', '    scopes: [/Schools/North]', '  - role: Restarter', '    users: [rita@example.com]'].join('\n'),
+      [
+        'roles:',
+        '  - name: Restarter',
+        '    permissions: [Managed devices/Read, Remote tasks/Reboot now]',
+        'assignments:',
+        '  - role: School Administrator',
+        '    users: [isaiah@example.com]',
+        '    scopes: [/Schools/North]',
+        '  - role: Restarter',
+        '    users: [rita@example.com]',
+      ].join('\n'),
     ),
     groups: { memberOf: async () => [] },
   });
@@ -33,11 +51,22 @@ describe('resolving bulk entries', () => {
 
   async function as(upn: string, entries: string[], blanks = 0) {
     const a = await access.resolve({ aadObjectId: upn, upn, tenantId: T });
-    return resolveEntries({ inventory, tenantId: T, entries, blanks, action: lostMode, decide: (ctx) => access.can(a, lostMode.permission, ctx) });
+    return resolveEntries({
+      inventory,
+      tenantId: T,
+      entries,
+      blanks,
+      action: lostMode,
+      decide: (ctx) => access.can(a, lostMode.permission, ctx),
+    });
   }
 
   it('names exactly one device per entry, by id, serial or asset id, and says why for every other', async () => {
-    const r = await as('isaiah@example.com', ['ser001', 'd3', 'NOPE', 'SER004', 'SER005', 'SER006', 'SHARED', 'SER003'], 2);
+    const r = await as(
+      'isaiah@example.com',
+      ['ser001', 'd3', 'NOPE', 'SER004', 'SER005', 'SER006', 'SHARED', 'SER003'],
+      2,
+    );
     expect(r.targets.map((t) => t.deviceId)).toEqual(['d1', 'd3']);
     expect(Object.fromEntries(r.skipped.map((s) => [s.input, s.reason]))).toEqual({
       NOPE: 'not-found',

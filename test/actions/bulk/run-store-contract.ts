@@ -2,7 +2,10 @@ import type { BulkRunStore } from '../../../src/actions/bulk';
 import { queuedRun } from './runner-fixtures';
 
 /** What every BulkRunStore must do, memory or Redis. */
-export function bulkRunStoreContract(name: string, make: () => Promise<{ store: BulkRunStore; now: { t: number } }>): void {
+export function bulkRunStoreContract(
+  name: string,
+  make: () => Promise<{ store: BulkRunStore; now: { t: number } }>,
+): void {
   describe(`${name} bulk run store`, () => {
     it('creates runs with unique ids, and keeps targets and per-device progress', async () => {
       const { store } = await make();

@@ -11,4 +11,7 @@ bulkRunStoreContract('memory', async () => {
 });
 
 let n = 0;
-bulkRunStoreContract('Redis', async () => ({ store: new RedisBulkRunStore(redis.redis, `${redis.prefix}bulk${++n}:`), now: { t: 0 } }));
+bulkRunStoreContract('Redis', async () => ({
+  store: new RedisBulkRunStore(redis.redis, `${redis.prefix}bulk${++n}:`),
+  now: { t: 0 },
+}));

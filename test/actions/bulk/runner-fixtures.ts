@@ -1,5 +1,16 @@
 /** A bulk runner wired to the real directory client and the Google emulator over HTTP. */
-import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunner, BulkRunnerDeps, BulkRunStore, BulkTarget, createRateLimiter, RunnerSettings } from '../../../src/actions/bulk';
+import {
+  BulkCounts,
+  BulkNotifier,
+  BulkResultRow,
+  BulkRun,
+  BulkRunner,
+  BulkRunnerDeps,
+  BulkRunStore,
+  BulkTarget,
+  createRateLimiter,
+  RunnerSettings,
+} from '../../../src/actions/bulk';
 import { MemoryAuditTrail } from '../../../src/audit';
 import type { Clock } from '../../../src/clock';
 import { createDeviceDirectory } from '../../../src/directory';
@@ -24,12 +35,22 @@ export function fastClock(speed: number): Clock & { sleep: (ms: number) => Promi
 
 export function activeFleet(size: number, seed: string): FleetDevice[] {
   const fleet = generateFleet({ seed, size, domain: 'school.example', now: NOW });
-  for (const d of fleet) Object.assign(d, { status: 'ACTIVE', osVersion: '130.0.6723.116', behaviour: { connectivity: 'online', kiosk: false } });
+  for (const d of fleet)
+    Object.assign(d, {
+      status: 'ACTIVE',
+      osVersion: '130.0.6723.116',
+      behaviour: { connectivity: 'online', kiosk: false },
+    });
   return fleet;
 }
 
 export function targetsOf(fleet: FleetDevice[]): BulkTarget[] {
-  return fleet.map((d) => ({ deviceId: d.deviceId, serialNumber: d.serialNumber, input: d.serialNumber, context: { orgUnitPath: d.orgUnitPath, users: [] } }));
+  return fleet.map((d) => ({
+    deviceId: d.deviceId,
+    serialNumber: d.serialNumber,
+    input: d.serialNumber,
+    context: { orgUnitPath: d.orgUnitPath, users: [] },
+  }));
 }
 
 export class RecordingNotifier implements BulkNotifier {
@@ -83,7 +104,11 @@ export interface RunnerParts {
   lockPrecheck?: BulkRunnerDeps['lockPrecheck'];
 }
 
-export function makeRunner(p: RunnerParts): { runner: BulkRunner; notifier: RecordingNotifier; audit: MemoryAuditTrail } {
+export function makeRunner(p: RunnerParts): {
+  runner: BulkRunner;
+  notifier: RecordingNotifier;
+  audit: MemoryAuditTrail;
+} {
   const notifier = new RecordingNotifier();
   const audit = new MemoryAuditTrail();
   const runner = new BulkRunner({
@@ -92,18 +117,36 @@ export function makeRunner(p: RunnerParts): { runner: BulkRunner; notifier: Reco
     lockPrecheck: p.lockPrecheck,
     store: p.store,
     queue: p.queue,
-    limiter: createRateLimiter({ redis: p.redis, key: p.limiterKey, limit: Math.floor(p.quotaPerMinute * 0.9), clock: p.clock, sleep: p.clock.sleep }),
+    limiter: createRateLimiter({
+      redis: p.redis,
+      key: p.limiterKey,
+      limit: Math.floor(p.quotaPerMinute * 0.9),
+      clock: p.clock,
+      sleep: p.clock.sleep,
+    }),
     clock: p.clock,
     audit,
     logger: silentLogger,
     notifier,
     sleep: p.clock.sleep,
-    settings: { progressIntervalMs: 0, backoffBaseMs: 50, backoffMaxMs: 2_000, leaseMs: 2_000, sweepIntervalMs: 60_000, ...p.settings },
+    settings: {
+      progressIntervalMs: 0,
+      backoffBaseMs: 50,
+      backoffMaxMs: 2_000,
+      leaseMs: 2_000,
+      sweepIntervalMs: 60_000,
+      ...p.settings,
+    },
   });
   return { runner, notifier, audit };
 }
 
-export function queuedRun(id: string, action: BulkRun['action'], total: number, params: BulkRun['params'] = {}): BulkRun {
+export function queuedRun(
+  id: string,
+  action: BulkRun['action'],
+  total: number,
+  params: BulkRun['params'] = {},
+): BulkRun {
   return {
     id,
     tenantId: 'tenant-1',

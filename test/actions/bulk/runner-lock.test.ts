@@ -29,9 +29,22 @@ describe('bulk runner: Intune remote lock', () => {
     graph = await startGraphEmulator({ managedDevices: fleet, clock });
     google = await startGoogleEmulator({ devices: [], clock });
     // One retry of its own, so a storm reaches the runner's backoff too.
-    const client = new GraphHttpClient({ auth: { kind: 'fixed-token', token: graph.fixedToken }, baseUrl: graph.baseUrl, clock, maxRetries: 1, sleep: async () => undefined });
+    const client = new GraphHttpClient({
+      auth: { kind: 'fixed-token', token: graph.fixedToken },
+      baseUrl: graph.baseUrl,
+      clock,
+      maxRetries: 1,
+      sleep: async () => undefined,
+    });
     devices = new GraphManagedDeviceDirectory(client);
-    service = new RemoteLockService({ devices, vault: new MemoryPinVault(new PinCipher(randomBytes(32)), clock), requests: new MemoryActionRequestStore(), audit: new MemoryAuditTrail(clock), clock, logger: silentLogger });
+    service = new RemoteLockService({
+      devices,
+      vault: new MemoryPinVault(new PinCipher(randomBytes(32)), clock),
+      requests: new MemoryActionRequestStore(),
+      audit: new MemoryAuditTrail(clock),
+      clock,
+      logger: silentLogger,
+    });
   });
   afterAll(async () => {
     for (const q of queues) await q.close();
@@ -50,11 +63,26 @@ describe('bulk runner: Intune remote lock', () => {
     used.add(d.id);
     return d;
   };
-  const online = (os: string) => (d: IntuneFleetDevice) => d.operatingSystem === os && d.behaviour.connectivity === 'online';
-  const targetsOf = (list: IntuneFleetDevice[]): BulkTarget[] => list.map((d) => ({ deviceId: d.id, serialNumber: d.serialNumber, input: d.serialNumber, context: { users: [d.userPrincipalName.toLowerCase()] } }));
-  const lockPosts = (d: IntuneFleetDevice) => graph.requests.filter((r) => r.method === 'POST' && r.path.includes(`${d.id}/remoteLock`));
+  const online = (os: string) => (d: IntuneFleetDevice) =>
+    d.operatingSystem === os && d.behaviour.connectivity === 'online';
+  const targetsOf = (list: IntuneFleetDevice[]): BulkTarget[] =>
+    list.map((d) => ({
+      deviceId: d.id,
+      serialNumber: d.serialNumber,
+      input: d.serialNumber,
+      context: { users: [d.userPrincipalName.toLowerCase()] },
+    }));
+  const lockPosts = (d: IntuneFleetDevice) =>
+    graph.requests.filter((r) => r.method === 'POST' && r.path.includes(`${d.id}/remoteLock`));
 
-  async function runLock(list: IntuneFleetDevice[], options: { precheck?: boolean; concurrency?: number; before?: (store: MemoryBulkRunStore, id: string) => Promise<void> } = {}) {
+  async function runLock(
+    list: IntuneFleetDevice[],
+    options: {
+      precheck?: boolean;
+      concurrency?: number;
+      before?: (store: MemoryBulkRunStore, id: string) => Promise<void>;
+    } = {},
+  ) {
     const queue = new MemoryJobQueue({ retryDelayMs: 10 });
     queues.push(queue);
     const store = new MemoryBulkRunStore(() => clock.now());
@@ -91,7 +119,10 @@ describe('bulk runner: Intune remote lock', () => {
     for (const d of good) expect(graph.intune.lockCount(d.id)).toBe(1);
     expect(graph.intune.lockCount(busy.id)).toBe(1);
     expect(lockPosts(busy)).toHaveLength(0);
-    expect(rows.find((r) => r.deviceId === busy.id)).toMatchObject({ result: 'failed', detail: expect.stringContaining('Nothing was sent') });
+    expect(rows.find((r) => r.deviceId === busy.id)).toMatchObject({
+      result: 'failed',
+      detail: expect.stringContaining('Nothing was sent'),
+    });
     const records = [];
     for await (const r of audit.all()) records.push(r);
     expect(records.filter((r) => r.action === 'bulk.remoteLock' && r.detail?.step === 'remoteLock')).toHaveLength(4);
@@ -127,7 +158,10 @@ describe('bulk runner: Intune remote lock', () => {
     const { counts, rows } = await runLock([d], { precheck: false });
     expect(counts).toEqual({ total: 1, done: 0, failed: 0, unknown: 1, pending: 0 });
     expect(lockPosts(d)).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ result: 'unknown', detail: expect.stringContaining('Intune may have received the lock') });
+    expect(rows[0]).toMatchObject({
+      result: 'unknown',
+      detail: expect.stringContaining('Intune may have received the lock'),
+    });
   });
 
   it('after a restart, a lock with no recorded answer is reported unknown, not sent again', async () => {
@@ -139,6 +173,9 @@ describe('bulk runner: Intune remote lock', () => {
     expect(counts).toEqual({ total: 2, done: 1, failed: 0, unknown: 1, pending: 0 });
     expect(lockPosts(victim)).toHaveLength(0);
     expect(graph.intune.lockCount(other.id)).toBe(1);
-    expect(rows.find((r) => r.deviceId === victim.id)).toMatchObject({ result: 'unknown', detail: expect.stringContaining('was not sent again') });
+    expect(rows.find((r) => r.deviceId === victim.id)).toMatchObject({
+      result: 'unknown',
+      detail: expect.stringContaining('was not sent again'),
+    });
   });
 });

@@ -31,7 +31,15 @@ describe('a bulk run survives a restart halfway (Redis + BullMQ)', () => {
       queues.push(q);
       return q;
     };
-    const parts = { directory, store, clock, quotaPerMinute: 100_000, redis: redis.redis, limiterKey: `${redis.prefix}quota`, settings: { concurrency: 4 } };
+    const parts = {
+      directory,
+      store,
+      clock,
+      quotaPerMinute: 100_000,
+      redis: redis.redis,
+      limiterKey: `${redis.prefix}quota`,
+      settings: { concurrency: 4 },
+    };
 
     const q1 = queue();
     const first = makeRunner({ ...parts, queue: q1 });
@@ -63,7 +71,8 @@ describe('a bulk run survives a restart halfway (Redis + BullMQ)', () => {
     expect(google.stats().byMethod['customer.devices.chromeos.issueCommand']).toBe(300);
     expect(new Set(rows.filter((r) => r.commandId).map((r) => r.commandId)).size).toBe(300);
     // What the first instance recorded was kept, not redone.
-    for (const [id, item] of halfway) if (item.state === 'done') expect(rows.find((r) => r.deviceId === id)?.commandId).toBe(item.commandId);
+    for (const [id, item] of halfway)
+      if (item.state === 'done') expect(rows.find((r) => r.deviceId === id)?.commandId).toBe(item.commandId);
     expect(await store.active()).toEqual([]);
     expect(first.notifier.finishedWith).toBeUndefined();
   });

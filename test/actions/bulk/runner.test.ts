@@ -111,14 +111,22 @@ describe('bulk runner against the Google emulator', () => {
       }
       return id;
     };
-    const { runner, notifier } = makeRunner({ ...s, directory: crashing, quotaPerMinute: 2400, settings: { concurrency: 1 } });
+    const { runner, notifier } = makeRunner({
+      ...s,
+      directory: crashing,
+      quotaPerMinute: 2400,
+      settings: { concurrency: 1 },
+    });
     await runner.start();
     const targets = targetsOf(s.fleet);
     await s.store.create(queuedRun('BR-DDDDDD', 'powerwash', targets.length), targets);
     await runner.enqueue('BR-DDDDDD');
     const { counts, rows } = await notifier.done();
     expect(counts).toEqual({ total: 20, done: 19, failed: 0, unknown: 1, pending: 0 });
-    expect(rows.find((r) => r.deviceId === victim)).toMatchObject({ result: 'unknown', detail: expect.stringContaining('was not sent again') });
+    expect(rows.find((r) => r.deviceId === victim)).toMatchObject({
+      result: 'unknown',
+      detail: expect.stringContaining('was not sent again'),
+    });
     expect(s.google.stats().byMethod[ISSUE]).toBe(20);
     runner.stop();
   });

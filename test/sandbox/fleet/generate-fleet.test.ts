@@ -34,7 +34,8 @@ describe('generateFleet', () => {
     expect(share((d) => d.behaviour.connectivity === 'offline')).toBeGreaterThan(0.03);
     expect(share((d) => d.behaviour.connectivity === 'flaky')).toBeGreaterThan(0.005);
     const problems: string[] = [];
-    const check = (ok: boolean, what: string, d: (typeof fleet)[number]) => ok || problems.push(`${d.serialNumber}: ${what}`);
+    const check = (ok: boolean, what: string, d: (typeof fleet)[number]) =>
+      ok || problems.push(`${d.serialNumber}: ${what}`);
     for (const d of fleet) {
       check(/^\d+$/.test(d.autoUpdateExpiration), 'autoUpdateExpiration is not int64 ms', d);
       check(Date.parse(d.lastSync) <= NOW, 'lastSync in the future', d);
@@ -43,7 +44,11 @@ describe('generateFleet', () => {
       check(d.behaviour.kiosk === kiosk, 'kiosk behaviour outside /Kiosks', d);
       check(!kiosk || d.deviceLicenseType === 'kioskUpgrade', 'kiosk without kiosk licence', d);
       check(!d.annotatedUser || /^[a-z.0-9]+@school\.example$/.test(d.annotatedUser), 'user not on the domain', d);
-      check(d.status !== 'DEPROVISIONED' || /^DEPROVISION_REASON_/.test(d.deprovisionReason ?? ''), 'deprovisioned without reason', d);
+      check(
+        d.status !== 'DEPROVISIONED' || /^DEPROVISION_REASON_/.test(d.deprovisionReason ?? ''),
+        'deprovisioned without reason',
+        d,
+      );
     }
     expect(problems).toEqual([]);
     expect(fleet.some((d) => d.serialNumber.startsWith('5CD'))).toBe(true);
@@ -59,7 +64,8 @@ describe('generateFleet', () => {
     });
     const pats = fleet.filter((d) => d.annotatedUser === 'pat@school.example');
     expect(pats).toHaveLength(2);
-    for (const d of pats) expect(d).toMatchObject({ status: 'ACTIVE', orgUnitPath: '/Staff/IT', behaviour: { connectivity: 'online' } });
+    for (const d of pats)
+      expect(d).toMatchObject({ status: 'ACTIVE', orgUnitPath: '/Staff/IT', behaviour: { connectivity: 'online' } });
   });
 });
 

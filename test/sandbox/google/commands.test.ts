@@ -22,7 +22,10 @@ describe('Google Directory emulator: command state machine on the clock', () => 
   afterEach(() => em.close());
 
   const issue = async (index: number, commandType: string, payload?: string) => {
-    const r = await http.issue(fleet[index].deviceId, payload === undefined ? { commandType } : { commandType, payload });
+    const r = await http.issue(
+      fleet[index].deviceId,
+      payload === undefined ? { commandType } : { commandType, payload },
+    );
     expect(r.status).toBe(200);
     return r.body.commandId as string;
   };
@@ -75,7 +78,10 @@ describe('Google Directory emulator: command state machine on the clock', () => 
     em.setBehaviour(fleet[PINNED.offline].deviceId, { connectivity: 'online' });
     expect((await read(PINNED.offline, id)).state).toBe('PENDING');
     clock.advance(3 * STEP);
-    expect(await read(PINNED.offline, id)).toMatchObject({ state: 'EXECUTED_BY_CLIENT', commandResult: { result: 'SUCCESS' } });
+    expect(await read(PINNED.offline, id)).toMatchObject({
+      state: 'EXECUTED_BY_CLIENT',
+      commandResult: { result: 'SUCCESS' },
+    });
   });
 
   it('a flaky device is slow and fails or ignores some commands', async () => {
@@ -88,7 +94,8 @@ describe('Google Directory emulator: command state machine on the clock', () => 
     expect(results.every((r) => r.state === 'EXECUTED_BY_CLIENT')).toBe(true);
     const kinds = results.map((r) => r.commandResult.result);
     expect(kinds.some((k) => k === 'FAILURE' || k === 'IGNORED')).toBe(true);
-    for (const r of results.filter((x) => x.commandResult.result === 'FAILURE')) expect(r.commandResult.errorMessage).toEqual(expect.any(String));
+    for (const r of results.filter((x) => x.commandResult.result === 'FAILURE'))
+      expect(r.commandResult.errorMessage).toEqual(expect.any(String));
   });
 
   it('WIPE_USERS clears recent users once executed, not before', async () => {

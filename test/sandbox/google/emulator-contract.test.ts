@@ -28,7 +28,11 @@ describe('Google Directory emulator: HTTP contract', () => {
     it('answers 401 without a bearer token, in Google’s error shape', async () => {
       const r = await http.list({}, null);
       expect(r.status).toBe(401);
-      expect(r.body.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', errors: [{ reason: 'required', domain: 'global' }] });
+      expect(r.body.error).toMatchObject({
+        code: 401,
+        status: 'UNAUTHENTICATED',
+        errors: [{ reason: 'required', domain: 'global' }],
+      });
       expect(typeof r.body.error.message).toBe('string');
     });
 
@@ -119,13 +123,19 @@ describe('Google Directory emulator: HTTP contract', () => {
     it('asset_id:, user:, location: and plain words', async () => {
       const d = reference.find((x) => x.annotatedAssetId && x.annotatedUser && x.annotatedLocation) as FleetDevice;
       const asset = await listEverything(http, { query: `asset_id:${d.annotatedAssetId}` });
-      expect(sortedIds(asset)).toEqual(sortedIds(reference.filter((x) => has(x.annotatedAssetId, d.annotatedAssetId as string))));
+      expect(sortedIds(asset)).toEqual(
+        sortedIds(reference.filter((x) => has(x.annotatedAssetId, d.annotatedAssetId as string))),
+      );
       const user = await listEverything(http, { query: `user:${d.annotatedUser}` });
-      expect(sortedIds(user)).toEqual(sortedIds(reference.filter((x) => has(x.annotatedUser, d.annotatedUser as string))));
+      expect(sortedIds(user)).toEqual(
+        sortedIds(reference.filter((x) => has(x.annotatedUser, d.annotatedUser as string))),
+      );
       expect(user.length).toBeGreaterThan(0);
       const where = (d.annotatedLocation as string).split(' ')[0];
       const loc = await listEverything(http, { query: `location:"${d.annotatedLocation}"` });
-      expect(sortedIds(loc)).toEqual(sortedIds(reference.filter((x) => has(x.annotatedLocation, d.annotatedLocation as string))));
+      expect(sortedIds(loc)).toEqual(
+        sortedIds(reference.filter((x) => has(x.annotatedLocation, d.annotatedLocation as string))),
+      );
       const word = await listEverything(http, { query: where, maxResults: 200 });
       expect(word.length).toBeGreaterThanOrEqual(loc.length);
       const combined = await listEverything(http, { query: `user:${d.annotatedUser} id:${d.serialNumber}` });
@@ -134,10 +144,18 @@ describe('Google Directory emulator: HTTP contract', () => {
 
     it('status: provisioned, disabled, deprovisioned, managed', async () => {
       const count = (pred: (s: string) => boolean) => reference.filter((x) => pred(x.status)).length;
-      expect(await listEverything(http, { query: 'status:disabled', maxResults: 200 })).toHaveLength(count((s) => s === 'DISABLED'));
-      expect(await listEverything(http, { query: 'status:deprovisioned', maxResults: 200 })).toHaveLength(count((s) => s === 'DEPROVISIONED'));
-      expect(await listEverything(http, { query: 'status:provisioned', maxResults: 200 })).toHaveLength(count((s) => s === 'ACTIVE'));
-      expect(await listEverything(http, { query: 'status:managed', maxResults: 200 })).toHaveLength(count((s) => s !== 'DEPROVISIONED'));
+      expect(await listEverything(http, { query: 'status:disabled', maxResults: 200 })).toHaveLength(
+        count((s) => s === 'DISABLED'),
+      );
+      expect(await listEverything(http, { query: 'status:deprovisioned', maxResults: 200 })).toHaveLength(
+        count((s) => s === 'DEPROVISIONED'),
+      );
+      expect(await listEverything(http, { query: 'status:provisioned', maxResults: 200 })).toHaveLength(
+        count((s) => s === 'ACTIVE'),
+      );
+      expect(await listEverything(http, { query: 'status:managed', maxResults: 200 })).toHaveLength(
+        count((s) => s !== 'DEPROVISIONED'),
+      );
     });
 
     it('rejects an unknown operator with 400', async () => {
@@ -149,7 +167,11 @@ describe('Google Directory emulator: HTTP contract', () => {
     it('filters by org unit, with or without children', async () => {
       const exact = await listEverything(http, { orgUnitPath: '/Schools/North/Students', maxResults: 200 });
       expect(sortedIds(exact)).toEqual(sortedIds(reference.filter((d) => d.orgUnitPath === '/Schools/North/Students')));
-      const tree = await listEverything(http, { orgUnitPath: 'Schools/North', includeChildOrgunits: true, maxResults: 200 });
+      const tree = await listEverything(http, {
+        orgUnitPath: 'Schools/North',
+        includeChildOrgunits: true,
+        maxResults: 200,
+      });
       expect(sortedIds(tree)).toEqual(sortedIds(reference.filter((d) => d.orgUnitPath.startsWith('/Schools/North/'))));
       expect(tree.length).toBeGreaterThan(exact.length);
       expect((await http.list({ includeChildOrgunits: true })).status).toBe(400);
@@ -163,7 +185,11 @@ describe('Google Directory emulator: HTTP contract', () => {
       expect(basic.body.chromeosdevices[0]).not.toHaveProperty('recentUsers');
       const full = await http.get(target.deviceId, 'FULL');
       expect(full.status).toBe(200);
-      expect(full.body).toMatchObject({ kind: 'admin#directory#chromeosdevice', deviceId: target.deviceId, serialNumber: target.serialNumber });
+      expect(full.body).toMatchObject({
+        kind: 'admin#directory#chromeosdevice',
+        deviceId: target.deviceId,
+        serialNumber: target.serialNumber,
+      });
       expect(full.body.recentUsers).toEqual([{ type: 'USER_TYPE_MANAGED', email: 'ava.kim@school.example' }]);
     });
 
@@ -193,15 +219,27 @@ describe('Google Directory emulator: HTTP contract', () => {
       const id = reference[PINNED.online].deviceId;
       expect((await http.batch({ deviceIds: [id], changeChromeOsDeviceStatusAction: DEPROVISION })).status).toBe(400);
       expect(
-        (await http.batch({ deviceIds: [id], changeChromeOsDeviceStatusAction: DISABLE, deprovisionReason: 'DEPROVISION_REASON_RETIRING_DEVICE' })).status,
+        (
+          await http.batch({
+            deviceIds: [id],
+            changeChromeOsDeviceStatusAction: DISABLE,
+            deprovisionReason: 'DEPROVISION_REASON_RETIRING_DEVICE',
+          })
+        ).status,
       ).toBe(400);
       expect(em.readDevice(id)?.status).toBe('ACTIVE');
     });
 
     it('reports per-device errors inside an HTTP 200 and changes the others', async () => {
-      const active = reference.filter((d) => d.status === 'ACTIVE').slice(20, 23).map((d) => d.deviceId);
+      const active = reference
+        .filter((d) => d.status === 'ACTIVE')
+        .slice(20, 23)
+        .map((d) => d.deviceId);
       const alreadyDisabled = reference[PINNED.disabled].deviceId;
-      const r = await http.batch({ deviceIds: [...active, 'missing-device', alreadyDisabled], changeChromeOsDeviceStatusAction: DISABLE });
+      const r = await http.batch({
+        deviceIds: [...active, 'missing-device', alreadyDisabled],
+        changeChromeOsDeviceStatusAction: DISABLE,
+      });
       expect(r.status).toBe(200);
       const results = r.body.changeChromeOsDeviceStatusResults;
       expect(results).toHaveLength(5);
@@ -209,7 +247,10 @@ describe('Google Directory emulator: HTTP contract', () => {
         expect(results).toContainEqual({ deviceId: id, response: {} });
         expect(em.readDevice(id)?.status).toBe('DISABLED');
       }
-      expect(results.find((x: { deviceId: string }) => x.deviceId === 'missing-device').error).toMatchObject({ code: 5, message: expect.any(String) });
+      expect(results.find((x: { deviceId: string }) => x.deviceId === 'missing-device').error).toMatchObject({
+        code: 5,
+        message: expect.any(String),
+      });
       expect(results.find((x: { deviceId: string }) => x.deviceId === alreadyDisabled).error.code).toBe(9);
 
       const back = await http.batch({ deviceIds: active, changeChromeOsDeviceStatusAction: REENABLE });
@@ -220,10 +261,18 @@ describe('Google Directory emulator: HTTP contract', () => {
     it('deprovisions with reason and time; a deprovisioned device cannot be disabled or re-enabled', async () => {
       const id = reference.filter((d) => d.status === 'ACTIVE')[30].deviceId;
       clock.advance(1000);
-      const r = await http.batch({ deviceIds: [id], changeChromeOsDeviceStatusAction: DEPROVISION, deprovisionReason: 'DEPROVISION_REASON_SAME_MODEL_REPLACEMENT' });
+      const r = await http.batch({
+        deviceIds: [id],
+        changeChromeOsDeviceStatusAction: DEPROVISION,
+        deprovisionReason: 'DEPROVISION_REASON_SAME_MODEL_REPLACEMENT',
+      });
       expect(r.body.changeChromeOsDeviceStatusResults).toEqual([{ deviceId: id, response: {} }]);
       const d = (await http.get(id)).body;
-      expect(d).toMatchObject({ status: 'DEPROVISIONED', deprovisionReason: 'DEPROVISION_REASON_SAME_MODEL_REPLACEMENT', lastDeprovisionTimestamp: new Date(clock.now()).toISOString() });
+      expect(d).toMatchObject({
+        status: 'DEPROVISIONED',
+        deprovisionReason: 'DEPROVISION_REASON_SAME_MODEL_REPLACEMENT',
+        lastDeprovisionTimestamp: new Date(clock.now()).toISOString(),
+      });
       for (const action of [DISABLE, REENABLE]) {
         const again = await http.batch({ deviceIds: [id], changeChromeOsDeviceStatusAction: action });
         expect(again.status).toBe(200);
@@ -244,14 +293,20 @@ describe('Google Directory emulator: HTTP contract', () => {
       expect((await http.action(id, { action: 'reenable' })).status).toBe(204);
       expect((await http.action(id, { action: 'deprovision' })).status).toBe(400);
       expect((await http.action(id, { action: 'deprovision', deprovisionReason: 'retiring_device' })).status).toBe(204);
-      expect(em.readDevice(id)).toMatchObject({ status: 'DEPROVISIONED', deprovisionReason: 'DEPROVISION_REASON_RETIRING_DEVICE' });
+      expect(em.readDevice(id)).toMatchObject({
+        status: 'DEPROVISIONED',
+        deprovisionReason: 'DEPROVISION_REASON_RETIRING_DEVICE',
+      });
       expect((await http.action('missing', { action: 'disable' })).status).toBe(404);
     });
   });
 
   describe('issueCommand validation', () => {
     it('returns a commandId for a valid command', async () => {
-      const r = await http.issue(reference[PINNED.online].deviceId, { commandType: 'REBOOT', payload: JSON.stringify({ user_session_delay_seconds: 300 }) });
+      const r = await http.issue(reference[PINNED.online].deviceId, {
+        commandType: 'REBOOT',
+        payload: JSON.stringify({ user_session_delay_seconds: 300 }),
+      });
       expect(r.status).toBe(200);
       expect(r.body.commandId).toMatch(/^\d+$/);
     });
@@ -273,7 +328,9 @@ describe('Google Directory emulator: HTTP contract', () => {
       expect(old.status).toBe(400);
       expect(old.body.error.errors[0].reason).toBe('failedPrecondition');
       expect((await http.issue(reference[PINNED.kioskOld].deviceId, { commandType: 'REBOOT' })).status).toBe(200);
-      expect((await http.issue(reference[PINNED.oldLaptop].deviceId, { commandType: 'TAKE_A_SCREENSHOT' })).status).toBe(400);
+      expect(
+        (await http.issue(reference[PINNED.oldLaptop].deviceId, { commandType: 'TAKE_A_SCREENSHOT' })).status,
+      ).toBe(400);
     });
 
     it('refuses commands to a deprovisioned device and answers 404 for unknown ones', async () => {
@@ -307,7 +364,10 @@ describe('Google Directory emulator: quota, faults, counters', () => {
     const over = await http.list({ maxResults: 1 });
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     expect(over.status).toBe(403);
-    expect(over.body.error).toMatchObject({ code: 403, errors: [{ reason: 'userRateLimitExceeded', domain: 'usageLimits' }] });
+    expect(over.body.error).toMatchObject({
+      code: 403,
+      errors: [{ reason: 'userRateLimitExceeded', domain: 'usageLimits' }],
+    });
     // 60 s after the first request one slot is free again, and only one.
     clock.advance(10_000);
     expect((await http.list({ maxResults: 1 })).status).toBe(200);

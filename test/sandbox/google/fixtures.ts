@@ -7,11 +7,32 @@ export const NOW = Date.parse('2026-01-05T09:00:00Z');
 export function testFleet(size = 600, seed = 'contract'): FleetDevice[] {
   const fleet = generateFleet({ seed, size, domain: 'school.example', now: NOW });
   const [online, offline, flaky, kioskOld, oldLaptop, disabled, deprovisioned] = fleet;
-  Object.assign(online, { status: 'ACTIVE', osVersion: '130.0.6723.116', behaviour: { connectivity: 'online', kiosk: false } });
-  Object.assign(offline, { status: 'ACTIVE', osVersion: '130.0.6723.116', behaviour: { connectivity: 'offline', kiosk: false } });
-  Object.assign(flaky, { status: 'ACTIVE', osVersion: '130.0.6723.116', behaviour: { connectivity: 'flaky', kiosk: false } });
-  Object.assign(kioskOld, { status: 'ACTIVE', osVersion: '108.0.5359.172', deviceLicenseType: 'kioskUpgrade', behaviour: { connectivity: 'online', kiosk: true } });
-  Object.assign(oldLaptop, { status: 'ACTIVE', osVersion: '112.0.5615.134', behaviour: { connectivity: 'online', kiosk: false } });
+  Object.assign(online, {
+    status: 'ACTIVE',
+    osVersion: '130.0.6723.116',
+    behaviour: { connectivity: 'online', kiosk: false },
+  });
+  Object.assign(offline, {
+    status: 'ACTIVE',
+    osVersion: '130.0.6723.116',
+    behaviour: { connectivity: 'offline', kiosk: false },
+  });
+  Object.assign(flaky, {
+    status: 'ACTIVE',
+    osVersion: '130.0.6723.116',
+    behaviour: { connectivity: 'flaky', kiosk: false },
+  });
+  Object.assign(kioskOld, {
+    status: 'ACTIVE',
+    osVersion: '108.0.5359.172',
+    deviceLicenseType: 'kioskUpgrade',
+    behaviour: { connectivity: 'online', kiosk: true },
+  });
+  Object.assign(oldLaptop, {
+    status: 'ACTIVE',
+    osVersion: '112.0.5615.134',
+    behaviour: { connectivity: 'online', kiosk: false },
+  });
   Object.assign(disabled, { status: 'DISABLED', behaviour: { connectivity: 'online', kiosk: false } });
   Object.assign(deprovisioned, {
     status: 'DEPROVISIONED',
@@ -23,4 +44,12 @@ export function testFleet(size = 600, seed = 'contract'): FleetDevice[] {
   return fleet;
 }
 
-export const PINNED = { online: 0, offline: 1, flaky: 2, kioskOld: 3, oldLaptop: 4, disabled: 5, deprovisioned: 6 } as const;
+export const PINNED = {
+  online: 0,
+  offline: 1,
+  flaky: 2,
+  kioskOld: 3,
+  oldLaptop: 4,
+  disabled: 5,
+  deprovisioned: 6,
+} as const;

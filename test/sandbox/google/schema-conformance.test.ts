@@ -9,16 +9,32 @@ const validator = createSchemaValidator(discovery as unknown as DiscoveryDocumen
 
 describe('schema validator', () => {
   it('accepts a conforming device and reports each kind of drift', () => {
-    expect(validator.validate('ChromeOsDevice', { deviceId: 'a', autoUpdateExpiration: '1938038400000', recentUsers: [{ email: 'x', type: 'y' }] })).toEqual([]);
-    expect(validator.validate('ChromeOsDevice', { deviceId: 'a', colour: 'red' })).toEqual(['ChromeOsDevice.colour: not in the schema']);
-    expect(validator.validate('ChromeOsDevice', { autoUpdateExpiration: 1938038400000 })[0]).toMatch(/expected a string/);
+    expect(
+      validator.validate('ChromeOsDevice', {
+        deviceId: 'a',
+        autoUpdateExpiration: '1938038400000',
+        recentUsers: [{ email: 'x', type: 'y' }],
+      }),
+    ).toEqual([]);
+    expect(validator.validate('ChromeOsDevice', { deviceId: 'a', colour: 'red' })).toEqual([
+      'ChromeOsDevice.colour: not in the schema',
+    ]);
+    expect(validator.validate('ChromeOsDevice', { autoUpdateExpiration: 1938038400000 })[0]).toMatch(
+      /expected a string/,
+    );
     expect(validator.validate('ChromeOsDevice', { autoUpdateExpiration: '2031-06' })[0]).toMatch(/int64/);
     expect(validator.validate('ChromeOsDevice', { deviceLicenseType: 'gold' })[0]).toMatch(/enum/);
     expect(validator.validate('ChromeOsDevice', { willAutoRenew: 'yes' })[0]).toMatch(/boolean/);
     expect(validator.validate('ChromeOsDevice', { lastSync: 'yesterday' })[0]).toMatch(/RFC 3339/);
-    expect(validator.validate('ChromeOsDevice', { activeTimeRanges: [{ date: '2026-01-05', activeTime: 1.5 }] })[0]).toMatch(/integer/);
+    expect(
+      validator.validate('ChromeOsDevice', { activeTimeRanges: [{ date: '2026-01-05', activeTime: 1.5 }] })[0],
+    ).toMatch(/integer/);
     expect(validator.validate('DirectoryChromeosdevicesCommand', { state: 'DONE' })[0]).toMatch(/enum/);
-    expect(validator.validate('BatchChangeChromeOsDeviceStatusResponse', { changeChromeOsDeviceStatusResults: [{ deviceId: 'a', error: { code: '5' } }] })[0]).toMatch(/integer/);
+    expect(
+      validator.validate('BatchChangeChromeOsDeviceStatusResponse', {
+        changeChromeOsDeviceStatusResults: [{ deviceId: 'a', error: { code: '5' } }],
+      })[0],
+    ).toMatch(/integer/);
   });
 });
 
@@ -62,10 +78,14 @@ describe('every kind of emulator response conforms to Google’s discovery schem
   });
 
   it('issueCommand and the command in every state', async () => {
-    const online = await http.issue(fleet[PINNED.online].deviceId, { commandType: 'REBOOT', payload: '{"user_session_delay_seconds":10}' });
+    const online = await http.issue(fleet[PINNED.online].deviceId, {
+      commandType: 'REBOOT',
+      payload: '{"user_session_delay_seconds":10}',
+    });
     const offline = await http.issue(fleet[PINNED.offline].deviceId, { commandType: 'WIPE_USERS' });
     const flaky: string[] = [];
-    for (let i = 0; i < 8; i++) flaky.push((await http.issue(fleet[PINNED.flaky].deviceId, { commandType: 'REBOOT' })).body.commandId);
+    for (let i = 0; i < 8; i++)
+      flaky.push((await http.issue(fleet[PINNED.flaky].deviceId, { commandType: 'REBOOT' })).body.commandId);
     conforms('DirectoryChromeosdevicesIssueCommandResponse', online.body);
     const seen = new Set<string>();
     const check = async (deviceIndex: number, commandId: string) => {
@@ -82,6 +102,16 @@ describe('every kind of emulator response conforms to Google’s discovery schem
     for (const id of flaky) await check(PINNED.flaky, id);
     clock.advance(86_400_000);
     await check(PINNED.offline, offline.body.commandId);
-    expect([...seen]).toEqual(expect.arrayContaining(['PENDING', 'SENT_TO_CLIENT', 'ACKED_BY_CLIENT', 'EXECUTED_BY_CLIENT', 'EXPIRED', 'SUCCESS', 'FAILURE']));
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'PENDING',
+        'SENT_TO_CLIENT',
+        'ACKED_BY_CLIENT',
+        'EXECUTED_BY_CLIENT',
+        'EXPIRED',
+        'SUCCESS',
+        'FAILURE',
+      ]),
+    );
   });
 });

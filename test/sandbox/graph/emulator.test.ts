@@ -18,8 +18,18 @@ describe('Graph emulator over HTTP', () => {
   });
 
   async function tokenResponse(overrides: Record<string, string>, tenant = graph.tenantId) {
-    const form = new URLSearchParams({ client_id: graph.clientId, client_secret: graph.clientSecret, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials', ...overrides });
-    const res = await fetch(`${graph.authorityHost}/${tenant}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const form = new URLSearchParams({
+      client_id: graph.clientId,
+      client_secret: graph.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+      grant_type: 'client_credentials',
+      ...overrides,
+    });
+    const res = await fetch(`${graph.authorityHost}/${tenant}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
   async function getToken(overrides: Record<string, string>): Promise<string> {
@@ -27,15 +37,34 @@ describe('Graph emulator over HTTP', () => {
     return body.access_token as string;
   }
   const api = (path: string, init: RequestInit = {}, bearer: string | null = token) =>
-    fetch(`${graph.baseUrl}${path}`, { ...init, headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+    fetch(`${graph.baseUrl}${path}`, {
+      ...init,
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string>),
+      },
+    });
 
   it('issues tokens only for the configured app', async () => {
     expect(await tokenResponse({})).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 3600 } });
     expect(graph.tokenUrl).toBe(`${graph.authorityHost}/${graph.tenantId}/oauth2/v2.0/token`);
-    expect(await tokenResponse({ client_secret: 'nope' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(await tokenResponse({ client_id: 'other' })).toMatchObject({ status: 400, body: { error: 'unauthorized_client' } });
-    expect(await tokenResponse({ grant_type: 'password' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
-    expect(await tokenResponse({ scope: 'User.Read' })).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+    expect(await tokenResponse({ client_secret: 'nope' })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await tokenResponse({ client_id: 'other' })).toMatchObject({
+      status: 400,
+      body: { error: 'unauthorized_client' },
+    });
+    expect(await tokenResponse({ grant_type: 'password' })).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
+    expect(await tokenResponse({ scope: 'User.Read' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_scope' },
+    });
     expect(await tokenResponse({}, 'other-tenant')).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
@@ -43,7 +72,9 @@ describe('Graph emulator over HTTP', () => {
     for (const bearer of [null, 'made-up']) {
       const res = await api(`/users/${MEGAN.aadObjectId}`, {}, bearer);
       expect(res.status).toBe(401);
-      const body = (await res.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+      const body = (await res.json()) as {
+        error: { code: string; message: string; innerError: Record<string, string> };
+      };
       expect(body.error.code).toBe('InvalidAuthenticationToken');
       expect(body.error.innerError['request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
@@ -62,9 +93,13 @@ describe('Graph emulator over HTTP', () => {
   });
 
   it('checks transitive membership, nested groups included, and enforces the 20-id limit', async () => {
-    const ask = async (groupIds: unknown) => api(`/users/${MEGAN.aadObjectId}/checkMemberGroups`, { method: 'POST', body: JSON.stringify({ groupIds }) });
+    const ask = async (groupIds: unknown) =>
+      api(`/users/${MEGAN.aadObjectId}/checkMemberGroups`, { method: 'POST', body: JSON.stringify({ groupIds }) });
     const res = await ask(Object.values(SANDBOX_GROUPS).map((g) => g.id));
-    expect(((await res.json()) as { value: string[] }).value).toEqual([SANDBOX_GROUPS.helpDesk.id, SANDBOX_GROUPS.itStaff.id]);
+    expect(((await res.json()) as { value: string[] }).value).toEqual([
+      SANDBOX_GROUPS.helpDesk.id,
+      SANDBOX_GROUPS.itStaff.id,
+    ]);
     const tooMany = await ask(Array.from({ length: 21 }, (_, i) => `g${i}`));
     expect(tooMany.status).toBe(400);
     expect(((await tooMany.json()) as { error: { code: string } }).error.code).toBe('Request_BadRequest');
@@ -72,10 +107,15 @@ describe('Graph emulator over HTTP', () => {
   });
 
   it('lists transitiveMemberOf with paging', async () => {
-    const first = (await (await api(`/users/${MEGAN.aadObjectId}/transitiveMemberOf?$top=1`)).json()) as { value: { id: string }[]; '@odata.nextLink'?: string };
+    const first = (await (await api(`/users/${MEGAN.aadObjectId}/transitiveMemberOf?$top=1`)).json()) as {
+      value: { id: string }[];
+      '@odata.nextLink'?: string;
+    };
     expect(first.value.map((g) => g.id)).toEqual([SANDBOX_GROUPS.helpDesk.id]);
     expect(first['@odata.nextLink']).toContain(graph.baseUrl);
-    const second = (await (await fetch(first['@odata.nextLink']!, { headers: { authorization: `Bearer ${token}` } })).json()) as { value: { id: string }[]; '@odata.nextLink'?: string };
+    const second = (await (
+      await fetch(first['@odata.nextLink']!, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { value: { id: string }[]; '@odata.nextLink'?: string };
     expect(second.value.map((g) => g.id)).toEqual([SANDBOX_GROUPS.itStaff.id]);
     expect(second['@odata.nextLink']).toBeUndefined();
   });
@@ -97,7 +137,10 @@ describe('Graph emulator over HTTP', () => {
   });
 
   it('takes extra routes', async () => {
-    graph.addRoute('GET', /^\/deviceManagement\/managedDevices\/([^/]+)$/, ({ params }) => ({ status: 200, body: { id: params[0] } }));
+    graph.addRoute('GET', /^\/deviceManagement\/managedDevices\/([^/]+)$/, ({ params }) => ({
+      status: 200,
+      body: { id: params[0] },
+    }));
     expect(await (await api('/deviceManagement/managedDevices/abc')).json()).toEqual({ id: 'abc' });
     expect((await api('/nothing/here')).status).toBe(400);
   });

@@ -17,17 +17,28 @@ describe('Graph emulator: Intune managed devices over HTTP', () => {
   afterAll(() => graph.close());
 
   const api = (path: string, init: RequestInit = {}, version = 'v1.0') =>
-    fetch(`${graph.authorityHost}/${version}${path}`, { ...init, headers: { authorization: `Bearer ${graph.fixedToken}`, ...(init.headers as Record<string, string>) } });
+    fetch(`${graph.authorityHost}/${version}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${graph.fixedToken}`, ...(init.headers as Record<string, string>) },
+    });
 
   it('generates the same fleet for the same start, a different one for another seed', () => {
     expect(sandboxIntuneFleet(START)).toEqual(fleet);
-    expect(generateIntuneFleet({ now: START, seed: 'other' }).map((d) => d.serialNumber)).not.toEqual(fleet.map((d) => d.serialNumber));
+    expect(generateIntuneFleet({ now: START, seed: 'other' }).map((d) => d.serialNumber)).not.toEqual(
+      fleet.map((d) => d.serialNumber),
+    );
     expect(new Set(fleet.map((d) => d.serialNumber)).size).toBe(fleet.length);
-    expect(fleet.filter((d) => d.userPrincipalName === 'adelev@example.com').map((d) => d.operatingSystem)).toEqual(['iOS', 'macOS']);
+    expect(fleet.filter((d) => d.userPrincipalName === 'adelev@example.com').map((d) => d.operatingSystem)).toEqual([
+      'iOS',
+      'macOS',
+    ]);
   });
 
   it('pages with $top and an absolute @odata.nextLink that keeps the query', async () => {
-    const first = (await (await api('/deviceManagement/managedDevices?$top=5&$select=id,serialNumber')).json()) as { value: Record<string, unknown>[]; '@odata.nextLink': string };
+    const first = (await (await api('/deviceManagement/managedDevices?$top=5&$select=id,serialNumber')).json()) as {
+      value: Record<string, unknown>[];
+      '@odata.nextLink': string;
+    };
     expect(first.value).toHaveLength(5);
     expect(Object.keys(first.value[0]).sort()).toEqual(['@odata.type', 'id', 'serialNumber']);
     const next = new URL(first['@odata.nextLink']);
@@ -47,7 +58,12 @@ describe('Graph emulator: Intune managed devices over HTTP', () => {
   it('moves a lock result on its own clock and serves approval requests under beta', async () => {
     const d = fleet.find((x) => x.operatingSystem === 'Android' && x.behaviour.connectivity === 'online')!;
     expect((await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, { method: 'POST' })).status).toBe(204);
-    const read = async () => ((await (await api(`/deviceManagement/managedDevices/${d.id}`)).json()) as { deviceActionResults: Array<Record<string, string>> }).deviceActionResults[0];
+    const read = async () =>
+      (
+        (await (await api(`/deviceManagement/managedDevices/${d.id}`)).json()) as {
+          deviceActionResults: Array<Record<string, string>>;
+        }
+      ).deviceActionResults[0];
     expect(await read()).toMatchObject({ actionName: 'remoteLock', actionState: 'pending' });
     clock.advance(2 * LOCK_STEP_MS);
     expect(await read()).toMatchObject({ actionState: 'done' });
@@ -55,15 +71,26 @@ describe('Graph emulator: Intune managed devices over HTTP', () => {
     graph.intune.approvalRequired = true;
     const refused = await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, { method: 'POST' });
     expect(refused.status).toBe(403);
-    const filed = await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, { method: 'POST', headers: { 'x-msft-approval-justification': 'why' } });
+    const filed = await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, {
+      method: 'POST',
+      headers: { 'x-msft-approval-justification': 'why' },
+    });
     expect(filed.status).toBe(202);
     const approval = (await filed.json()) as { id: string; status: string };
     expect(approval.status).toBe('needsApproval');
-    const viaBeta = (await (await api(`/deviceManagement/operationApprovalRequests/${approval.id}`, {}, 'beta')).json()) as { status: string };
+    const viaBeta = (await (
+      await api(`/deviceManagement/operationApprovalRequests/${approval.id}`, {}, 'beta')
+    ).json()) as { status: string };
     expect(viaBeta.status).toBe('needsApproval');
     // Nobody decided within a day: the request expires.
     clock.advance(25 * 3_600_000);
-    expect(((await (await api(`/deviceManagement/operationApprovalRequests/${approval.id}`, {}, 'beta')).json()) as { status: string }).status).toBe('expired');
+    expect(
+      (
+        (await (await api(`/deviceManagement/operationApprovalRequests/${approval.id}`, {}, 'beta')).json()) as {
+          status: string;
+        }
+      ).status,
+    ).toBe('expired');
     graph.intune.approvalRequired = false;
   });
 });
