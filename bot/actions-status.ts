@@ -6,14 +6,15 @@ import { factsCard } from './cards/facts-card';
 import { messageCard } from './cards/message-card';
 import type { BotDeps } from './deps';
 import { labelOf } from './notifier';
-import { messageText, quote, replyWithCard } from './reply';
+import { quote, replyWithCard } from './reply';
+import { messageText } from './turn';
 
 const MY_ACTIONS = 10;
 
 /** `status <request id>` and `my actions`: where the requester's actions stand. */
 export function registerActionStatus(
   app: Application<TurnState>,
-  deps: Pick<BotDeps, 'identity' | 'guard' | 'view' | 'actions'>,
+  deps: Pick<BotDeps, 'identity' | 'view' | 'actions'>,
 ): void {
   const { actions } = deps;
   const catalogue = actions.catalogue;
@@ -22,13 +23,8 @@ export function registerActionStatus(
   app.message(/^\s*status\s+(DD-\w+)\s*$/i, async (ctx) => {
     const id = (/(DD-\w+)/i.exec(messageText(ctx)) ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
-    const r = REQUEST_ID.test(id) ? await actions.requests.get(id) : undefined;
-    // Staff who read the audit trail may follow anyone's request; everyone else only their own.
-    const visible =
-      r &&
-      (r.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read')) &&
-      r.requester.tenantId === requester.tenantId;
-    if (!r || !visible) {
+    const r = REQUEST_ID.test(id) ? await actions.readRequest(requester, id) : undefined;
+    if (!r) {
       await replyWithCard(
         ctx,
         messageCard(
@@ -47,7 +43,7 @@ export function registerActionStatus(
 
   app.message(/^\s*my\s+(?:actions|requests)\s*$/i, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
-    const list = await actions.requests.listByRequester(requester.teamsId, MY_ACTIONS);
+    const list = await actions.recentRequests(requester, MY_ACTIONS);
     await replyWithCard(
       ctx,
       factsCard(

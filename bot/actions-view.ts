@@ -1,8 +1,14 @@
 /** What the confirmation and status cards say, from the stored confirmation or request. */
-import { DeviceAction } from '../src/actions/catalogue';
-import { REASON_LABELS } from '../src/actions/parse-command';
-import type { ActionParams, ActionRequest, Confirmation, DeviceRef, RequestState } from '../src/actions/types';
-import { DEPROVISION_REASONS } from '../src/directory/types';
+import {
+  DeviceAction,
+  REASON_LABELS,
+  type ActionParams,
+  type ActionRequest,
+  type Confirmation,
+  type DeviceRef,
+  type RequestState,
+  DEPROVISION_REASONS,
+} from '../src/actions';
 import type { ConfirmCardData } from './cards/confirm-card';
 import type { ActionStatusCardData, StatusBadgeData } from './cards/action-status-card';
 import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';

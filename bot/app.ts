@@ -23,7 +23,7 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   const app = new Application<TurnState>({
     adapter,
     storage,
-    botAppId: deps.config.bot.appId,
+    botAppId: deps.settings.botAppId,
     removeRecipientMention: true,
     // One timer is shared by concurrent turns in teams-ai: it would mix up conversations.
     startTypingTimer: false,
@@ -44,8 +44,7 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerSettingsCommands(app, deps);
   // Before the lookup: "where is my lost laptop" is a report, not a search.
   registerLost(app, deps);
-  // Device cards offer the buttons of the same catalogue the actions run from.
-  registerLookup(app, deps, { catalogue: deps.actions.catalogue });
+  registerLookup(app, deps);
   registerMessageExtension(app, deps);
   registerFallback(app, deps);
   return app;

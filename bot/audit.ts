@@ -17,7 +17,7 @@ function line(r: AuditRecord): string {
 /** `audit [serial | user]`: the latest entries of the trail, for holders of Audit/Read. */
 export function registerAudit(
   app: Application<TurnState>,
-  deps: Pick<BotDeps, 'identity' | 'guard' | 'audit' | 'inventory' | 'view'>,
+  deps: Pick<BotDeps, 'identity' | 'guard' | 'audit' | 'devices' | 'view'>,
 ): void {
   app.message(/^\s*audit\b/i, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
@@ -37,7 +37,7 @@ export function registerAudit(
       heading = `Latest audit entries by ${subject}`;
       records = await deps.audit.latest({ tenantId, actorUpn: subject, limit: SHOWN });
     } else {
-      const found = await deps.inventory.search(tenantId, subject, { limit: 2 });
+      const found = await deps.devices.search(requester, subject, { limit: 2 });
       if (found.total > 1) {
         await replyWithCard(
           ctx,

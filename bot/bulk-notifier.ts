@@ -8,18 +8,14 @@
  * consent card (upload to OneDrive) works only in Teams personal chats and not in the Playground;
  * a link works in both, in any conversation, and has no message-size limit.
  */
-import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
+import { ConversationReference, TurnContext } from 'botbuilder';
 import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunStore, BulkService } from '../src/actions/bulk';
-import { DeviceAction, findAction } from '../src/actions/catalogue';
+import { DeviceAction, findAction } from '../src/actions';
 import type { Logger } from '../src/log';
 import { approvalCardData, progressCardData } from './bulk-view';
 import { bulkApprovalCard, bulkProgressCard } from './cards/bulk-cards';
-import type { AdaptiveCard, CardView } from './cards/render';
+import { cardMessage, type AdaptiveCard, type CardView } from './cards/render';
 import type { ProactiveAdapter } from './notifier';
-
-export function cardMessage(card: AdaptiveCard): Partial<Activity> {
-  return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
-}
 
 export class TeamsBulkNotifier implements BulkNotifier {
   constructor(

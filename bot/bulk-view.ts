@@ -1,6 +1,5 @@
 /** What the bulk cards say, from a run and its progress: words only, no I/O. */
-import type { DeviceAction } from '../src/actions/catalogue';
-import { REASON_LABELS } from '../src/actions/parse-command';
+import { type DeviceAction, REASON_LABELS } from '../src/actions';
 import { BulkCounts, BulkResultRow, BulkRun, BulkTarget, SKIP_REASONS, SkipReason } from '../src/actions/bulk';
 import { quote } from './reply';
 import type {

@@ -4,10 +4,12 @@
  * approved by a second person holding the same permission) → a progress card updated in place
  * → a summary with every device's result and a CSV. The run itself is a background job.
  */
-import { Activity, TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
-import type { Actor, BulkRun, BulkRunStore, BulkService, Source } from '../src/actions/bulk';
 import {
+  type Actor,
+  type BulkRun,
+  type Source,
   BULK_COMMAND,
   BULK_USAGE,
   countsOf,
@@ -16,41 +18,25 @@ import {
   plainText,
   RUN_ID,
 } from '../src/actions/bulk';
-import { DeviceAction, findAction } from '../src/actions/catalogue';
+import type { Requester } from '../src/access';
+import { DeviceAction, findAction } from '../src/actions';
+import { actorOf as auditActorOf } from '../src/audit';
 import { DeskError, InvalidInput } from '../src/errors';
-import type { TeamsBulkNotifier } from './bulk-notifier';
-import { cardMessage } from './bulk-notifier';
 import { downloadList, sentFileOf } from './bulk-file';
 import { previewCardData } from './bulk-view';
 import { bulkPreviewCard } from './cards/bulk-cards';
-import { messageCard } from './cards/message-card';
-import type { AdaptiveCard } from './cards/render';
+import { warningCard } from './cards/message-card';
+import { AdaptiveCard, cardMessage } from './cards/render';
 import type { BotDeps } from './deps';
-import { auditActor, Requester } from './identity';
-import { invokeFailureCard } from './lookup';
+import { failureCard } from './errors';
+import { onCardVerb, type InvokeAnswer } from './invoke';
 import { quote, replyWithCard } from './reply';
-
-/** What src/index.ts builds for bulk runs. */
-export interface BulkChat {
-  service: BulkService;
-  store: BulkRunStore;
-  notifier: TeamsBulkNotifier;
-  /** Accept http:// file links (sandbox and tests only; Teams links are https). */
-  allowHttpDownloads: boolean;
-}
+import { conversationOf, isPersonal } from './turn';
 
 export type BulkDeps = Pick<
   BotDeps,
   'identity' | 'guard' | 'access' | 'audit' | 'clock' | 'logger' | 'view' | 'actions' | 'tenantSettings' | 'bulk'
 >;
-
-async function sendInvokeCard(ctx: TurnContext, card: AdaptiveCard): Promise<void> {
-  // Sent here rather than returned: teams-ai would turn a card with `refresh` into replace-for-all.
-  await ctx.sendActivity({
-    type: 'invokeResponse',
-    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
-  });
-}
 
 function runIdOf(data: unknown): string {
   const id = data && typeof data === 'object' ? (data as Record<string, unknown>).runId : undefined;
@@ -60,68 +46,74 @@ function runIdOf(data: unknown): string {
 }
 
 export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void {
+  // `bulk status BR-…` first: the command route would match its words.
+  registerBulkStatus(app, deps);
+  registerBulkCommand(app, deps);
+  registerRequesterVerbs(app, deps);
+  registerApprovalVerbs(app, deps);
+}
+
+function actionOf(deps: BulkDeps, run: BulkRun): DeviceAction {
+  return findAction(deps.actions.catalogue, run.action) as DeviceAction;
+}
+
+/** A person deciding on a run, with their own roles: every device is checked against them. */
+function actorOf(deps: BulkDeps, r: Requester, action: DeviceAction): Actor {
+  return {
+    ref: { teamsId: r.teamsId, aadObjectId: r.aadObjectId, name: r.name, upn: r.upn, tenantId: r.tenantId },
+    access: r.access,
+    decide: (device) => deps.access.can(r.access, action.permission, device),
+  };
+}
+
+async function audit(
+  deps: BulkDeps,
+  who: Requester | BulkRun['requester'],
+  run: BulkRun,
+  outcome: 'requested' | 'approved' | 'rejected' | 'cancelled' | 'denied',
+  detail: Record<string, unknown>,
+  reason?: string,
+): Promise<void> {
+  await deps.audit.append({
+    actor: auditActorOf(who),
+    tenantId: run.tenantId,
+    action: `bulk.${run.action}`,
+    target: { kind: 'request', id: run.id, label: `${run.total} devices` },
+    requestId: run.id,
+    outcome,
+    reason,
+    detail,
+  });
+}
+
+async function previewCard(
+  deps: BulkDeps,
+  run: BulkRun,
+  interactive: boolean,
+  refreshFor?: string,
+): Promise<AdaptiveCard> {
+  const targets = await deps.bulk.store.targets(run.id);
+  return bulkPreviewCard(
+    previewCardData(run, targets, actionOf(deps, run), deps.clock.now(), interactive, refreshFor),
+    deps.view,
+  );
+}
+
+/** Replaces the run's card for everyone in its conversation. */
+async function replaceRunCard(deps: BulkDeps, ctx: TurnContext, run: BulkRun, card: AdaptiveCard): Promise<void> {
+  if (!run.cardActivityId) return;
+  const sameConversation = run.conversation?.conversation?.id === ctx.activity.conversation?.id;
+  try {
+    if (sameConversation) await ctx.updateActivity({ ...cardMessage(card), id: run.cardActivityId });
+    else await deps.bulk.notifier.replace(run, card);
+  } catch (error) {
+    deps.logger.warn({ runId: run.id, err: { message: (error as Error).message } }, 'could not replace the bulk card');
+  }
+}
+
+/** `bulk status BR-XXXXXX`. */
+function registerBulkStatus(app: Application<TurnState>, deps: BulkDeps): void {
   const { bulk } = deps;
-  const catalogue = deps.actions.catalogue;
-  const actionOf = (run: BulkRun) => findAction(catalogue, run.action) as DeviceAction;
-
-  function actorOf(r: Requester, action: DeviceAction): Actor {
-    return {
-      ref: { teamsId: r.teamsId, aadObjectId: r.aadObjectId, name: r.name, upn: r.upn, tenantId: r.tenantId },
-      access: r.access,
-      decide: (device) => deps.access.can(r.access, action.permission, device),
-    };
-  }
-
-  async function audit(
-    r: Requester | BulkRun['requester'],
-    run: BulkRun,
-    outcome: 'requested' | 'approved' | 'rejected' | 'cancelled' | 'denied',
-    detail: Record<string, unknown>,
-    reason?: string,
-  ) {
-    const actor =
-      'access' in r ? auditActor(r) : { teamsId: r.teamsId, aadObjectId: r.aadObjectId, upn: r.upn, name: r.name };
-    await deps.audit.append({
-      actor,
-      tenantId: run.tenantId,
-      action: `bulk.${run.action}`,
-      target: { kind: 'request', id: run.id, label: `${run.total} devices` },
-      requestId: run.id,
-      outcome,
-      reason,
-      detail,
-    });
-  }
-
-  function refusal(title: string, text: string): AdaptiveCard {
-    return messageCard({ title, text, tone: 'warning' }, deps.view);
-  }
-
-  async function previewCard(run: BulkRun, interactive: boolean, refreshFor?: string): Promise<AdaptiveCard> {
-    const targets = await bulk.store.targets(run.id);
-    return bulkPreviewCard(
-      previewCardData(run, targets, actionOf(run), deps.clock.now(), interactive, refreshFor),
-      deps.view,
-    );
-  }
-
-  /** Replaces the run's card for everyone in its conversation. */
-  async function replaceRunCard(ctx: TurnContext, run: BulkRun, card: AdaptiveCard): Promise<void> {
-    if (!run.cardActivityId) return;
-    const sameConversation = run.conversation?.conversation?.id === ctx.activity.conversation?.id;
-    try {
-      if (sameConversation)
-        await ctx.updateActivity({ ...cardMessage(card), id: run.cardActivityId } as Partial<Activity>);
-      else await bulk.notifier.replace(run, card);
-    } catch (error) {
-      deps.logger.warn(
-        { runId: run.id, err: { message: (error as Error).message } },
-        'could not replace the bulk card',
-      );
-    }
-  }
-
-  // ---- `bulk status BR-XXXXXX` (before the command route, whose words it would match) ------------------------------------------------------------------------
   app.message(/^\s*bulk\s+status\s+(BR-\w+)\s*$/i, async (ctx) => {
     const id = (/(BR-\w+)/i.exec(ctx.activity.text ?? '') ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
@@ -131,90 +123,91 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
       run.tenantId === requester.tenantId &&
       (run.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read'));
     if (!run || !visible) {
-      await replyWithCard(ctx, refusal(`No bulk run ${quote(id)}`, 'I know no bulk run with that id among yours.'));
+      await replyWithCard(
+        ctx,
+        warningCard(`No bulk run ${quote(id)}`, 'I know no bulk run with that id among yours.', deps.view),
+      );
       return;
     }
-    if (
-      run.state === 'preview' ||
-      run.state === 'awaiting-approval' ||
-      run.state === 'cancelled' ||
-      run.state === 'rejected' ||
-      run.state === 'expired'
-    ) {
-      await replyWithCard(ctx, await previewCard(run, false));
+    if (['preview', 'awaiting-approval', 'cancelled', 'rejected', 'expired'].includes(run.state)) {
+      await replyWithCard(ctx, await previewCard(deps, run, false));
       return;
     }
     const items = await bulk.store.items(run.id);
     await replyWithCard(ctx, bulk.notifier.progressCard(run, countsOf(run.total, items.values())));
   });
+}
 
-  // ---- `bulk <action> <list>` ---------------------------------------------------------------------
+function isCard(value: Source | AdaptiveCard): value is AdaptiveCard {
+  return (value as AdaptiveCard).type === 'AdaptiveCard';
+}
+
+/** The devices a bulk command names: its list, a CSV file it carries, or an org unit. */
+async function sourceOf(
+  deps: BulkDeps,
+  ctx: TurnContext,
+  parsed: { list: { entries: string[]; blanks: number }; orgUnit?: string },
+): Promise<Source | AdaptiveCard> {
+  if (parsed.orgUnit) return { kind: 'orgUnit', path: parsed.orgUnit };
+  const { bulk, view } = deps;
+  const file = sentFileOf(ctx.activity.attachments);
+  const entries = [...parsed.list.entries];
+  let blanks = parsed.list.blanks;
+  let label = 'your list';
+  let matchKind;
+  if (file) {
+    const csv = entriesFromCsv(await downloadList(file, { allowHttp: bulk.allowHttpDownloads }));
+    entries.push(...csv.entries);
+    blanks += csv.blanks;
+    matchKind = entries.length === csv.entries.length ? csv.kind : undefined;
+    label = `${quote(file.name, 80)}${csv.column ? ` (column ${quote(csv.column, 40)})` : ''}`;
+  }
+  if (entries.length === 0)
+    return warningCard(
+      'Which devices?',
+      `Give serials, asset ids or device ids after the action, or attach a CSV file. Usage: ${BULK_USAGE}`,
+      view,
+    );
+  const max = bulk.service.settings.maxEntries;
+  if (entries.length > max)
+    return warningCard(
+      'That list is too long',
+      `I read at most ${max.toLocaleString('en')} entries at once; this one has ${entries.length.toLocaleString('en')}. Split it.`,
+      view,
+    );
+  return { kind: 'list', entries, blanks, matchKind, label };
+}
+
+/** `bulk <action> <list>` → the preview card. */
+function registerBulkCommand(app: Application<TurnState>, deps: BulkDeps): void {
+  const { bulk, view } = deps;
   app.message(BULK_COMMAND, async (ctx) => {
     const parsed = parseBulkCommand(plainText(ctx.activity.text ?? ''));
     if (!parsed) return;
     if (!parsed.ok) {
-      await replyWithCard(ctx, refusal('I need a bit more', parsed.message));
+      await replyWithCard(ctx, warningCard('I need a bit more', parsed.message, view));
       return;
     }
-    const { action: actionId, params, list, orgUnit } = parsed.value;
-    const action = findAction(catalogue, actionId) as DeviceAction;
+    const { action: actionId, params } = parsed.value;
+    const action = findAction(deps.actions.catalogue, actionId) as DeviceAction;
     const requester = await deps.identity.requester(ctx);
     // Holding the permission somewhere is needed to ask at all; each device is checked after.
     await deps.guard.authorize(requester, action.permission, `bulk.${action.id}`);
     if (action.id === 'deprovision' && !params.reason) {
-      await replyWithCard(
-        ctx,
-        refusal(
-          'Why are they deprovisioned?',
-          'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.',
-        ),
-      );
+      const text =
+        'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.';
+      await replyWithCard(ctx, warningCard('Why are they deprovisioned?', text, view));
       return;
     }
-
-    let source: Source;
-    if (orgUnit) source = { kind: 'orgUnit', path: orgUnit };
-    else {
-      const file = sentFileOf(ctx.activity.attachments);
-      const entries = [...list.entries];
-      let blanks = list.blanks;
-      let label = 'your list';
-      let matchKind;
-      if (file) {
-        const csv = entriesFromCsv(await downloadList(file, { allowHttp: bulk.allowHttpDownloads }));
-        entries.push(...csv.entries);
-        blanks += csv.blanks;
-        matchKind = entries.length === csv.entries.length ? csv.kind : undefined;
-        label = `${quote(file.name, 80)}${csv.column ? ` (column ${quote(csv.column, 40)})` : ''}`;
-      }
-      if (entries.length === 0) {
-        await replyWithCard(
-          ctx,
-          refusal(
-            'Which devices?',
-            `Give serials, asset ids or device ids after the action, or attach a CSV file. Usage: ${BULK_USAGE}`,
-          ),
-        );
-        return;
-      }
-      if (entries.length > bulk.service.settings.maxEntries) {
-        await replyWithCard(
-          ctx,
-          refusal(
-            'That list is too long',
-            `I read at most ${bulk.service.settings.maxEntries.toLocaleString('en')} entries at once; this one has ${entries.length.toLocaleString('en')}. Split it.`,
-          ),
-        );
-        return;
-      }
-      source = { kind: 'list', entries, blanks, matchKind, label };
+    const source = await sourceOf(deps, ctx, parsed.value);
+    if (isCard(source)) {
+      await replyWithCard(ctx, source);
+      return;
     }
-
-    const actor = actorOf(requester, action);
-    const { run } = await bulk.service.preview(actor, action, params, source, {
-      conversation: TurnContext.getConversationReference(ctx.activity),
+    const { run } = await bulk.service.preview(actorOf(deps, requester, action), action, params, source, {
+      conversation: conversationOf(ctx),
     });
-    await audit(requester, run, 'requested', {
+    await audit(deps, requester, run, 'requested', {
       step: 'preview',
       devices: run.total,
       skipped: run.skipped.length,
@@ -224,204 +217,184 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
       ...params,
     });
     // In a personal chat the card carries the buttons; elsewhere only the requester's refreshed view does.
-    const personal = ctx.activity.conversation?.conversationType === 'personal';
-    const id = await replyWithCard(ctx, await previewCard(run, personal, personal ? undefined : requester.teamsId));
+    const personal = isPersonal(ctx);
+    const id = await replyWithCard(
+      ctx,
+      await previewCard(deps, run, personal, personal ? undefined : requester.teamsId),
+    );
     if (id) await bulk.service.attachCard(run.id, id);
   });
+}
 
-  // ---- the requester's view of a preview card (refresh) ----------------------------------------------
-  app.adaptiveCards.actionExecute<unknown>('bulk.view', async (ctx, _state, data) => {
-    try {
-      const run = await bulk.store.get(runIdOf(data));
-      if (!run)
-        await sendInvokeCard(ctx, refusal('No longer waiting', 'This bulk run is unknown or has been removed.'));
-      else
-        await sendInvokeCard(
-          ctx,
-          await previewCard(run, run.requester.teamsId === ctx.activity.from?.id, run.requester.teamsId),
-        );
-    } catch (error) {
-      await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
-    }
-    return '';
+/** The requester's buttons on a preview: their refreshed view, Start, Ask for approval, Cancel. */
+function registerRequesterVerbs(app: Application<TurnState>, deps: BulkDeps): void {
+  onCardVerb(app, 'bulk.view', deps, async (ctx, data) => {
+    const run = await deps.bulk.store.get(runIdOf(data));
+    if (!run) return warningCard('No longer waiting', 'This bulk run is unknown or has been removed.', deps.view);
+    return previewCard(deps, run, run.requester.teamsId === ctx.activity.from?.id, run.requester.teamsId);
   });
+  onCardVerb(app, 'bulk.start', deps, (ctx, data) => startOrCancel(deps, ctx, data, 'start'));
+  onCardVerb(app, 'bulk.cancel', deps, (ctx, data) => startOrCancel(deps, ctx, data, 'cancel'));
+  onCardVerb(app, 'bulk.askApproval', deps, (ctx, data) => askApproval(deps, ctx, data));
+}
 
-  /** Runs a step of the requester's, answering with the card that follows or the refusal. */
-  async function requesterStep(
-    ctx: TurnContext,
-    data: unknown,
-    step: 'start' | 'askApproval' | 'cancel',
-  ): Promise<void> {
-    const runId = runIdOf(data);
-    const existing = await bulk.store.get(runId);
-    if (!existing) {
-      await sendInvokeCard(ctx, refusal('Unknown bulk run', 'I know no such bulk run; send the bulk command again.'));
-      return;
-    }
-    const action = actionOf(existing);
-    const requester = await deps.identity.requester(ctx);
-    const actor = actorOf(requester, action);
-
-    if (step === 'askApproval') {
-      // No channel, no request: the requester hears why at once and the preview stays usable.
-      const channel = (await deps.tenantSettings.get(requester.tenantId)).helpdeskChannel;
-      if (!channel && existing.requester.teamsId === requester.teamsId) {
-        await ctx.sendActivity(
-          cardMessage(
-            refusal(
-              'No help desk channel yet',
-              'Approval requests go to the help desk channel, and none is set for your organisation. Ask an admin to type `set helpdesk channel` in that channel, then press Ask for approval again.',
-            ),
-          ),
-        );
-        await sendInvokeCard(ctx, await previewCard(existing, true));
-        return;
-      }
-      const result = await bulk.service.askApproval(runId, actor);
-      if (!result.ok) {
-        await sendInvokeCard(
-          ctx,
-          result.run ? await previewCard(result.run, false) : refusal('Not sent', result.message),
-        );
-        if (result.why !== 'not-requester')
-          await ctx.sendActivity(cardMessage(refusal('Not sent for approval', result.message)));
-        return;
-      }
-      let posted = result.run;
-      try {
-        const cardId = await bulk.notifier.postApproval(channel!.conversationReference, result.run);
-        await bulk.service.attachApprovalCard(runId, channel!.conversationReference, cardId);
-        posted = (await bulk.store.get(runId)) ?? posted;
-      } catch (error) {
-        deps.logger.error({ runId, err: { message: (error as Error).message } }, 'could not post the approval request');
-        await bulk.service.cancel(runId, actor);
-        await sendInvokeCard(
-          ctx,
-          refusal(
-            'Approval request not posted',
-            "I couldn't post to the help desk channel, so nothing will run. Check that the bot is still in that channel and try again.",
-          ),
-        );
-        return;
-      }
-      await audit(requester, posted, 'requested', { step: 'approval requested', channel: channel!.name ?? '' });
-      const card = await previewCard(posted, false);
-      await sendInvokeCard(ctx, card);
-      await replaceRunCard(ctx, posted, card);
-      return;
-    }
-
-    const result = step === 'start' ? await bulk.service.start(runId, actor) : await bulk.service.cancel(runId, actor);
-    if (!result.ok) {
-      if (result.why === 'not-requester') {
-        await audit(requester, existing, 'denied', { step, why: 'not the requester' }, result.message);
-        await sendInvokeCard(ctx, await previewCard(existing, false));
-        return;
-      }
-      await sendInvokeCard(ctx, refusal(step === 'start' ? 'Not started' : 'Not cancelled', result.message));
-      return;
-    }
-    const run = result.run;
-    if (step === 'cancel') {
-      await audit(requester, run, 'cancelled', { step: 'cancel' });
-      const card = await previewCard(run, false);
-      await sendInvokeCard(ctx, card);
-      await replaceRunCard(ctx, run, card);
-      await bulk.notifier.closeApproval(run);
-      return;
-    }
-    await audit(requester, run, 'approved', { step: 'started', devices: run.total });
-    const card = bulk.notifier.progressCard(run, countsOf(run.total, []));
-    await sendInvokeCard(ctx, card);
-    await replaceRunCard(ctx, run, card);
+async function askApproval(deps: BulkDeps, ctx: TurnContext, data: unknown): Promise<InvokeAnswer> {
+  const { bulk, view } = deps;
+  const runId = runIdOf(data);
+  const existing = await bulk.store.get(runId);
+  if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run; send the bulk command again.', view);
+  const requester = await deps.identity.requester(ctx);
+  const actor = actorOf(deps, requester, actionOf(deps, existing));
+  // No channel, no request: the requester hears why at once and the preview stays usable.
+  const channel = (await deps.tenantSettings.get(requester.tenantId)).helpdeskChannel;
+  if (!channel && existing.requester.teamsId === requester.teamsId) {
+    const text =
+      'Approval requests go to the help desk channel, and none is set for your organisation. Ask an admin to type `set helpdesk channel` in that channel, then press Ask for approval again.';
+    await ctx.sendActivity(cardMessage(warningCard('No help desk channel yet', text, view)));
+    return previewCard(deps, existing, true);
   }
-
-  for (const [verb, step] of [
-    ['bulk.start', 'start'],
-    ['bulk.askApproval', 'askApproval'],
-    ['bulk.cancel', 'cancel'],
-  ] as const) {
-    app.adaptiveCards.actionExecute<unknown>(verb, async (ctx, _state, data) => {
-      try {
-        await requesterStep(ctx, data, step);
-      } catch (error) {
-        await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
-      }
-      return '';
-    });
+  const result = await bulk.service.askApproval(runId, actor);
+  if (!result.ok) {
+    if (result.why !== 'not-requester')
+      await ctx.sendActivity(cardMessage(warningCard('Not sent for approval', result.message, view)));
+    return result.run ? previewCard(deps, result.run, false) : warningCard('Not sent', result.message, view);
   }
+  let posted = result.run;
+  try {
+    const cardId = await bulk.notifier.postApproval(channel!.conversationReference, result.run);
+    await bulk.service.attachApprovalCard(runId, channel!.conversationReference, cardId);
+    posted = (await bulk.store.get(runId)) ?? posted;
+  } catch (error) {
+    deps.logger.error({ runId, err: { message: (error as Error).message } }, 'could not post the approval request');
+    await bulk.service.cancel(runId, actor);
+    const text =
+      "I couldn't post to the help desk channel, so nothing will run. Check that the bot is still in that channel and try again.";
+    return warningCard('Approval request not posted', text, view);
+  }
+  await audit(deps, requester, posted, 'requested', { step: 'approval requested', channel: channel!.name ?? '' });
+  const card = await previewCard(deps, posted, false);
+  await replaceRunCard(deps, ctx, posted, card);
+  return card;
+}
 
-  // ---- approve / reject, in the help desk channel -------------------------------------------------
-  for (const [verb, decision] of [
-    ['bulk.approve', 'approve'],
-    ['bulk.reject', 'reject'],
-  ] as const) {
-    app.adaptiveCards.actionExecute<unknown>(verb, async (ctx, _state, data) => {
+async function startOrCancel(
+  deps: BulkDeps,
+  ctx: TurnContext,
+  data: unknown,
+  step: 'start' | 'cancel',
+): Promise<InvokeAnswer> {
+  const { bulk, view } = deps;
+  const runId = runIdOf(data);
+  const existing = await bulk.store.get(runId);
+  if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run; send the bulk command again.', view);
+  const requester = await deps.identity.requester(ctx);
+  const actor = actorOf(deps, requester, actionOf(deps, existing));
+  const result = step === 'start' ? await bulk.service.start(runId, actor) : await bulk.service.cancel(runId, actor);
+  if (!result.ok) {
+    if (result.why !== 'not-requester')
+      return warningCard(step === 'start' ? 'Not started' : 'Not cancelled', result.message, view);
+    await audit(deps, requester, existing, 'denied', { step, why: 'not the requester' }, result.message);
+    return previewCard(deps, existing, false);
+  }
+  const run = result.run;
+  let card: AdaptiveCard;
+  if (step === 'cancel') {
+    await audit(deps, requester, run, 'cancelled', { step: 'cancel' });
+    card = await previewCard(deps, run, false);
+  } else {
+    await audit(deps, requester, run, 'approved', { step: 'started', devices: run.total });
+    card = bulk.notifier.progressCard(run, countsOf(run.total, []));
+  }
+  await replaceRunCard(deps, ctx, run, card);
+  if (step === 'cancel') await bulk.notifier.closeApproval(run);
+  return card;
+}
+
+/** Approve / reject, in the help desk channel. */
+function registerApprovalVerbs(app: Application<TurnState>, deps: BulkDeps): void {
+  for (const decision of ['approve', 'reject'] as const) {
+    onCardVerb(app, `bulk.${decision}`, deps, async (ctx, data) => {
       try {
-        const runId = runIdOf(data);
-        const existing = await bulk.store.get(runId);
-        if (!existing) {
-          await sendInvokeCard(ctx, refusal('Unknown bulk run', 'I know no such bulk run.'));
-          return '';
-        }
-        const action = actionOf(existing);
-        const approver = await deps.identity.requester(ctx);
-        let result;
-        if (decision === 'approve') {
-          // The requester's roles as they are now, not as they were at the preview.
-          const r = existing.requester;
-          const access = await deps.access.resolve({
-            aadObjectId: r.aadObjectId ?? '',
-            upn: r.upn,
-            tenantId: r.tenantId,
-            name: r.name,
-          });
-          const requester: Actor = {
-            ref: r,
-            access,
-            decide: (device) => deps.access.can(access, action.permission, device),
-          };
-          result = await bulk.service.approve(runId, actorOf(approver, action), requester);
-        } else result = await bulk.service.reject(runId, actorOf(approver, action));
-        const targets = await bulk.store.targets(runId);
-        if (!result.ok) {
-          await audit(approver, existing, 'denied', { step: decision, why: result.why }, result.message);
-          const current = (await bulk.store.get(runId)) ?? existing;
-          await sendInvokeCard(ctx, bulk.notifier.approvalCard(current, targets));
-          await ctx.sendActivity(
-            cardMessage(refusal(decision === 'approve' ? 'Not approved' : 'Not rejected', result.message)),
-          );
-          if (result.why === 'expired')
-            await bulk.notifier
-              .tell(current, `your bulk ${action.label} ${runId} was not approved in time; nothing was run.`)
-              .catch(() => undefined);
-          return '';
-        }
-        const run = result.run;
-        await audit(approver, run, decision === 'approve' ? 'approved' : 'rejected', {
-          step: decision,
-          requester: run.requester.name,
-        });
-        await sendInvokeCard(ctx, bulk.notifier.approvalCard(run, targets));
-        if (decision === 'approve') {
-          await bulk.notifier.progress(run, countsOf(run.total, [])).catch(() => undefined);
-          await bulk.notifier
-            .tell(run, `${approver.name} approved your bulk ${action.label} ${run.id}: it is running.`)
-            .catch(() => undefined);
-        } else {
-          if (run.conversation && run.cardActivityId) {
-            const card = await previewCard(run, false);
-            await bulk.notifier.replace(run, card).catch(() => undefined);
-          }
-          await bulk.notifier
-            .tell(run, `${approver.name} rejected your bulk ${action.label} ${run.id}; nothing was run.`)
-            .catch(() => undefined);
-        }
+        return await decide(deps, ctx, data, decision);
       } catch (error) {
         if (!(error instanceof DeskError)) deps.logger.error({ err: error }, 'bulk approval failed');
-        await sendInvokeCard(ctx, invokeFailureCard(deps, ctx, error));
+        return failureCard(deps, ctx, error);
       }
-      return '';
     });
   }
+}
+
+/** The requester as they are now, not as they were at the preview: their roles are read again. */
+async function requesterNow(deps: BulkDeps, run: BulkRun, action: DeviceAction): Promise<Actor> {
+  const r = run.requester;
+  const access = await deps.access.resolve({
+    aadObjectId: r.aadObjectId ?? '',
+    upn: r.upn,
+    tenantId: r.tenantId,
+    name: r.name,
+  });
+  return { ref: r, access, decide: (device) => deps.access.can(access, action.permission, device) };
+}
+
+async function decide(
+  deps: BulkDeps,
+  ctx: TurnContext,
+  data: unknown,
+  decision: 'approve' | 'reject',
+): Promise<InvokeAnswer> {
+  const { bulk, view } = deps;
+  const runId = runIdOf(data);
+  const existing = await bulk.store.get(runId);
+  if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run.', view);
+  const action = actionOf(deps, existing);
+  const approver = await deps.identity.requester(ctx);
+  const result =
+    decision === 'approve'
+      ? await bulk.service.approve(runId, actorOf(deps, approver, action), await requesterNow(deps, existing, action))
+      : await bulk.service.reject(runId, actorOf(deps, approver, action));
+  const targets = await bulk.store.targets(runId);
+  if (!result.ok) {
+    await audit(deps, approver, existing, 'denied', { step: decision, why: result.why }, result.message);
+    const current = (await bulk.store.get(runId)) ?? existing;
+    const title = decision === 'approve' ? 'Not approved' : 'Not rejected';
+    await ctx.sendActivity(cardMessage(warningCard(title, result.message, view)));
+    if (result.why === 'expired')
+      await bulk.notifier
+        .tell(current, `your bulk ${action.label} ${runId} was not approved in time; nothing was run.`)
+        .catch(() => undefined);
+    return bulk.notifier.approvalCard(current, targets);
+  }
+  const run = result.run;
+  await audit(deps, approver, run, decision === 'approve' ? 'approved' : 'rejected', {
+    step: decision,
+    requester: run.requester.name,
+  });
+  const card = bulk.notifier.approvalCard(run, targets);
+  await tellRequester(deps, run, action, approver.name, decision);
+  return card;
+}
+
+/** The requester hears the decision; their preview becomes the progress (or stays a closed preview). */
+async function tellRequester(
+  deps: BulkDeps,
+  run: BulkRun,
+  action: DeviceAction,
+  approver: string,
+  decision: 'approve' | 'reject',
+): Promise<void> {
+  const { notifier } = deps.bulk;
+  if (decision === 'approve') {
+    await notifier.progress(run, countsOf(run.total, [])).catch(() => undefined);
+    await notifier
+      .tell(run, `${approver} approved your bulk ${action.label} ${run.id}: it is running.`)
+      .catch(() => undefined);
+    return;
+  }
+  if (run.conversation && run.cardActivityId) {
+    const card = await previewCard(deps, run, false);
+    await notifier.replace(run, card).catch(() => undefined);
+  }
+  await notifier
+    .tell(run, `${approver} rejected your bulk ${action.label} ${run.id}; nothing was run.`)
+    .catch(() => undefined);
 }

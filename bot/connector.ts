@@ -1,20 +1,20 @@
 import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import type { Permission } from '../src/access';
-import type { AuditOutcome, AuditTarget } from '../src/audit';
-import type { Connection, ConnectorService, SyncOutcome } from '../src/connector';
+import type { Permission, Requester } from '../src/access';
+import { type AuditOutcome, actorOf } from '../src/audit';
+import type { Connection, SyncOutcome } from '../src/connector';
 import { connectorDeleteConfirmCard, connectorSetupCard, connectorStatusCard, duration } from './cards/connector-cards';
 import { messageCard } from './cards/message-card';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
-import { failureCard } from './errors';
-import { auditActor, Requester } from './identity';
+import { onCardVerb } from './invoke';
 import { replyWithCard } from './reply';
 
-export type ConnectorDeps = Pick<BotDeps, 'config' | 'logger' | 'view' | 'clock' | 'identity' | 'guard' | 'audit'> & {
-  connector: ConnectorService;
-};
+export type ConnectorDeps = Pick<
+  BotDeps,
+  'settings' | 'logger' | 'view' | 'clock' | 'identity' | 'guard' | 'audit' | 'connector'
+>;
 
 export const UPDATE_CONNECTION: Permission = 'Chrome Enterprise/Update connection settings';
 export const DELETE_CONNECTION: Permission = 'Chrome Enterprise/Delete connection settings';
@@ -47,132 +47,147 @@ const AUDIT_WHY: Record<keyof typeof WHY_REFUSED, string> = {
   used: 'confirmation already used',
 };
 
+interface RecordExtra {
+  reason?: string;
+  detail?: Record<string, unknown>;
+  connection?: Connection;
+}
+
+/** One audit entry about the tenant's connection. */
+function record(
+  deps: ConnectorDeps,
+  r: Requester,
+  action: string,
+  outcome: AuditOutcome,
+  requestId: string | undefined,
+  extra: RecordExtra = {},
+): Promise<unknown> {
+  return deps.audit.append({
+    actor: actorOf(r),
+    tenantId: r.tenantId,
+    action,
+    target: { kind: 'connection', id: r.tenantId, label: extra.connection?.connectedAccount },
+    requestId,
+    outcome,
+    reason: extra.reason,
+    detail: extra.detail,
+  });
+}
+
+/** When a sync ends after the turn did, its result is posted into the same conversation. */
+function postWhenDone(
+  deps: ConnectorDeps,
+  ctx: TurnContext,
+  r: Requester,
+  sync: Promise<SyncOutcome>,
+  requestId?: string,
+): void {
+  const { connector, clock, view, logger } = deps;
+  const reference = TurnContext.getConversationReference(ctx.activity);
+  const adapter = ctx.adapter;
+  void sync
+    .then(async (outcome) => {
+      const connection = await connector.status(r.tenantId);
+      if (outcome.status === 'completed' || outcome.status === 'failed') {
+        await record(deps, r, 'connector.sync', outcome.status === 'completed' ? 'succeeded' : 'failed', requestId, {
+          connection,
+          reason: outcome.status === 'failed' ? outcome.reason : undefined,
+          detail:
+            outcome.status === 'completed'
+              ? { devices: outcome.devices, removed: outcome.removed, durationMs: outcome.durationMs }
+              : undefined,
+        });
+      }
+      const card = connectorStatusCard(connection, clock.now(), view, syncHeadline(outcome));
+      await adapter.continueConversationAsync(deps.settings.botAppId, reference, async (c) => {
+        await replyWithCard(c, card);
+      });
+    })
+    .catch((error) => logger.error({ requestId, err: error }, 'connector: could not post the sync result'));
+}
+
+type Command = (deps: ConnectorDeps, ctx: TurnContext, r: Requester) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  async setup(deps, ctx, r) {
+    const { connector, guard, view } = deps;
+    await guard.authorize(r, UPDATE_CONNECTION, 'connector.setup', undefined, ctx.activity.id);
+    await replyWithCard(ctx, connectorSetupCard(connector.setupInfo(), view));
+  },
+
+  async connect(deps, ctx, r) {
+    const { connector, guard, clock, view } = deps;
+    await guard.authorize(r, UPDATE_CONNECTION, 'connector.connect', undefined, ctx.activity.id);
+    const { connection, sync } = await connector.connect(r.tenantId, r.upn ?? r.email ?? r.name);
+    await record(deps, r, 'connector.connect', sync ? 'succeeded' : 'failed', ctx.activity.id, {
+      connection,
+      reason: connection.error,
+    });
+    const hint = sync
+      ? "Google accepted the credentials. The first full sync is running; I'll post the status here when it ends."
+      : '';
+    await replyWithCard(ctx, connectorStatusCard(connection, clock.now(), view, hint));
+    if (sync) postWhenDone(deps, ctx, r, sync, ctx.activity.id);
+  },
+
+  async status(deps, ctx, r) {
+    const { connector, guard, clock, view } = deps;
+    await guard.authorize(r, READ_DEVICES, 'connector.status', undefined, ctx.activity.id);
+    await replyWithCard(ctx, connectorStatusCard(await connector.status(r.tenantId), clock.now(), view));
+  },
+
+  async sync(deps, ctx, r) {
+    const { connector, guard, clock, view } = deps;
+    await guard.authorize(r, UPDATE_CONNECTION, 'connector.sync', undefined, ctx.activity.id);
+    const connection = await connector.status(r.tenantId);
+    if (!connection) {
+      await replyWithCard(ctx, connectorStatusCard(undefined, clock.now(), view));
+      return;
+    }
+    const joining = connector.isSyncing(r.tenantId);
+    const sync = connector.sync(r.tenantId);
+    if (!joining) await record(deps, r, 'connector.sync', 'requested', ctx.activity.id, { connection });
+    await replyWithCard(
+      ctx,
+      messageCard(
+        {
+          title: joining ? 'A sync is already running' : 'Sync started',
+          text: `${joining ? 'A full sync of the ChromeOS devices from Google Admin is already under way.' : 'I started a full sync of the ChromeOS devices from Google Admin.'} I'll post the connection status here when it ends.`,
+          tone: 'info',
+        },
+        view,
+      ),
+    );
+    postWhenDone(deps, ctx, r, sync, ctx.activity.id);
+  },
+
+  async delete(deps, ctx, r) {
+    const { connector, guard, clock, view } = deps;
+    await guard.authorize(r, DELETE_CONNECTION, 'connector.delete', undefined, ctx.activity.id);
+    const connection = await connector.status(r.tenantId);
+    const confirmation = connection
+      ? await connector.requestDelete(r.tenantId, { teamsId: r.teamsId, name: r.name })
+      : undefined;
+    if (!connection || !confirmation) {
+      await replyWithCard(ctx, connectorStatusCard(undefined, clock.now(), view, 'There is no connection to delete.'));
+      return;
+    }
+    await record(deps, r, 'connector.delete', 'requested', ctx.activity.id, {
+      connection,
+      detail: { devices: confirmation.devices, confirmationId: confirmation.id },
+    });
+    await replyWithCard(ctx, connectorDeleteConfirmCard(confirmation, connection.connectedAccount, view));
+  },
+};
+
 /** `connector setup|connect|status|sync|delete` and the connector's card verbs. */
 export function registerConnector(app: Application<TurnState>, deps: ConnectorDeps): void {
-  const { connector, guard, audit, view, clock, logger } = deps;
-  const target = (tenantId: string, c?: Connection): AuditTarget => ({
-    kind: 'connection',
-    id: tenantId,
-    label: c?.connectedAccount,
-  });
-  const record = (
-    r: Requester,
-    action: string,
-    outcome: AuditOutcome,
-    requestId: string | undefined,
-    extra: { reason?: string; detail?: Record<string, unknown>; connection?: Connection } = {},
-  ) =>
-    audit.append({
-      actor: auditActor(r),
-      tenantId: r.tenantId,
-      action,
-      target: target(r.tenantId, extra.connection),
-      requestId,
-      outcome,
-      reason: extra.reason,
-      detail: extra.detail,
-    });
-
-  /** When a sync ends after the turn did, its result is posted into the same conversation. */
-  function postWhenDone(ctx: TurnContext, r: Requester, sync: Promise<SyncOutcome>, requestId?: string): void {
-    const reference = TurnContext.getConversationReference(ctx.activity);
-    const adapter = ctx.adapter;
-    void sync
-      .then(async (outcome) => {
-        const connection = await connector.status(r.tenantId);
-        if (outcome.status === 'completed' || outcome.status === 'failed') {
-          await record(r, 'connector.sync', outcome.status === 'completed' ? 'succeeded' : 'failed', requestId, {
-            connection,
-            reason: outcome.status === 'failed' ? outcome.reason : undefined,
-            detail:
-              outcome.status === 'completed'
-                ? { devices: outcome.devices, removed: outcome.removed, durationMs: outcome.durationMs }
-                : undefined,
-          });
-        }
-        const card = connectorStatusCard(connection, clock.now(), view, syncHeadline(outcome));
-        await adapter.continueConversationAsync(deps.config.bot.appId, reference, async (c) => {
-          await replyWithCard(c, card);
-        });
-      })
-      .catch((error) => logger.error({ requestId, err: error }, 'connector: could not post the sync result'));
-  }
-
-  const commands: Record<string, (ctx: TurnContext, r: Requester) => Promise<void>> = {
-    async setup(ctx, r) {
-      await guard.authorize(r, UPDATE_CONNECTION, 'connector.setup', undefined, ctx.activity.id);
-      await replyWithCard(ctx, connectorSetupCard(connector.setupInfo(), view));
-    },
-
-    async connect(ctx, r) {
-      await guard.authorize(r, UPDATE_CONNECTION, 'connector.connect', undefined, ctx.activity.id);
-      const { connection, sync } = await connector.connect(r.tenantId, r.upn ?? r.email ?? r.name);
-      await record(r, 'connector.connect', sync ? 'succeeded' : 'failed', ctx.activity.id, {
-        connection,
-        reason: connection.error,
-      });
-      const hint = sync
-        ? "Google accepted the credentials. The first full sync is running; I'll post the status here when it ends."
-        : '';
-      await replyWithCard(ctx, connectorStatusCard(connection, clock.now(), view, hint));
-      if (sync) postWhenDone(ctx, r, sync, ctx.activity.id);
-    },
-
-    async status(ctx, r) {
-      await guard.authorize(r, READ_DEVICES, 'connector.status', undefined, ctx.activity.id);
-      await replyWithCard(ctx, connectorStatusCard(await connector.status(r.tenantId), clock.now(), view));
-    },
-
-    async sync(ctx, r) {
-      await guard.authorize(r, UPDATE_CONNECTION, 'connector.sync', undefined, ctx.activity.id);
-      const connection = await connector.status(r.tenantId);
-      if (!connection) {
-        await replyWithCard(ctx, connectorStatusCard(undefined, clock.now(), view));
-        return;
-      }
-      const joining = connector.isSyncing(r.tenantId);
-      const sync = connector.sync(r.tenantId);
-      if (!joining) await record(r, 'connector.sync', 'requested', ctx.activity.id, { connection });
-      await replyWithCard(
-        ctx,
-        messageCard(
-          {
-            title: joining ? 'A sync is already running' : 'Sync started',
-            text: `${joining ? 'A full sync of the ChromeOS devices from Google Admin is already under way.' : 'I started a full sync of the ChromeOS devices from Google Admin.'} I'll post the connection status here when it ends.`,
-            tone: 'info',
-          },
-          view,
-        ),
-      );
-      postWhenDone(ctx, r, sync, ctx.activity.id);
-    },
-
-    async delete(ctx, r) {
-      await guard.authorize(r, DELETE_CONNECTION, 'connector.delete', undefined, ctx.activity.id);
-      const connection = await connector.status(r.tenantId);
-      const confirmation = connection
-        ? await connector.requestDelete(r.tenantId, { teamsId: r.teamsId, name: r.name })
-        : undefined;
-      if (!connection || !confirmation) {
-        await replyWithCard(
-          ctx,
-          connectorStatusCard(undefined, clock.now(), view, 'There is no connection to delete.'),
-        );
-        return;
-      }
-      await record(r, 'connector.delete', 'requested', ctx.activity.id, {
-        connection,
-        detail: { devices: confirmation.devices, confirmationId: confirmation.id },
-      });
-      await replyWithCard(ctx, connectorDeleteConfirmCard(confirmation, connection.connectedAccount, view));
-    },
-  };
-
+  const { view } = deps;
   app.message(COMMAND, async (ctx) => {
     const sub = (COMMAND.exec(ctx.activity.text ?? '')?.[1] ?? 'status').toLowerCase();
-    const handler = commands[sub];
+    const handler = COMMANDS[sub];
     const r = await deps.identity.requester(ctx);
-    if (!handler || !Object.prototype.hasOwnProperty.call(commands, sub)) {
+    if (!handler || !Object.prototype.hasOwnProperty.call(COMMANDS, sub)) {
       await replyWithCard(
         ctx,
         messageCard(
@@ -187,73 +202,72 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
       );
       return;
     }
-    await handler(ctx, r);
+    await handler(deps, ctx, r);
   });
+  registerConnectorVerbs(app, deps);
+}
 
-  /** Invoke answers are always a card: a refusal or failure is explained, never thrown. */
-  const safely = (name: string, handler: (ctx: TurnContext, data: unknown) => Promise<AdaptiveCard>) =>
-    app.adaptiveCards.actionExecute(name, async (ctx, _state, data) => {
-      try {
-        return await handler(ctx, data);
-      } catch (error) {
-        return failureCard(deps, ctx, error, { verb: name });
-      }
+/** Confirm on the delete card: the requester's own, unexpired, unused confirmation deletes the connection. */
+async function confirmDelete(deps: ConnectorDeps, ctx: TurnContext, data: unknown): Promise<AdaptiveCard> {
+  const { connector, guard, view } = deps;
+  const r = await deps.identity.requester(ctx);
+  await guard.authorize(r, DELETE_CONNECTION, 'connector.delete', undefined, ctx.activity.id);
+  const parsed = confirmationData.safeParse(data);
+  if (!parsed.success) {
+    await record(deps, r, 'connector.delete', 'rejected', ctx.activity.id, { reason: 'malformed confirmation data' });
+    return messageCard(
+      {
+        title: 'This button is not valid',
+        text: 'The confirmation could not be read. Nothing was changed; type **connector delete** to ask again.',
+        tone: 'warning',
+      },
+      view,
+    );
+  }
+  const connection = await connector.status(r.tenantId);
+  const decision = await connector.confirmDelete(r.tenantId, parsed.data.confirmationId, r.teamsId);
+  if (!decision.ok) {
+    await record(deps, r, 'connector.delete', 'rejected', ctx.activity.id, {
+      connection,
+      reason: AUDIT_WHY[decision.why],
+      detail: { confirmationId: parsed.data.confirmationId, why: decision.why },
     });
+    return messageCard(
+      {
+        title: 'Connection not deleted',
+        text: WHY_REFUSED[decision.why](decision.confirmation?.requesterName),
+        tone: 'warning',
+      },
+      view,
+    );
+  }
+  await record(deps, r, 'connector.delete', 'succeeded', ctx.activity.id, {
+    connection,
+    detail: { removedDevices: decision.removedDevices, confirmationId: parsed.data.confirmationId },
+  });
+  return messageCard(
+    {
+      title: 'Chrome Enterprise connection deleted',
+      text: `${decision.removedDevices.toLocaleString('en-US')} ChromeOS devices were removed from Device Desk and the connection settings were deleted. Nothing was changed in Google Admin.`,
+      hint: 'To connect again, type **connector setup**.',
+      tone: 'success',
+    },
+    view,
+  );
+}
 
-  safely(CONNECTOR_VERBS.status, async (ctx) => {
+function registerConnectorVerbs(app: Application<TurnState>, deps: ConnectorDeps): void {
+  const { connector, guard, clock, view } = deps;
+
+  onCardVerb(app, CONNECTOR_VERBS.status, deps, async (ctx) => {
     const r = await deps.identity.requester(ctx);
     await guard.authorize(r, READ_DEVICES, 'connector.status', undefined, ctx.activity.id);
     return connectorStatusCard(await connector.status(r.tenantId), clock.now(), view);
   });
 
-  safely(CONNECTOR_VERBS.deleteConfirm, async (ctx, data) => {
-    const r = await deps.identity.requester(ctx);
-    await guard.authorize(r, DELETE_CONNECTION, 'connector.delete', undefined, ctx.activity.id);
-    const parsed = confirmationData.safeParse(data);
-    if (!parsed.success) {
-      await record(r, 'connector.delete', 'rejected', ctx.activity.id, { reason: 'malformed confirmation data' });
-      return messageCard(
-        {
-          title: 'This button is not valid',
-          text: 'The confirmation could not be read. Nothing was changed; type **connector delete** to ask again.',
-          tone: 'warning',
-        },
-        view,
-      );
-    }
-    const connection = await connector.status(r.tenantId);
-    const decision = await connector.confirmDelete(r.tenantId, parsed.data.confirmationId, r.teamsId);
-    if (!decision.ok) {
-      await record(r, 'connector.delete', 'rejected', ctx.activity.id, {
-        connection,
-        reason: AUDIT_WHY[decision.why],
-        detail: { confirmationId: parsed.data.confirmationId, why: decision.why },
-      });
-      return messageCard(
-        {
-          title: 'Connection not deleted',
-          text: WHY_REFUSED[decision.why](decision.confirmation?.requesterName),
-          tone: 'warning',
-        },
-        view,
-      );
-    }
-    await record(r, 'connector.delete', 'succeeded', ctx.activity.id, {
-      connection,
-      detail: { removedDevices: decision.removedDevices, confirmationId: parsed.data.confirmationId },
-    });
-    return messageCard(
-      {
-        title: 'Chrome Enterprise connection deleted',
-        text: `${decision.removedDevices.toLocaleString('en-US')} ChromeOS devices were removed from Device Desk and the connection settings were deleted. Nothing was changed in Google Admin.`,
-        hint: 'To connect again, type **connector setup**.',
-        tone: 'success',
-      },
-      view,
-    );
-  });
+  onCardVerb(app, CONNECTOR_VERBS.deleteConfirm, deps, (ctx, data) => confirmDelete(deps, ctx, data));
 
-  safely(CONNECTOR_VERBS.deleteCancel, async (ctx, data) => {
+  onCardVerb(app, CONNECTOR_VERBS.deleteCancel, deps, async (ctx, data) => {
     const r = await deps.identity.requester(ctx);
     const parsed = confirmationData.safeParse(data);
     if (!parsed.success) {
@@ -276,7 +290,7 @@ export function registerConnector(app: Application<TurnState>, deps: ConnectorDe
         },
         view,
       );
-    await record(r, 'connector.delete', 'cancelled', ctx.activity.id, {
+    await record(deps, r, 'connector.delete', 'cancelled', ctx.activity.id, {
       detail: { confirmationId: parsed.data.confirmationId },
     });
     return messageCard(

@@ -1,42 +1,57 @@
-import type { AccessResolver } from '../src/access';
-import type { ActionServices } from '../src/actions';
+import type { AccessResolver, Guard } from '../src/access';
+import type { ActionService, PinService } from '../src/actions';
+import type { BulkRunStore, BulkService } from '../src/actions/bulk';
 import type { AuditTrail } from '../src/audit';
 import type { Clock } from '../src/clock';
-import type { Config } from '../src/config';
 import type { ConnectorService } from '../src/connector';
-import type { DeviceDirectory } from '../src/directory/types';
-import type { ManagedDeviceDirectory } from '../src/intune';
-import type { Inventory } from '../src/inventory/types';
+import type { DeviceReader } from '../src/devices';
 import type { Logger } from '../src/log';
-import type { LostReportService, OnCallRoster } from '../src/lost';
+import type { LostReportDesk, OnCallRoster } from '../src/lost';
 import type { Metrics } from '../src/metrics';
-import type { TenantSettingsStore } from '../src/store/tenant-settings';
-import type { BulkChat } from './bulk';
+import type { TenantSettingsStore } from '../src/store';
+import type { TeamsBulkNotifier } from './bulk-notifier';
 import type { CardView } from './cards/render';
-import type { Guard } from './guard';
 import type { IdentityService } from './identity';
+
+/** The few settings the chat layer reads itself. */
+export interface BotSettings {
+  /** '' in the sandbox, where Bot Framework auth is off. */
+  botAppId: string;
+  /** Tenants served; empty: any. */
+  allowedTenantIds: readonly string[];
+}
+
+/** What src/index.ts builds for bulk runs. */
+export interface BulkChat {
+  service: BulkService;
+  store: BulkRunStore;
+  notifier: TeamsBulkNotifier;
+  /** Accept http:// file links (sandbox and tests only; Teams links are https). */
+  allowHttpDownloads: boolean;
+}
 
 /** What the chat layer is given by src/index.ts; feature modules take only what they use. */
 export interface BotDeps {
-  config: Config;
+  settings: BotSettings;
   logger: Logger;
   metrics: Metrics;
   view: CardView;
   clock: Clock;
   identity: IdentityService;
+  /** For showing what someone may do (help, whoami); the services check every action themselves. */
   guard: Guard;
   access: AccessResolver;
   audit: AuditTrail;
-  directory: DeviceDirectory;
-  /** Intune's managed devices through Graph; absent when no Graph app is configured. */
-  managedDevices?: ManagedDeviceDirectory;
-  inventory: Inventory;
-  actions: ActionServices;
+  /** Device searches and fresh reads, cut to what the requester may see. */
+  devices: DeviceReader;
+  actions: ActionService;
+  /** Mac recovery PINs; absent when Intune remote lock is not set up. */
+  pins?: PinService;
   connector: ConnectorService;
   /** Help desk and on-call channels, set from chat. */
   tenantSettings: TenantSettingsStore;
   /** Lost-device reports and the on-call roster. */
-  lost: { reports: LostReportService; roster: OnCallRoster };
+  lost: { desk: LostReportDesk; roster: OnCallRoster };
   /** Bulk runs: previews, approvals, the runner's store and its chat notifier. */
   bulk: BulkChat;
 }

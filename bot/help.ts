@@ -3,7 +3,8 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import { helpCard } from './cards/help-card';
 import { COMMANDS } from './commands';
 import type { BotDeps } from './deps';
-import { messageText, quote, replyWithCard } from './reply';
+import { quote, replyWithCard } from './reply';
+import { messageText } from './turn';
 
 const INTRO =
   'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';

@@ -1,21 +1,8 @@
 import { TeamsInfo, TurnContext } from 'botbuilder';
-import type { AccessResolver, UserAccess } from '../src/access';
-import { actorOf } from '../src/actions/types';
-import type { AuditActor } from '../src/audit';
+import type { AccessResolver, Requester } from '../src/access';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/log';
-import { activityTenantId } from './tenant-guard';
-
-/** The person behind a turn, with what they may do. */
-export interface Requester {
-  teamsId: string;
-  aadObjectId?: string;
-  name: string;
-  upn?: string;
-  email?: string;
-  tenantId: string;
-  access: UserAccess;
-}
+import { activityTenantId } from './turn';
 
 interface Member {
   aadObjectId?: string;
@@ -84,8 +71,4 @@ export class IdentityService {
     }
     return member;
   }
-}
-
-export function auditActor(r: Requester): AuditActor {
-  return actorOf(r);
 }

@@ -1,4 +1,4 @@
-import type { MatchKind } from '../src/inventory/types';
+import type { MatchKind } from '../src/inventory';
 
 /** What a person asked to find, read out of their message. */
 export interface FindRequest {

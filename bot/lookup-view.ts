@@ -1,56 +1,35 @@
-import { DeviceAction, fittingActions } from '../src/actions/catalogue';
-import type { InventoryDevice } from '../src/inventory/types';
+import type { DeviceAction } from '../src/actions';
+import { statusWord, type DeviceView } from '../src/devices';
+import type { InventoryDevice } from '../src/inventory';
 import type { DeviceCardData, DeviceFact, StatusBadge } from './cards/device-card';
 import type { DeviceListRow } from './cards/device-list-card';
-import type { Guard } from './guard';
-import type { Requester } from './identity';
-import { deviceContextOf, DeviceView } from './lookup-device';
 
-const BADGES: Record<string, StatusBadge> = {
-  ACTIVE: { label: 'Active', style: 'good', color: 'Good', note: '' },
+type Look = Omit<StatusBadge, 'label'>;
+const PLAIN: Look = { style: 'emphasis', color: 'Default', note: '' };
+
+const LOOKS: Record<string, Look> = {
+  ACTIVE: { style: 'good', color: 'Good', note: '' },
   DISABLED: {
-    label: 'Lost mode',
     style: 'attention',
     color: 'Attention',
     note: 'Lost mode is on: the device is disabled and shows the contact message from the Admin console.',
   },
   DEPROVISIONED: {
-    label: 'Deprovisioned',
-    style: 'emphasis',
-    color: 'Default',
+    ...PLAIN,
     note: "Deprovisioned: Google policies are removed and the device can't re-enrol until it is factory reset.",
   },
-  INACTIVE: { label: 'Inactive', style: 'warning', color: 'Warning', note: '' },
-  PRE_PROVISIONED: { label: 'Pre-provisioned', style: 'emphasis', color: 'Default', note: '' },
-  RETURN_ARRIVED: { label: 'Return arrived', style: 'emphasis', color: 'Default', note: '' },
-  RETURN_REQUESTED: { label: 'Return requested', style: 'warning', color: 'Warning', note: '' },
-  SHIPPED: { label: 'Shipped', style: 'emphasis', color: 'Default', note: '' },
-  // Intune devices carry their compliance (or a pending retire/wipe) as their status.
-  COMPLIANT: { label: 'Compliant', style: 'good', color: 'Good', note: '' },
-  NONCOMPLIANT: { label: 'Not compliant', style: 'attention', color: 'Attention', note: '' },
-  IN_GRACE_PERIOD: { label: 'In grace period', style: 'warning', color: 'Warning', note: '' },
-  RETIRE_PENDING: {
-    label: 'Retire pending',
-    style: 'warning',
-    color: 'Warning',
-    note: 'Intune is retiring this device.',
-  },
-  WIPE_PENDING: { label: 'Wipe pending', style: 'warning', color: 'Warning', note: 'Intune is wiping this device.' },
+  INACTIVE: { style: 'warning', color: 'Warning', note: '' },
+  RETURN_REQUESTED: { style: 'warning', color: 'Warning', note: '' },
+  COMPLIANT: { style: 'good', color: 'Good', note: '' },
+  NONCOMPLIANT: { style: 'attention', color: 'Attention', note: '' },
+  IN_GRACE_PERIOD: { style: 'warning', color: 'Warning', note: '' },
+  RETIRE_PENDING: { style: 'warning', color: 'Warning', note: 'Intune is retiring this device.' },
+  WIPE_PENDING: { style: 'warning', color: 'Warning', note: 'Intune is wiping this device.' },
 };
 
 /** Google's status is an open string: unknown values are shown as they come, neutrally. */
 export function statusBadge(status: string | undefined): StatusBadge {
-  const key = (status ?? '').toUpperCase();
-  return BADGES[key] ?? { label: humanise(key || 'Unknown'), style: 'emphasis', color: 'Default', note: '' };
-}
-
-export function statusLabel(status: string | undefined): string {
-  return statusBadge(status).label;
-}
-
-function humanise(value: string): string {
-  const words = value.toLowerCase().replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return { label: statusWord(status), ...(LOOKS[(status ?? '').toUpperCase()] ?? PLAIN) };
 }
 
 const UNITS: Array<[string, number]> = [
@@ -77,6 +56,11 @@ export function relativeTime(iso: string | undefined, now: number): string {
   return 'just now';
 }
 
+function humanise(value: string): string {
+  const words = value.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** "2024-05-01 13:45 UTC": exact, and the same for everyone whatever their time zone. */
 export function utcTime(iso: string | undefined): string {
   const at = iso ? new Date(iso) : undefined;
@@ -101,17 +85,6 @@ function autoUpdate(date: string | undefined, now: number): string | undefined {
   if (!date) return undefined;
   const expired = Date.parse(date) < now;
   return expired ? `${date} (expired: no more ChromeOS updates)` : date;
-}
-
-/** The buttons a requester gets: they hold the permission for this device and the action fits its state. */
-export function availableActions(
-  catalogue: readonly DeviceAction[],
-  guard: Guard,
-  requester: Requester,
-  device: DeviceView,
-): DeviceAction[] {
-  const context = deviceContextOf(device);
-  return fittingActions(catalogue, device).filter((a) => guard.may(requester, a.permission, context));
 }
 
 export function deviceCardData(device: DeviceView, actions: DeviceAction[], now: number): DeviceCardData {
@@ -184,6 +157,6 @@ export function listRow(d: InventoryDevice): DeviceListRow {
     serial: d.serialNumber,
     model: d.model ?? d.name ?? d.platform ?? 'Unknown model',
     user: d.users[0] ?? 'no user',
-    status: statusLabel(d.status),
+    status: statusWord(d.status),
   };
 }

@@ -1,30 +1,35 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { createActionCatalogue, DeviceAction } from '../src/actions/catalogue';
-import type { MatchKind } from '../src/inventory/types';
+import type { Requester } from '../src/access';
+import { DeviceUnavailable } from '../src/devices';
+import { InvalidInput } from '../src/errors';
+import type { MatchKind } from '../src/inventory';
 import { deviceCard } from './cards/device-card';
 import { deviceListCard } from './cards/device-list-card';
-import { messageCard } from './cards/message-card';
+import { warningCard } from './cards/message-card';
 import { noMatchCard } from './cards/no-match-card';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
-import { failureCard } from './errors';
-import type { Requester } from './identity';
-import { DeviceUnavailable, parseDeviceId, readDeviceFor, readsManagedDevices } from './lookup-device';
+import { onCardVerb } from './invoke';
 import { FindRequest, parseFind } from './lookup-query';
-import { searchAsRequester } from './lookup-search';
-import { availableActions, deviceCardData, listRow } from './lookup-view';
-import { messageText, quote, replyWithCard } from './reply';
+import { deviceCardData, listRow } from './lookup-view';
+import { quote, replyWithCard } from './reply';
+import { messageText } from './turn';
 
-export type LookupDeps = Pick<
-  BotDeps,
-  'identity' | 'guard' | 'inventory' | 'directory' | 'managedDevices' | 'clock' | 'logger' | 'view'
->;
+export type LookupDeps = Pick<BotDeps, 'identity' | 'devices' | 'actions' | 'clock' | 'logger' | 'view'>;
 
 export interface LookupOptions {
-  /** The action catalogue whose buttons device cards offer; default: createActionCatalogue(). */
-  catalogue?: readonly DeviceAction[];
   /** Rows on a list card. */
   listLimit?: number;
+}
+
+/** Device ids are Google UUID-like ids or Intune GUIDs: anything else is not worth a lookup. */
+const DEVICE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function parseDeviceId(data: unknown): string {
+  const id = data && typeof data === 'object' ? (data as Record<string, unknown>).deviceId : undefined;
+  if (typeof id !== 'string' || !DEVICE_ID.test(id))
+    throw new InvalidInput('That card did not say which device to open. Search for the device again with `find`.');
+  return id;
 }
 
 export const LIST_LIMIT = 10;
@@ -47,8 +52,7 @@ export async function findCard(
   options: LookupOptions = {},
 ): Promise<AdaptiveCard> {
   const limit = options.listLimit ?? LIST_LIMIT;
-  const catalogue = options.catalogue ?? createActionCatalogue();
-  const staff = readsManagedDevices(deps.guard, requester);
+  const staff = deps.devices.readsManagedDevices(requester);
   const scopeNote = staff ? '' : 'Only devices assigned to you are searched.';
 
   if (!request.query) {
@@ -62,7 +66,7 @@ export async function findCard(
       deps.view,
     );
   }
-  const result = await searchAsRequester(deps.inventory, requester, request.query, { limit, kind: request.kind });
+  const result = await deps.devices.search(requester, request.query, { limit, kind: request.kind });
   deps.logger.info({ matchedBy: result.matchedBy, total: result.total, kind: request.kind }, 'device lookup');
 
   if (result.total === 0) {
@@ -77,7 +81,7 @@ export async function findCard(
     );
   }
   if (result.total === 1 && result.devices.length === 1) {
-    return openCard(deps, requester, result.devices[0].id, 'device.find', catalogue);
+    return openCard(deps, requester, result.devices[0].id, 'device.find');
   }
   const shown = result.devices.length;
   const by = result.matchedBy ? ` by ${MATCHED_BY[result.matchedBy]}` : '';
@@ -110,49 +114,36 @@ export async function openCard(
   requester: Requester,
   deviceId: string,
   action: string,
-  catalogue: readonly DeviceAction[],
 ): Promise<AdaptiveCard> {
   try {
-    const device = await readDeviceFor(deps, requester, deviceId, action);
+    const device = await deps.devices.read(requester, deviceId, action);
     const now = deps.clock.now();
-    return deviceCard(
-      deviceCardData(device, availableActions(catalogue, deps.guard, requester, device), now),
-      deps.view,
-    );
+    return deviceCard(deviceCardData(device, deps.actions.availableActions(requester, device), now), deps.view);
   } catch (error) {
     if (error instanceof DeviceUnavailable) {
       const title = error.reason === 'forbidden' ? "You can't open this device" : 'Device not found';
-      return messageCard({ title, text: error.userMessage, tone: 'warning' }, deps.view);
+      return warningCard(title, error.userMessage, deps.view);
     }
     throw error;
   }
 }
 
-/** Any failure of a card verb becomes a card: an invoke must never answer with an error or a stack. */
-export const invokeFailureCard = failureCard;
-
 /** `find …`, a serial on its own, "who has asset …", and the Open / Refresh verbs of device cards. */
 export function registerLookup(app: Application<TurnState>, deps: LookupDeps, options: LookupOptions = {}): void {
-  const catalogue = options.catalogue ?? createActionCatalogue();
-
   app.message(
     async (ctx) => ctx.activity.type === 'message' && parseFind(messageText(ctx)) !== undefined,
     async (ctx) => {
       const request = parseFind(messageText(ctx)) as FindRequest;
       const requester = await deps.identity.requester(ctx);
-      await replyWithCard(ctx, await findCard(deps, requester, request, { ...options, catalogue }));
+      await replyWithCard(ctx, await findCard(deps, requester, request, options));
     },
   );
 
   // No `refresh` on these cards: teams-ai would switch the verb to replace-for-all.
-  app.adaptiveCards.actionExecute<unknown>(['device.open', 'device.refresh'], async (ctx, _state, data) => {
-    try {
-      const deviceId = parseDeviceId(data);
-      const requester = await deps.identity.requester(ctx);
-      const verb = String(ctx.activity.value?.action?.verb ?? 'device.open');
-      return await openCard(deps, requester, deviceId, verb, catalogue);
-    } catch (error) {
-      return invokeFailureCard(deps, ctx, error);
-    }
+  onCardVerb(app, ['device.open', 'device.refresh'], deps, async (ctx, data) => {
+    const deviceId = parseDeviceId(data);
+    const requester = await deps.identity.requester(ctx);
+    const verb = String(ctx.activity.value?.action?.verb ?? 'device.open');
+    return openCard(deps, requester, deviceId, verb);
   });
 }

@@ -1,8 +1,8 @@
-import { Activity, CardFactory, ConversationReference } from 'botbuilder';
+import { Activity, ConversationReference } from 'botbuilder';
 import type { LostNotifier, LostReport, PostedCard, Responder } from '../src/lost';
-import type { ChannelRef, TenantSettingsStore } from '../src/store/tenant-settings';
+import type { ChannelRef, TenantSettingsStore } from '../src/store';
 import { lostReportCard } from './cards/lost-cards';
-import type { CardView } from './cards/render';
+import { cardMessage, type CardView } from './cards/render';
 import { reportCardData } from './lost-view';
 import type { ProactiveAdapter } from './notifier';
 
@@ -18,10 +18,7 @@ export class TeamsLostNotifier implements LostNotifier {
   ) {}
 
   private cardActivity(r: LostReport): Partial<Activity> {
-    return {
-      type: 'message',
-      attachments: [CardFactory.adaptiveCard(lostReportCard(reportCardData(r, this.escalationMinutes()), this.view))],
-    };
+    return cardMessage(lostReportCard(reportCardData(r, this.escalationMinutes()), this.view));
   }
 
   private async send(

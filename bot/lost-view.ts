@@ -1,17 +1,12 @@
 /** What the lost-device cards say, from a stored report. */
-import type { InventoryDevice } from '../src/inventory/types';
+import { statusWord } from '../src/devices';
+import type { InventoryDevice } from '../src/inventory';
 import { deviceLabel, LostReport } from '../src/lost';
 import type { LostReportCardData, LostReportButton, Fact } from './cards/lost-cards';
-import type { Requester } from './identity';
-import { statusLabel, utcTime } from './lookup-view';
-import type { PersonRef } from '../src/lost';
+import { utcTime } from './lookup-view';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (ms: number | undefined) => (ms === undefined ? '' : utcTime(iso(ms)));
-
-export function personOf(r: Requester): PersonRef {
-  return { teamsId: r.teamsId, aadObjectId: r.aadObjectId, name: r.name, upn: r.upn };
-}
 
 const BADGES: Record<string, LostReportCardData['badge']> = {
   open: { label: 'Open', style: 'attention', color: 'Attention' },
@@ -49,7 +44,7 @@ export function reportCardData(r: LostReport, escalationMinutes: number): LostRe
     ['Device', r.device.model ?? (r.device.source === 'intune' ? 'Intune device' : 'ChromeOS device')],
     ['Serial', r.device.serialNumber],
     ['Org unit', r.device.orgUnitPath],
-    ['Status when reported', r.device.status ? statusLabel(r.device.status) : undefined],
+    ['Status when reported', r.device.status ? statusWord(r.device.status) : undefined],
     ['Reported by', `${r.reporter.name}${r.reporter.upn ? ` (${r.reporter.upn})` : ''}`],
     ['Also reported by', r.alsoReportedBy.map((p) => p.name).join(', ') || undefined],
     ['Reported at', at(r.createdAt)],

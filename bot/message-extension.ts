@@ -1,13 +1,12 @@
 import { CardFactory, MessagingExtensionAttachment, MessagingExtensionResult } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { deviceCard } from './cards/device-card';
+import { statusWord, viewOfInventory } from '../src/devices';
 import type { BotDeps } from './deps';
-import { viewOfInventory } from './lookup-device';
 import { parseFind } from './lookup-query';
-import { searchAsRequester } from './lookup-search';
-import { deviceCardData, statusLabel } from './lookup-view';
+import { deviceCardData } from './lookup-view';
 
-export type MessageExtensionDeps = Pick<BotDeps, 'identity' | 'inventory' | 'clock' | 'logger' | 'view'>;
+export type MessageExtensionDeps = Pick<BotDeps, 'identity' | 'devices' | 'clock' | 'logger' | 'view'>;
 
 /** The compose-box command in appPackage/manifest.json. */
 export const SEARCH_DEVICES_COMMAND = 'searchDevices';
@@ -29,7 +28,7 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
 
     const requester = await deps.identity.requester(ctx);
     const limit = Math.min(Math.max(query.count || MAX_RESULTS, 1), MAX_RESULTS);
-    const result = await searchAsRequester(deps.inventory, requester, request.query, { limit, kind: request.kind });
+    const result = await deps.devices.search(requester, request.query, { limit, kind: request.kind });
     deps.logger.info({ matchedBy: result.matchedBy, total: result.total }, 'device search from the compose box');
     if (result.devices.length === 0) return message(`No device matches "${text.slice(0, 60)}".`);
 
@@ -37,7 +36,7 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
     const attachments: MessagingExtensionAttachment[] = result.devices.map((d) => {
       const view = viewOfInventory(d);
       const card = deviceCard(deviceCardData(view, [], now), deps.view);
-      const subtitle = [statusLabel(d.status), d.users[0], d.assetId].filter(Boolean).join(' · ');
+      const subtitle = [statusWord(d.status), d.users[0], d.assetId].filter(Boolean).join(' · ');
       return {
         ...CardFactory.adaptiveCard(card),
         preview: CardFactory.thumbnailCard(`${d.serialNumber} · ${view.model ?? 'Unknown model'}`, subtitle),

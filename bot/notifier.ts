@@ -1,10 +1,8 @@
-import { Activity, CardFactory, ConversationReference, TurnContext } from 'botbuilder';
-import { DeviceAction, findAction } from '../src/actions/catalogue';
-import type { RequestNotifier } from '../src/actions/tracker';
-import type { ActionRequest } from '../src/actions/types';
+import { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import { DeviceAction, findAction, type RequestNotifier, type ActionRequest } from '../src/actions';
 import { closingText, statusCardData } from './actions-view';
 import { actionStatusCard } from './cards/action-status-card';
-import type { CardView } from './cards/render';
+import { cardMessage, type CardView } from './cards/render';
 
 /** What the notifier needs of the adapter: proactive turns (CloudAdapter has it). */
 export interface ProactiveAdapter {
@@ -24,10 +22,7 @@ export function statusActivity(
   catalogue: readonly DeviceAction[],
   view: CardView,
 ): Partial<Activity> {
-  return {
-    type: 'message',
-    attachments: [CardFactory.adaptiveCard(actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), view))],
-  };
+  return cardMessage(actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), view));
 }
 
 /** The closing message: it mentions the requester so Teams notifies them. */

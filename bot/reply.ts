@@ -1,18 +1,10 @@
 import { TurnContext } from 'botbuilder';
-import { AdaptiveCard, cardAttachment } from './cards/render';
+import { AdaptiveCard, cardMessage } from './cards/render';
 
 /** Sends one Adaptive Card as a reply; returns the id Teams gave the message (for later updates). */
 export async function replyWithCard(ctx: TurnContext, card: AdaptiveCard): Promise<string | undefined> {
-  const sent = await ctx.sendActivity({ attachments: [cardAttachment(card)] });
+  const sent = await ctx.sendActivity(cardMessage(card));
   return sent?.id;
-}
-
-/** User text without the bot mention, collapsed whitespace. */
-export function messageText(ctx: TurnContext): string {
-  return (ctx.activity.text ?? '')
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** Quotes user text back safely: short, no markdown that could restyle the card. */

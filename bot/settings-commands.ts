@@ -5,11 +5,11 @@
 import { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { onCallAt } from '../src/lost';
-import type { ChannelRef, TenantSettings } from '../src/store/tenant-settings';
+import type { ChannelRef, TenantSettings } from '../src/store';
 import { factsCard } from './cards/facts-card';
 import { messageCard } from './cards/message-card';
 import type { BotDeps } from './deps';
-import { auditActor } from './identity';
+import { actorOf } from '../src/audit';
 import { utcTime } from './lookup-view';
 import { replyWithCard } from './reply';
 
@@ -54,92 +54,97 @@ function describe(ref: ChannelRef | undefined, how: string): string {
 }
 
 export function registerSettingsCommands(app: Application<TurnState>, deps: SettingsDeps): void {
+  app.message(SET, (ctx) => setChannel(deps, ctx));
+  app.message(SHOW, (ctx) => showSettings(deps, ctx));
+}
+
+/** `set helpdesk channel` / `set oncall channel`, typed in that channel. */
+async function setChannel(deps: SettingsDeps, ctx: TurnContext): Promise<void> {
   const { guard, view } = deps;
-
-  app.message(SET, async (ctx) => {
-    const which = (SET.exec(ctx.activity.text ?? '')?.[1] ?? '').toLowerCase().startsWith('h')
-      ? 'helpdeskChannel'
-      : 'onCallChannel';
-    const requester = await deps.identity.requester(ctx);
-    await guard.authorize(requester, 'Organization/Update', `settings.${which}`, undefined, ctx.activity.id);
-    const what = WHAT[which];
-    if (ctx.activity.conversation?.conversationType !== 'channel') {
-      await replyWithCard(
-        ctx,
-        messageCard(
-          {
-            title: `Type this in the ${what.label}`,
-            text: `Go to the channel that should be the ${what.label}, mention me there and type \`set ${which === 'helpdeskChannel' ? 'helpdesk' : 'oncall'} channel\`. ${what.use}`,
-            tone: 'warning',
-          },
-          view,
-        ),
-      );
-      return;
-    }
-    const ref: ChannelRef = {
-      conversationReference: channelReference(ctx.activity),
-      name: channelName(ctx.activity),
-      setBy: requester.upn ?? requester.email ?? requester.name,
-      setAt: new Date(deps.clock.now()).toISOString(),
-    };
-    await deps.tenantSettings.update(requester.tenantId, { [which]: ref });
-    await deps.audit.append({
-      actor: auditActor(requester),
-      tenantId: requester.tenantId,
-      action: 'settings.update',
-      outcome: 'succeeded',
-      requestId: ctx.activity.id,
-      detail: { setting: which, channel: ref.name, conversationId: ref.conversationReference.conversation?.id },
-    });
+  const which = (SET.exec(ctx.activity.text ?? '')?.[1] ?? '').toLowerCase().startsWith('h')
+    ? 'helpdeskChannel'
+    : 'onCallChannel';
+  const requester = await deps.identity.requester(ctx);
+  await guard.authorize(requester, 'Organization/Update', `settings.${which}`, undefined, ctx.activity.id);
+  const what = WHAT[which];
+  if (ctx.activity.conversation?.conversationType !== 'channel') {
     await replyWithCard(
       ctx,
-      messageCard({ title: `This is now the ${what.label}`, text: what.use, tone: 'success' }, view),
-    );
-    if (which === 'helpdeskChannel') {
-      // Reports filed while no channel was set are posted now, so none is missed.
-      await deps.lost.reports.postPending(requester.tenantId);
-    }
-  });
-
-  app.message(SHOW, async (ctx) => {
-    const requester = await deps.identity.requester(ctx);
-    await guard.authorize(requester, 'Organization/Read', 'settings.show', undefined, ctx.activity.id);
-    const settings = await deps.tenantSettings.get(requester.tenantId);
-    const onCall = onCallAt(deps.lost.roster, deps.clock.now());
-    const { reports } = deps.lost;
-    await replyWithCard(
-      ctx,
-      factsCard(
+      messageCard(
         {
-          title: 'Lost-device settings',
-          facts: [
-            {
-              title: 'Help desk channel',
-              value: describe(settings.helpdeskChannel, 'type `set helpdesk channel` in it'),
-            },
-            {
-              title: 'On-call channel',
-              value: describe(
-                settings.onCallChannel,
-                'type `set oncall channel` in it (until then, on-call is paged in the help desk channel)',
-              ),
-            },
-            { title: 'Escalation', value: `after ${reports.escalationMinutes} min without an acknowledgement` },
-            {
-              title: 'On call now',
-              value: onCall ? `${onCall.name}${onCall.upn ? ` (${onCall.upn})` : ''}` : 'nobody on the roster',
-            },
-            {
-              title: 'Self-service lost mode',
-              value: reports.settings.selfService ? 'on: end users may lock their own devices' : 'off',
-            },
-          ],
-          footer:
-            'The escalation delay, the roster and self-service are set by the bot’s configuration (ONCALL_ESCALATION_MINUTES, ONCALL_ROSTER, LOST_SELF_SERVICE).',
+          title: `Type this in the ${what.label}`,
+          text: `Go to the channel that should be the ${what.label}, mention me there and type \`set ${which === 'helpdeskChannel' ? 'helpdesk' : 'oncall'} channel\`. ${what.use}`,
+          tone: 'warning',
         },
         view,
       ),
     );
+    return;
+  }
+  const ref: ChannelRef = {
+    conversationReference: channelReference(ctx.activity),
+    name: channelName(ctx.activity),
+    setBy: requester.upn ?? requester.email ?? requester.name,
+    setAt: new Date(deps.clock.now()).toISOString(),
+  };
+  await deps.tenantSettings.update(requester.tenantId, { [which]: ref });
+  await deps.audit.append({
+    actor: actorOf(requester),
+    tenantId: requester.tenantId,
+    action: 'settings.update',
+    outcome: 'succeeded',
+    requestId: ctx.activity.id,
+    detail: { setting: which, channel: ref.name, conversationId: ref.conversationReference.conversation?.id },
   });
+  await replyWithCard(
+    ctx,
+    messageCard({ title: `This is now the ${what.label}`, text: what.use, tone: 'success' }, view),
+  );
+  if (which === 'helpdeskChannel') {
+    // Reports filed while no channel was set are posted now, so none is missed.
+    await deps.lost.desk.postPending(requester.tenantId);
+  }
+}
+
+/** `show settings`: where reports and pages go, who is on call. */
+async function showSettings(deps: SettingsDeps, ctx: TurnContext): Promise<void> {
+  const { guard, view } = deps;
+  const requester = await deps.identity.requester(ctx);
+  await guard.authorize(requester, 'Organization/Read', 'settings.show', undefined, ctx.activity.id);
+  const settings = await deps.tenantSettings.get(requester.tenantId);
+  const onCall = onCallAt(deps.lost.roster, deps.clock.now());
+  const { desk } = deps.lost;
+  await replyWithCard(
+    ctx,
+    factsCard(
+      {
+        title: 'Lost-device settings',
+        facts: [
+          {
+            title: 'Help desk channel',
+            value: describe(settings.helpdeskChannel, 'type `set helpdesk channel` in it'),
+          },
+          {
+            title: 'On-call channel',
+            value: describe(
+              settings.onCallChannel,
+              'type `set oncall channel` in it (until then, on-call is paged in the help desk channel)',
+            ),
+          },
+          { title: 'Escalation', value: `after ${desk.escalationMinutes} min without an acknowledgement` },
+          {
+            title: 'On call now',
+            value: onCall ? `${onCall.name}${onCall.upn ? ` (${onCall.upn})` : ''}` : 'nobody on the roster',
+          },
+          {
+            title: 'Self-service lost mode',
+            value: desk.selfService ? 'on: end users may lock their own devices' : 'off',
+          },
+        ],
+        footer:
+          'The escalation delay, the roster and self-service are set by the bot’s configuration (ONCALL_ESCALATION_MINUTES, ONCALL_ROSTER, LOST_SELF_SERVICE).',
+      },
+      view,
+    ),
+  );
 }

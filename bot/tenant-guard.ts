@@ -1,17 +1,10 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
-
-/** Tenant of an activity as Teams sends it. */
-export function activityTenantId(activity: {
-  conversation?: { tenantId?: string };
-  channelData?: { tenant?: { id?: string } };
-}): string | undefined {
-  return activity.channelData?.tenant?.id ?? activity.conversation?.tenantId;
-}
+import { activityTenantId } from './turn';
 
 /** Stops every turn from a tenant outside ALLOWED_TENANT_IDS before any route runs. */
 export function registerTenantGuard(app: Application<TurnState>, deps: BotDeps): void {
-  const allowed = new Set(deps.config.allowedTenantIds.map((t) => t.toLowerCase()));
+  const allowed = new Set(deps.settings.allowedTenantIds.map((t) => t.toLowerCase()));
   if (allowed.size === 0) return;
   app.turn('beforeTurn', async (ctx) => {
     const tenantId = activityTenantId(ctx.activity)?.toLowerCase();

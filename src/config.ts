@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePinKey } from './actions/pin-vault';
+import { parsePinKey } from './actions';
 import { ConfigError } from './errors';
 
 /** Sandbox only: a fixed, public key, so that the emulator's PINs survive a restart with Redis. */

@@ -1,58 +1,87 @@
 import type { Storage } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import Redis from 'ioredis';
-import { createBotApp } from '../bot/app';
-import { registerBulkDownload } from '../bot/bulk-download';
-import { startApprovalExpiry, TeamsBulkNotifier } from '../bot/bulk-notifier';
-import { IdentityService } from '../bot/identity';
-import { LostPolicyGuard } from '../bot/lost-guard';
-import { TeamsLostNotifier } from '../bot/lost-notifier';
-import { TeamsRequestNotifier } from '../bot/notifier';
+import {
+  type BulkChat,
+  createBotApp,
+  IdentityService,
+  registerBulkDownload,
+  startApprovalExpiry,
+  TeamsBulkNotifier,
+  TeamsLostNotifier,
+  TeamsRequestNotifier,
+} from '../bot';
 import { version } from '../package.json';
-import { AccessResolver, emptyAccessConfig, GroupMembership, loadAccessFile } from './access';
-import { ActionSettings, ActionTracker, createActionCatalogue, createActionStores, TrackingSettings } from './actions';
-import { AuditTrail, createAuditTrail } from './audit';
-import { Clock, systemClock } from './clock';
+import { AccessResolver, emptyAccessConfig, type GroupMembership, loadAccessFile, LostPolicyGuard } from './access';
+import {
+  ActionService,
+  type ActionExecutor,
+  type ActionSettings,
+  ActionTracker,
+  createActionCatalogue,
+  createActionStores,
+  createPinVault,
+  type DeviceAction,
+  PinService,
+  RemoteLockService,
+  type TrackingSettings,
+} from './actions';
 import {
   BULK_QUOTA_SHARE,
   BulkRunner,
   BulkService,
-  BulkSettings,
+  type BulkSettings,
   createBulkRunStore,
   createRateLimiter,
-  RunnerSettings,
+  type RunnerSettings,
 } from './actions/bulk';
-import { Config, loadConfig } from './config';
+import { type AuditTrail, createAuditTrail } from './audit';
+import { type Clock, systemClock } from './clock';
+import { type Config, loadConfig } from './config';
 import { ConnectorService, createConnectorStores, readServiceAccountClientId, SANDBOX_CLIENT_ID } from './connector';
-import { createDeviceDirectory, DIRECTORY_SCOPES, RetryOptions } from './directory';
+import { DeviceReader } from './devices';
+import { createDeviceDirectory, DIRECTORY_SCOPES, type DeviceDirectory, type RetryOptions } from './directory';
 import { ConfigError } from './errors';
 import {
   GraphGroupMembership,
   GraphHttpClient,
   GraphManagedDeviceDirectory,
   IntuneSync,
-  ManagedDeviceDirectory,
+  type ManagedDeviceDirectory,
 } from './intune';
-import { createPinVault, RemoteLockService, type ActionExecutor, type PinVault } from './actions';
-import { IntuneFleetDevice, sandboxIntuneFleet } from './sandbox/fleet/intune-fleet';
-import { Inventory, MemoryInventory, RedisInventory } from './inventory';
-import { createLogger, Logger } from './log';
+import { type Inventory, MemoryInventory, RedisInventory } from './inventory';
+import { createLogger, type Logger } from './log';
 import {
   createLostReportStore,
   EMPTY_ROSTER,
   loadRoster,
   LostActionObserver,
+  LostReportDesk,
   LostReportService,
-  LostSettings,
+  type LostSettings,
+  type OnCallRoster,
 } from './lost';
 import { Metrics } from './metrics';
-import { sandboxFleet } from './sandbox/fleet';
-import { GoogleEmulator, GoogleEmulatorControl, startGoogleEmulator } from './sandbox/google';
-import { GraphEmulator, startGraphEmulator } from './sandbox/graph';
-import { SANDBOX_TENANT_ID } from './sandbox/people';
+import {
+  type GoogleEmulator,
+  type GoogleEmulatorControl,
+  type GraphEmulator,
+  type IntuneFleetDevice,
+  SANDBOX_TENANT_ID,
+  sandboxFleet,
+  sandboxIntuneFleet,
+  startGoogleEmulator,
+  startGraphEmulator,
+} from './sandbox';
 import { createServer, listen } from './server';
-import { BullJobQueue, createStorage, JobQueue, MemoryJobQueue } from './store';
-import { createTenantSettingsStore, TenantSettingsStore } from './store/tenant-settings';
+import {
+  BullJobQueue,
+  createStorage,
+  createTenantSettingsStore,
+  type JobQueue,
+  MemoryJobQueue,
+  type TenantSettingsStore,
+} from './store';
 
 export interface RunningBot {
   port: number;
@@ -98,351 +127,476 @@ const SANDBOX_ACCESS_FILE = 'config/access.sandbox.yaml';
 const SANDBOX_ROSTER_FILE = 'config/oncall.sandbox.yaml';
 const REDIS_PREFIX = 'desk:';
 
+/** What is being built, in order; each step adds to it and registers how to close what it opened. */
+interface Parts {
+  config: Config;
+  options: StartOptions;
+  logger: Logger;
+  clock: Clock;
+  prefix: string;
+  closers: Array<() => Promise<unknown> | void>;
+}
+
+interface Clients {
+  sandbox?: RunningBot['sandbox'];
+  directory: DeviceDirectory;
+  /** Bulk runs pace and retry every call themselves (the shared quota limiter sees each request). */
+  bulkDirectory: DeviceDirectory;
+  groups: GroupMembership;
+  /** Intune managed devices: the emulator's in sandbox mode, Graph's with GRAPH_*; absent otherwise. */
+  managedDevices?: ManagedDeviceDirectory;
+}
+
+interface Stores {
+  redis?: Redis;
+  storage: Storage;
+  audit: AuditTrail;
+  inventory: Inventory;
+  tenantSettings: TenantSettingsStore;
+  queue: JobQueue;
+}
+
 /**
- * The one place that builds concrete things, in order: config → clients → stores → Application
- * → server. Everything below gets its dependencies passed in.
+ * The one place that builds concrete things, in order: config → clients → stores → services →
+ * Application → server. Everything below gets its dependencies passed in.
  */
 export async function startDeviceDesk(config: Config, options: StartOptions = {}): Promise<RunningBot> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
-  const prefix = options.redisPrefix ?? REDIS_PREFIX;
-  const closers: Array<() => Promise<unknown> | void> = [];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close();
+  const parts: Parts = {
+    config,
+    options,
+    logger: options.logger ?? createLogger(config.logLevel),
+    clock: options.clock ?? systemClock,
+    prefix: options.redisPrefix ?? REDIS_PREFIX,
+    closers: [],
   };
-  const metrics = new Metrics();
-
+  const stop = async () => {
+    for (const close of parts.closers.reverse()) await close();
+  };
   try {
-    if (config.sandbox) {
-      logger.warn(
-        { host: config.host },
-        'SANDBOX MODE: emulated Google Directory and Microsoft Graph, generated devices, anonymous Bot Framework auth on loopback only. Set GOOGLE_SERVICE_ACCOUNT_KEY_FILE for production.',
-      );
-    }
-
-    // Clients of Google and Graph: the real services, or the emulators in sandbox mode.
-    let sandbox: RunningBot['sandbox'];
-    let directory;
-    // Bulk runs pace and retry every call themselves (the shared quota limiter sees each request).
-    let bulkDirectory;
-    let groups: GroupMembership;
-    // Intune managed devices (remote lock): the emulator's in sandbox mode, Graph's with GRAPH_*.
-    let managedDevices: ManagedDeviceDirectory | undefined;
-    if (config.sandbox) {
-      const google =
-        options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
-      if (!options.google) closers.push(() => google.close());
-      const graph =
-        options.graph ??
-        (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
-      if (!options.graph) closers.push(() => graph.close());
-      sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph };
-      const emulated = {
-        customerId: config.google.customerId,
-        rootUrl: google.rootUrl,
-        accessToken: google.accessToken,
-        account: 'admin@example.com',
-        logger,
-        clock,
-        retry: options.directoryRetry,
-      };
-      directory = createDeviceDirectory(emulated);
-      bulkDirectory = createDeviceDirectory({ ...emulated, retry: { maxAttempts: 1 } });
-      const graphClient = new GraphHttpClient({
-        auth: { kind: 'fixed-token', token: graph.fixedToken },
-        baseUrl: graph.baseUrl,
-        clock,
-        logger,
-        ...options.graphRetry,
-      });
-      groups = new GraphGroupMembership(graphClient, { clock });
-      managedDevices = new GraphManagedDeviceDirectory(graphClient);
-    } else {
-      const google = {
-        customerId: config.google.customerId,
-        rootUrl: config.google.apiRootUrl,
-        serviceAccountKeyFile: config.google.serviceAccountKeyFile,
-        subject: config.google.adminSubject,
-        logger,
-        clock,
-      };
-      directory = createDeviceDirectory(google);
-      bulkDirectory = createDeviceDirectory({ ...google, retry: { maxAttempts: 1 } });
-      if (config.graph.tenantId && config.graph.clientId && config.graph.clientSecret) {
-        const graphClient = new GraphHttpClient({
-          auth: {
-            kind: 'client-credentials',
-            tenantId: config.graph.tenantId,
-            clientId: config.graph.clientId,
-            clientSecret: config.graph.clientSecret,
-          },
-          baseUrl: config.graph.baseUrl,
-          clock,
-          logger,
-        });
-        groups = new GraphGroupMembership(graphClient, { clock });
-        managedDevices = new GraphManagedDeviceDirectory(graphClient);
-      } else {
-        logger.warn('GRAPH_* not set: roles given to Entra groups will not apply, only those given to users directly');
-        groups = { memberOf: async () => [] };
-      }
-    }
-
-    // Stores: Redis when configured (shared by every instance), else process memory.
-    let redis: Redis | undefined;
-    if (config.redisUrl) {
-      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-      redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
-      closers.push(() => redis?.quit());
-    }
-    const storage: Storage = createStorage({ redis, prefix: `${prefix}state:` });
-    const audit = createAuditTrail({ redis, clock, prefix: `${prefix}audit:` });
-    const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
-    const tenantSettings = options.tenantSettings ?? createTenantSettingsStore({ redis, prefix });
-
-    const connector = new ConnectorService({
-      directory,
-      inventory,
-      ...createConnectorStores({ redis, prefix, clock }),
-      setup: {
-        clientId: config.sandbox
-          ? SANDBOX_CLIENT_ID
-          : readServiceAccountClientId(config.google.serviceAccountKeyFile ?? ''),
-        scopes: DIRECTORY_SCOPES,
-      },
-      clock,
-      logger,
-    });
-    closers.push(() => connector.stop());
-    if (config.sandbox) {
-      // The sandbox tenant starts connected, so the demo has devices to find at once.
-      const { connection, sync } = await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
-      const outcome = sync ? await sync : undefined;
-      if (outcome?.status === 'completed') logger.info({ devices: outcome.devices }, 'sandbox devices synced');
-      else logger.warn({ status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');
-    }
-    connector.start();
-
-    // Intune devices join the same inventory, at start and then every 15 minutes.
-    if (managedDevices) {
-      const intuneTenant = config.sandbox ? SANDBOX_TENANT_ID : config.graph.tenantId;
-      const intuneSync = new IntuneSync({
-        devices: managedDevices,
-        inventory,
-        tenantIds: intuneTenant ? [intuneTenant] : [],
-        clock,
-        logger,
-      });
-      closers.push(() => intuneSync.stop());
-      if (config.sandbox) {
-        const outcome = await intuneSync.sync(SANDBOX_TENANT_ID);
-        logger.info(
-          { outcome: outcome.status, devices: outcome.status === 'completed' ? outcome.devices : 0 },
-          'sandbox Intune devices synced',
-        );
-      } else {
-        void intuneSync.syncAll();
-      }
-      intuneSync.start();
-    }
-
-    const accessPath = config.accessConfigPath ?? (config.sandbox ? SANDBOX_ACCESS_FILE : undefined);
-    const accessConfig = accessPath ? await loadAccessFile(accessPath) : emptyAccessConfig();
-    if (!accessPath) logger.warn('ACCESS_CONFIG not set: everyone is an end user until roles are assigned');
-    const access = new AccessResolver({
-      config: accessConfig,
-      groups,
-      tenantId: config.sandbox ? SANDBOX_TENANT_ID : config.bot.tenantId || undefined,
-      logger,
-    });
-
-    const adapter = new TeamsAdapter({
-      MicrosoftAppId: config.bot.appId,
-      MicrosoftAppPassword: config.bot.appPassword,
-      MicrosoftAppType: config.bot.appType,
-      MicrosoftAppTenantId: config.bot.tenantId,
-    });
-
-    // Remote actions: confirmations and requests in the stores, tracking on the job queue.
-    const view = { sandbox: config.sandbox };
-    const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
-    const queue: JobQueue = config.redisUrl
-      ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger })
-      : new MemoryJobQueue({ logger });
-    closers.push(() => queue.close());
-    const actionStores = createActionStores({ redis, prefix, clock });
-
-    // Lost-device reports: escalation checks on the same job queue, so they survive a restart with Redis.
-    const rosterPath = config.lost.rosterPath ?? (config.sandbox ? SANDBOX_ROSTER_FILE : undefined);
-    const roster = rosterPath ? await loadRoster(rosterPath) : EMPTY_ROSTER;
-    const lostReports: LostReportService = new LostReportService({
-      store: createLostReportStore({ redis, prefix }),
-      queue,
-      clock,
-      audit,
-      logger,
-      roster,
-      notifier: new TeamsLostNotifier(
-        adapter,
-        config.bot.appId,
-        tenantSettings,
-        view,
-        () => lostReports.escalationMinutes,
-      ),
-      settings: {
-        escalationMs: (config.lost.escalationMinutes ?? roster.escalationMinutes ?? 15) * 60_000,
-        selfService: config.lost.selfService,
-        ...options.lost,
-      },
-    });
-    // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
-    let pins: PinVault | undefined;
-    const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
-    if (managedDevices && config.intune.pinKey) {
-      if (config.intune.pinKeyIsDevKey)
-        logger.warn(
-          'PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.',
-        );
-      pins = createPinVault({ key: config.intune.pinKey, clock, redis, prefix });
-      executors.remoteLock = new RemoteLockService({
-        devices: managedDevices,
-        vault: pins,
-        requests: actionStores.requests,
-        audit,
-        clock,
-        logger,
-      });
-    }
-    const tracker = new ActionTracker({
-      executors,
-      directory,
-      requests: actionStores.requests,
-      queue,
-      clock,
-      audit,
-      logger,
-      // Actions on a reported device move its report on.
-      notifier: new LostActionObserver(
-        new TeamsRequestNotifier(adapter, config.bot.appId, catalogue, view),
-        lostReports,
-        access,
-        catalogue,
-        logger,
-      ),
-      // Tests shorten polling further through StartOptions; the environment sets the first wait.
-      settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
-    });
-
-    // Bulk runs: a durable job per run on the same queue, paced by a limiter every instance shares.
-    const bulkStore = createBulkRunStore({ redis, prefix, now: () => clock.now() });
-    // Known once the server listens (the sandbox's port may be chosen then).
-    let publicUrl = config.publicUrl;
-    const bulkNotifier = new TeamsBulkNotifier(
-      adapter,
-      config.bot.appId,
-      catalogue,
-      view,
-      bulkStore,
-      logger,
-      () => clock.now(),
-      () => publicUrl,
-    );
-    // Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused).
-    const lockPrecheck = executors.remoteLock ? executors.remoteLock.precheck.bind(executors.remoteLock) : undefined;
-    const bulkRunner = new BulkRunner({
-      directory: bulkDirectory,
-      managedDevices,
-      lockPrecheck,
-      store: bulkStore,
-      queue,
-      limiter: createRateLimiter({
-        redis,
-        key: `${prefix}google-quota`,
-        limit: Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE)),
-        clock,
-      }),
-      clock,
-      audit,
-      logger,
-      notifier: bulkNotifier,
-      settings: options.bulk?.runner,
-    });
-    const bulkService = new BulkService({
-      store: bulkStore,
-      runner: bulkRunner,
-      inventory,
-      directory,
-      clock,
-      prechecks: lockPrecheck ? { remoteLock: lockPrecheck } : {},
-      settings: {
-        maxDevices: config.bulk.maxDevices,
-        roleLimits: config.bulk.roleLimits,
-        approvalThreshold: config.bulk.approvalThreshold,
-        approvalTtlMs: config.bulk.approvalTtlMinutes * 60_000,
-        ...options.bulk?.settings,
-      },
-    });
-
-    const app = createBotApp(adapter, storage, {
-      config,
-      logger,
-      metrics,
-      clock,
-      view,
-      identity: new IdentityService(access, clock, logger),
-      guard: new LostPolicyGuard(access, audit, logger, lostReports.settings.selfService),
-      access,
-      audit,
-      directory,
-      managedDevices,
-      inventory,
-      tenantSettings,
-      connector,
-      bulk: { service: bulkService, store: bulkStore, notifier: bulkNotifier, allowHttpDownloads: config.sandbox },
-      lost: { reports: lostReports, roster },
-      actions: {
-        catalogue,
-        ...actionStores,
-        tracker,
-        executors,
-        pins,
-        settings: {
-          confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
-          skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,
-        },
-      },
-    });
-
-    const server = createServer({
-      adapter,
-      runTurn: (ctx) => app.run(ctx),
-      metrics,
-      logger,
-      mode: config.sandbox ? 'sandbox' : 'production',
-      version,
-      redisPing: redis ? async () => (await redis!.ping()) === 'PONG' : undefined,
-    });
-    registerBulkDownload(server, { store: bulkStore, logger });
-    const port = await listen(server, config.port, config.host);
-    if (!publicUrl && config.sandbox) publicUrl = `http://127.0.0.1:${port}`;
-    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    // Requests an earlier run left unfinished are followed again from the store.
-    await tracker.start();
-    // Bulk runs an earlier process left unfinished resume where they stood.
-    await bulkRunner.start();
-    closers.push(() => bulkRunner.stop());
-    closers.push(startApprovalExpiry(bulkService, bulkNotifier, logger, options.bulk?.approvalCheckMs));
-    await lostReports.start();
-    closers.push(() => tracker.stop());
-    logger.info(
-      { port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version },
-      'Device Desk is listening on /api/messages',
-    );
-    return { port, config, sandbox, audit, stop };
+    return await start(parts, stop);
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBot> {
+  const { config, logger } = parts;
+  if (config.sandbox) {
+    logger.warn(
+      { host: config.host },
+      'SANDBOX MODE: emulated Google Directory and Microsoft Graph, generated devices, anonymous Bot Framework auth on loopback only. Set GOOGLE_SERVICE_ACCOUNT_KEY_FILE for production.',
+    );
+  }
+  const clients = config.sandbox ? await sandboxClients(parts) : productionClients(parts);
+  const stores = createStores(parts);
+  const connector = await startConnector(parts, clients, stores);
+  await startIntuneSync(parts, clients, stores);
+  const access = await createAccess(parts, clients);
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  });
+  const metrics = new Metrics();
+  const view = { sandbox: config.sandbox };
+  const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
+  const lost = await createLost(parts, stores, adapter, view);
+  const guard = new LostPolicyGuard(access, stores.audit, logger, lost.reports.settings.selfService);
+  const devices = new DeviceReader({ ...clients, inventory: stores.inventory, guard, logger });
+  const actions = createActions(parts, { clients, stores, adapter, view, catalogue, access, guard, devices, lost });
+  // Known once the server listens (the sandbox's port may be chosen then).
+  let publicUrl = config.publicUrl;
+  const bulk = createBulk(
+    parts,
+    { clients, stores, adapter, view, catalogue, lockPrecheck: actions.lockPrecheck },
+    () => publicUrl,
+  );
+
+  const app = createBotApp(adapter, stores.storage, {
+    settings: { botAppId: config.bot.appId, allowedTenantIds: config.allowedTenantIds },
+    logger,
+    metrics,
+    clock: parts.clock,
+    view,
+    identity: new IdentityService(access, parts.clock, logger),
+    guard,
+    access,
+    audit: stores.audit,
+    devices,
+    actions: actions.service,
+    pins: actions.pins,
+    tenantSettings: stores.tenantSettings,
+    connector,
+    bulk: bulk.chat,
+    lost: { desk: new LostReportDesk({ reports: lost.reports, devices, guard }), roster: lost.roster },
+  });
+
+  const server = createServer({
+    adapter,
+    runTurn: (ctx) => app.run(ctx),
+    metrics,
+    logger,
+    mode: config.sandbox ? 'sandbox' : 'production',
+    version,
+    redisPing: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
+  });
+  registerBulkDownload(server, { store: bulk.chat.store, logger });
+  const port = await listen(server, config.port, config.host);
+  if (!publicUrl && config.sandbox) publicUrl = `http://127.0.0.1:${port}`;
+  parts.closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  await startBackgroundWork(parts, actions.tracker, bulk, lost.reports);
+  logger.info(
+    { port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version },
+    'Device Desk is listening on /api/messages',
+  );
+  return { port, config, sandbox: clients.sandbox, audit: stores.audit, stop };
+}
+
+/** Sandbox: the Google and Graph emulators on loopback, and clients that talk to them. */
+async function sandboxClients(parts: Parts): Promise<Clients> {
+  const { config, options, clock, logger, closers } = parts;
+  const google = options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
+  if (!options.google) closers.push(() => google.close());
+  const graph =
+    options.graph ??
+    (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
+  if (!options.graph) closers.push(() => graph.close());
+  const emulated = {
+    customerId: config.google.customerId,
+    rootUrl: google.rootUrl,
+    accessToken: google.accessToken,
+    account: 'admin@example.com',
+    logger,
+    clock,
+    retry: options.directoryRetry,
+  };
+  const graphClient = new GraphHttpClient({
+    auth: { kind: 'fixed-token', token: graph.fixedToken },
+    baseUrl: graph.baseUrl,
+    clock,
+    logger,
+    ...options.graphRetry,
+  });
+  return {
+    sandbox: { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph },
+    directory: createDeviceDirectory(emulated),
+    bulkDirectory: createDeviceDirectory({ ...emulated, retry: { maxAttempts: 1 } }),
+    groups: new GraphGroupMembership(graphClient, { clock }),
+    managedDevices: new GraphManagedDeviceDirectory(graphClient),
+  };
+}
+
+/** Production: Google with the service account; Graph when its app is configured. */
+function productionClients(parts: Parts): Clients {
+  const { config, clock, logger } = parts;
+  const google = {
+    customerId: config.google.customerId,
+    rootUrl: config.google.apiRootUrl,
+    serviceAccountKeyFile: config.google.serviceAccountKeyFile,
+    subject: config.google.adminSubject,
+    logger,
+    clock,
+  };
+  const directory = createDeviceDirectory(google);
+  const bulkDirectory = createDeviceDirectory({ ...google, retry: { maxAttempts: 1 } });
+  const { tenantId, clientId, clientSecret, baseUrl } = config.graph;
+  if (!tenantId || !clientId || !clientSecret) {
+    logger.warn('GRAPH_* not set: roles given to Entra groups will not apply, only those given to users directly');
+    return { directory, bulkDirectory, groups: { memberOf: async () => [] } };
+  }
+  const graphClient = new GraphHttpClient({
+    auth: { kind: 'client-credentials', tenantId, clientId, clientSecret },
+    baseUrl,
+    clock,
+    logger,
+  });
+  return {
+    directory,
+    bulkDirectory,
+    groups: new GraphGroupMembership(graphClient, { clock }),
+    managedDevices: new GraphManagedDeviceDirectory(graphClient),
+  };
+}
+
+/** Stores: Redis when configured (shared by every instance), else process memory. */
+function createStores(parts: Parts): Stores {
+  const { config, options, clock, logger, prefix, closers } = parts;
+  let redis: Redis | undefined;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
+    closers.push(() => redis?.quit());
+  }
+  const queue: JobQueue = config.redisUrl
+    ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger })
+    : new MemoryJobQueue({ logger });
+  closers.push(() => queue.close());
+  return {
+    redis,
+    storage: createStorage({ redis, prefix: `${prefix}state:` }),
+    audit: createAuditTrail({ redis, clock, prefix: `${prefix}audit:` }),
+    inventory: redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory(),
+    tenantSettings: options.tenantSettings ?? createTenantSettingsStore({ redis, prefix }),
+    queue,
+  };
+}
+
+/** The Chrome Enterprise connection; the sandbox tenant starts connected, so the demo has devices at once. */
+async function startConnector(parts: Parts, clients: Clients, stores: Stores): Promise<ConnectorService> {
+  const { config, clock, logger, prefix, closers } = parts;
+  const connector = new ConnectorService({
+    directory: clients.directory,
+    inventory: stores.inventory,
+    ...createConnectorStores({ redis: stores.redis, prefix, clock }),
+    setup: {
+      clientId: config.sandbox
+        ? SANDBOX_CLIENT_ID
+        : readServiceAccountClientId(config.google.serviceAccountKeyFile ?? ''),
+      scopes: DIRECTORY_SCOPES,
+    },
+    clock,
+    logger,
+  });
+  closers.push(() => connector.stop());
+  if (config.sandbox) {
+    const { connection, sync } = await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
+    const outcome = sync ? await sync : undefined;
+    if (outcome?.status === 'completed') logger.info({ devices: outcome.devices }, 'sandbox devices synced');
+    else logger.warn({ status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');
+  }
+  connector.start();
+  return connector;
+}
+
+/** Intune devices join the same inventory, at start and then every 15 minutes. */
+async function startIntuneSync(parts: Parts, clients: Clients, stores: Stores): Promise<void> {
+  const { config, clock, logger, closers } = parts;
+  if (!clients.managedDevices) return;
+  const tenantId = config.sandbox ? SANDBOX_TENANT_ID : config.graph.tenantId;
+  const intuneSync = new IntuneSync({
+    devices: clients.managedDevices,
+    inventory: stores.inventory,
+    tenantIds: tenantId ? [tenantId] : [],
+    clock,
+    logger,
+  });
+  closers.push(() => intuneSync.stop());
+  if (config.sandbox) {
+    const outcome = await intuneSync.sync(SANDBOX_TENANT_ID);
+    const devices = outcome.status === 'completed' ? outcome.devices : 0;
+    logger.info({ outcome: outcome.status, devices }, 'sandbox Intune devices synced');
+  } else {
+    void intuneSync.syncAll();
+  }
+  intuneSync.start();
+}
+
+async function createAccess(parts: Parts, clients: Clients): Promise<AccessResolver> {
+  const { config, logger } = parts;
+  const accessPath = config.accessConfigPath ?? (config.sandbox ? SANDBOX_ACCESS_FILE : undefined);
+  const accessConfig = accessPath ? await loadAccessFile(accessPath) : emptyAccessConfig();
+  if (!accessPath) logger.warn('ACCESS_CONFIG not set: everyone is an end user until roles are assigned');
+  const tenantId = config.sandbox ? SANDBOX_TENANT_ID : config.bot.tenantId || undefined;
+  return new AccessResolver({ config: accessConfig, groups: clients.groups, tenantId, logger });
+}
+
+interface Lost {
+  reports: LostReportService;
+  roster: OnCallRoster;
+}
+
+/** Lost-device reports: escalation checks on the job queue, so they survive a restart with Redis. */
+async function createLost(
+  parts: Parts,
+  stores: Stores,
+  adapter: TeamsAdapter,
+  view: { sandbox: boolean },
+): Promise<Lost> {
+  const { config, options, clock, logger, prefix } = parts;
+  const rosterPath = config.lost.rosterPath ?? (config.sandbox ? SANDBOX_ROSTER_FILE : undefined);
+  const roster = rosterPath ? await loadRoster(rosterPath) : EMPTY_ROSTER;
+  const reports: LostReportService = new LostReportService({
+    store: createLostReportStore({ redis: stores.redis, prefix }),
+    queue: stores.queue,
+    clock,
+    audit: stores.audit,
+    logger,
+    roster,
+    notifier: new TeamsLostNotifier(
+      adapter,
+      config.bot.appId,
+      stores.tenantSettings,
+      view,
+      () => reports.escalationMinutes,
+    ),
+    settings: {
+      escalationMs: (config.lost.escalationMinutes ?? roster.escalationMinutes ?? 15) * 60_000,
+      selfService: config.lost.selfService,
+      ...options.lost,
+    },
+  });
+  return { reports, roster };
+}
+
+interface ActionParts {
+  clients: Clients;
+  stores: Stores;
+  adapter: TeamsAdapter;
+  view: { sandbox: boolean };
+  catalogue: readonly DeviceAction[];
+  access: AccessResolver;
+  guard: LostPolicyGuard;
+  devices: DeviceReader;
+  lost: Lost;
+}
+
+interface Actions {
+  service: ActionService;
+  tracker: ActionTracker;
+  pins?: PinService;
+  /** Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused). */
+  lockPrecheck?: ActionExecutor['precheck'];
+}
+
+/** Remote actions: confirmations and requests in the stores, tracking on the job queue. */
+function createActions(parts: Parts, p: ActionParts): Actions {
+  const { config, options, clock, logger, prefix } = parts;
+  const { clients, stores } = p;
+  const actionStores = createActionStores({ redis: stores.redis, prefix, clock });
+  const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
+  let pins: PinService | undefined;
+  // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
+  if (clients.managedDevices && config.intune.pinKey) {
+    if (config.intune.pinKeyIsDevKey)
+      logger.warn(
+        'PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.',
+      );
+    const vault = createPinVault({ key: config.intune.pinKey, clock, redis: stores.redis, prefix });
+    executors.remoteLock = new RemoteLockService({
+      devices: clients.managedDevices,
+      vault,
+      requests: actionStores.requests,
+      audit: stores.audit,
+      clock,
+      logger,
+    });
+    pins = new PinService({ vault, devices: p.devices, guard: p.guard, audit: stores.audit });
+  }
+  const tracker = new ActionTracker({
+    executors,
+    directory: clients.directory,
+    requests: actionStores.requests,
+    queue: stores.queue,
+    clock,
+    audit: stores.audit,
+    logger,
+    // Actions on a reported device move its report on.
+    notifier: new LostActionObserver(
+      new TeamsRequestNotifier(p.adapter, config.bot.appId, p.catalogue, p.view),
+      p.lost.reports,
+      p.access,
+      p.catalogue,
+      logger,
+    ),
+    // Tests shorten polling further through StartOptions; the environment sets the first wait.
+    settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
+  });
+  const service = new ActionService({
+    catalogue: p.catalogue,
+    ...actionStores,
+    tracker,
+    executors,
+    directory: clients.directory,
+    devices: p.devices,
+    guard: p.guard,
+    audit: stores.audit,
+    clock,
+    logger,
+    settings: {
+      confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
+      skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,
+    },
+  });
+  const lockPrecheck = executors.remoteLock?.precheck.bind(executors.remoteLock);
+  return { service, tracker, pins, lockPrecheck };
+}
+
+interface BulkParts {
+  clients: Clients;
+  stores: Stores;
+  adapter: TeamsAdapter;
+  view: { sandbox: boolean };
+  catalogue: readonly DeviceAction[];
+  lockPrecheck?: ActionExecutor['precheck'];
+}
+
+/** Bulk runs: a durable job per run on the queue, paced by a limiter every instance shares. */
+function createBulk(
+  parts: Parts,
+  p: BulkParts,
+  publicUrl: () => string | undefined,
+): { chat: BulkChat; runner: BulkRunner } {
+  const { config, options, clock, logger, prefix } = parts;
+  const { clients, stores } = p;
+  const store = createBulkRunStore({ redis: stores.redis, prefix, now: () => clock.now() });
+  const notifier = new TeamsBulkNotifier(
+    p.adapter,
+    config.bot.appId,
+    p.catalogue,
+    p.view,
+    store,
+    logger,
+    () => clock.now(),
+    publicUrl,
+  );
+  const quota = Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE));
+  const runner = new BulkRunner({
+    directory: clients.bulkDirectory,
+    managedDevices: clients.managedDevices,
+    lockPrecheck: p.lockPrecheck,
+    store,
+    queue: stores.queue,
+    limiter: createRateLimiter({ redis: stores.redis, key: `${prefix}google-quota`, limit: quota, clock }),
+    clock,
+    audit: stores.audit,
+    logger,
+    notifier,
+    settings: options.bulk?.runner,
+  });
+  const service = new BulkService({
+    store,
+    runner,
+    inventory: stores.inventory,
+    directory: clients.directory,
+    clock,
+    prechecks: p.lockPrecheck ? { remoteLock: p.lockPrecheck } : {},
+    settings: {
+      maxDevices: config.bulk.maxDevices,
+      roleLimits: config.bulk.roleLimits,
+      approvalThreshold: config.bulk.approvalThreshold,
+      approvalTtlMs: config.bulk.approvalTtlMinutes * 60_000,
+      ...options.bulk?.settings,
+    },
+  });
+  return { chat: { service, store, notifier, allowHttpDownloads: config.sandbox }, runner };
+}
+
+/** Work an earlier process left unfinished is picked up again: tracking, bulk runs, escalations. */
+async function startBackgroundWork(
+  parts: Parts,
+  tracker: ActionTracker,
+  bulk: { chat: BulkChat; runner: BulkRunner },
+  reports: LostReportService,
+): Promise<void> {
+  const { closers, logger, options } = parts;
+  await tracker.start();
+  await bulk.runner.start();
+  closers.push(() => bulk.runner.stop());
+  closers.push(startApprovalExpiry(bulk.chat.service, bulk.chat.notifier, logger, options.bulk?.approvalCheckMs));
+  await reports.start();
+  closers.push(() => tracker.stop());
 }
 
 async function main(): Promise<void> {

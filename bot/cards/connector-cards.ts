@@ -1,7 +1,7 @@
 import deleteTemplate from '../../cards/connector-delete-confirm.json';
 import setupTemplate from '../../cards/connector-setup.json';
 import statusTemplate from '../../cards/connector-status.json';
-import type { Connection, DeleteConfirmation } from '../../src/connector/types';
+import type { Connection, DeleteConfirmation } from '../../src/connector';
 import { AdaptiveCard, CardView, expandCard } from './render';
 
 /** "3 minutes ago" — coarse on purpose: people read it at a glance. */

@@ -1,5 +1,5 @@
 /** What the shared confirmation and status cards say about an Intune remote lock. Never a PIN. */
-import type { ActionRequest } from '../../src/actions/types';
+import type { ActionRequest } from '../../src/actions';
 
 export function remoteLockImpact(serial: string): string {
   return `${serial} is locked at once: its user needs the device passcode to get back in. A Mac is locked with a six-digit recovery PIN that only you will see.`;

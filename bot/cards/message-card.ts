@@ -22,3 +22,8 @@ export function messageCard(data: MessageCardData, view: CardView): AdaptiveCard
     view,
   );
 }
+
+/** The plain "no" or "not now": what was refused and what to do instead. */
+export function warningCard(title: string, text: string, view: CardView): AdaptiveCard {
+  return messageCard({ title, text, tone: 'warning' }, view);
+}

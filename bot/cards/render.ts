@@ -1,5 +1,5 @@
 import { Template } from 'adaptivecards-templating';
-import { Attachment, CardFactory } from 'botbuilder';
+import { Activity, CardFactory } from 'botbuilder';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
 
@@ -36,6 +36,7 @@ export function expandCard(template: object, data: object, view: CardView): Adap
   return card;
 }
 
-export function cardAttachment(card: AdaptiveCard): Attachment {
-  return CardFactory.adaptiveCard(card);
+/** A message that carries one card: to send, or to put in place of an earlier one (with its id). */
+export function cardMessage(card: AdaptiveCard): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
 }

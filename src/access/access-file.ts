@@ -96,14 +96,45 @@ export function emptyAccessConfig(): AccessConfig {
   return { roles: [...BUILT_IN_ROLES], assignments: [] };
 }
 
-export function parseAccessFile(text: string, fileName = 'access.yaml', format?: 'yaml' | 'json'): AccessConfig {
-  const fmt = format ?? detectFormat(text, fileName);
-  const lineCounter = new LineCounter();
-  const problems: string[] = [];
-  let value: unknown;
-  let doc: Document | undefined;
+type Report = (path: Path, message: string, atKey?: boolean) => void;
 
+interface ReadDocument {
+  value: unknown;
+  /** The parsed document, to tell on which line a key sits (absent for JSON YAML can't read). */
+  doc?: Document;
+  lineCounter: LineCounter;
+}
+
+export function parseAccessFile(text: string, fileName = 'access.yaml', format?: 'yaml' | 'json'): AccessConfig {
+  const { value, doc, lineCounter } = readDocument(text, fileName, format ?? detectFormat(text, fileName));
+  const problems: string[] = [];
+  const lineAt = (path: Path, atKey = false): number | undefined => {
+    if (!doc) return undefined;
+    const offset = locate(doc, path, atKey);
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  const report: Report = (path, message, atKey = false) =>
+    problems.push(where(fileName, lineAt(path, atKey), path) + message);
+
+  if (value === null || value === undefined) {
+    throw new AccessFileError([`${fileName}: the file is empty; it needs at least an "assignments:" list`]);
+  }
+  const parsed = fileSchema.safeParse(value);
+  if (!parsed.success) {
+    reportShape(parsed.error.issues, report);
+    throw new AccessFileError(problems);
+  }
+  const roles = parseRoles(parsed.data.roles ?? [], report);
+  const assignments = parseAssignments(parsed.data.assignments ?? [], roles, report);
+  if (problems.length > 0) throw new AccessFileError(problems);
+  return { roles, assignments };
+}
+
+/** The file as data, or every syntax error with its line. */
+function readDocument(text: string, fileName: string, fmt: 'yaml' | 'json'): ReadDocument {
+  const lineCounter = new LineCounter();
   if (fmt === 'json') {
+    let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
@@ -116,54 +147,45 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
     }
     // JSON is YAML too: parse it again only to learn where each key sits.
     const located = parseDocument(text, { lineCounter });
-    if (located.errors.length === 0) doc = located;
-  } else {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      throw new AccessFileError(
-        doc.errors.map(
-          (e) =>
-            where(fileName, e.linePos?.[0].line, []) +
-            e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
-        ),
+    return { value, doc: located.errors.length === 0 ? located : undefined, lineCounter };
+  }
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new AccessFileError(
+      doc.errors.map(
+        (e) =>
+          where(fileName, e.linePos?.[0].line, []) +
+          e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+      ),
+    );
+  }
+  return { value: doc.toJS(), doc, lineCounter };
+}
+
+function reportShape(issues: z.ZodIssue[], report: Report): void {
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') {
+      report(issue.path, describeIssue(issue));
+      continue;
+    }
+    const known = KNOWN_KEYS[kindOf(issue.path)];
+    for (const key of issue.keys) {
+      report(
+        [...issue.path, key],
+        `unknown key "${key}"${suggestion(key, known)} (allowed: ${known.join(', ')})`,
+        true,
       );
     }
-    value = doc.toJS();
   }
+}
 
-  const lineAt = (path: Path, atKey = false): number | undefined => {
-    if (!doc) return undefined;
-    const offset = locate(doc, path, atKey);
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
-  const report = (path: Path, message: string, atKey = false) =>
-    problems.push(where(fileName, lineAt(path, atKey), path) + message);
+type FileData = z.infer<typeof fileSchema>;
 
-  if (value === null || value === undefined) {
-    throw new AccessFileError([`${fileName}: the file is empty; it needs at least an "assignments:" list`]);
-  }
-  const parsed = fileSchema.safeParse(value);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') {
-        const known = KNOWN_KEYS[kindOf(issue.path)];
-        for (const key of issue.keys) {
-          report(
-            [...issue.path, key],
-            `unknown key "${key}"${suggestion(key, known)} (allowed: ${known.join(', ')})`,
-            true,
-          );
-        }
-      } else {
-        report(issue.path, describeIssue(issue));
-      }
-    }
-    throw new AccessFileError(problems);
-  }
-
+/** Built-in roles plus the file's own, each with known permissions only. */
+function parseRoles(custom: NonNullable<FileData['roles']>, report: Report): RoleDefinition[] {
   const roles: RoleDefinition[] = [...BUILT_IN_ROLES];
   const reserved = [...BUILT_IN_ROLES.map((r) => r.name), END_USER_ROLE];
-  (parsed.data.roles ?? []).forEach((role, i) => {
+  custom.forEach((role, i) => {
     const clash = roles.find((r) => r.name.toLowerCase() === role.name.toLowerCase());
     if (clash) {
       const what = reserved.includes(clash.name) ? 'a built-in role' : 'another custom role';
@@ -177,23 +199,27 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
     const permissions: RolePermission[] = [];
     role.permissions.forEach((p, j) => {
       const name = p.trim();
+      const at: Path = ['roles', i, 'permissions', j];
       if (isRolePermission(name)) {
         if (!permissions.includes(name)) permissions.push(name);
       } else if (isOwnDevicePermission(name)) {
-        report(
-          ['roles', i, 'permissions', j],
-          `"${name}" belongs to every user for their own devices and can't be put in a role`,
-        );
+        report(at, `"${name}" belongs to every user for their own devices and can't be put in a role`);
       } else {
-        report(['roles', i, 'permissions', j], `unknown permission "${name}"${suggestion(name, ALL_PERMISSIONS)}`);
+        report(at, `unknown permission "${name}"${suggestion(name, ALL_PERMISSIONS)}`);
       }
     });
     roles.push({ name: role.name, description: role.description ?? '', permissions, builtIn: false });
   });
+  return roles;
+}
 
+function parseAssignments(
+  listed: NonNullable<FileData['assignments']>,
+  roles: RoleDefinition[],
+  report: Report,
+): Assignment[] {
   const roleNames = roles.map((r) => r.name);
-  const assignments: Assignment[] = [];
-  (parsed.data.assignments ?? []).forEach((a, i) => {
+  return listed.map((a, i) => {
     const at = (...rest: Path): Path => ['assignments', i, ...rest];
     if (!roleNames.includes(a.role)) {
       const hint =
@@ -207,36 +233,35 @@ export function parseAccessFile(text: string, fileName = 'access.yaml', format?:
     }
     const users = (a.users ?? []).map((u, j) => {
       const v = u.trim().toLowerCase();
-      if (!UPN.test(v) && !OBJECT_ID.test(v)) {
+      if (!UPN.test(v) && !OBJECT_ID.test(v))
         report(at('users', j), `"${u}" is neither a user principal name (name@domain) nor an Entra object id`);
-      }
       return v;
     });
     const groups = (a.groups ?? []).map((g, j) => {
       const v = g.trim().toLowerCase();
-      if (!OBJECT_ID.test(v)) {
+      if (!OBJECT_ID.test(v))
         report(
           at('groups', j),
           `"${g}" is not an Entra object id; groups are named by object id, as display names need not be unique`,
         );
-      }
       return v;
     });
-    let scopes: string[] | undefined;
-    if (a.scopes !== undefined) {
-      if (a.scopes.length === 0)
-        report(at('scopes'), 'an empty scope list grants nothing; leave "scopes:" out to cover the whole tenant');
-      scopes = a.scopes.map((s, j) => {
-        if (!s.trim().startsWith('/'))
-          report(at('scopes', j), `"${s}" is not an org-unit path; paths start with "/", such as /Schools/North`);
-        return normaliseOrgUnitPath(s);
-      });
-    }
-    assignments.push({ role: a.role, users, groups, ...(scopes ? { scopes } : {}) });
+    const scopes =
+      a.scopes === undefined
+        ? undefined
+        : parseScopes(a.scopes, (j) => at('scopes', ...(j === undefined ? [] : [j])), report);
+    return { role: a.role, users, groups, ...(scopes ? { scopes } : {}) };
   });
+}
 
-  if (problems.length > 0) throw new AccessFileError(problems);
-  return { roles, assignments };
+function parseScopes(listed: string[], at: (j?: number) => Path, report: Report): string[] {
+  if (listed.length === 0)
+    report(at(), 'an empty scope list grants nothing; leave "scopes:" out to cover the whole tenant');
+  return listed.map((s, j) => {
+    if (!s.trim().startsWith('/'))
+      report(at(j), `"${s}" is not an org-unit path; paths start with "/", such as /Schools/North`);
+    return normaliseOrgUnitPath(s);
+  });
 }
 
 function detectFormat(text: string, fileName: string): 'yaml' | 'json' {

@@ -3,8 +3,8 @@
  * whether it can be undone, what to warn about, and which devices it applies to. Pure data and
  * pure functions: the card shows what fits, the actions flow executes it.
  */
-import type { RolePermission } from '../access/permissions';
-import type { DeviceSource } from '../inventory/types';
+import type { RolePermission } from '../access';
+import type { DeviceSource } from '../inventory';
 
 export const ACTION_IDS = [
   'lostMode.on',

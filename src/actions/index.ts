@@ -1,15 +1,35 @@
 import type Redis from 'ioredis';
 import type { Clock } from '../clock';
-import type { ActionId, DeviceAction } from './catalogue';
-import type { ActionExecutor } from './intune-lock';
-import type { PinVault } from './pin-vault';
-import { ConfirmationStore, MemoryConfirmationStore, RedisConfirmationStore } from './confirmation-store';
+import type { ActionServiceSettings } from './action-service';
+import {
+  ActionConfirmationStore,
+  MemoryActionConfirmationStore,
+  RedisActionConfirmationStore,
+} from './action-confirmation-store';
 import { ActionRequestStore, MemoryActionRequestStore, RedisActionRequestStore } from './request-store';
-import type { ActionTracker, TrackingSettings } from './tracker';
+import type { TrackingSettings } from './tracker';
 
 export * from './catalogue';
+export { DEPROVISION_REASONS, type DeprovisionReason } from '../directory';
 export * from './types';
-export { MemoryConfirmationStore, RedisConfirmationStore, type ConfirmationStore } from './confirmation-store';
+export {
+  ActionService,
+  type ActionServiceDeps,
+  type ActionServiceSettings,
+  type CancelOutcome,
+  type ConfirmOutcome,
+  type ExecutedAction,
+  type Place,
+  type RequestOutcome,
+  type TextRequestOutcome,
+  type ViewOutcome,
+} from './action-service';
+export { PinService, type PinMark, type PinRead, type PinServiceDeps } from './pin-service';
+export {
+  MemoryActionConfirmationStore,
+  RedisActionConfirmationStore,
+  type ActionConfirmationStore,
+} from './action-confirmation-store';
 export {
   MemoryActionRequestStore,
   RedisActionRequestStore,
@@ -60,38 +80,24 @@ export {
   type ParseResult,
 } from './parse-command';
 
-export interface ActionSettings {
-  /** How long a confirmation card can be confirmed (default 5 minutes). */
-  confirmationTtlMs: number;
-  /** Run non-destructive actions (lost mode, restart) without a confirmation. Destructive ones always ask. */
-  skipConfirmation: boolean;
+export interface ActionSettings extends ActionServiceSettings {
   tracking: TrackingSettings;
 }
 
 export const DEFAULT_CONFIRMATION_TTL_MS = 5 * 60_000;
 
-/** What the chat layer needs to run actions. */
-export interface ActionServices {
-  catalogue: readonly DeviceAction[];
-  confirmations: ConfirmationStore;
-  requests: ActionRequestStore;
-  tracker: ActionTracker;
-  settings: Omit<ActionSettings, 'tracking'>;
-  /** Actions run outside Google (Intune remote lock), by action id. */
-  executors?: Partial<Record<ActionId, ActionExecutor>>;
-  /** Mac recovery PINs of remote locks. */
-  pins?: PinVault;
-}
-
 /** Both stores: in Redis when a connection is given (shared by every instance), else in memory. */
 export function createActionStores(options: { redis?: Redis; prefix: string; clock: Clock }): {
-  confirmations: ConfirmationStore;
+  confirmations: ActionConfirmationStore;
   requests: ActionRequestStore;
 } {
   if (!options.redis)
-    return { confirmations: new MemoryConfirmationStore(options.clock), requests: new MemoryActionRequestStore() };
+    return {
+      confirmations: new MemoryActionConfirmationStore(options.clock),
+      requests: new MemoryActionRequestStore(),
+    };
   return {
-    confirmations: new RedisConfirmationStore(options.redis, `${options.prefix}actions:`, options.clock),
+    confirmations: new RedisActionConfirmationStore(options.redis, `${options.prefix}actions:`, options.clock),
     requests: new RedisActionRequestStore(options.redis, `${options.prefix}actions:`),
   };
 }

@@ -5,22 +5,24 @@
  * recovery PIN in the vault. The PIN goes back to the caller once, for the requester's eyes only;
  * it is never put on the request, in a log line or in the audit trail.
  */
-import type { AuditTrail } from '../audit';
+import { type AuditTrail, actorOf } from '../audit';
 import type { Clock } from '../clock';
 import { InvalidState } from '../errors';
-import type {
-  ApprovalRequest,
-  DeviceActionResult,
-  ManagedDevice,
-  ManagedDeviceDirectory,
-} from '../intune/managed-device-types';
-import { GraphRequestError } from '../intune/graph-http';
-import { isMacOs, latestActionResult, unlockPinOf } from '../intune/managed-device-types';
+import {
+  type ApprovalRequest,
+  type DeviceActionResult,
+  type ManagedDevice,
+  type ManagedDeviceDirectory,
+  GraphRequestError,
+  isMacOs,
+  latestActionResult,
+  unlockPinOf,
+} from '../intune';
 import type { Logger } from '../log';
 import type { Executed } from './operations';
 import { PIN_RETENTION_MS, type PinVault } from './pin-vault';
 import type { ActionRequestStore } from './request-store';
-import { actorOf, type ActionRequest, type RequestState } from './types';
+import type { ActionRequest, RequestState } from './types';
 
 export const REMOTE_LOCK = 'remoteLock';
 /** Action results older than the request (minus clock skew) belong to an earlier lock. */

@@ -2,7 +2,7 @@
  * How each catalogue action reaches Google: a status change (batchChangeStatus, read back from
  * the device) or a remote command (issueCommand, followed through commands.get).
  */
-import type { CommandType, DeprovisionReason, DeviceCommand, DeviceDirectory, StatusAction } from '../directory/types';
+import type { CommandType, DeprovisionReason, DeviceCommand, DeviceDirectory, StatusAction } from '../directory';
 import { InvalidInput } from '../errors';
 import type { ActionId } from './catalogue';
 import type { ActionParams, RequestState } from './types';

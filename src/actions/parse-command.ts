@@ -3,7 +3,7 @@
  * `restart <device> [delay N]`, `wipe <device>`, `factory reset <device>`,
  * `deprovision <device> reason <same-model|different-model|retiring|upgrade>`.
  */
-import type { DeprovisionReason } from '../directory/types';
+import type { DeprovisionReason } from '../directory';
 import type { ActionId } from './catalogue';
 import { MAX_REBOOT_DELAY_SECONDS } from './operations';
 import type { ActionParams } from './types';

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { readableId } from '../readable-id';
 import type Redis from 'ioredis';
 import { isTerminal, type ActionRequest } from './types';
 
@@ -13,13 +13,8 @@ export interface ActionRequestStore {
   listActive(): Promise<ActionRequest[]>;
 }
 
-// No 0/O, 1/I/L: ids are read out over the phone.
-const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-
 export function randomRequestId(): string {
-  let s = 'DD-';
-  for (let i = 0; i < 6; i++) s += ALPHABET[randomInt(ALPHABET.length)];
-  return s;
+  return readableId('DD', 6);
 }
 
 export const REQUEST_ID = /^DD-[A-Z0-9]{6}$/i;

@@ -3,16 +3,16 @@
  * request's pollSeq names the next poll, so a stale or duplicated job (a resume racing a job
  * that survived in Redis) sees it is not the current one and stops.
  */
-import type { AuditTrail } from '../audit';
+import { type AuditTrail, actorOf } from '../audit';
 import type { Clock } from '../clock';
-import type { DeviceDirectory } from '../directory/types';
+import type { DeviceDirectory } from '../directory';
 import type { Logger } from '../log';
-import type { JobQueue } from '../store/job-queue';
+import type { JobQueue } from '../store';
 import type { ActionId } from './catalogue';
 import type { ActionExecutor } from './intune-lock';
 import type { ActionRequestStore } from './request-store';
 import { operationOf, stateOfCommand } from './operations';
-import { ActionRequest, actorOf, isTerminal, RequestState } from './types';
+import { ActionRequest, isTerminal, RequestState } from './types';
 
 export const TRACK_JOB = 'action.track';
 
@@ -92,6 +92,13 @@ export class ActionTracker {
     return active.length;
   }
 
+  /** Takes over a request just executed: its card shows where it stands at once, then it is followed to its end. */
+  async begin(request: ActionRequest): Promise<void> {
+    if (isTerminal(request.state)) return this.announce(request);
+    await this.tell(request);
+    await this.track(request);
+  }
+
   /** Starts following a request that was just executed. */
   async track(request: ActionRequest): Promise<void> {
     await this.schedule(request, this.delay(request.pollSeq));
@@ -146,14 +153,7 @@ export class ActionTracker {
 
   /** Updates the card, and at the end audits the outcome and posts the closing message. */
   async announce(r: ActionRequest): Promise<void> {
-    try {
-      await this.deps.notifier.changed(r);
-    } catch (error) {
-      this.deps.logger.warn(
-        { requestId: r.id, err: { message: (error as Error).message } },
-        'could not update the status card',
-      );
-    }
+    await this.tell(r);
     if (!isTerminal(r.state)) return;
     await this.deps.audit.append({
       actor: actorOf(r.requester),
@@ -171,6 +171,17 @@ export class ActionTracker {
       this.deps.logger.warn(
         { requestId: r.id, err: { message: (error as Error).message } },
         'could not post the closing message',
+      );
+    }
+  }
+
+  private async tell(r: ActionRequest): Promise<void> {
+    try {
+      await this.deps.notifier.changed(r);
+    } catch (error) {
+      this.deps.logger.warn(
+        { requestId: r.id, err: { message: (error as Error).message } },
+        'could not update the status card',
       );
     }
   }

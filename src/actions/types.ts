@@ -1,7 +1,12 @@
 import type { ConversationReference } from 'botbuilder';
-import type { AuditActor } from '../audit';
-import type { DeprovisionReason } from '../directory/types';
+import type { DeprovisionReason } from '../directory';
+import type { RequesterRef } from '../access';
 import type { ActionId } from './catalogue';
+
+export type { RequesterRef };
+
+/** Where a card was posted, as Bot Framework names a conversation. */
+export type ConversationRef = Partial<ConversationReference>;
 
 /** What the requester asked for beyond the action itself. */
 export interface ActionParams {
@@ -9,20 +14,6 @@ export interface ActionParams {
   reason?: DeprovisionReason;
   /** Restart only: seconds (0–300) the user session gets before the reboot. */
   delaySeconds?: number;
-}
-
-/** Who asked, as stores keep it: enough to check the confirmer and to mention them at the end. */
-export interface RequesterRef {
-  teamsId: string;
-  aadObjectId?: string;
-  name: string;
-  upn?: string;
-  tenantId: string;
-}
-
-/** The requester as the audit trail names them. */
-export function actorOf(r: Pick<RequesterRef, 'teamsId' | 'aadObjectId' | 'upn' | 'name'>): AuditActor {
-  return { teamsId: r.teamsId, aadObjectId: r.aadObjectId, upn: r.upn, name: r.name };
 }
 
 export interface DeviceRef {
@@ -42,7 +33,7 @@ export interface Confirmation {
   createdAt: number;
   expiresAt: number;
   /** Where the card is, so it can be replaced by the status card for everyone. */
-  conversation?: Partial<ConversationReference>;
+  conversation?: ConversationRef;
   cardActivityId?: string;
 }
 
@@ -86,7 +77,7 @@ export interface ActionRequest {
   updatedAt: number;
   history: StateChange[];
   /** Where to update the card and post the closing message. */
-  conversation?: Partial<ConversationReference>;
+  conversation?: ConversationRef;
   cardActivityId?: string;
   /** Tracking: number of the next poll, so stale or duplicate jobs know to stop. */
   pollSeq: number;

@@ -5,6 +5,7 @@ import { RedisAuditTrail } from './redis-audit-trail';
 import type { AuditTrail } from './types';
 
 export * from './types';
+export { actorOf } from './actor';
 export { MemoryAuditTrail } from './memory-audit-trail';
 export { RedisAuditTrail, type RedisAuditTrailOptions } from './redis-audit-trail';
 export { verifyChain, type ChainItem } from './verify-chain';

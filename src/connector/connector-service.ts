@@ -1,20 +1,18 @@
+import { SingleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
-import type { DeviceDirectory } from '../directory/types';
-import { fromChromeDevice } from '../inventory/from-chrome';
-import type { Inventory } from '../inventory/types';
-import type { Logger } from '../log';
-import { silentLogger } from '../log';
+import { type Clock, systemClock } from '../clock';
+import type { DeviceDirectory } from '../directory';
+import { fromChromeDevice, type Inventory } from '../inventory';
+import { type Logger, silentLogger } from '../log';
 import { friendlyReason } from './friendly-reason';
-import type { ConfirmationStore, Connection, ConnectionStore, DeleteConfirmation, SyncLock } from './types';
+import type { DeleteConfirmationStore, Connection, ConnectionStore, DeleteConfirmation, SyncLock } from './types';
 
 export interface ConnectorServiceOptions {
   directory: DeviceDirectory;
   inventory: Inventory;
   store: ConnectionStore;
   lock: SyncLock;
-  confirmations: ConfirmationStore;
+  confirmations: DeleteConfirmationStore;
   /** What `connector setup` shows: the service account's client id and the scopes to delegate. */
   setup: SetupInfo;
   clock?: Clock;
@@ -66,7 +64,7 @@ export class ConnectorService {
   private readonly inventory: Inventory;
   private readonly store: ConnectionStore;
   private readonly lock: SyncLock;
-  private readonly confirmations: ConfirmationStore;
+  private readonly confirmations: DeleteConfirmationStore;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly resyncMs: number;
@@ -74,7 +72,7 @@ export class ConnectorService {
   private readonly confirmationTtlMs: number;
   private readonly setup: SetupInfo;
   /** Syncs running in this process: a second call joins the first instead of starting another. */
-  private readonly inflight = new Map<string, Promise<SyncOutcome>>();
+  private readonly inflight = new SingleFlight<SyncOutcome>();
   private timer?: NodeJS.Timeout;
   private stopping = false;
 
@@ -102,7 +100,7 @@ export class ConnectorService {
 
   /** Is a sync of the tenant running in this process? */
   isSyncing(tenantId: string): boolean {
-    return this.inflight.has(tenantId);
+    return this.inflight.isRunning(tenantId);
   }
 
   /**
@@ -141,11 +139,7 @@ export class ConnectorService {
 
   /** A full sync; concurrent calls in this process share one run, other instances are locked out. */
   sync(tenantId: string): Promise<SyncOutcome> {
-    const running = this.inflight.get(tenantId);
-    if (running) return running;
-    const run = this.runSync(tenantId).finally(() => this.inflight.delete(tenantId));
-    this.inflight.set(tenantId, run);
-    return run;
+    return this.inflight.run(tenantId, () => this.runSync(tenantId));
   }
 
   /**
@@ -190,7 +184,7 @@ export class ConnectorService {
     let removedDevices = await this.inventory.removeAll(tenantId, 'chrome');
     // A sync in this process stops at its next page once it sees the connection gone; what it
     // wrote meanwhile is removed too.
-    const running = this.inflight.get(tenantId);
+    const running = this.inflight.current(tenantId);
     if (running) {
       await running.catch(() => undefined);
       removedDevices += await this.inventory.removeAll(tenantId, 'chrome');
@@ -212,7 +206,7 @@ export class ConnectorService {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.allSettled([...this.inflight.values()]);
+    await this.inflight.settle();
   }
 
   /** One round of the periodic re-sync (exposed for tests). */

@@ -1,8 +1,8 @@
 import type Redis from 'ioredis';
 import type { Clock } from '../clock';
-import { MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
-import { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
-import type { ConfirmationStore, ConnectionStore, SyncLock } from './types';
+import { MemoryDeleteConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
+import { RedisDeleteConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
+import type { DeleteConfirmationStore, ConnectionStore, SyncLock } from './types';
 
 export * from './types';
 export { ConnectorService } from './connector-service';
@@ -14,15 +14,15 @@ export type {
   SetupInfo,
   SyncOutcome,
 } from './connector-service';
-export { MemoryConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
-export { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
+export { MemoryDeleteConfirmationStore, MemoryConnectionStore, MemorySyncLock } from './memory-stores';
+export { RedisDeleteConfirmationStore, RedisConnectionStore, RedisSyncLock } from './redis-stores';
 export { friendlyReason } from './friendly-reason';
 export { readServiceAccountClientId, SANDBOX_CLIENT_ID } from './service-account';
 
 export interface ConnectorStores {
   store: ConnectionStore;
   lock: SyncLock;
-  confirmations: ConfirmationStore;
+  confirmations: DeleteConfirmationStore;
 }
 
 /** Redis-backed (shared by every instance) when a connection is given, else process memory. */
@@ -34,12 +34,12 @@ export function createConnectorStores(
     return {
       store: new RedisConnectionStore(options.redis, prefix),
       lock: new RedisSyncLock(options.redis, prefix),
-      confirmations: new RedisConfirmationStore(options.redis, prefix),
+      confirmations: new RedisDeleteConfirmationStore(options.redis, prefix),
     };
   }
   return {
     store: new MemoryConnectionStore(),
     lock: new MemorySyncLock(),
-    confirmations: new MemoryConfirmationStore(options.clock),
+    confirmations: new MemoryDeleteConfirmationStore(options.clock),
   };
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { jsonCopy } from './json-copy';
 import type {
-  ConfirmationStore,
+  DeleteConfirmationStore,
   Connection,
   ConnectionChange,
   ConnectionStore,
@@ -59,7 +59,7 @@ export class MemorySyncLock implements SyncLock {
   }
 }
 
-export class MemoryConfirmationStore implements ConfirmationStore {
+export class MemoryDeleteConfirmationStore implements DeleteConfirmationStore {
   private readonly items = new Map<string, { confirmation: DeleteConfirmation; used: boolean; keepUntil: number }>();
 
   constructor(private readonly clock: Clock = systemClock) {}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { jsonCopy } from './json-copy';
 import type {
-  ConfirmationStore,
+  DeleteConfirmationStore,
   Connection,
   ConnectionChange,
   ConnectionStore,
@@ -129,7 +129,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('SET', KEYS[2], '1', 'PX', ARGV[1], 'NX') then return 1 end
 return 0`;
 
-export class RedisConfirmationStore implements ConfirmationStore {
+export class RedisDeleteConfirmationStore implements DeleteConfirmationStore {
   private readonly k: ReturnType<typeof keys>;
 
   constructor(

@@ -77,7 +77,7 @@ export interface DeleteConfirmation {
   devices: number;
 }
 
-export interface ConfirmationStore {
+export interface DeleteConfirmationStore {
   put(confirmation: DeleteConfirmation, keepMs: number): Promise<void>;
   get(id: string): Promise<DeleteConfirmation | undefined>;
   /** True for the first caller only: a confirmation is single-use. */

@@ -1,7 +1,7 @@
 export { createDeviceDirectory, DIRECTORY_SCOPES } from './create-device-directory';
 export type { DeviceDirectoryConfig } from './create-device-directory';
 export { GoogleDeviceDirectory, STATUS_BATCH_SIZE, MAX_PAGE_SIZE } from './google-device-directory';
-export { createRetryPolicy } from './retry';
+export { createRetryPolicy, defaultSleep } from './retry';
 export type { RetryOptions, RetryPolicy } from './retry';
 export { toChromeDevice, toDeviceCommand, epochMsToDate } from './map-device';
 export * from './types';

@@ -3,7 +3,7 @@
  * groups. Membership is asked per user for just the groups the access file names, which is one
  * call for most tenants, and cached for a while because every chat turn needs it.
  */
-import type { GroupMembership } from '../access/resolver';
+import type { GroupMembership } from '../access';
 import { systemClock, type Clock } from '../clock';
 import type { GraphHttpClient } from './graph-http';
 

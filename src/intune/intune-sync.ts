@@ -3,8 +3,9 @@
  * `find` finds iPhones, Macs and Android phones next to Chromebooks. Full syncs only: Intune
  * fleets of a help desk's size list in a few pages.
  */
+import { SingleFlight } from '../single-flight';
 import { systemClock, type Clock } from '../clock';
-import type { Inventory } from '../inventory/types';
+import type { Inventory } from '../inventory';
 import { silentLogger, type Logger } from '../log';
 import type { ManagedDeviceDirectory } from './managed-device-types';
 import { fromManagedDevice } from './to-inventory';
@@ -29,7 +30,7 @@ export class IntuneSync {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly resyncMs: number;
-  private readonly inflight = new Map<string, Promise<IntuneSyncOutcome>>();
+  private readonly inflight = new SingleFlight<IntuneSyncOutcome>();
   private readonly last = new Map<string, IntuneSyncOutcome>();
   private timer?: NodeJS.Timeout;
 
@@ -46,11 +47,7 @@ export class IntuneSync {
 
   /** A full sync; a second call while one runs joins it. */
   sync(tenantId: string): Promise<IntuneSyncOutcome> {
-    const running = this.inflight.get(tenantId);
-    if (running) return running;
-    const run = this.run(tenantId).finally(() => this.inflight.delete(tenantId));
-    this.inflight.set(tenantId, run);
-    return run;
+    return this.inflight.run(tenantId, () => this.run(tenantId));
   }
 
   async syncAll(): Promise<void> {
@@ -67,7 +64,7 @@ export class IntuneSync {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.allSettled([...this.inflight.values()]);
+    await this.inflight.settle();
   }
 
   private async run(tenantId: string): Promise<IntuneSyncOutcome> {

@@ -1,4 +1,4 @@
-import type { InventoryDevice } from '../inventory/types';
+import type { InventoryDevice } from '../inventory';
 import type { ManagedDevice } from './managed-device-types';
 
 /** camelCase Graph enum → the inventory's upper snake case status (inGracePeriod → IN_GRACE_PERIOD). */

@@ -1,4 +1,4 @@
-import type { ChromeDevice } from '../directory/types';
+import type { ChromeDevice } from '../directory';
 import type { InventoryDevice } from './types';
 
 /** The inventory's summary of a ChromeOS device; everyone it is assigned to can find it by email. */

@@ -31,6 +31,9 @@ export const ALL_STEPS: readonly SearchStep[] = [
 ];
 
 /** Shorter serial prefixes or location fragments would match a large part of any fleet. */
+/** Precedence of match kinds, as a search tries them. */
+export const MATCH_KIND_ORDER: readonly MatchKind[] = [...new Set(ALL_STEPS.map((s) => STEP_KIND[s]))];
+
 export const MIN_PARTIAL_LENGTH = 3;
 
 const KIND_STEPS: Record<MatchKind, SearchStep[]> = {

@@ -1,7 +1,5 @@
 import type { AccessResolver } from '../access';
-import { DeviceAction, findAction } from '../actions/catalogue';
-import type { RequestNotifier } from '../actions/tracker';
-import type { ActionRequest } from '../actions/types';
+import { DeviceAction, findAction, type RequestNotifier, type ActionRequest } from '../actions';
 import type { Logger } from '../log';
 import type { LostReportService } from './lost-service';
 

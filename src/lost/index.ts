@@ -30,3 +30,12 @@ export {
 } from './lost-service';
 export { LOST_DEVICE_ACTIONS, LostActionObserver } from './action-observer';
 export { matchesHint, parseLostIntent, type DeviceHint, type LostIntent } from './intent';
+export {
+  LostReportDesk,
+  MANAGE_REPORTS,
+  personOf,
+  type FileResult,
+  type FoundResult,
+  type ReportDeskDeps,
+  type ReportInput,
+} from './report-desk';

@@ -3,12 +3,11 @@
  * acknowledged, actioned (lost mode, lock, wipe…), resolved as found or replaced. Every step is
  * audited and told to the reporter; a report nobody acknowledges in time pages on-call.
  */
-import { actorOf } from '../actions/types';
-import type { AuditOutcome, AuditTrail } from '../audit';
+import { actorOf, type AuditOutcome, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
 import { InvalidInput } from '../errors';
 import type { Logger } from '../log';
-import type { JobQueue } from '../store/job-queue';
+import type { JobQueue } from '../store';
 import type { LostReportStore } from './report-store';
 import { OnCallRoster, onCallAt, Responder } from './roster';
 import type { LostReport, PersonRef, PostedCard, ReportedAction, ReportedDevice, Resolution } from './types';

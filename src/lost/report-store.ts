@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { readableId } from '../readable-id';
 import type Redis from 'ioredis';
 import type { LostReport } from './types';
 
@@ -25,13 +25,8 @@ export interface LostReportStore {
   listAllUnresolved(): Promise<LostReport[]>;
 }
 
-// No 0/O, 1/I/L: ids are read out over the phone.
-const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-
 export function randomReportId(): string {
-  let s = 'LR-';
-  for (let i = 0; i < 4; i++) s += ALPHABET[randomInt(ALPHABET.length)];
-  return s;
+  return readableId('LR', 4);
 }
 
 export const REPORT_ID = /^LR-[A-Z0-9]{4}$/i;

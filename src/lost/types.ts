@@ -1,6 +1,6 @@
 /** Lost-device reports: what an end user filed and everything that happened to it since. */
 import type { ConversationReference } from 'botbuilder';
-import type { DeviceSource } from '../inventory/types';
+import type { DeviceSource } from '../inventory';
 
 /** open → acknowledged (by whom) → actioned (lost mode, lock, wipe…) → resolved (found / replaced). */
 export const LOST_STATES = ['open', 'acknowledged', 'actioned', 'resolved'] as const;

@@ -32,3 +32,12 @@ export {
   type MemoryJobQueueOptions,
 } from './job-queue';
 export { BullJobQueue, type BullJobQueueOptions } from './job-queue-bullmq';
+export {
+  createTenantSettingsStore,
+  MemoryTenantSettingsStore,
+  RedisTenantSettingsStore,
+  type ChannelRef,
+  type TenantSettings,
+  type TenantSettingsStore,
+} from './tenant-settings';
+export { deleteKeysByPrefix } from './redis-keys';

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/clock';
-import type { ConfirmationStore } from '../../src/actions/confirmation-store';
+import type { ActionConfirmationStore } from '../../src/actions/action-confirmation-store';
 import type { ActionRequestStore } from '../../src/actions/request-store';
 import type { ActionRequest, Confirmation } from '../../src/actions/types';
 
@@ -38,11 +38,11 @@ export function actionRequest(id: string, at: number, overrides: Partial<ActionR
 /** One behaviour for both confirmation stores. */
 export function confirmationStoreContract(
   name: string,
-  make: (clock: ManualClock) => Promise<ConfirmationStore>,
+  make: (clock: ManualClock) => Promise<ActionConfirmationStore>,
 ): void {
   describe(`${name} confirmation store`, () => {
     const clock = new ManualClock();
-    let store: ConfirmationStore;
+    let store: ActionConfirmationStore;
     beforeEach(async () => {
       store = await make(clock);
     });

@@ -1,9 +1,12 @@
-import { MemoryConfirmationStore, RedisConfirmationStore } from '../../src/actions/confirmation-store';
+import {
+  MemoryActionConfirmationStore,
+  RedisActionConfirmationStore,
+} from '../../src/actions/action-confirmation-store';
 import { MemoryActionRequestStore, RedisActionRequestStore } from '../../src/actions/request-store';
 import { testRedis } from '../support/redis';
 import { confirmationStoreContract, requestStoreContract } from './store-contract';
 
-confirmationStoreContract('memory', async (clock) => new MemoryConfirmationStore(clock));
+confirmationStoreContract('memory', async (clock) => new MemoryActionConfirmationStore(clock));
 requestStoreContract('memory', async () => new MemoryActionRequestStore());
 
 describe('on Redis', () => {
@@ -15,7 +18,7 @@ describe('on Redis', () => {
   // A fresh prefix per test: the contract expects an empty store.
   confirmationStoreContract(
     'Redis',
-    async (clock) => new RedisConfirmationStore(redis.redis, `${redis.prefix}${++n}:`, clock),
+    async (clock) => new RedisActionConfirmationStore(redis.redis, `${redis.prefix}${++n}:`, clock),
   );
   requestStoreContract('Redis', async () => new RedisActionRequestStore(redis.redis, `${redis.prefix}${++n}:`));
 });

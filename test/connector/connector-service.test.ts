@@ -2,7 +2,7 @@ import { ManualClock } from '../../src/clock';
 import {
   ConnectorService,
   createConnectorStores,
-  MemoryConfirmationStore,
+  MemoryDeleteConfirmationStore,
   MemoryConnectionStore,
   MemorySyncLock,
   SANDBOX_CLIENT_ID,
@@ -164,7 +164,7 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
     const stores = {
       store: new MemoryConnectionStore(),
       lock: new MemorySyncLock(),
-      confirmations: new MemoryConfirmationStore(clock),
+      confirmations: new MemoryDeleteConfirmationStore(clock),
     };
     const before = track(serviceFor(directoryFor(full, clock), inventory, clock, stores));
     await (

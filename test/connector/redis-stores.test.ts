@@ -1,4 +1,4 @@
-import { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from '../../src/connector';
+import { RedisDeleteConfirmationStore, RedisConnectionStore, RedisSyncLock } from '../../src/connector';
 import { testRedis } from '../support/redis';
 import { connectorStoresContract } from './stores-contract';
 
@@ -9,7 +9,7 @@ describe('connector stores in Redis', () => {
   connectorStoresContract(async () => ({
     store: new RedisConnectionStore(redis, prefix),
     lock: new RedisSyncLock(redis, prefix),
-    confirmations: new RedisConfirmationStore(redis, prefix),
+    confirmations: new RedisDeleteConfirmationStore(redis, prefix),
   }));
 
   it('a lock whose holder died frees itself after its TTL', async () => {

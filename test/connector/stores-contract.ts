@@ -1,9 +1,15 @@
-import type { ConfirmationStore, Connection, ConnectionStore, DeleteConfirmation, SyncLock } from '../../src/connector';
+import type {
+  DeleteConfirmationStore,
+  Connection,
+  ConnectionStore,
+  DeleteConfirmation,
+  SyncLock,
+} from '../../src/connector';
 
 export interface ConnectorStoresUnderTest {
   store: ConnectionStore;
   lock: SyncLock;
-  confirmations: ConfirmationStore;
+  confirmations: DeleteConfirmationStore;
 }
 
 let n = 0;
@@ -125,7 +131,7 @@ export function connectorStoresContract(make: () => Promise<ConnectorStoresUnder
     });
   });
 
-  describe('ConfirmationStore', () => {
+  describe('DeleteConfirmationStore', () => {
     const confirmation = (id: string): DeleteConfirmation => ({
       id,
       tenantId: 't',

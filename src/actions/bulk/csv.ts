@@ -3,7 +3,7 @@
  * run offers back. RFC 4180 quoting; a header naming a serial, asset id or device id column
  * picks that column, otherwise the first cell of every row is the entry.
  */
-import type { MatchKind } from '../../inventory/types';
+import type { MatchKind } from '../../inventory';
 import type { BulkEntries } from './parse-bulk';
 import type { BulkResultRow } from './types';
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Clock } from '../../clock';
-import { defaultSleep } from '../../directory/retry';
+import { defaultSleep } from '../../directory';
 
 export interface RateLimiter {
   /**

@@ -5,10 +5,9 @@
  * add a target. Access is decided for the requester on every device.
  */
 import type { Decision, DeviceContext } from '../../access';
-import type { ChromeDevice } from '../../directory/types';
-import { fromChromeDevice } from '../../inventory/from-chrome';
-import { isMacOs } from '../../intune/managed-device-types';
-import type { Inventory, InventoryDevice, MatchKind } from '../../inventory/types';
+import type { ChromeDevice } from '../../directory';
+import { fromChromeDevice, type Inventory, type InventoryDevice, type MatchKind } from '../../inventory';
+import { isMacOs } from '../../intune';
 import { DeskError } from '../../errors';
 import type { DeviceAction } from '../catalogue';
 import type { BulkTarget, SkippedEntry } from './types';

@@ -3,7 +3,7 @@
  * two instances never both start or approve it), its targets, the per-device progress, the set
  * of unfinished runs to resume after a restart, and a lease so that one worker at a time runs it.
  */
-import { randomInt } from 'node:crypto';
+import { readableId } from '../../readable-id';
 import type Redis from 'ioredis';
 import { ACTIVE_RUN_STATES, BulkRun, BulkTarget, isFinished, ItemRecord } from './types';
 
@@ -32,13 +32,10 @@ export interface BulkRunStore {
   release(id: string, owner: string): Promise<void>;
 }
 
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const RUN_ID = /^BR-[A-Z0-9]{6}$/;
 
 export function randomRunId(): string {
-  let s = 'BR-';
-  for (let i = 0; i < 6; i++) s += ALPHABET[randomInt(ALPHABET.length)];
-  return s;
+  return readableId('BR', 6);
 }
 
 /** Finished runs are kept this long for `bulk status` and the audit. */

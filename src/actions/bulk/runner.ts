@@ -13,20 +13,18 @@
  *   the same rule: a lock whose answer was lost is reported "unknown", never sent again.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditTrail } from '../../audit';
+import { type AuditTrail, actorOf } from '../../audit';
 import type { Clock } from '../../clock';
-import { defaultSleep } from '../../directory/retry';
-import type { DeviceDirectory } from '../../directory/types';
+import { defaultSleep, type DeviceDirectory } from '../../directory';
 import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../../errors';
-import type { ManagedDeviceDirectory } from '../../intune/managed-device-types';
+import type { ManagedDeviceDirectory } from '../../intune';
 import type { Logger } from '../../log';
-import type { JobQueue } from '../../store/job-queue';
+import type { JobQueue } from '../../store';
 import { MAX_REBOOT_DELAY_SECONDS, Operation, operationOf } from '../operations';
 import type { RateLimiter } from './rate-limiter';
 import type { Precheck } from './resolve';
 import type { BulkRunStore } from './run-store';
 import { ACTIVE_RUN_STATES, BulkCounts, BulkResultRow, BulkRun, BulkTarget, countsOf, ItemRecord } from './types';
-import { actorOf } from '../types';
 
 export const BULK_JOB = 'bulk.run';
 /** Google's limit on device ids per batchChangeStatus request. */

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, DeviceContext, UserAccess } from '../../access';
 import type { Clock } from '../../clock';
-import type { DeviceDirectory } from '../../directory/types';
-import type { Inventory, MatchKind } from '../../inventory/types';
+import type { DeviceDirectory } from '../../directory';
+import type { Inventory, MatchKind } from '../../inventory';
 import { InvalidState } from '../../errors';
 import type { ActionId, DeviceAction } from '../catalogue';
 import type { ActionParams, RequesterRef } from '../types';

@@ -4,3 +4,4 @@ export { sandboxFleet, SANDBOX_FLEET_SEED, SANDBOX_FLEET_SIZE } from './sandbox-
 export { createRandom } from './random';
 export type { Random } from './random';
 export type { FleetDevice, FleetRecentUser, DeviceBehaviour, Connectivity } from './types';
+export { sandboxIntuneFleet, type IntuneFleetDevice } from './intune-fleet';

@@ -6,7 +6,7 @@ import type { Confirmation } from './types';
  * Confirmations waiting for their requester. `consume` is the only way to act on one and
  * succeeds once: a duplicate, replayed or concurrent confirm gets undefined.
  */
-export interface ConfirmationStore {
+export interface ActionConfirmationStore {
   create(confirmation: Confirmation): Promise<void>;
   /** Reads without using it up (to tell the requester from someone else). */
   get(id: string): Promise<Confirmation | undefined>;
@@ -18,7 +18,7 @@ export interface ConfirmationStore {
 /** Kept past expiry so that a late click is told "expired" rather than "unknown". */
 const GRACE_MS = 60 * 60 * 1000;
 
-export class MemoryConfirmationStore implements ConfirmationStore {
+export class MemoryActionConfirmationStore implements ActionConfirmationStore {
   private readonly items = new Map<string, Confirmation>();
   constructor(private readonly clock: Clock) {}
 
@@ -51,7 +51,7 @@ export class MemoryConfirmationStore implements ConfirmationStore {
 }
 
 /** JSON under one key per confirmation; GETDEL makes consuming atomic across instances. */
-export class RedisConfirmationStore implements ConfirmationStore {
+export class RedisActionConfirmationStore implements ActionConfirmationStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

@@ -1,8 +1,9 @@
-import type { AccessResolver, DeviceContext, Permission } from '../src/access';
-import type { AuditTrail } from '../src/audit';
-import type { Logger } from '../src/log';
-import { Guard, GuardTarget } from './guard';
-import type { Requester } from './identity';
+import type { AuditTrail } from '../audit';
+import type { Logger } from '../log';
+import { Guard, type GuardTarget } from './guard';
+import type { Permission } from './permissions';
+import type { Requester } from './requester';
+import type { AccessResolver, DeviceContext } from './resolver';
 
 /** What end users may run on their own devices under the self-service policy. */
 export const SELF_SERVICE_PERMISSIONS: readonly Permission[] = ['Remote tasks/Enable lost mode'];

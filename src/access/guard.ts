@@ -1,8 +1,9 @@
-import type { AccessResolver, DeviceContext, Permission } from '../src/access';
-import type { AuditTarget, AuditTrail } from '../src/audit';
-import { Forbidden } from '../src/errors';
-import type { Logger } from '../src/log';
-import { auditActor, Requester } from './identity';
+import { actorOf, type AuditTarget, type AuditTrail } from '../audit';
+import { Forbidden } from '../errors';
+import type { Logger } from '../log';
+import type { Permission } from './permissions';
+import type { Requester } from './requester';
+import type { AccessResolver, DeviceContext } from './resolver';
 
 export interface GuardTarget extends DeviceContext {
   target: AuditTarget;
@@ -39,7 +40,7 @@ export class Guard {
       'permission denied',
     );
     await this.audit.append({
-      actor: auditActor(requester),
+      actor: actorOf(requester),
       tenantId: requester.tenantId,
       action: 'access.denied',
       target: device?.target,

@@ -1,6 +1,5 @@
-import type { Requester } from '../../bot/identity';
-import { searchAsRequester, searchFilters } from '../../bot/lookup-search';
-import { BUILT_IN_ROLES, type Grant } from '../../src/access';
+import { BUILT_IN_ROLES, type Grant, type Requester } from '../../src/access';
+import { searchAsRequester, searchFilters } from '../../src/devices/scoped-search';
 import { MemoryInventory } from '../../src/inventory';
 import type { InventoryDevice } from '../../src/inventory/types';
 

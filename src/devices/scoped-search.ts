@@ -1,10 +1,13 @@
-import { reach, scopeCovers } from '../src/access';
-import { ALL_STEPS, STEP_KIND } from '../src/inventory/search-plan';
-import type { Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from '../src/inventory/types';
-import type { Requester } from './identity';
+import { reach, scopeCovers, type Requester } from '../access';
+import {
+  MATCH_KIND_ORDER,
+  type Inventory,
+  type InventoryDevice,
+  type MatchKind,
+  type SearchFilter,
+  type SearchResult,
+} from '../inventory';
 
-/** Precedence of match kinds, as the inventory tries them. */
-const KIND_ORDER: MatchKind[] = [...new Set(ALL_STEPS.map((s) => STEP_KIND[s]))];
 /** How many of someone's own devices a search looks at; nobody has more in practice. */
 const OWN_LIMIT = 200;
 
@@ -64,6 +67,6 @@ export async function searchAsRequester(
 }
 
 function rank(kind: MatchKind | undefined): number {
-  const i = kind ? KIND_ORDER.indexOf(kind) : -1;
-  return i < 0 ? KIND_ORDER.length : i;
+  const i = kind ? MATCH_KIND_ORDER.indexOf(kind) : -1;
+  return i < 0 ? MATCH_KIND_ORDER.length : i;
 }
