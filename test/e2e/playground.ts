@@ -118,7 +118,8 @@ export class PlaygroundSession implements ScenarioApi {
 
   private async load(): Promise<void> {
     const page = this.page;
-    await page.goto(this.server.url);
+    // The first load compiles the Playground's bundle in Chromium: slow on a busy machine.
+    await page.goto(this.server.url, { timeout: 60_000 });
     // The team's name comes from our config file: seeing it proves the file was read.
     await page.getByText(this.opts.baseConfig.team.name).first().waitFor({ timeout: 30_000 });
     await page.getByText(this.server.user, { exact: true }).first().waitFor();
