@@ -134,7 +134,11 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
       if (!options.google) closers.push(() => google.close());
       const graph =
         options.graph ??
-        (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
+        (await startGraphEmulator({
+          managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()),
+          clock,
+          withoutPermissions: config.sandboxGraphWithoutPermissions,
+        }));
       if (!options.graph) closers.push(() => graph.close());
       sandbox = { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph };
       const emulated = {
