@@ -5,7 +5,7 @@ import { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from './r
 import type { ConfirmationStore, ConnectionStore, SyncLock } from './types';
 
 export * from './types';
-export { ConnectorService } from './connector-service';
+export { AlreadyConnected, ConnectorService } from './connector-service';
 export type {
   CancelDecision,
   ConnectResult,

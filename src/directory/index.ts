@@ -1,6 +1,13 @@
 export { createDeviceDirectory, DIRECTORY_SCOPES } from './create-device-directory';
 export type { DeviceDirectoryConfig } from './create-device-directory';
-export { GoogleDeviceDirectory, STATUS_BATCH_SIZE, MAX_PAGE_SIZE } from './google-device-directory';
+export {
+  GoogleDeviceDirectory,
+  STATUS_BATCH_SIZE,
+  MAX_PAGE_SIZE,
+  SYNC_FIELDS,
+  DEVICE_FIELDS,
+  INVALID_PAGE_TOKEN_RETRIES,
+} from './google-device-directory';
 export { createRetryPolicy } from './retry';
 export type { RetryOptions, RetryPolicy } from './retry';
 export { toChromeDevice, toDeviceCommand, epochMsToDate } from './map-device';

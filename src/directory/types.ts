@@ -92,6 +92,8 @@ export interface ListOptions {
   /** Page size; Google accepts up to 200 (the default). */
   maxResults?: number;
   projection?: 'BASIC' | 'FULL';
+  /** Google's partial-response selector, e.g. nextPageToken,chromeosdevices(deviceId,serialNumber). */
+  fields?: string;
 }
 
 export interface DevicePage {
