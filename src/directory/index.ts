@@ -12,3 +12,5 @@ export { createRetryPolicy } from './retry';
 export type { RetryOptions, RetryPolicy } from './retry';
 export { toChromeDevice, toDeviceCommand, epochMsToDate } from './map-device';
 export * from './types';
+export { restartRule, chromeMilestoneOf, REBOOT_MIN_MILESTONE } from './restart-rule';
+export type { RestartRule } from './restart-rule';

@@ -640,7 +640,9 @@ export class DeviceModel {
       out.recentUsers = d.recentUsers.map((u) => (u.email ? { type: u.type, email: u.email } : { type: u.type }));
       const h = hash32(d.deviceId);
       const syncDay = d.lastSync.slice(0, 10);
-      out.activeTimeRanges = d.status === 'DEPROVISIONED' ? [] : [{ date: syncDay, activeTime: (h % 20_000) * 1000 }];
+      // A device is in use when someone signs in to it, or when it runs a kiosk app with nobody signed in.
+      const inUse = d.status !== 'DEPROVISIONED' && (d.recentUsers.length > 0 || d.behaviour.kiosk);
+      out.activeTimeRanges = inUse ? [{ date: syncDay, activeTime: (h % 20_000) * 1000 }] : [];
       out.lastKnownNetwork = [
         {
           ipAddress: `10.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${(h & 253) + 1}`,
