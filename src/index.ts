@@ -220,7 +220,11 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     closers.push(() => connector.stop());
     if (config.sandbox) {
       // The sandbox tenant starts connected, so the demo has devices to find at once.
-      const { connection, sync } = await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
+      // One connection per tenant: a restart with Redis finds it there already and only syncs.
+      const existing = await connector.status(SANDBOX_TENANT_ID);
+      const { connection, sync } = existing
+        ? { connection: existing, sync: connector.sync(SANDBOX_TENANT_ID) }
+        : await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
       const outcome = sync ? await sync : undefined;
       if (outcome?.status === 'completed') logger.info({ devices: outcome.devices }, 'sandbox devices synced');
       else logger.warn({ status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');
