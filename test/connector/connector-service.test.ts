@@ -318,3 +318,36 @@ describe('one connection per tenant (seed 002), and check-ins from actions', () 
     }
   });
 });
+
+describe('a sync stopped by the daily quota', () => {
+  it('says when to try again, not to check the delegation', async () => {
+    const clock = new ManualClock(NOW);
+    const em = await startGoogleEmulator({
+      clock,
+      devices: generateFleet({ seed: 'daily', size: 30, domain: 'x.example', now: NOW }),
+    });
+    try {
+      const service = new ConnectorService({
+        directory: createDeviceDirectory({
+          customerId: 'my_customer',
+          rootUrl: em.rootUrl,
+          accessToken: em.accessToken,
+          clock,
+        }),
+        inventory: new MemoryInventory(),
+        ...createConnectorStores({ clock }),
+        setup: { scopes: [] },
+        clock,
+      });
+      em.forceErrors(1, 'dailyLimitExceeded');
+      const { connection } = await service.connect('t2', 'alexw@example.com');
+      expect(connection.state).toBe('Error');
+      expect(connection.error).toContain('daily API quota');
+      expect(connection.error).toContain('2026-01-06 08:00 UTC');
+      expect(connection.error).not.toContain('Domain-wide delegation');
+      await service.stop();
+    } finally {
+      await em.close();
+    }
+  });
+});
