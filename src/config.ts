@@ -11,6 +11,8 @@ export interface Config {
   /** Interface to listen on: loopback only in sandbox mode, where Bot Framework auth is off. */
   host: string;
   sandbox: boolean;
+  /** Sandbox only: Graph application permissions the emulated app registration lacks, to show the refusal. */
+  sandboxGraphWithoutPermissions: string[];
   logLevel: string;
   bot: {
     appId: string;
@@ -182,6 +184,16 @@ const schema = z.object({
       })
       .optional(),
   ),
+  SANDBOX_GRAPH_WITHOUT_PERMISSIONS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\s*[A-Za-z]+(\.[A-Za-z]+)+\s*(,\s*[A-Za-z]+(\.[A-Za-z]+)+\s*)*$/, {
+        message:
+          'must list Graph permission names separated by commas, such as DeviceManagementManagedDevices.Read.All',
+      })
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -282,6 +294,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: sandbox ? '127.0.0.1' : '0.0.0.0',
     sandbox,
+    sandboxGraphWithoutPermissions: (e.SANDBOX_GRAPH_WITHOUT_PERMISSIONS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     bot: {
       appId: e.MicrosoftAppId,

@@ -51,7 +51,7 @@ export class QuotaExceeded extends DeskError {
 
 /** Google or Graph answered with an error we could not recover from. */
 export class UpstreamError extends DeskError {
-  readonly code = 'UPSTREAM_ERROR';
+  readonly code: string = 'UPSTREAM_ERROR';
   constructor(
     message: string,
     readonly status?: number,
@@ -60,6 +60,44 @@ export class UpstreamError extends DeskError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * A call that changes something reached Google, and no clear answer came back (a server error or
+ * a timeout after the request left): it may have been carried out. "Unknown — may have been
+ * sent", never "failed", and never sent again blindly. `status` is undefined (no usable answer);
+ * `upstreamStatus` keeps what Google said, if anything.
+ */
+export class OutcomeUnknown extends UpstreamError {
+  readonly code: string = 'OUTCOME_UNKNOWN';
+  readonly outcomeUnknown = true;
+  constructor(
+    message: string,
+    readonly upstreamStatus?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, undefined, 'outcomeUnknown', options);
+  }
+}
+
+/**
+ * Google's daily quota is used up (403 dailyLimitExceeded). Retrying does not help until it
+ * resets; `retryAt` says when that is (daily quotas reset at midnight Pacific time).
+ */
+export class DailyLimitExceeded extends UpstreamError {
+  readonly code: string = 'DAILY_LIMIT_EXCEEDED';
+  constructor(
+    message: string,
+    readonly retryAt: Date,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 403, 'dailyLimitExceeded', options);
+  }
+}
+
+/** True for either service's "unknown — may have been sent" error. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return (error as { outcomeUnknown?: unknown } | undefined)?.outcomeUnknown === true;
 }
 
 export class ConfigError extends Error {

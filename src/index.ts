@@ -261,7 +261,11 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
   if (!options.google) closers.push(() => google.close());
   const graph =
     options.graph ??
-    (await startGraphEmulator({ managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()), clock }));
+    (await startGraphEmulator({
+      managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()),
+      clock,
+      withoutPermissions: config.sandboxGraphWithoutPermissions,
+    }));
   if (!options.graph) closers.push(() => graph.close());
   const emulated = {
     customerId: config.google.customerId,
@@ -361,7 +365,11 @@ async function startConnector(parts: Parts, clients: Clients, stores: Stores): P
   });
   closers.push(() => connector.stop());
   if (config.sandbox) {
-    const { connection, sync } = await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
+    // One connection per tenant: a restart with Redis finds it there already and only syncs.
+    const existing = await connector.status(SANDBOX_TENANT_ID);
+    const { connection, sync } = existing
+      ? { connection: existing, sync: connector.sync(SANDBOX_TENANT_ID) }
+      : await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
     const outcome = sync ? await sync : undefined;
     if (outcome?.status === 'completed') logger.info({ devices: outcome.devices }, 'sandbox devices synced');
     else logger.warn({ status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');

@@ -21,6 +21,19 @@ describe('loadConfig', () => {
     expect(c.graph.baseUrl).toBe('https://graph.microsoft.com/v1.0');
   });
 
+  it('can start the sandbox with Graph permissions missing, and says how to write the list', () => {
+    expect(loadConfig({}).sandboxGraphWithoutPermissions).toEqual([]);
+    expect(
+      loadConfig({
+        SANDBOX_GRAPH_WITHOUT_PERMISSIONS:
+          'DeviceManagementManagedDevices.PrivilegedOperations.All, GroupMember.Read.All',
+      }).sandboxGraphWithoutPermissions,
+    ).toEqual(['DeviceManagementManagedDevices.PrivilegedOperations.All', 'GroupMember.Read.All']);
+    expect(problemsOf({ SANDBOX_GRAPH_WITHOUT_PERMISSIONS: 'remote lock' })[0]).toContain(
+      'SANDBOX_GRAPH_WITHOUT_PERMISSIONS must list Graph permission names',
+    );
+  });
+
   it("has safe action defaults: confirm everything, 5 minutes to confirm, Google's restart milestone", () => {
     expect(loadConfig({}).actions).toEqual({
       skipConfirmation: false,

@@ -60,9 +60,13 @@ const REMOTE_TASKS: RolePermission[] = [
 ];
 
 /**
- * Intune's built-in roles, cut down to what this bot does. Help Desk Operator and School
- * Administrator differ in Intune only by app and policy permissions the bot has no use for;
- * in practice a School Administrator assignment is scoped to the school's org units.
+ * Intune's built-in roles, cut down to what this bot does, as Microsoft's built-in role reference
+ * lists them (https://learn.microsoft.com/intune/intune-service/fundamentals/role-based-access-control-reference;
+ * MicrosoftDocs/memdocs memdocs/intune/fundamentals/role-based-access-control-reference.md at
+ * 09c7fd2e). Audit data/Read → Audit/Read, Roles/Read → Roles/Read, Remote tasks/* by name.
+ * Intune Administrator is the Entra role that holds every Intune permission. Lost reports,
+ * Chrome Enterprise and Organization/Update are Device Desk's own: given to the roles whose job
+ * they fit. In practice a School Administrator assignment is scoped to the school's org units.
  */
 export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
   {
@@ -74,7 +78,14 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
   {
     name: 'Help Desk Operator',
     description: 'Runs remote tasks on devices and handles lost-device reports.',
-    permissions: ['Managed devices/Read', ...REMOTE_TASKS, 'Audit/Read', 'Organization/Read', 'Lost reports/Manage'],
+    permissions: [
+      'Managed devices/Read',
+      ...REMOTE_TASKS,
+      'Audit/Read',
+      'Organization/Read',
+      'Roles/Read',
+      'Lost reports/Manage',
+    ],
     builtIn: true,
   },
   {
@@ -85,15 +96,15 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
   },
   {
     name: 'Endpoint Security Manager',
-    description: 'Contains compromised devices: lock, restart, retire and wipe; no lost mode.',
+    description: 'Contains compromised devices: lock and restart; neither retire, wipe nor lost mode.',
+    // Microsoft's reference gives it Reboot now and Remote lock among remote tasks, not Retire or Wipe.
     permissions: [
       'Managed devices/Read',
-      'Remote tasks/Retire',
-      'Remote tasks/Wipe',
       'Remote tasks/Reboot now',
       'Remote tasks/Remote lock',
       'Audit/Read',
       'Organization/Read',
+      'Roles/Read',
     ],
     builtIn: true,
   },

@@ -229,7 +229,7 @@ export class RemoteLockService implements ActionExecutor {
     // Approved: send the lock now, once. The request leaves AwaitingApproval in the same save.
     const device = await this.deps.devices.get(r.device.id);
     await this.deps.devices.resubmitRemoteLock(r.device.id, approval.id);
-    r.approvedBy = approval.approverUpn;
+    r.approvedBy = approval.approverName;
     r.sentAt = this.deps.clock.now();
     const after = await this.afterSend(r, isMacOs(device.operatingSystem));
     // The PIN, if any, is in the vault now; the tracker has no requester to show it to.

@@ -1,7 +1,8 @@
 import { SingleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
-import type { DeviceDirectory } from '../directory';
+import { SYNC_FIELDS, type DeviceDirectory } from '../directory';
+import { InvalidState } from '../errors';
 import { fromChromeDevice, type Inventory } from '../inventory';
 import { type Logger, silentLogger } from '../log';
 import { friendlyReason } from './friendly-reason';
@@ -54,6 +55,19 @@ export type CancelDecision =
   { ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
 
 const MINUTE = 60_000;
+
+/**
+ * The tenant already has a Chrome Enterprise connection: one connection per tenant, so a new one
+ * needs the old one deleted first (seed 002: *Chrome Enterprise/Update connection settings*,
+ * *…/Delete connection settings*).
+ */
+export class AlreadyConnected extends InvalidState {
+  constructor(readonly connection: Connection) {
+    super(
+      `This tenant is already connected to Google as ${connection.connectedAccount} (since ${connection.connectedAt.slice(0, 10)}). One connection per tenant: delete it first with \`connector delete\`, then connect again.`,
+    );
+  }
+}
 
 /**
  * The Chrome Enterprise connection of each tenant: connect (checked with a real call), full sync
@@ -109,6 +123,9 @@ export class ConnectorService {
    */
   async connect(tenantId: string, connectedBy: string): Promise<ConnectResult> {
     const existing = await this.store.get(tenantId);
+    // A connection whose credentials check failed never connected: trying again is how it is fixed.
+    if (existing && (existing.state !== 'Error' || existing.lastCheckIn !== undefined))
+      throw new AlreadyConnected(existing);
     const now = this.iso();
     const base = {
       tenantId,
@@ -120,7 +137,7 @@ export class ConnectorService {
       lastFullSync: existing?.lastFullSync,
     };
     try {
-      await this.directory.listPage({ maxResults: 1 });
+      await this.directory.listPage({ maxResults: 1, fields: 'nextPageToken,chromeosdevices(deviceId)' });
     } catch (error) {
       const reason = friendlyReason(error, 'connect');
       this.logger.warn(
@@ -135,6 +152,22 @@ export class ConnectorService {
     await this.store.put(connection);
     this.logger.info({ tenantId, account: connection.connectedAccount, connectedBy }, 'connector: connected');
     return { connection, sync: this.sync(tenantId) };
+  }
+
+  /**
+   * An action just talked to Google for this tenant: the connection's last check-in moves too, as
+   * a sync's does. Nothing happens for a tenant without a connection; a failure here never fails
+   * the action that called it.
+   */
+  async recordCheckIn(tenantId: string): Promise<void> {
+    try {
+      await this.store.update(tenantId, { lastCheckIn: this.iso() });
+    } catch (error) {
+      this.logger.warn(
+        { tenantId, err: { message: (error as Error).message } },
+        'connector: could not record a check-in',
+      );
+    }
   }
 
   /** A full sync; concurrent calls in this process share one run, other instances are locked out. */
@@ -287,7 +320,7 @@ export class ConnectorService {
     let lastCheckIn = before.lastCheckIn;
     try {
       // One page at a time: memory stays flat whatever the fleet size.
-      for await (const page of this.directory.listAll()) {
+      for await (const page of this.directory.listAll({ fields: SYNC_FIELDS })) {
         lastCheckIn = this.iso();
         if (this.stopping) return await this.interrupted(tenantId, lastCheckIn);
         if (!(await this.store.get(tenantId))) return await this.deletedMeanwhile(tenantId);

@@ -5,7 +5,7 @@ import { RedisDeleteConfirmationStore, RedisConnectionStore, RedisSyncLock } fro
 import type { DeleteConfirmationStore, ConnectionStore, SyncLock } from './types';
 
 export * from './types';
-export { ConnectorService } from './connector-service';
+export { AlreadyConnected, ConnectorService } from './connector-service';
 export type {
   CancelDecision,
   ConnectResult,

@@ -87,5 +87,6 @@ export function createDeviceDirectory(config: DeviceDirectoryConfig): GoogleDevi
     account: config.account ?? config.subject ?? 'sandbox admin',
     logger: config.logger ?? silentLogger,
     retry: createRetryPolicy(config.retry, config.clock ?? systemClock),
+    clock: config.clock ?? systemClock,
   });
 }

@@ -1,5 +1,6 @@
 import type { admin_directory_v1 } from '@googleapis/admin';
 import { Logger } from 'pino';
+import { Clock, systemClock } from '../clock';
 import { InvalidInput, UpstreamError } from '../errors';
 import { silentLogger } from '../log';
 import { toChromeDevice, toDeviceCommand } from './map-device';
@@ -15,12 +16,36 @@ import {
   StatusAction,
   StatusChangeResult,
 } from './types';
-import { describeFailure, retryDecision, toDeskError } from './upstream-errors';
+import { RetryDecision } from './retry';
+import { describeFailure, mayHaveRun, retryDecision, toDeskError, UpstreamFailure } from './upstream-errors';
 
 /** Google's limit on device ids per batchChangeStatus request. */
 export const STATUS_BATCH_SIZE = 50;
 /** Largest page Google serves in practice. */
 export const MAX_PAGE_SIZE = 200;
+
+/**
+ * How often a 400 "Invalid Input" for a page token Google itself handed out is tried again before
+ * the listing gives up: Google answers so now and then for a valid token, and GAM retries it
+ * (unconfirmed in Google's documentation; GAM-team/GAM#1534 shows a token sequence expiring).
+ */
+export const INVALID_PAGE_TOKEN_RETRIES = 3;
+
+/**
+ * Partial responses (Google's `fields` syntax, https://developers.google.com/workspace/admin/directory/v1/guides/performance#partial-response):
+ * a sync asks only for what the inventory keeps, a device card for what it shows.
+ */
+export const SYNC_FIELDS =
+  'nextPageToken,chromeosdevices(deviceId,serialNumber,status,model,osVersion,lastSync,annotatedUser,annotatedAssetId,annotatedLocation,orgUnitPath,recentUsers)';
+export const DEVICE_FIELDS =
+  'deviceId,serialNumber,status,model,osVersion,platformVersion,lastSync,annotatedUser,annotatedAssetId,annotatedLocation,recentUsers,orgUnitPath,autoUpdateExpiration,deviceLicenseType,bootMode,notes,deprovisionReason,lastEnrollmentTime,etag,activeTimeRanges';
+
+/** The device status each status action leads to: "already there" is success on a repeat. */
+const TARGET_STATUS: Record<StatusAction, string> = {
+  DEPROVISION: 'DEPROVISIONED',
+  DISABLE: 'DISABLED',
+  REENABLE: 'ACTIVE',
+};
 
 export interface GoogleDeviceDirectoryDeps {
   api: admin_directory_v1.Admin;
@@ -29,6 +54,8 @@ export interface GoogleDeviceDirectoryDeps {
   account: string;
   logger?: Logger;
   retry?: RetryPolicy;
+  /** Says when a daily quota resets; the system clock by default. */
+  clock?: Clock;
 }
 
 /** The Directory API's ChromeOS devices, with one retry policy and typed errors. */
@@ -38,8 +65,10 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
   private readonly customerId: string;
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
 
   constructor(deps: GoogleDeviceDirectoryDeps) {
+    this.clock = deps.clock ?? systemClock;
     this.api = deps.api;
     this.customerId = deps.customerId;
     this.account = deps.account;
@@ -56,14 +85,26 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     if (options.query) params.query = options.query;
     if (options.orgUnitPath) params.orgUnitPath = options.orgUnitPath;
     if (options.includeChildOrgunits) params.includeChildOrgunits = true;
+    if (options.fields) params.fields = options.fields;
     if (options.orderBy) {
       params.orderBy = options.orderBy;
       params.sortOrder = options.sortOrder ?? 'ASCENDING';
     }
     // Google wants no pageToken at all on the first page.
     if (pageToken) params.pageToken = pageToken;
-    const res = await this.call('chromeosdevices.list', 'the device list', true, () =>
-      this.api.chromeosdevices.list(params),
+    let tokenRetries = 0;
+    const res = await this.call(
+      'chromeosdevices.list',
+      'the device list',
+      true,
+      () => this.api.chromeosdevices.list(params),
+      undefined,
+      (f) => {
+        if (pageToken && f.status === 400 && /invalid input/i.test(f.message ?? '')) {
+          return { retry: tokenRetries++ < INVALID_PAGE_TOKEN_RETRIES };
+        }
+        return retryDecision(f, true);
+      },
     );
     const page: DevicePage = { devices: (res.data.chromeosdevices ?? []).map(toChromeDevice) };
     if (res.data.nextPageToken) page.nextPageToken = res.data.nextPageToken;
@@ -103,7 +144,13 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
       'chromeosdevices.get',
       'the device lookup',
       true,
-      () => this.api.chromeosdevices.get({ customerId: this.customerId, deviceId, projection: 'FULL' }),
+      () =>
+        this.api.chromeosdevices.get({
+          customerId: this.customerId,
+          deviceId,
+          projection: 'FULL',
+          fields: DEVICE_FIELDS,
+        }),
       deviceId,
     );
     return toChromeDevice(res.data);
@@ -124,26 +171,36 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
         changeChromeOsDeviceStatusAction: `CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_${action}`,
       };
       if (reason) requestBody.deprovisionReason = `DEPROVISION_REASON_${reason}`;
-      const res = await this.call('customer.devices.chromeos.batchChangeStatus', 'the status change', false, () =>
-        this.api.customer.devices.chromeos.batchChangeStatus({ customerId: this.customerId, requestBody }),
+      // A repeat after a server error or a lost answer is safe only because "already in that
+      // state" is then read back from the device and counted as done.
+      let uncertain = false;
+      const res = await this.call(
+        'customer.devices.chromeos.batchChangeStatus',
+        'the status change',
+        false,
+        () => this.api.customer.devices.chromeos.batchChangeStatus({ customerId: this.customerId, requestBody }),
+        undefined,
+        (f) => {
+          if (!mayHaveRun(f)) return retryDecision(f, false);
+          uncertain = true;
+          return { retry: true, retryAfterMs: f.retryAfterMs };
+        },
       );
       // Per-device failures come back inside the HTTP 200: every one is checked.
       const byId = new Map((res.data.changeChromeOsDeviceStatusResults ?? []).map((r) => [r.deviceId ?? '', r]));
       for (const deviceId of chunk) {
         const r = byId.get(deviceId);
-        if (!r)
+        if (r && !r.error) results.push({ deviceId, ok: true });
+        else if (uncertain && (await this.alreadyIn(deviceId, TARGET_STATUS[action])))
+          results.push({ deviceId, ok: true });
+        else
           results.push({
             deviceId,
             ok: false,
-            error: { code: 2, message: 'Google Admin returned no result for this device.' },
+            error: r?.error
+              ? { code: r.error.code ?? 2, message: r.error.message ?? 'Unknown error' }
+              : { code: 2, message: 'Google Admin returned no result for this device.' },
           });
-        else if (r.error)
-          results.push({
-            deviceId,
-            ok: false,
-            error: { code: r.error.code ?? 2, message: r.error.message ?? 'Unknown error' },
-          });
-        else results.push({ deviceId, ok: true });
       }
     }
     return results;
@@ -175,17 +232,27 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     return toDeviceCommand(res.data, commandId);
   }
 
+  /** Whether the device already has the status a repeated change was meant to give it. */
+  private async alreadyIn(deviceId: string, status: string): Promise<boolean> {
+    try {
+      return (await this.get(deviceId)).status.toUpperCase() === status;
+    } catch {
+      return false;
+    }
+  }
+
   private async call<T>(
     method: string,
     what: string,
     idempotent: boolean,
     op: () => Promise<T>,
     deviceId?: string,
+    decide: (f: UpstreamFailure) => RetryDecision = (f) => retryDecision(f, idempotent),
   ): Promise<T> {
     try {
       return await this.retry.run(
         op,
-        (err) => retryDecision(describeFailure(err), idempotent),
+        (err) => decide(describeFailure(err)),
         ({ attempt, delayMs, error }) => {
           const f = describeFailure(error);
           this.logger.warn(
@@ -197,7 +264,7 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     } catch (err) {
       const f = describeFailure(err);
       this.logger.warn({ method, status: f.status, reason: f.reason }, 'google directory call failed');
-      throw toDeskError(err, what, deviceId);
+      throw toDeskError(err, what, deviceId, idempotent, this.clock.now());
     }
   }
 }

@@ -36,6 +36,14 @@ export function toChromeDevice(d: admin_directory_v1.Schema$ChromeOsDevice): Chr
     deprovisionReason: d.deprovisionReason ? d.deprovisionReason.replace(/^DEPROVISION_REASON_/, '') : undefined,
     lastEnrollmentTime: opt(d.lastEnrollmentTime),
     etag: opt(d.etag),
+    sessionsWithoutAccount: d.recentUsers
+      ? d.recentUsers.filter((u) => u.type !== 'USER_TYPE_MANAGED').length
+      : undefined,
+    lastActiveDate:
+      (d.activeTimeRanges ?? [])
+        .map((r) => r.date ?? '')
+        .sort()
+        .pop() || undefined,
   };
   // Only keys Google sent, so that a device compares equal however it was fetched.
   for (const [k, v] of Object.entries(fields))

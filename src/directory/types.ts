@@ -30,6 +30,10 @@ export interface ChromeDevice {
   deprovisionReason?: string;
   lastEnrollmentTime?: string;
   etag?: string;
+  /** Recent sessions without a managed account (Google's recentUsers of another type): guest-like sessions. */
+  sessionsWithoutAccount?: number;
+  /** The latest day Google reports the device in use (activeTimeRanges), YYYY-MM-DD. */
+  lastActiveDate?: string;
 }
 
 export type StatusAction = 'DEPROVISION' | 'DISABLE' | 'REENABLE';
@@ -92,6 +96,8 @@ export interface ListOptions {
   /** Page size; Google accepts up to 200 (the default). */
   maxResults?: number;
   projection?: 'BASIC' | 'FULL';
+  /** Google's partial-response selector, e.g. nextPageToken,chromeosdevices(deviceId,serialNumber). */
+  fields?: string;
 }
 
 export interface DevicePage {

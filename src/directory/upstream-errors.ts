@@ -1,5 +1,5 @@
 /** Turns what gaxios throws for a Directory API call into a retry decision and a typed error. */
-import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../errors';
+import { DailyLimitExceeded, DeskError, DeviceNotFound, OutcomeUnknown, QuotaExceeded, UpstreamError } from '../errors';
 import { RetryDecision } from './retry';
 
 export interface UpstreamFailure {
@@ -13,7 +13,8 @@ export interface UpstreamFailure {
   notSent: boolean;
 }
 
-const QUOTA_REASONS = new Set(['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded', 'dailyLimitExceeded']);
+/** Per-minute limits: Google refused before running anything, so waiting and trying again is safe. */
+const QUOTA_REASONS = new Set(['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded']);
 
 interface ErrorLike {
   status?: unknown;
@@ -68,11 +69,50 @@ export function isQuota(f: UpstreamFailure): boolean {
   return f.status === 429 || (f.status === 403 && QUOTA_REASONS.has(f.reason ?? ''));
 }
 
-/** Throttling and server errors are worth another try; a lost connection only when safe. */
+/**
+ * Google's daily quota: "dailyLimitExceeded … do not retry" until it resets (Google's JSON API
+ * error guidance, e.g. https://developers.google.com/workspace/drive/api/guides/handle-errors, "Daily limit exceeded";
+ * the Directory API's own pages do not list it).
+ */
+export function isDailyLimit(f: UpstreamFailure): boolean {
+  return f.status === 403 && f.reason === 'dailyLimitExceeded';
+}
+
+/** A server error or a lost answer after the request left: a change may have been carried out. */
+export function mayHaveRun(f: UpstreamFailure): boolean {
+  return f.network ? !f.notSent : f.status !== undefined && f.status >= 500;
+}
+
+/**
+ * Throttling is worth another try for any call (Google refused before running it); a server error
+ * or a lost answer only for calls that are safe to repeat; the daily limit never.
+ */
 export function retryDecision(f: UpstreamFailure, idempotent: boolean): RetryDecision {
   if (f.network) return { retry: idempotent || f.notSent };
-  const retry = isQuota(f) || (f.status !== undefined && f.status >= 500);
+  if (isDailyLimit(f)) return { retry: false };
+  const retry = isQuota(f) || (idempotent && f.status !== undefined && f.status >= 500);
   return { retry, retryAfterMs: f.retryAfterMs };
+}
+
+/** When Google's daily quotas reset: the next midnight in Pacific time. */
+export function nextPacificMidnight(now: number): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/Los_Angeles',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(now))
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const localAsUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const offset = Math.round((localAsUtc - now) / 60_000) * 60_000;
+  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day + 1) - offset);
 }
 
 /** Strips anything token-like before a Google message reaches chat. */
@@ -85,8 +125,29 @@ function safe(message: string | undefined): string {
   return cleaned.length > 200 ? `${cleaned.slice(0, 197)}...` : cleaned;
 }
 
-export function toDeskError(err: unknown, what: string, deviceId?: string): DeskError {
+export function toDeskError(
+  err: unknown,
+  what: string,
+  deviceId?: string,
+  idempotent = true,
+  now = Date.now(),
+): DeskError {
   const f = describeFailure(err);
+  if (!idempotent && mayHaveRun(f)) {
+    return new OutcomeUnknown(
+      `Google Admin did not confirm ${what}${f.status ? ` (it answered ${f.status})` : ' (no answer in time)'}, so it may have been carried out: it may have been sent. Check the device in the Google Admin console before trying again.`,
+      f.status,
+      { cause: err },
+    );
+  }
+  if (isDailyLimit(f)) {
+    const retryAt = nextPacificMidnight(now);
+    return new DailyLimitExceeded(
+      `Google Admin's daily API quota for this connection is used up. Try again after ${retryAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, when it resets.`,
+      retryAt,
+      { cause: err },
+    );
+  }
   if (f.status === 404) {
     return new DeviceNotFound(
       deviceId

@@ -6,6 +6,7 @@
 import { systemClock, type Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import { graphPermissionFor, scopesNamedIn } from './graph-permissions';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
@@ -53,8 +54,53 @@ export class GraphRequestError extends UpstreamError {
     readonly requestId: string | undefined,
     readonly method: string,
     readonly path: string,
+    /** Response headers (lower-case names), e.g. x-msft-approval-code. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message, status, graphCode);
+  }
+}
+
+/**
+ * The app registration lacks an application permission the call needs (Graph answered 403 for
+ * it). `permission` is the one to grant; `accepted` lists every one Graph said would do.
+ */
+export class MissingGraphPermission extends GraphRequestError {
+  constructor(
+    readonly permission: string,
+    readonly accepted: readonly string[],
+    graphCode: string | undefined,
+    requestId: string | undefined,
+    method: string,
+    path: string,
+  ) {
+    super(
+      `The Device Desk app is missing the Microsoft Graph application permission ${permission}. An admin grants it in Entra ID > App registrations > API permissions (with admin consent).`,
+      403,
+      graphCode,
+      requestId,
+      method,
+      path,
+    );
+  }
+}
+
+/**
+ * A call that changes something left, and no clear answer came back (a server error or a
+ * timeout): Graph may have acted on it. "Unknown — may have been sent", never "failed", and never
+ * sent again blindly. `status` is 0 (no usable answer); `upstreamStatus` keeps what Graph said.
+ */
+export class GraphOutcomeUnknown extends GraphRequestError {
+  readonly outcomeUnknown = true;
+  constructor(
+    message: string,
+    readonly upstreamStatus: number | undefined,
+    graphCode: string | undefined,
+    requestId: string | undefined,
+    method: string,
+    path: string,
+  ) {
+    super(message, 0, graphCode, requestId, method, path);
   }
 }
 
@@ -144,7 +190,8 @@ export class GraphHttpClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (err) {
-        if (idempotent && attempt < this.maxRetries) {
+        const notSent = neverLeft(err);
+        if ((idempotent || notSent) && attempt < this.maxRetries) {
           const delay = this.backoff(attempt);
           this.logger.warn(
             { method, path: shownPath, attempt, delay, err: (err as Error).message },
@@ -152,6 +199,17 @@ export class GraphHttpClient {
           );
           await this.sleep(delay);
           continue;
+        }
+        if (!idempotent && !notSent) {
+          this.logger.warn({ method, path: shownPath, err: (err as Error).message }, 'Graph call sent, no answer');
+          throw new GraphOutcomeUnknown(
+            'Microsoft Graph did not answer in time, so it is unknown whether it acted on the request; it may have been sent.',
+            undefined,
+            undefined,
+            undefined,
+            method,
+            shownPath,
+          );
         }
         throw new GraphRequestError(
           'Microsoft Graph could not be reached. Try again in a moment.',
@@ -187,7 +245,18 @@ export class GraphHttpClient {
         await this.sleep(Math.min(delay, this.maxDelayMs));
         continue;
       }
-      throw await this.toError(response, method, shownPath);
+      const error = await this.toError(response, method, shownPath);
+      // A server error to a call that changes something: Graph may have acted before failing.
+      if (status >= 500 && !idempotent)
+        throw new GraphOutcomeUnknown(
+          `Microsoft Graph answered ${status} after the request reached it, so it may have acted on it; it may have been sent.`,
+          status,
+          error.graphCode,
+          error.requestId,
+          method,
+          shownPath,
+        );
+      throw error;
     }
   }
 
@@ -237,7 +306,13 @@ export class GraphHttpClient {
             : `answered ${status}`;
     const detail = body.error?.message ? ` (${code ?? status}: ${body.error.message})` : '';
     this.logger.warn({ method, path, status, code, requestId }, 'Graph request failed');
-    return new GraphRequestError(`Microsoft Graph ${what}${detail}.`, status, code, requestId, method, path);
+    const missing = status === 403 ? missingPermission(code, body.error?.message ?? '', method, path) : undefined;
+    if (missing) return new MissingGraphPermission(missing.permission, missing.accepted, code, requestId, method, path);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    return new GraphRequestError(`Microsoft Graph ${what}${detail}.`, status, code, requestId, method, path, headers);
   }
 
   private async accessToken(): Promise<string> {
@@ -299,6 +374,32 @@ export class GraphHttpClient {
     };
     return body.access_token;
   }
+}
+
+/** Connection refused or no such host: the request never left, so sending it again is safe. */
+function neverLeft(err: unknown): boolean {
+  const code = String((err as { cause?: { code?: unknown } })?.cause?.code ?? '');
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND';
+}
+
+/**
+ * A 403 for a missing application permission: Intune's names the scopes that would do, the
+ * directory's (Authorization_RequestDenied) names none, so the bot names the one it asks for.
+ */
+function missingPermission(
+  code: string | undefined,
+  message: string,
+  method: string,
+  path: string,
+): { permission: string; accepted: string[] } | undefined {
+  const named = scopesNamedIn(message);
+  if (named.length > 0) {
+    const ours = graphPermissionFor(method, path);
+    return { permission: ours && named.includes(ours) ? ours : named[0], accepted: named };
+  }
+  if (code !== 'Authorization_RequestDenied') return undefined;
+  const ours = graphPermissionFor(method, path);
+  return ours ? { permission: ours, accepted: [ours] } : undefined;
 }
 
 /** Retry-After is seconds or an HTTP date. */

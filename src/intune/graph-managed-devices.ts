@@ -3,7 +3,7 @@
  * Multi Admin Approval flow for protected device actions.
  */
 import { DeviceNotFound } from '../errors';
-import { GraphHttpClient, GraphRequestError } from './graph-http';
+import { GraphHttpClient, GraphRequestError, MissingGraphPermission } from './graph-http';
 import type {
   ApprovalRequest,
   ApprovalStatus,
@@ -28,18 +28,22 @@ export const MANAGED_DEVICE_FIELDS = [
   'complianceState',
   'managementState',
   'managedDeviceOwnerType',
+  'deviceEnrollmentType',
+  'managementAgent',
   'lastSyncDateTime',
   'enrolledDateTime',
   'deviceActionResults',
 ];
 
 /**
- * Multi Admin Approval on app-only calls: a protected call without these headers is refused with
- * 403. The justification header files an approval request; the id header (name *unconfirmed*)
- * resubmits the call once a second admin approved it.
+ * Multi Admin Approval on app-only calls ("Use Multi Admin Approval with the Microsoft Graph API",
+ * https://learn.microsoft.com/intune/fundamentals/role-based-access-control/multi-admin-approval-graph-api):
+ * the protected call carries a Base64 justification header and is answered 403 ApprovalRequired
+ * with the approval code in a response header; once approved, the same call is sent again with
+ * the code instead.
  */
 export const APPROVAL_JUSTIFICATION_HEADER = 'x-msft-approval-justification';
-export const APPROVAL_REQUEST_ID_HEADER = 'x-msft-approval-request-id';
+export const APPROVAL_CODE_HEADER = 'x-msft-approval-code';
 
 const APPROVAL_STATUSES: readonly ApprovalStatus[] = [
   'unknown',
@@ -51,12 +55,27 @@ const APPROVAL_STATUSES: readonly ApprovalStatus[] = [
   'expired',
 ];
 
-/** Graph refused the call because it needs a second admin's approval. */
+/**
+ * Graph refused the call because a Device actions access policy protects it and the call carried
+ * no justification. Microsoft's article says 403; the field reports 400 BadRequest "Header
+ * 'x-msft-approval-justification' is required to request approval": either is accepted.
+ */
 export function isApprovalRequired(error: unknown): boolean {
-  if (!(error instanceof GraphRequestError) || error.status !== 403) return false;
+  if (!(error instanceof GraphRequestError) || (error.status !== 400 && error.status !== 403)) return false;
+  if (error instanceof MissingGraphPermission) return false;
   return (
-    /approval/i.test(error.graphCode ?? '') || /multi[\s-]?admin[\s-]?approval|requires? approval/i.test(error.message)
+    new RegExp(APPROVAL_JUSTIFICATION_HEADER, 'i').test(error.message) ||
+    /multi[\s-]?admin[\s-]?approval/i.test(error.message)
   );
+}
+
+/** Graph filed an approval request: 403 ApprovalRequired carrying the approval code. */
+function approvalCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof GraphRequestError) || error.status !== 403) return undefined;
+  const header = error.headers[APPROVAL_CODE_HEADER];
+  if (header) return header.trim();
+  if (error.graphCode !== 'ApprovalRequired') return undefined;
+  return /x-msft-approval-code:\s*([0-9a-f-]{8,})/i.exec(error.message)?.[1];
 }
 
 /** OData string literal: quotes doubled. */
@@ -91,14 +110,16 @@ function approvalOf(raw: Record<string, unknown> | undefined, fallbackId?: strin
   const status = APPROVAL_STATUSES.includes(raw?.status as ApprovalStatus)
     ? (raw?.status as ApprovalStatus)
     : 'unknown';
-  const approver = raw?.approver as { user?: { userPrincipalName?: string } } | undefined;
+  // approver is an identitySet: {user: {id, displayName}} (beta operationApprovalRequest resource).
+  const approver = raw?.approver as { user?: { id?: string; displayName?: string } | null } | null | undefined;
   return {
     id,
     status,
     requestJustification: raw?.requestJustification as string | undefined,
     approvalJustification: raw?.approvalJustification as string | undefined,
     expirationDateTime: raw?.expirationDateTime as string | undefined,
-    approverUpn: approver?.user?.userPrincipalName,
+    approverId: approver?.user?.id ?? undefined,
+    approverName: approver?.user?.displayName ?? undefined,
   };
 }
 
@@ -158,22 +179,42 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
       if (!isApprovalRequired(error)) throw error;
     }
     // Protected by Multi Admin Approval: the same call with a justification files the request.
-    const filed = await this.graph.post<Record<string, unknown> | undefined>(path, undefined, {
-      headers: { [APPROVAL_JUSTIFICATION_HEADER]: headerSafe(options.justification) },
-    });
-    return { kind: 'approval', approval: approvalOf(filed) };
+    const justification = headerSafe(options.justification);
+    try {
+      await this.graph.post<void>(path, undefined, {
+        headers: { [APPROVAL_JUSTIFICATION_HEADER]: Buffer.from(justification, 'utf8').toString('base64') },
+      });
+      // No policy after all (it was removed meanwhile): the lock went out.
+      return { kind: 'sent' };
+    } catch (error) {
+      const code = approvalCodeOf(error);
+      if (!code) throw error;
+      return { kind: 'approval', approval: { id: code, status: 'needsApproval', requestJustification: justification } };
+    }
   }
 
+  /** Polls by the approval code, as Microsoft's MAA article does ($filter=requestId eq '<code>'). */
   async approval(id: string): Promise<ApprovalRequest> {
-    const raw = await this.graph.get<Record<string, unknown>>(
-      `${this.approvalBase}/deviceManagement/operationApprovalRequests/${encodeURIComponent(id)}`,
+    const page = await this.graph.get<{ value?: Record<string, unknown>[] }>(
+      `${this.approvalBase}/deviceManagement/operationApprovalRequests`,
+      { query: { $filter: `requestId eq ${literal(id)}` } },
     );
+    const raw = page.value?.[0];
+    if (!raw)
+      throw new GraphRequestError(
+        'Microsoft Graph has no approval request with that code any more.',
+        404,
+        'ResourceNotFound',
+        undefined,
+        'GET',
+        'operationApprovalRequests',
+      );
     return approvalOf(raw, id);
   }
 
   async resubmitRemoteLock(id: string, approvalId: string): Promise<void> {
     await this.graph.post<void>(this.lockPath(id), undefined, {
-      headers: { [APPROVAL_REQUEST_ID_HEADER]: approvalId },
+      headers: { [APPROVAL_CODE_HEADER]: approvalId },
     });
   }
 
@@ -182,10 +223,7 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
   }
 }
 
-/** HTTP headers carry Latin-1 only and no line breaks; Graph caps justifications at 1024 characters. */
+/** One line, at most 1024 characters (Graph's requestJustification limit); Base64 carries any text. */
 function headerSafe(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?')
-    .slice(0, 1024);
+  return text.replace(/[\r\n]+/g, ' ').slice(0, 1024);
 }

@@ -37,6 +37,10 @@ export interface ManagedDevice {
   managementState?: string;
   /** company or personal */
   managedDeviceOwnerType?: string;
+  /** How it was enrolled, e.g. androidEnterpriseFullyManaged, appleBulkWithUser, windowsAzureADJoin. */
+  deviceEnrollmentType?: string;
+  /** Which agent manages it, e.g. mdm, googleCloudDevicePolicyController, intuneAosp. */
+  managementAgent?: string;
   lastSyncDateTime?: string;
   enrolledDateTime?: string;
   deviceActionResults: DeviceActionResult[];
@@ -61,7 +65,9 @@ export interface ApprovalRequest {
   approvalJustification?: string;
   /** ISO 8601. */
   expirationDateTime?: string;
-  approverUpn?: string;
+  /** Graph names the approving admin by Entra object id and display name (no UPN). */
+  approverId?: string;
+  approverName?: string;
 }
 
 /** What submitting a remote lock gave: sent to the device, or held until a second admin approves. */

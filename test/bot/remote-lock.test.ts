@@ -298,7 +298,7 @@ describe('Intune remote lock through the conversation', () => {
 
     intune.decide(approval.id, 'approved', PEOPLE.alex.upn, 'Confirmed with the user');
     await advance(LOCK_STEP_MS, 3);
-    expect(cardText(lastCardOf(asked.call.id))).toContain(`approved by ${PEOPLE.alex.upn}`);
+    expect(cardText(lastCardOf(asked.call.id))).toContain(`approved by ${PEOPLE.alex.name}`);
     await advance(LOCK_STEP_MS, 3);
     await advance(LOCK_STEP_MS, 3);
     await closing(requestId);

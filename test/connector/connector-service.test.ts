@@ -1,5 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import {
+  AlreadyConnected,
   ConnectorService,
   createConnectorStores,
   MemoryDeleteConfirmationStore,
@@ -266,5 +267,87 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
     expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toMatchObject({ ok: false, why: 'used' });
     expect(await inventory.count(TENANT, 'chrome')).toBe(0);
     expect(await service.requestDelete(TENANT, alex)).toBeUndefined();
+  });
+});
+
+describe('one connection per tenant (seed 002), and check-ins from actions', () => {
+  const NOW2 = Date.parse('2026-01-05T09:00:00Z');
+  it('refuses connect on a connected tenant ("delete first"), and allows it again after delete', async () => {
+    const clock = new ManualClock(NOW2);
+    const em = await startGoogleEmulator({
+      clock,
+      devices: generateFleet({ seed: 'one', size: 30, domain: 'x.example', now: NOW2 }),
+    });
+    try {
+      const service = new ConnectorService({
+        directory: createDeviceDirectory({
+          customerId: 'my_customer',
+          rootUrl: em.rootUrl,
+          accessToken: em.accessToken,
+          clock,
+        }),
+        inventory: new MemoryInventory(),
+        ...createConnectorStores({ clock }),
+        setup: { scopes: [] },
+        clock,
+      });
+      await (
+        await service.connect('t1', 'alexw@example.com')
+      ).sync;
+      const error = await service.connect('t1', 'meganb@example.com').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AlreadyConnected);
+      expect((error as AlreadyConnected).userMessage).toContain('delete it first');
+      expect((await service.status('t1'))?.connectedBy).toBe('alexw@example.com');
+
+      // An action that talked to Google moves the last check-in.
+      const before = (await service.status('t1'))?.lastCheckIn;
+      clock.advance(60_000);
+      await service.recordCheckIn('t1');
+      expect((await service.status('t1'))?.lastCheckIn).toBe(new Date(clock.now()).toISOString());
+      expect((await service.status('t1'))?.lastCheckIn).not.toBe(before);
+      await service.recordCheckIn('nobody');
+      expect(await service.status('nobody')).toBeUndefined();
+
+      await service.delete('t1');
+      await expect(service.connect('t1', 'meganb@example.com')).resolves.toMatchObject({
+        connection: { connectedBy: 'meganb@example.com' },
+      });
+      await service.stop();
+    } finally {
+      await em.close();
+    }
+  });
+});
+
+describe('a sync stopped by the daily quota', () => {
+  it('says when to try again, not to check the delegation', async () => {
+    const clock = new ManualClock(NOW);
+    const em = await startGoogleEmulator({
+      clock,
+      devices: generateFleet({ seed: 'daily', size: 30, domain: 'x.example', now: NOW }),
+    });
+    try {
+      const service = new ConnectorService({
+        directory: createDeviceDirectory({
+          customerId: 'my_customer',
+          rootUrl: em.rootUrl,
+          accessToken: em.accessToken,
+          clock,
+        }),
+        inventory: new MemoryInventory(),
+        ...createConnectorStores({ clock }),
+        setup: { scopes: [] },
+        clock,
+      });
+      em.forceErrors(1, 'dailyLimitExceeded');
+      const { connection } = await service.connect('t2', 'alexw@example.com');
+      expect(connection.state).toBe('Error');
+      expect(connection.error).toContain('daily API quota');
+      expect(connection.error).toContain('2026-01-06 08:00 UTC');
+      expect(connection.error).not.toContain('Domain-wide delegation');
+      await service.stop();
+    } finally {
+      await em.close();
+    }
   });
 });

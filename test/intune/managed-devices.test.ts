@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import { DeviceNotFound } from '../../src/errors';
-import { GraphHttpClient, GraphRequestError } from '../../src/intune/graph-http';
+import { GraphHttpClient, GraphOutcomeUnknown, GraphRequestError } from '../../src/intune/graph-http';
 import { GraphManagedDeviceDirectory } from '../../src/intune/graph-managed-devices';
 import { IntuneSync } from '../../src/intune/intune-sync';
 import { latestActionResult, unlockPinOf, type ManagedDevice } from '../../src/intune/managed-device-types';
@@ -59,8 +59,10 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
     expect(graph.requests.filter((r) => r.path === '/deviceManagement/managedDevices')).toHaveLength(pages.length);
   });
 
-  it('has iOS, iPadOS, macOS and Android devices; Adele has an iPhone and a MacBook', () => {
-    expect(new Set(fleet.map((d) => d.operatingSystem))).toEqual(new Set(['iOS', 'iPadOS', 'macOS', 'Android']));
+  it('has iOS, iPadOS, macOS, Android, Windows and Linux devices; Adele has an iPhone and a MacBook', () => {
+    expect(new Set(fleet.map((d) => d.operatingSystem))).toEqual(
+      new Set(['iOS', 'iPadOS', 'macOS', 'Android', 'Windows', 'Linux']),
+    );
     expect(adeles().map((d) => d.model)).toEqual(['iPhone 15', 'MacBook Air (M2, 2022)']);
     expect(fleet.some((d) => !d.behaviour.passcode)).toBe(true);
     // Deterministic: the same start gives the same devices.
@@ -140,11 +142,14 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
     expect(latestActionResult(await devices.get(offline.id), 'remoteLock')?.actionState).toBe('pending');
   });
 
-  it('does not retry a remote lock after a server error (a second lock would make a new PIN)', async () => {
+  it('does not retry a remote lock after a server error: the outcome is unknown, it may have been sent', async () => {
     const target = byOs('iOS');
     const before = graph.intune.lockCount(target.id);
     graph.failNext(1, 503);
-    await expect(devices.remoteLock(target.id, { justification: 't' })).rejects.toMatchObject({ status: 503 });
+    const error = await devices.remoteLock(target.id, { justification: 't' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphOutcomeUnknown);
+    expect(error).toMatchObject({ status: 0, upstreamStatus: 503, outcomeUnknown: true });
+    expect((error as Error).message).toContain('may have been sent');
     expect(graph.requests.filter((r) => r.path.endsWith('/remoteLock'))).toHaveLength(1);
     expect(graph.intune.lockCount(target.id)).toBe(before);
   });
@@ -178,9 +183,14 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
       if (submitted.kind !== 'approval') return;
       expect(submitted.approval).toMatchObject({
         status: 'needsApproval',
-        requestJustification: 'Lost on the bus ? Megan Bowen via Device Desk',
+        requestJustification: 'Lost on the bus — Megan Bowen via Device Desk',
       });
-      expect(graph.requests.filter((r) => r.path.endsWith('/remoteLock')).map((r) => r.status)).toEqual([403, 202]);
+      // Without the header Graph refuses; with the Base64 justification it files the request and
+      // answers 403 ApprovalRequired carrying the code (Microsoft's MAA-with-Graph article).
+      expect(graph.requests.filter((r) => r.path.endsWith('/remoteLock')).map((r) => r.status)).toEqual([400, 403]);
+      expect(graph.intune.approval(submitted.approval.id)?.requestJustification).toBe(
+        'Lost on the bus — Megan Bowen via Device Desk',
+      );
       expect(graph.intune.lockCount(target.id)).toBe(before);
 
       // Resubmitting before the approval is refused by Graph.
@@ -188,18 +198,20 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
         GraphRequestError,
       );
       expect((await devices.approval(submitted.approval.id)).status).toBe('needsApproval');
-      expect(graph.requests.some((r) => r.path.startsWith('/deviceManagement/operationApprovalRequests/'))).toBe(true);
+      expect(graph.requests.some((r) => r.path === '/deviceManagement/operationApprovalRequests')).toBe(true);
 
       graph.intune.decide(submitted.approval.id, 'approved', 'alexw@example.com', 'ok');
+      // Graph names the approver as an identitySet user: {id, displayName}, no UPN.
       expect(await devices.approval(submitted.approval.id)).toMatchObject({
         status: 'approved',
-        approverUpn: 'alexw@example.com',
+        approverId: '00000000-0000-0000-0000-0000000000020',
+        approverName: 'Alex Wilber',
       });
       await devices.resubmitRemoteLock(target.id, submitted.approval.id);
       expect(graph.intune.lockCount(target.id)).toBe(before + 1);
       expect((await devices.approval(submitted.approval.id)).status).toBe('completed');
       // A completed approval can't be used for a second lock.
-      await expect(devices.resubmitRemoteLock(target.id, submitted.approval.id)).rejects.toMatchObject({ status: 403 });
+      await expect(devices.resubmitRemoteLock(target.id, submitted.approval.id)).rejects.toMatchObject({ status: 400 });
     });
 
     it('reports a rejection', async () => {

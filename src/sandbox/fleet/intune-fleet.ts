@@ -21,7 +21,7 @@ export interface IntuneFleetDevice {
   id: string;
   deviceName: string;
   serialNumber: string;
-  operatingSystem: 'iOS' | 'iPadOS' | 'macOS' | 'Android';
+  operatingSystem: 'iOS' | 'iPadOS' | 'macOS' | 'Android' | 'Windows' | 'Linux';
   osVersion: string;
   model: string;
   manufacturer: string;
@@ -30,6 +30,10 @@ export interface IntuneFleetDevice {
   complianceState: string;
   managementState: string;
   managedDeviceOwnerType: string;
+  /** Graph's deviceEnrollmentType (v1.0 enum plus beta's Android Enterprise and AOSP members). */
+  deviceEnrollmentType: string;
+  /** Graph's managementAgent (managementAgentType). */
+  managementAgent: string;
   lastSyncDateTime: string;
   enrolledDateTime: string;
   behaviour: IntuneDeviceBehaviour;
@@ -194,6 +198,7 @@ export function generateIntuneFleet(options: {
       complianceState: extra.compliance,
       managementState: 'managed',
       managedDeviceOwnerType: 'company',
+      ...enrolmentOf(spec.os),
       lastSyncDateTime: new Date(lastSync).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       enrolledDateTime: new Date(enrolled).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       behaviour: { connectivity: extra.connectivity, passcode: extra.passcode },
@@ -236,7 +241,101 @@ export function generateIntuneFleet(options: {
   return devices;
 }
 
-/** The sandbox's Intune devices (Adele has an iPhone and a MacBook Air). */
+/** How each generated device is enrolled: Apple automated enrolment, Android Enterprise fully managed. */
+function enrolmentOf(
+  os: IntuneFleetDevice['operatingSystem'],
+): Pick<IntuneFleetDevice, 'deviceEnrollmentType' | 'managementAgent'> {
+  if (os === 'Android')
+    return {
+      deviceEnrollmentType: 'androidEnterpriseFullyManaged',
+      managementAgent: 'googleCloudDevicePolicyController',
+    };
+  return { deviceEnrollmentType: 'appleBulkWithUser', managementAgent: 'mdm' };
+}
+
+/**
+ * Devices the remote lock must not reach (seed 003): Windows, Linux, a personally owned Android
+ * work profile, an Android device administrator enrolment, and an iPhone Intune is retiring.
+ * Drawn from their own random stream, so the devices above stay the same.
+ */
+function unlockableDevices(now: number, domain: string): IntuneFleetDevice[] {
+  const r = createRandom('intune-unlockable');
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const base = (i: number, first: string, last: string) => ({
+    id: guid(r),
+    userPrincipalName: `${ascii(first)}.${ascii(last)}@${domain}`,
+    userDisplayName: `${first} ${last}`,
+    complianceState: 'compliant',
+    managementState: 'managed',
+    managedDeviceOwnerType: 'company',
+    lastSyncDateTime: at(now - (i + 1) * 3 * HOUR),
+    enrolledDateTime: at(now - (i + 30) * DAY),
+    behaviour: { connectivity: 'online' as const, passcode: true },
+  });
+  return [
+    {
+      ...base(0, 'Nestor', 'Wilke'),
+      deviceName: "Nestor's Surface",
+      serialNumber: `0F${chars(r, DIGITS, 10)}`,
+      operatingSystem: 'Windows',
+      osVersion: '10.0.22631.4317',
+      model: 'Surface Laptop 5',
+      manufacturer: 'Microsoft Corporation',
+      deviceEnrollmentType: 'windowsAzureADJoin',
+      managementAgent: 'mdm',
+    },
+    {
+      ...base(1, 'Grady', 'Archie'),
+      deviceName: "Grady's ThinkPad",
+      serialNumber: `PF${chars(r, ALNUM, 6)}`,
+      operatingSystem: 'Linux',
+      osVersion: 'Ubuntu 22.04',
+      model: 'ThinkPad X1 Carbon Gen 11',
+      manufacturer: 'LENOVO',
+      deviceEnrollmentType: 'unknown',
+      managementAgent: 'intuneClient',
+    },
+    {
+      ...base(2, 'Miriam', 'Graham'),
+      deviceName: "Miriam's Galaxy",
+      serialNumber: samsung(r),
+      operatingSystem: 'Android',
+      osVersion: '14',
+      model: 'Galaxy A54',
+      manufacturer: 'samsung',
+      managedDeviceOwnerType: 'personal',
+      // How Graph reports a personally owned work profile's enrolment type is unconfirmed.
+      deviceEnrollmentType: 'userEnrollment',
+      managementAgent: 'googleCloudDevicePolicyController',
+    },
+    {
+      ...base(3, 'Johanna', 'Lorenz'),
+      deviceName: "Johanna's moto g",
+      serialNumber: `ZY${chars(r, ALNUM, 8)}`,
+      operatingSystem: 'Android',
+      osVersion: '12',
+      model: 'moto g(30)',
+      manufacturer: 'motorola',
+      // Device administrator: the Company Portal's legacy MDM agent, no Android Enterprise enrolment.
+      deviceEnrollmentType: 'userEnrollment',
+      managementAgent: 'mdm',
+    },
+    {
+      ...base(4, 'Lee', 'Gu'),
+      deviceName: "Lee's iPhone",
+      serialNumber: apple(r),
+      operatingSystem: 'iOS',
+      osVersion: '17.6.1',
+      model: 'iPhone 13',
+      manufacturer: 'Apple',
+      managementState: 'retirePending',
+      deviceEnrollmentType: 'appleBulkWithUser',
+      managementAgent: 'mdm',
+    },
+  ];
+}
+
+/** The sandbox's Intune devices (Adele has an iPhone and a MacBook Air), Windows and Linux among them. */
 export function sandboxIntuneFleet(now: number): IntuneFleetDevice[] {
-  return generateIntuneFleet({ now });
+  return [...generateIntuneFleet({ now }), ...unlockableDevices(now, SANDBOX_DOMAIN)];
 }

@@ -140,7 +140,7 @@ export class DeviceModel {
     e.data.behaviour = { ...e.data.behaviour, ...change };
     const now = this.now();
     for (const c of e.commands?.values() ?? []) {
-      if (commandState(c, now) === 'PENDING') c.plan = this.planFor(e, c.commandId, now);
+      if (commandState(c, now) === 'PENDING') c.plan = this.planFor(e, c.commandId, now, c.type);
     }
     this.trackUnsettled(e);
   }
@@ -365,7 +365,12 @@ export class DeviceModel {
     if (b.payload !== undefined && typeof b.payload !== 'string')
       throw invalid("Invalid value at 'payload': must be a JSON string");
     const payload = b.payload as string | undefined;
-    if (e.data.status === 'DEPROVISIONED')
+    // Seed 000 / Microsoft's ChromeOS remote actions page: "Factory reset (powerwash) … Before using
+    // this action, deprovision the device. Otherwise, once it connects to Wi-Fi, it will
+    // automatically enroll again." So a powerwash is accepted for a deprovisioned device and the
+    // device runs it. Google's own pages say neither way (unconfirmed); other commands are refused,
+    // since a deprovisioned device no longer syncs policy (chromeosdevices.action warning).
+    if (e.data.status === 'DEPROVISIONED' && type !== 'REMOTE_POWERWASH')
       throw failedPrecondition('Commands cannot be issued to a deprovisioned device.');
     const kiosk = e.data.behaviour.kiosk;
     if (type === 'REBOOT') {
@@ -396,7 +401,7 @@ export class DeviceModel {
       expireTime: now + this.options.commandTtlMs,
       applied: false,
     };
-    record.plan = this.planFor(e, commandId, now);
+    record.plan = this.planFor(e, commandId, now, type);
     (e.commands ??= new Map()).set(commandId, record);
     this.trackUnsettled(e);
     return { commandId };
@@ -441,8 +446,8 @@ export class DeviceModel {
 
   // ---- internals ------------------------------------------------------------------------
 
-  private planFor(e: Entry, commandId: string, from: number) {
-    if (e.data.status === 'DEPROVISIONED') return undefined;
+  private planFor(e: Entry, commandId: string, from: number, type?: string) {
+    if (e.data.status === 'DEPROVISIONED' && type !== 'REMOTE_POWERWASH') return undefined;
     const random = createRandom(`${this.options.seed}:${e.data.deviceId}:${commandId}:${from}`);
     return planCommand(from, e.data.behaviour, { stepMs: this.options.commandStepMs }, random);
   }
@@ -528,6 +533,73 @@ export class DeviceModel {
     throw invalid(`Invalid value for ${name}: ${value}`);
   }
 
+  /**
+   * The hardware and usage reports of projection FULL, as the discovery document's ChromeOsDevice
+   * schema describes them (cpuStatusReports, systemRamFreeReports, diskVolumeReports, cpuInfo,
+   * deviceFiles, osUpdateStatus …): deterministic per device, a few samples each, as a device
+   * reporting every few hours would have. How many samples Google keeps is unconfirmed.
+   */
+  private reports(d: DeviceData, h: number): Record<string, unknown> {
+    if (d.status === 'DEPROVISIONED') return {};
+    const last = Date.parse(d.lastSync) || this.now();
+    const at = (i: number) => iso(last - i * 3 * 3_600_000);
+    const samples = [0, 1, 2];
+    const ram = (h % 2 === 0 ? 8 : 4) * 1024 ** 3;
+    return {
+      cpuStatusReports: samples.map((i) => ({
+        reportTime: at(i),
+        cpuUtilizationPercentageInfo: [(h >>> i) % 60, (h >>> (i + 3)) % 60],
+        cpuTemperatureInfo: [
+          { label: 'Core 0', temperature: 40 + ((h >>> i) % 25) },
+          { label: 'Core 1', temperature: 41 + ((h >>> (i + 2)) % 25) },
+        ],
+      })),
+      systemRamFreeReports: samples.map((i) => ({
+        reportTime: at(i),
+        systemRamFreeInfo: [String(Math.floor(ram * (0.2 + ((h >>> i) % 50) / 100)))],
+      })),
+      diskVolumeReports: [
+        {
+          volumeInfo: [
+            {
+              volumeId: '/home/chronos/user',
+              storageTotal: String(64 * 1024 ** 3),
+              storageFree: String((40 - (h % 40)) * 1024 ** 3),
+            },
+            { volumeId: '/media/removable', storageTotal: String(32 * 1024 ** 3), storageFree: String(30 * 1024 ** 3) },
+          ],
+        },
+      ],
+      cpuInfo: [
+        {
+          model: h % 3 === 0 ? 'Intel(R) Celeron(R) N4500 @ 1.10GHz' : 'MediaTek MT8183',
+          architecture: h % 3 === 0 ? 'x64' : 'arm64',
+          maxClockSpeedKhz: 2_800_000,
+          logicalCpus: [0, 1].map((n) => ({
+            maxScalingFrequencyKhz: 2_800_000,
+            currentScalingFrequencyKhz: 1_100_000 + n * 100_000,
+            idleDuration: `${(h % 9_000) + n}s`,
+            cStates: [{ displayName: 'C1', sessionDuration: `${(h % 4_000) + n}s` }],
+          })),
+        },
+      ],
+      deviceFiles: [
+        {
+          name: `${d.serialNumber}-logs.zip`,
+          type: 'LOG_FILE',
+          createTime: at(1),
+          downloadUrl: `https://admin.google.com/chromeos/devicefiles/${d.deviceId}/${h % 100_000}`,
+        },
+      ],
+      osUpdateStatus: {
+        state: 'updateStateNotStarted',
+        rebootTime: at(2),
+        targetOsVersion: d.osVersion,
+        targetKioskAppVersion: '',
+      },
+    };
+  }
+
   /** Google's ChromeOsDevice JSON. BASIC leaves out users and the hardware reports. */
   private resource(e: Entry, projection: 'BASIC' | 'FULL'): Record<string, unknown> {
     const d = e.data;
@@ -568,7 +640,9 @@ export class DeviceModel {
       out.recentUsers = d.recentUsers.map((u) => (u.email ? { type: u.type, email: u.email } : { type: u.type }));
       const h = hash32(d.deviceId);
       const syncDay = d.lastSync.slice(0, 10);
-      out.activeTimeRanges = d.status === 'DEPROVISIONED' ? [] : [{ date: syncDay, activeTime: (h % 20_000) * 1000 }];
+      // A device is in use when someone signs in to it, or when it runs a kiosk app with nobody signed in.
+      const inUse = d.status !== 'DEPROVISIONED' && (d.recentUsers.length > 0 || d.behaviour.kiosk);
+      out.activeTimeRanges = inUse ? [{ date: syncDay, activeTime: (h % 20_000) * 1000 }] : [];
       out.lastKnownNetwork = [
         {
           ipAddress: `10.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${(h & 253) + 1}`,
@@ -577,6 +651,7 @@ export class DeviceModel {
       ];
       out.systemRamTotal = String((h % 2 === 0 ? 8 : 4) * 1024 ** 3);
       out.diskSpaceUsage = { capacityBytes: String(64 * 1024 ** 3), usedBytes: String((h % 40) * 1024 ** 3) };
+      Object.assign(out, this.reports(d, h));
       out.tpmVersionInfo = {
         family: '322e3000',
         specLevel: '116',

@@ -47,6 +47,10 @@ export interface GoogleEmulatorControl {
   /** The next `count` requests fail with this error (quota storm, outage), optionally with Retry-After. */
   forceErrors(count: number, kind: InjectedFault, options?: { retryAfterSeconds?: number }): void;
   setQuotaPerMinute(quota: number | undefined): void;
+  /** The next `count` list requests carrying a (valid) page token get 400 "Invalid Input". */
+  failPageTokens(count: number): void;
+  /** The next `count` requests (of these API method ids, when given) are carried out, then answered 5xx. */
+  failAfterApplying(count: number, options?: { status?: number; methods?: string[] }): void;
   stats(): EmulatorStats;
   resetStats(): void;
 }
@@ -115,6 +119,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     setBehaviour: (id, change) => model.setBehaviour(id, change),
     forceErrors: (count, kind, o) => traffic.forceErrors(count, kind, o?.retryAfterSeconds),
     setQuotaPerMinute: (q) => traffic.setQuotaPerMinute(q),
+    failPageTokens: (count) => traffic.failPageTokens(count),
+    failAfterApplying: (count, o) => traffic.failAfterApplying(count, o?.status, o?.methods),
     stats: () => traffic.stats(),
     resetStats: () => traffic.resetStats(),
   };

@@ -48,11 +48,17 @@ export const notFound = (message = 'Resource Not Found: deviceId'): GoogleApiErr
   new GoogleApiError(404, 'notFound', message, 'NOT_FOUND');
 export const unauthenticated = (message: string, reason: string): GoogleApiError =>
   new GoogleApiError(401, reason, message, 'UNAUTHENTICATED');
+/**
+ * A 400 for a page token Google handed out itself: "Invalid Input" (reason invalid), the shape
+ * Google gives a bad token (googleapis/google-api-nodejs-client#1358: "Invalid Input: 0").
+ */
+export const invalidPageToken = (token: string): GoogleApiError => invalid(`Invalid Input: ${token}`);
 export const forbidden = (message = 'Not Authorized to access this resource/api'): GoogleApiError =>
   new GoogleApiError(403, 'forbidden', message, 'PERMISSION_DENIED');
 
-/** The throttling and outage errors a client must back off from. */
-export type InjectedFault = 'userRateLimitExceeded' | 'quotaExceeded' | 'rateLimitExceeded' | 'backendError';
+/** The throttling and outage errors a client must back off from, and the daily limit it must not retry. */
+export type InjectedFault =
+  'userRateLimitExceeded' | 'quotaExceeded' | 'rateLimitExceeded' | 'backendError' | 'dailyLimitExceeded';
 
 export function faultError(kind: InjectedFault, retryAfterSeconds?: number): GoogleApiError {
   const headers: Record<string, string> =
@@ -82,6 +88,17 @@ export function faultError(kind: InjectedFault, retryAfterSeconds?: number): Goo
         'rateLimitExceeded',
         'Rate Limit Exceeded',
         'RESOURCE_EXHAUSTED',
+        'usageLimits',
+        headers,
+      );
+    // Google's JSON APIs answer a used-up daily quota with 403 dailyLimitExceeded (domain
+    // usageLimits); the Directory API's pages do not show its message, so the wording is unconfirmed.
+    case 'dailyLimitExceeded':
+      return new GoogleApiError(
+        403,
+        'dailyLimitExceeded',
+        'Daily Limit Exceeded. The quota will be reset at midnight Pacific Time (PT).',
+        'PERMISSION_DENIED',
         'usageLimits',
         headers,
       );

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { Logger } from 'pino';
 import { DeviceModel, ListParams } from './device-model';
 import { GoogleApiError, badRequest, forbidden, notFound, unauthenticated } from './google-errors';
+import { parseFields, selectFields } from './partial-response';
 import { TrafficControl } from './traffic';
 
 export interface ServerDeps {
@@ -128,6 +129,13 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     if (match[1] !== 'my_customer' && match[1] !== deps.customerId) throw forbidden();
     const fault = deps.traffic.admit();
     if (fault) throw fault;
+    if (methodId === 'chromeosdevices.list') {
+      const tokenFault = deps.traffic.pageTokenFault(url.searchParams.get('pageToken'));
+      if (tokenFault) throw tokenFault;
+    }
+    // A bad `fields` selector is refused before anything is done.
+    const selector = url.searchParams.get('fields');
+    const fields = selector !== null ? parseFields(selector) : undefined;
     let body: unknown;
     if (raw.trim()) {
       try {
@@ -137,6 +145,9 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
       }
     }
     result = route.handle(deps, [...match], url, body);
+    const afterwards = deps.traffic.appliedFault(methodId);
+    if (afterwards) throw afterwards;
+    if (fields && result.body !== undefined) result = { ...result, body: selectFields(result.body, fields) };
   } catch (err) {
     if (!(err instanceof GoogleApiError)) throw err;
     result = { status: err.httpStatus, body: err.body(), headers: err.headers };

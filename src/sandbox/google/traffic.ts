@@ -4,7 +4,7 @@
  */
 import { Clock } from '../../clock';
 import { Random } from '../fleet/random';
-import { GoogleApiError, InjectedFault, faultError } from './google-errors';
+import { GoogleApiError, InjectedFault, faultError, invalidPageToken } from './google-errors';
 
 export interface TrafficOptions {
   clock: Clock;
@@ -34,6 +34,8 @@ export class TrafficControl {
   private admitted: number[] = [];
   private head = 0;
   private forced: { kind: InjectedFault; retryAfterSeconds?: number }[] = [];
+  private badPageTokens = 0;
+  private afterApplying: { status: number; methods?: string[] }[] = [];
   private counters: EmulatorStats = { requests: 0, byMethod: {}, byStatus: {}, throttled: 0 };
 
   constructor(private readonly options: TrafficOptions) {
@@ -47,6 +49,39 @@ export class TrafficControl {
   /** The next `count` requests fail with `kind` (a quota storm, an outage). */
   forceErrors(count: number, kind: InjectedFault, retryAfterSeconds?: number): void {
     for (let i = 0; i < count; i++) this.forced.push({ kind, retryAfterSeconds });
+  }
+
+  /**
+   * The next `count` list requests that carry a page token are answered 400 "Invalid Input", although
+   * the token is valid: Google does this now and then (reported by GAM users; unconfirmed in Google's docs).
+   */
+  failPageTokens(count: number): void {
+    this.badPageTokens += count;
+  }
+
+  /** A list request's fault for its page token, if one is due. */
+  pageTokenFault(pageToken: string | null): GoogleApiError | undefined {
+    if (pageToken === null || this.badPageTokens === 0) return undefined;
+    this.badPageTokens--;
+    return invalidPageToken(pageToken);
+  }
+
+  /**
+   * The next `count` requests (of `methods`, when given) are carried out and then answered with a
+   * server error: the client can't tell whether its change happened.
+   */
+  failAfterApplying(count: number, status = 503, methods?: string[]): void {
+    for (let i = 0; i < count; i++) this.afterApplying.push({ status, methods });
+  }
+
+  /** The error that replaces a carried-out request's answer, if one is due for this method. */
+  appliedFault(method: string): GoogleApiError | undefined {
+    const i = this.afterApplying.findIndex((f) => !f.methods || f.methods.includes(method));
+    if (i < 0) return undefined;
+    const [fault] = this.afterApplying.splice(i, 1);
+    return fault.status === 503
+      ? faultError('backendError')
+      : new GoogleApiError(fault.status, 'backendError', 'Internal error encountered.', 'INTERNAL');
   }
 
   /** Undefined when the request may go through; otherwise the error to answer with. */

@@ -3,15 +3,21 @@
  * HTTP so the production client is what the sandbox and the tests exercise. Users and groups
  * come from the sandbox tenant; more routes (managed devices) can be added with `addRoute`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../clock';
 import type { IntuneFleetDevice } from '../fleet/intune-fleet';
 import { SANDBOX_TENANT_ID } from '../people';
+import { mintAppToken, permissionFor, readAppToken, SANDBOX_GRANTED_PERMISSIONS } from './app-permissions';
 import { EmulatedDirectory } from './directory';
+import { authorizationDenied, graphError, intuneForbidden } from './graph-errors';
 import { registerManagedDeviceRoutes } from './managed-device-routes';
 import { EmulatedIntune } from './managed-devices';
+import type { RouteHandler, RouteResult } from './routes';
+
+export { graphError } from './graph-errors';
+export type { RouteContext, RouteHandler, RouteResult } from './routes';
 
 export const EMULATOR_CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 export const EMULATOR_CLIENT_SECRET = 'sandbox-graph-secret';
@@ -28,8 +34,15 @@ export interface GraphEmulatorOptions {
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
-  /** A token that is always accepted, for clients configured with a fixed token. */
+  /** A token that is always accepted, for clients configured with a fixed token (it carries the granted permissions). */
   fixedToken?: string;
+  /**
+   * The application permissions the app registration is granted: the `roles` claim of every token
+   * the emulator issues. Default: what Device Desk needs (SANDBOX_GRANTED_PERMISSIONS).
+   */
+  permissions?: readonly string[];
+  /** Permissions taken away from `permissions`, to show what a tenant that forgot one sees. */
+  withoutPermissions?: readonly string[];
   tokenLifetimeSeconds?: number;
   directory?: EmulatedDirectory;
   /** Intune managed devices served under /deviceManagement (none by default). */
@@ -46,23 +59,6 @@ export interface RecordedRequest {
   body?: unknown;
 }
 
-export interface RouteContext {
-  req: IncomingMessage;
-  url: URL;
-  params: string[];
-  body: unknown;
-  /** The API root as the client called it, for building @odata.nextLink. */
-  apiBase: string;
-}
-
-export interface RouteResult {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export type RouteHandler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
-
 export interface GraphEmulator {
   /** e.g. http://127.0.0.1:PORT/v1.0 — GRAPH_BASE_URL */
   baseUrl: string;
@@ -73,6 +69,8 @@ export interface GraphEmulator {
   clientId: string;
   clientSecret: string;
   fixedToken: string;
+  /** The application permissions in the tokens' `roles` claim. */
+  grantedPermissions: readonly string[];
   directory: EmulatedDirectory;
   /** Intune's state: devices, locks, Multi Admin Approval switch and decisions. */
   intune: EmulatedIntune;
@@ -90,29 +88,26 @@ export interface GraphEmulator {
   close(): Promise<void>;
 }
 
-export function graphError(status: number, code: string, message: string): RouteResult {
-  const requestId = randomUUID();
-  return {
-    status,
-    headers: { 'request-id': requestId },
-    body: {
-      error: {
-        code,
-        message,
-        innerError: { date: new Date().toISOString(), 'request-id': requestId, 'client-request-id': requestId },
-      },
-    },
-  };
-}
-
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
   const clientId = options.clientId ?? EMULATOR_CLIENT_ID;
   const clientSecret = options.clientSecret ?? EMULATOR_CLIENT_SECRET;
-  const fixedToken = options.fixedToken ?? `sandbox-fixed-${randomBytes(12).toString('hex')}`;
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
+  const without = new Set(options.withoutPermissions ?? []);
+  const granted = [...(options.permissions ?? SANDBOX_GRANTED_PERMISSIONS)].filter((p) => !without.has(p));
+  const claims = (expiresInSeconds: number) => ({
+    aud: 'https://graph.microsoft.com',
+    tid: tenantId,
+    appid: clientId,
+    roles: [...granted],
+    exp: Math.floor(Date.now() / 1000) + expiresInSeconds,
+  });
+  const fixedToken = options.fixedToken ?? mintAppToken(claims(10 * 365 * 86_400));
   const directory = options.directory ?? EmulatedDirectory.sandbox();
-  const intune = new EmulatedIntune(options.managedDevices ?? [], options.clock);
+  const intune = new EmulatedIntune(options.managedDevices ?? [], options.clock, clientId, (upn) => {
+    const user = directory.findUser(upn);
+    return user && { id: user.id, displayName: user.displayName };
+  });
   const tokens = new Map<string, number>();
   const routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
   const requests: RecordedRequest[] = [];
@@ -158,7 +153,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
     const token = auth?.[1];
     const valid = token !== undefined && (token === fixedToken || (tokens.get(token) ?? 0) > Date.now());
-    if (!valid) {
+    if (!valid || token === undefined) {
       return record(
         graphError(
           401,
@@ -185,6 +180,14 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
           'The service is temporarily unavailable.',
         ),
       );
+    }
+
+    // App-only tokens carry the granted application permissions in `roles`; a route whose
+    // permission is missing is refused before anything happens (Graph checks it first too).
+    const needed = permissionFor(req.method ?? 'GET', path);
+    const roles = token === fixedToken ? granted : (readAppToken(token)?.roles ?? []);
+    if (needed && !needed.anyOf.some((p) => roles.includes(p))) {
+      return record(needed.body === 'intune' ? intuneForbidden(needed.anyOf, url.toString()) : authorizationDenied());
     }
 
     let body: unknown;
@@ -239,7 +242,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         'invalid_scope',
         `AADSTS1002012: The provided value for scope ${form.get('scope') ?? ''} is not valid.`,
       );
-    const token = `sandbox-${randomBytes(24).toString('hex')}`;
+    const token = mintAppToken(claims(lifetime));
     tokens.set(token, Date.now() + lifetime * 1000);
     return {
       status: 200,
@@ -262,6 +265,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     clientId,
     clientSecret,
     fixedToken,
+    grantedPermissions: granted,
     directory,
     intune,
     requests,

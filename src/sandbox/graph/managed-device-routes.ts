@@ -1,12 +1,20 @@
 /** Graph routes of the emulator's Intune: managed devices, remote lock, approval requests. */
 import type { IntuneFleetDevice } from '../fleet/intune-fleet';
-import { graphError, type RouteHandler, type RouteResult } from './emulator';
+import { graphError } from './graph-errors';
 import type { EmulatedIntune } from './managed-devices';
+import type { AddRoute, RouteResult } from './routes';
 
-type AddRoute = (method: string, pattern: RegExp, handler: RouteHandler) => void;
-
-const JUSTIFICATION_HEADER = 'x-msft-approval-justification';
-const APPROVAL_ID_HEADER = 'x-msft-approval-request-id';
+/**
+ * Multi Admin Approval on app-only calls, as Microsoft documents it in "Use Multi Admin Approval
+ * with the Microsoft Graph API" (https://learn.microsoft.com/intune/fundamentals/role-based-access-control/multi-admin-approval-graph-api,
+ * MicrosoftDocs/memdocs intune/fundamentals/role-based-access-control/multi-admin-approval-graph-api.md):
+ * the call carries a Base64 justification header and is answered 403 ApprovalRequired with the
+ * approval code in a response header; once approved, the same call is sent again with the code.
+ */
+export const JUSTIFICATION_HEADER = 'x-msft-approval-justification';
+export const APPROVAL_CODE_HEADER = 'x-msft-approval-code';
+/** "Decoded content of 'x-msft-approval-justification' header must be no greater than 1024 characters" (quoted in public scripts; also Graph's requestJustification limit). */
+const MAX_JUSTIFICATION = 1024;
 const FILTERABLE = new Set([
   'serialNumber',
   'deviceName',
@@ -95,29 +103,7 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
   addRoute('POST', /^\/deviceManagement\/managedDevices\/([^/]+)\/remoteLock$/, ({ params, req }) => {
     const d = intune.find(params[0]);
     if (!d) return notFound(params[0]);
-    if (intune.approvalRequired) {
-      const approvalId = req.headers[APPROVAL_ID_HEADER];
-      const justification = req.headers[JUSTIFICATION_HEADER];
-      if (typeof approvalId === 'string') {
-        const a = intune.approval(approvalId);
-        if (!a || a.deviceId !== d.id.toLowerCase())
-          return graphError(403, 'ApprovalRequestInvalid', 'The approval request does not match this operation.');
-        if (a.status !== 'approved')
-          return graphError(403, 'ApprovalRequestNotApproved', `The approval request is ${a.status}.`);
-        a.status = 'completed';
-        intune.lock(d.id);
-        return { status: 204 };
-      }
-      if (typeof justification === 'string' && justification.trim()) {
-        const a = intune.fileApproval(d.id, justification.trim());
-        return { status: 202, body: intune.approvalResource(a) };
-      }
-      return graphError(
-        403,
-        'MultiAdminApprovalRequired',
-        `This operation requires Multi Admin Approval. Resend it with the ${JUSTIFICATION_HEADER} header to create an approval request.`,
-      );
-    }
+    if (intune.approvalRequired) return protectedLock(intune, d, req.headers);
     intune.lock(d.id);
     return { status: 204 };
   });
@@ -134,11 +120,70 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
     };
   });
 
-  addRoute('GET', /^\/deviceManagement\/operationApprovalRequests$/, ({ apiBase }) => ({
-    status: 200,
-    body: {
-      '@odata.context': `${apiBase}/$metadata#deviceManagement/operationApprovalRequests`,
-      value: intune.pendingApprovals().map((a) => intune.approvalResource(a)),
-    },
-  }));
+  // The MAA article polls with $filter=requestId eq '<approval code>'; the emulator takes the code
+  // for the request's id (unconfirmed: requestId is not among the resource's documented properties).
+  addRoute('GET', /^\/deviceManagement\/operationApprovalRequests$/, ({ url, apiBase }) => {
+    const filter = url.searchParams.get('$filter');
+    let approvals = intune.allApprovals();
+    if (filter) {
+      const m = /^\s*requestId\s+eq\s+'([^']*)'\s*$/i.exec(filter);
+      if (!m) return graphError(400, 'BadRequest', `Invalid filter clause: ${filter}`);
+      approvals = approvals.filter((a) => a.id === m[1].toLowerCase());
+    }
+    return {
+      status: 200,
+      body: {
+        '@odata.context': `${apiBase}/$metadata#deviceManagement/operationApprovalRequests`,
+        value: approvals.map((a) => intune.approvalResource(a)),
+      },
+    };
+  });
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** A remote lock under a Device actions access policy: file, refuse, or run with an approved code. */
+function protectedLock(intune: EmulatedIntune, d: IntuneFleetDevice, headers: Headers): RouteResult {
+  const code = headers[APPROVAL_CODE_HEADER];
+  if (typeof code === 'string') {
+    const a = intune.approval(code);
+    // How Graph answers a code of another request, or one not approved yet, is unconfirmed.
+    if (!a || a.deviceId !== d.id.toLowerCase())
+      return graphError(400, 'BadRequest', 'The approval code does not belong to this request.');
+    if (a.status !== 'approved') return graphError(400, 'BadRequest', `The approval request is ${a.status}.`);
+    a.status = 'completed';
+    intune.lock(d.id);
+    return { status: 204 };
+  }
+  const raw = headers[JUSTIFICATION_HEADER];
+  // Microsoft's article says the call "fails with an error indicating that the header is required"
+  // (403 in its overview); the status seen in the field is 400 BadRequest with this message
+  // (Micke-K/IntuneManagement discussion #426). Clients must not key on the status alone.
+  if (typeof raw !== 'string' || !raw.trim())
+    return graphError(400, 'BadRequest', `Header '${JUSTIFICATION_HEADER}' is required to request approval`);
+  const justification = decodeBase64(raw.trim());
+  // "The value must be base64 of the UTF-8 text - Intune rejects plain text outright" (public script
+  // comment; Microsoft's article only says the value is Base64-encoded). Wording unconfirmed.
+  if (justification === undefined)
+    return graphError(400, 'BadRequest', `Header '${JUSTIFICATION_HEADER}' must be Base64-encoded.`);
+  if (justification.length > MAX_JUSTIFICATION)
+    return graphError(
+      400,
+      'BadRequest',
+      `Decoded content of '${JUSTIFICATION_HEADER}' header must be no greater than ${MAX_JUSTIFICATION} characters`,
+    );
+  const a = intune.fileApproval(d.id, justification);
+  const refused = graphError(
+    403,
+    'ApprovalRequired',
+    `Approval Required. Request Approval using the request ID returned as part of the ${APPROVAL_CODE_HEADER} response header. ${APPROVAL_CODE_HEADER}: ${a.id}`,
+  );
+  return { ...refused, headers: { ...refused.headers, [APPROVAL_CODE_HEADER]: a.id } };
+}
+
+/** Strict Base64 (standard alphabet, padded) of UTF-8 text; undefined for anything else. */
+function decodeBase64(value: string): string | undefined {
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  return Buffer.from(text, 'utf8').toString('base64') === value ? text : undefined;
 }

@@ -16,7 +16,33 @@ export interface EmulatedLock {
   startedAt: number;
   /** macOS only. */
   unlockPin?: string;
-  behaviour: IntuneDeviceBehaviour['connectivity'];
+  behaviour: IntuneDeviceBehaviour['connectivity'] | 'notSupported' | 'leaving';
+}
+
+/**
+ * Enrolments Intune's remote lock supports (seed 003; https://learn.microsoft.com/intune/intune-service/remote-actions/device-remote-lock):
+ * Android Enterprise dedicated, fully managed and corporate-owned work profile, AOSP, iOS/iPadOS,
+ * macOS. Not Windows, Linux, personally owned work profile or device administrator.
+ */
+const LOCKABLE_ANDROID_ENROLMENTS = new Set([
+  'androidEnterpriseDedicatedDevice',
+  'androidEnterpriseFullyManaged',
+  'androidEnterpriseCorporateWorkProfile',
+  'androidAOSPUserlessDeviceEnrollment',
+  'androidAOSPUserOwnedDeviceEnrollment',
+]);
+
+function platformTakesLock(d: IntuneFleetDevice): boolean {
+  if (['iOS', 'iPadOS', 'macOS'].includes(d.operatingSystem)) return true;
+  return d.operatingSystem === 'Android' && LOCKABLE_ANDROID_ENROLMENTS.has(d.deviceEnrollmentType);
+}
+
+/** A device Intune is retiring or wiping runs no further action (managementState, reference enums). */
+const LEAVING_STATES = new Set(['retirePending', 'wipePending', 'deletePending', 'retireIssued', 'wipeIssued']);
+
+export interface ApproverIdentity {
+  id: string;
+  displayName: string;
 }
 
 export interface EmulatedApproval {
@@ -26,7 +52,7 @@ export interface EmulatedApproval {
   status: 'needsApproval' | 'approved' | 'rejected' | 'cancelled' | 'completed' | 'expired';
   requestJustification: string;
   approvalJustification?: string;
-  approverUpn?: string;
+  approver?: ApproverIdentity;
   createdAt: number;
   expiresAt: number;
 }
@@ -49,6 +75,10 @@ export class EmulatedIntune {
   constructor(
     devices: IntuneFleetDevice[] = [],
     readonly clock: Clock = systemClock,
+    /** The app (client id) whose app-only calls file approval requests. */
+    private readonly requestorAppId = 'device-desk',
+    /** Finds an approver by UPN in the tenant's directory (the emulator's Entra users). */
+    private readonly findPerson: (upn: string) => ApproverIdentity | undefined = () => undefined,
   ) {
     for (const d of devices) this.devices.set(d.id.toLowerCase(), structuredClone(d));
   }
@@ -101,11 +131,22 @@ export class EmulatedIntune {
     const d = this.find(id);
     if (!d) throw new Error(`no managed device ${id}`);
     const key = d.id.toLowerCase();
+    // What Graph does when asked to lock a device that can't take it is unconfirmed: the emulator
+    // accepts the call (204) and reports the result as notSupported (actionState enum, reference
+    // enums.actionState); a device being retired or wiped never runs it (stays pending).
+    const behaviour = !platformTakesLock(d)
+      ? 'notSupported'
+      : LEAVING_STATES.has(d.managementState)
+        ? 'leaving'
+        : d.behaviour.connectivity;
     this.locks.set(key, {
       startedAt: this.clock.now(),
-      behaviour: d.behaviour.connectivity,
+      behaviour,
       // Intune makes the six-digit PIN the Mac will ask for; a new lock makes a new one.
-      unlockPin: d.operatingSystem === 'macOS' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : undefined,
+      unlockPin:
+        d.operatingSystem === 'macOS' && behaviour !== 'notSupported'
+          ? String(randomInt(0, 1_000_000)).padStart(6, '0')
+          : undefined,
     });
     this.lockCounts.set(key, this.lockCount(key) + 1);
   }
@@ -114,7 +155,9 @@ export class EmulatedIntune {
     const elapsed = this.clock.now() - lock.startedAt;
     let actionState: string;
     let updated = lock.startedAt;
-    if (lock.behaviour === 'offline' || elapsed < LOCK_STEP_MS) {
+    if (lock.behaviour === 'notSupported') {
+      actionState = 'notSupported';
+    } else if (lock.behaviour === 'offline' || lock.behaviour === 'leaving' || elapsed < LOCK_STEP_MS) {
       actionState = 'pending';
     } else if (lock.behaviour === 'failing') {
       actionState = 'failed';
@@ -157,33 +200,54 @@ export class EmulatedIntune {
     return a;
   }
 
+  /** Every approval request, newest last (expired ones marked as such). */
+  allApprovals(): EmulatedApproval[] {
+    return [...this.approvals.values()].map((a) => this.approval(a.id) ?? a);
+  }
+
   pendingApprovals(): EmulatedApproval[] {
     return [...this.approvals.values()].filter((a) => this.approval(a.id)?.status === 'needsApproval');
   }
 
   /** A second Intune admin's decision, as they would give it in the Intune admin center. */
-  decide(id: string, decision: 'approved' | 'rejected', approverUpn: string, justification = ''): EmulatedApproval {
+  decide(
+    id: string,
+    decision: 'approved' | 'rejected',
+    /** The approving admin, or their UPN to look up in the tenant. */
+    approver: ApproverIdentity | string,
+    justification = '',
+  ): EmulatedApproval {
     const a = this.approval(id);
     if (!a) throw new Error(`no approval request ${id}`);
     if (a.status !== 'needsApproval') throw new Error(`approval request ${id} is ${a.status}`);
     a.status = decision;
-    a.approverUpn = approverUpn;
+    a.approver =
+      typeof approver === 'string'
+        ? (this.findPerson(approver) ?? { id: approver, displayName: approver })
+        : { ...approver };
     a.approvalJustification = justification;
     return a;
   }
 
+  /**
+   * Graph's operationApprovalRequest (beta): requestor and approver are identitySets whose user is
+   * {id, displayName} — no UPN (microsoftgraph/microsoft-graph-docs-contrib
+   * api-reference/beta/resources/intune-rbac-operationapprovalrequest.md; reference namesOnlyBeta).
+   * requiredOperationApprovalPolicyTypes for a device action is unconfirmed ("deviceAction" here).
+   */
   approvalResource(a: EmulatedApproval): Record<string, unknown> {
     return {
       '@odata.type': '#microsoft.graph.operationApprovalRequest',
       id: a.id,
-      status: a.status,
-      requestJustification: a.requestJustification,
-      approvalJustification: a.approvalJustification ?? null,
       requestDateTime: iso(a.createdAt),
       expirationDateTime: iso(a.expiresAt),
       lastModifiedDateTime: iso(this.clock.now()),
-      approver: a.approverUpn ? { user: { userPrincipalName: a.approverUpn } } : null,
-      operationApprovalPolicies: 'deviceAction',
+      requestor: { application: { id: this.requestorAppId, displayName: 'Device Desk' }, device: null, user: null },
+      approver: a.approver ? { application: null, device: null, user: { ...a.approver } } : null,
+      status: a.status,
+      requestJustification: a.requestJustification,
+      approvalJustification: a.approvalJustification ?? null,
+      requiredOperationApprovalPolicyTypes: ['deviceAction'],
     };
   }
 }

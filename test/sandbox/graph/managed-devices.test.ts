@@ -1,5 +1,6 @@
 import { ManualClock } from '../../../src/clock';
 import { generateIntuneFleet, sandboxIntuneFleet } from '../../../src/sandbox/fleet/intune-fleet';
+import reference from '../../../src/sandbox/graph/graph-intune-reference.json';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/sandbox/graph';
 import { parseFilter } from '../../../src/sandbox/graph/managed-device-routes';
 import { LOCK_STEP_MS } from '../../../src/sandbox/graph/managed-devices';
@@ -70,14 +71,31 @@ describe('Graph emulator: Intune managed devices over HTTP', () => {
 
     graph.intune.approvalRequired = true;
     const refused = await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, { method: 'POST' });
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("Header 'x-msft-approval-justification' is required");
+    // The justification must be Base64 (Microsoft's MAA-with-Graph article): plain text is refused.
+    const plain = await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, {
+      method: 'POST',
+      headers: { 'x-msft-approval-justification': 'lost on the bus' },
+    });
+    expect(plain.status).toBe(400);
     const filed = await api(`/deviceManagement/managedDevices/${d.id}/remoteLock`, {
       method: 'POST',
-      headers: { 'x-msft-approval-justification': 'why' },
+      headers: { 'x-msft-approval-justification': Buffer.from('why').toString('base64') },
     });
-    expect(filed.status).toBe(202);
-    const approval = (await filed.json()) as { id: string; status: string };
-    expect(approval.status).toBe('needsApproval');
+    expect(filed.status).toBe(403);
+    const code = filed.headers.get('x-msft-approval-code')!;
+    expect(((await filed.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'ApprovalRequired',
+      message: expect.stringContaining(`x-msft-approval-code: ${code}`),
+    });
+    const listed = (await (
+      await api(`/deviceManagement/operationApprovalRequests?$filter=requestId eq '${code}'`, {}, 'beta')
+    ).json()) as { value: { id: string; status: string; requestJustification: string }[] };
+    expect(listed.value).toEqual([
+      expect.objectContaining({ id: code, status: 'needsApproval', requestJustification: 'why' }),
+    ]);
+    const approval = { id: code };
     const viaBeta = (await (
       await api(`/deviceManagement/operationApprovalRequests/${approval.id}`, {}, 'beta')
     ).json()) as { status: string };
@@ -91,6 +109,36 @@ describe('Graph emulator: Intune managed devices over HTTP', () => {
         }
       ).status,
     ).toBe('expired');
+    graph.intune.approvalRequired = false;
+  });
+
+  it("serves managed devices and approval requests with only the properties Graph's reference lists", async () => {
+    const props = new Set(Object.keys(reference.entityTypes.managedDevice));
+    for (const d of fleet.slice(0, 3).concat(fleet.slice(-5))) {
+      const body = (await (await api(`/deviceManagement/managedDevices/${d.id}`)).json()) as Record<string, unknown>;
+      expect(Object.keys(body).filter((k) => !k.startsWith('@odata') && !props.has(k))).toEqual([]);
+      expect(reference.enums.managementState).toContain(body.managementState);
+      expect([
+        ...reference.enums.deviceEnrollmentType,
+        ...reference.enumsBetaExtraMembers.deviceEnrollmentType,
+      ]).toContain(body.deviceEnrollmentType);
+    }
+    graph.intune.approvalRequired = true;
+    const target = fleet[0];
+    const filed = await api(`/deviceManagement/managedDevices/${target.id}/remoteLock`, {
+      method: 'POST',
+      headers: { 'x-msft-approval-justification': Buffer.from('lost').toString('base64') },
+    });
+    const code = filed.headers.get('x-msft-approval-code')!;
+    graph.intune.decide(code, 'approved', 'alexw@example.com');
+    const approval = (await (
+      await api(`/deviceManagement/operationApprovalRequests/${code}`, {}, 'beta')
+    ).json()) as Record<string, unknown>;
+    const allowed = new Set(['id', ...reference.namesOnlyBeta.operationApprovalRequest.properties]);
+    expect(Object.keys(approval).filter((k) => !k.startsWith('@odata') && !allowed.has(k))).toEqual([]);
+    expect(approval.approver).toMatchObject({
+      user: { id: '00000000-0000-0000-0000-0000000000020', displayName: 'Alex Wilber' },
+    });
     graph.intune.approvalRequired = false;
   });
 });
