@@ -23,6 +23,8 @@ const IMPACT: Record<string, (serial: string) => string> = {
   powerwash: (s) => `${s} is factory reset: everything on it is erased. This can't be undone.`,
   deprovision: (s) =>
     `${s} is deprovisioned: Google policies are removed and it can't re-enrol until it is factory reset.`,
+  retireForGood: (s) =>
+    `${s} is deprovisioned (reason: retiring device), then factory reset: everything on it is erased and it does not re-enrol by itself. This can't be undone.`,
   remoteLock: remoteLockImpact,
 };
 
@@ -33,6 +35,7 @@ const PAST: Record<string, string> = {
   wipeUsers: 'User profiles wiped',
   powerwash: 'Factory reset done',
   deprovision: 'Deprovisioned',
+  retireForGood: 'Deprovisioned and factory reset: retired for good',
 };
 
 export function iso(ms: number): string {
@@ -126,7 +129,10 @@ export function statusCardData(r: ActionRequest, label: string): ActionStatusCar
         ? [{ title: 'Expires', value: utcTime(r.commandExpireTime) }]
         : []),
     ],
-    steps: r.history.map((h) => `${utcTime(iso(h.at))} · ${h.state}`),
+    steps: [
+      ...(r.steps ?? []).map((s, i) => `Step ${i + 1}, ${s.label}: ${s.state}${s.error ? ` (${s.error})` : ''}`),
+      ...r.history.map((h) => `${utcTime(iso(h.at))} · ${h.state}`),
+    ],
     footer: `Type \`status ${r.id}\` for this request or \`my actions\` for your recent ones.`,
   };
 }

@@ -5,6 +5,7 @@ import { registerActions } from './actions';
 import { registerBulk } from './bulk';
 import { registerAudit } from './audit';
 import { registerConnector } from './connector';
+import { registerIntune } from './intune';
 import { registerErrorHandler } from './errors';
 import { registerFallback, registerHelp } from './help';
 import { registerLookup } from './lookup';
@@ -35,6 +36,7 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerWhoami(app, deps);
   registerAudit(app, deps);
   registerConnector(app, deps);
+  registerIntune(app, deps);
   // `pin <serial>` reads a Mac's recovery PIN; never a search.
   registerPin(app, deps);
   // Before the lookup: `wipe 5CD…` is an action, never a search.

@@ -39,6 +39,12 @@ export const COMMANDS: CommandInfo[] = [
     permission: 'Remote tasks/Retire',
   },
   {
+    usage: 'retire for good <serial>',
+    description:
+      'Deprovision, then factory reset: the device is erased and does not re-enrol (needs Retire and Wipe; always asks to confirm).',
+    permission: 'Remote tasks/Retire',
+  },
+  {
     usage: 'lock <serial>',
     description:
       'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN only you see).',
@@ -93,7 +99,17 @@ export const COMMANDS: CommandInfo[] = [
   {
     usage: 'connector status',
     description: 'The Chrome Enterprise connection: state, last check-in, devices synced.',
-    permission: 'Managed devices/Read',
+    permission: 'Organization/Read',
+  },
+  {
+    usage: 'intune status',
+    description: 'The Microsoft Graph permissions the bot holds, whether Intune answers, devices synced.',
+    permission: 'Organization/Read',
+  },
+  {
+    usage: 'intune setup',
+    description: 'The Microsoft Graph application permissions to grant, and what each is for.',
+    permission: 'Organization/Read',
   },
   {
     usage: 'connector setup',

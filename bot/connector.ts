@@ -18,7 +18,8 @@ export type ConnectorDeps = Pick<
 
 export const UPDATE_CONNECTION: Permission = 'Chrome Enterprise/Update connection settings';
 export const DELETE_CONNECTION: Permission = 'Chrome Enterprise/Delete connection settings';
-export const READ_DEVICES: Permission = 'Managed devices/Read';
+// docs/roles.md: Organization/Read is what sees the connection status, as for the bot's other settings.
+export const READ_CONNECTION: Permission = 'Organization/Read';
 
 export const CONNECTOR_VERBS = {
   status: 'connector.status',
@@ -132,7 +133,7 @@ const COMMANDS: Record<string, Command> = {
 
   async status(deps, ctx, r) {
     const { connector, guard, clock, view } = deps;
-    await guard.authorize(r, READ_DEVICES, 'connector.status', undefined, ctx.activity.id);
+    await guard.authorize(r, READ_CONNECTION, 'connector.status', undefined, ctx.activity.id);
     await replyWithCard(ctx, connectorStatusCard(await connector.status(r.tenantId), clock.now(), view));
   },
 
@@ -261,7 +262,7 @@ function registerConnectorVerbs(app: Application<TurnState>, deps: ConnectorDeps
 
   onCardVerb(app, CONNECTOR_VERBS.status, deps, async (ctx) => {
     const r = await deps.identity.requester(ctx);
-    await guard.authorize(r, READ_DEVICES, 'connector.status', undefined, ctx.activity.id);
+    await guard.authorize(r, READ_CONNECTION, 'connector.status', undefined, ctx.activity.id);
     return connectorStatusCard(await connector.status(r.tenantId), clock.now(), view);
   });
 

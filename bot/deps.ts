@@ -3,7 +3,7 @@ import type { ActionService, PinService } from '../src/actions';
 import type { BulkRunStore, BulkService } from '../src/actions/bulk';
 import type { AuditTrail } from '../src/audit';
 import type { Clock } from '../src/clock';
-import type { ConnectorService } from '../src/connector';
+import type { ConnectorService, IntuneConnection } from '../src/connector';
 import type { DeviceReader } from '../src/devices';
 import type { Logger } from '../src/log';
 import type { LostReportDesk, OnCallRoster } from '../src/lost';
@@ -48,6 +48,8 @@ export interface BotDeps {
   /** Mac recovery PINs; absent when Intune remote lock is not set up. */
   pins?: PinService;
   connector: ConnectorService;
+  /** The Microsoft Graph side: what to grant, what is granted. */
+  intune: IntuneConnection;
   /** Help desk and on-call channels, set from chat. */
   tenantSettings: TenantSettingsStore;
   /** Lost-device reports and the on-call roster. */

@@ -87,51 +87,77 @@ function autoUpdate(date: string | undefined, now: number): string | undefined {
   return expired ? `${date} (expired: no more ChromeOS updates)` : date;
 }
 
+type FactRow = [string, string | undefined];
+
+/** Ending a device's life is rare: those buttons sit in the card's … menu, so the everyday ones fit. */
+const RARELY_USED = new Set<string>(['deprovision', 'retireForGood']);
+
+function intuneFacts(device: DeviceView, when: (iso?: string) => string | undefined): FactRow[] {
+  const compliance = device.intune?.compliance;
+  const user = device.intune?.userDisplayName;
+  return [
+    ['Serial', device.serialNumber],
+    ['Device name', device.intune?.deviceName],
+    ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : device.platform],
+    ['Compliance', compliance ? humanise(compliance.replace(/([a-z])([A-Z])/g, '$1_$2')) : undefined],
+    ['User', user && device.annotatedUser ? `${user} (${device.annotatedUser})` : device.annotatedUser],
+    ['Last check-in', when(device.lastSync) ?? 'never'],
+    ['Ownership', device.intune?.ownership ? humanise(device.intune.ownership) : undefined],
+    ['Enrolled', device.intune?.enrolled ? utcTime(device.intune.enrolled) : undefined],
+    // Seed 003: say why there is no lock button, rather than leave people looking for it.
+    ['Remote lock', device.lock && !device.lock.allowed ? `not available: ${device.lock.message}` : undefined],
+  ];
+}
+
+/** Which of Google's restart rules applies, so nobody wonders why Restart is there or not. */
+function restartFact(device: DeviceView): string | undefined {
+  const rule = device.restart;
+  if (!rule) return undefined;
+  if (rule.rule === 'kiosk') return `kiosk device: Google restarts it at any version (${rule.evidence})`;
+  if (rule.rule === 'managed-guest-session')
+    return `managed guest sessions: Google restarts it at any version (${rule.evidence})`;
+  if (rule.rule !== 'chromeos-version') return undefined;
+  return `regular device: Google restarts it from ChromeOS ${rule.minMilestone} on (${rule.evidence})`;
+}
+
+function chromeFacts(device: DeviceView, now: number, when: (iso?: string) => string | undefined): FactRow[] {
+  const others = device.recentUsers;
+  return [
+    ['Serial', device.serialNumber],
+    // The badge shows the status; only the reason for a deprovision needs a line of its own.
+    ['Deprovision reason', device.deprovisionReason ? humanise(device.deprovisionReason) : undefined],
+    ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : undefined],
+    ['Last sync', when(device.lastSync) ?? 'never'],
+    ['User', device.annotatedUser],
+    [
+      'Recent users',
+      others.length
+        ? others.slice(0, 5).join(', ') + (others.length > 5 ? ` and ${others.length - 5} more` : '')
+        : undefined,
+    ],
+    ['Org unit', device.orgUnitPath],
+    ['Asset ID', device.assetId],
+    ['Location', device.location],
+    ['Auto-update expiration', autoUpdate(device.autoUpdateExpiration, now)],
+    ['Licence', licence(device.deviceLicenseType)],
+    ['Restart', restartFact(device)],
+    ['Notes', device.notes],
+  ];
+}
+
+function readNote(device: DeviceView, now: number): string {
+  const console = device.source === 'intune' ? 'Intune' : 'Google Admin';
+  if (device.fresh) return `Read from ${console} at ${utcTime(new Date(now).toISOString())}.`;
+  const sync = device.source === 'intune' ? 'From the last Intune sync' : 'From the last inventory sync';
+  if (device.staleBecause) return `${sync}: ${device.staleBecause}`;
+  return device.source === 'intune'
+    ? `${sync}: Intune could not be reached just now.`
+    : `${sync}. Refresh reads the current state from Google Admin.`;
+}
+
 export function deviceCardData(device: DeviceView, actions: DeviceAction[], now: number): DeviceCardData {
   const when = (iso: string | undefined) => (iso ? `${relativeTime(iso, now)} (${utcTime(iso)})` : undefined);
-  const facts: Array<[string, string | undefined]> =
-    device.source === 'intune'
-      ? [
-          ['Serial', device.serialNumber],
-          ['Device name', device.intune?.deviceName],
-          ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : device.platform],
-          [
-            'Compliance',
-            device.intune?.compliance
-              ? humanise(device.intune.compliance.replace(/([a-z])([A-Z])/g, '$1_$2'))
-              : undefined,
-          ],
-          [
-            'User',
-            device.intune?.userDisplayName && device.annotatedUser
-              ? `${device.intune.userDisplayName} (${device.annotatedUser})`
-              : device.annotatedUser,
-          ],
-          ['Last check-in', when(device.lastSync) ?? 'never'],
-          ['Ownership', device.intune?.ownership ? humanise(device.intune.ownership) : undefined],
-          ['Enrolled', device.intune?.enrolled ? utcTime(device.intune.enrolled) : undefined],
-        ]
-      : [
-          ['Serial', device.serialNumber],
-          // The badge shows the status; only the reason for a deprovision needs a line of its own.
-          ['Deprovision reason', device.deprovisionReason ? humanise(device.deprovisionReason) : undefined],
-          ['OS version', device.osVersion ? `${device.platform ?? ''} ${device.osVersion}`.trim() : undefined],
-          ['Last sync', when(device.lastSync) ?? 'never'],
-          ['User', device.annotatedUser],
-          [
-            'Recent users',
-            device.recentUsers.length
-              ? device.recentUsers.slice(0, 5).join(', ') +
-                (device.recentUsers.length > 5 ? ` and ${device.recentUsers.length - 5} more` : '')
-              : undefined,
-          ],
-          ['Org unit', device.orgUnitPath],
-          ['Asset ID', device.assetId],
-          ['Location', device.location],
-          ['Auto-update expiration', autoUpdate(device.autoUpdateExpiration, now)],
-          ['Licence', licence(device.deviceLicenseType)],
-          ['Notes', device.notes],
-        ];
+  const facts = device.source === 'intune' ? intuneFacts(device, when) : chromeFacts(device, now, when);
   const shown: DeviceFact[] = facts
     .filter((f): f is [string, string] => !!f[1])
     .map(([title, value]) => ({ title, value }));
@@ -142,12 +168,13 @@ export function deviceCardData(device: DeviceView, actions: DeviceAction[], now:
     subtitle: [device.platform, console].filter(Boolean).join(' · '),
     status: statusBadge(device.status),
     facts: shown,
-    buttons: actions.map((a) => ({ action: a.id, title: a.label, style: a.destructive ? 'destructive' : 'default' })),
-    readNote: device.fresh
-      ? `Read from ${console} at ${utcTime(new Date(now).toISOString())}.`
-      : device.source === 'intune'
-        ? 'From the last Intune sync: Intune could not be reached just now.'
-        : 'From the last inventory sync. Refresh reads the current state from Google Admin.',
+    buttons: actions.map((a) => ({
+      action: a.id,
+      title: a.label,
+      style: a.destructive ? 'destructive' : 'default',
+      mode: RARELY_USED.has(a.id) ? 'secondary' : 'primary',
+    })),
+    readNote: readNote(device, now),
   };
 }
 

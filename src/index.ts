@@ -38,7 +38,13 @@ import {
 import { type AuditTrail, createAuditTrail } from './audit';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
-import { ConnectorService, createConnectorStores, readServiceAccountClientId, SANDBOX_CLIENT_ID } from './connector';
+import {
+  ConnectorService,
+  createConnectorStores,
+  IntuneConnection,
+  readServiceAccountClientId,
+  SANDBOX_CLIENT_ID,
+} from './connector';
 import { DeviceReader } from './devices';
 import { createDeviceDirectory, DIRECTORY_SCOPES, type DeviceDirectory, type RetryOptions } from './directory';
 import { ConfigError } from './errors';
@@ -145,6 +151,8 @@ interface Clients {
   groups: GroupMembership;
   /** Intune managed devices: the emulator's in sandbox mode, Graph's with GRAPH_*; absent otherwise. */
   managedDevices?: ManagedDeviceDirectory;
+  /** The Graph client itself, for what its token says it may do. */
+  graph?: GraphHttpClient;
 }
 
 interface Stores {
@@ -191,7 +199,14 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   const clients = config.sandbox ? await sandboxClients(parts) : productionClients(parts);
   const stores = createStores(parts);
   const connector = await startConnector(parts, clients, stores);
-  await startIntuneSync(parts, clients, stores);
+  const intuneSync = await startIntuneSync(parts, clients, stores);
+  const intune = new IntuneConnection({
+    inventory: stores.inventory,
+    graph:
+      clients.graph && clients.managedDevices
+        ? { client: clients.graph, devices: clients.managedDevices, sync: intuneSync }
+        : undefined,
+  });
   const access = await createAccess(parts, clients);
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.bot.appId,
@@ -205,7 +220,18 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   const lost = await createLost(parts, stores, adapter, view);
   const guard = new LostPolicyGuard(access, stores.audit, logger, lost.reports.settings.selfService);
   const devices = new DeviceReader({ ...clients, inventory: stores.inventory, guard, logger });
-  const actions = createActions(parts, { clients, stores, adapter, view, catalogue, access, guard, devices, lost });
+  const actions = createActions(parts, {
+    clients,
+    stores,
+    adapter,
+    view,
+    catalogue,
+    access,
+    guard,
+    devices,
+    lost,
+    connector,
+  });
   // Known once the server listens (the sandbox's port may be chosen then).
   let publicUrl = config.publicUrl;
   const bulk = createBulk(
@@ -229,6 +255,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     pins: actions.pins,
     tenantSettings: stores.tenantSettings,
     connector,
+    intune,
     bulk: bulk.chat,
     lost: { desk: new LostReportDesk({ reports: lost.reports, devices, guard }), roster: lost.roster },
   });
@@ -289,6 +316,7 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
     bulkDirectory: createDeviceDirectory({ ...emulated, retry: { maxAttempts: 1 } }),
     groups: new GraphGroupMembership(graphClient, { clock }),
     managedDevices: new GraphManagedDeviceDirectory(graphClient),
+    graph: graphClient,
   };
 }
 
@@ -321,6 +349,7 @@ function productionClients(parts: Parts): Clients {
     bulkDirectory,
     groups: new GraphGroupMembership(graphClient, { clock }),
     managedDevices: new GraphManagedDeviceDirectory(graphClient),
+    graph: graphClient,
   };
 }
 
@@ -379,9 +408,9 @@ async function startConnector(parts: Parts, clients: Clients, stores: Stores): P
 }
 
 /** Intune devices join the same inventory, at start and then every 15 minutes. */
-async function startIntuneSync(parts: Parts, clients: Clients, stores: Stores): Promise<void> {
+async function startIntuneSync(parts: Parts, clients: Clients, stores: Stores): Promise<IntuneSync | undefined> {
   const { config, clock, logger, closers } = parts;
-  if (!clients.managedDevices) return;
+  if (!clients.managedDevices) return undefined;
   const tenantId = config.sandbox ? SANDBOX_TENANT_ID : config.graph.tenantId;
   const intuneSync = new IntuneSync({
     devices: clients.managedDevices,
@@ -399,6 +428,7 @@ async function startIntuneSync(parts: Parts, clients: Clients, stores: Stores): 
     void intuneSync.syncAll();
   }
   intuneSync.start();
+  return intuneSync;
 }
 
 async function createAccess(parts: Parts, clients: Clients): Promise<AccessResolver> {
@@ -458,6 +488,8 @@ interface ActionParts {
   guard: LostPolicyGuard;
   devices: DeviceReader;
   lost: Lost;
+  /** Actions move the connection's last check-in, as a sync does. */
+  connector: ConnectorService;
 }
 
 interface Actions {
@@ -522,6 +554,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     audit: stores.audit,
     clock,
     logger,
+    checkIns: p.connector,
     settings: {
       confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
       skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,

@@ -11,6 +11,8 @@ export interface DeviceButton {
   action: string;
   title: string;
   style: 'default' | 'destructive';
+  /** secondary: in the card's … menu (Adaptive Cards 1.5), for what is rarely needed. */
+  mode: 'primary' | 'secondary';
 }
 
 export interface StatusBadge {

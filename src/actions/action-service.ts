@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { refOf, type Guard, type Requester } from '../access';
 import { actorOf, type AuditOutcome, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
-import { DeviceUnavailable, deviceContextOf, statusWord, type DeviceReader, type DeviceView } from '../devices';
+import { DeviceUnavailable, deviceContextOf, type DeviceReader, type DeviceView } from '../devices';
 import { DEPROVISION_REASONS, type DeprovisionReason, type DeviceDirectory } from '../directory';
-import { DeskError, Forbidden, InvalidInput, InvalidState, UpstreamError } from '../errors';
+import { DeskError, Forbidden, InvalidInput, InvalidState, isOutcomeUnknown, UpstreamError } from '../errors';
 import type { MatchKind, SearchResult } from '../inventory';
 import type { Logger } from '../log';
 import type { ActionConfirmationStore } from './action-confirmation-store';
@@ -48,6 +48,8 @@ export interface ActionServiceDeps {
   clock: Clock;
   logger: Logger;
   settings: ActionServiceSettings;
+  /** Told whenever an action talked to Google for a tenant (the connection's last check-in moves). */
+  checkIns?: { recordCheckIn(tenantId: string): Promise<void> };
 }
 
 /** Where the request was made: the conversation, and the card to turn into the status card. */
@@ -92,7 +94,12 @@ export type CancelOutcome =
 export type ViewOutcome =
   { kind: 'gone' } | { kind: 'pending'; confirmation: Confirmation; action: DeviceAction; canAct: boolean };
 
-type StepOutcome = Extract<AuditOutcome, 'requested' | 'approved' | 'cancelled' | 'failed' | 'denied'>;
+type StepOutcome = Extract<AuditOutcome, 'requested' | 'approved' | 'cancelled' | 'failed' | 'unknown' | 'denied'>;
+
+/** How an executed request is audited: Unknown is never written down as failed. */
+function executedOutcome(r: ActionRequest): StepOutcome {
+  return r.state === 'Failed' ? 'failed' : r.state === 'Unknown' ? 'unknown' : 'approved';
+}
 
 export class ActionService {
   constructor(private readonly deps: ActionServiceDeps) {}
@@ -258,7 +265,7 @@ export class ActionService {
   availableActions(requester: Requester, device: DeviceView): DeviceAction[] {
     const context = deviceContextOf(device);
     return fittingActions(this.deps.catalogue, device).filter((a) =>
-      this.deps.guard.may(requester, a.permission, context),
+      [a.permission, ...(a.alsoNeeds ?? [])].every((p) => this.deps.guard.may(requester, p, context)),
     );
   }
 
@@ -297,10 +304,12 @@ export class ActionService {
       if (error instanceof DeviceUnavailable) throw new InvalidInput(error.userMessage);
       throw error;
     }
-    await this.deps.guard.authorize(requester, action.permission, action.id, {
+    const target = {
       ...deviceContextOf(device),
-      target: { kind: 'device', id: device.id, label: device.serialNumber },
-    });
+      target: { kind: 'device' as const, id: device.id, label: device.serialNumber },
+    };
+    for (const permission of [action.permission, ...(action.alsoNeeds ?? [])])
+      await this.deps.guard.authorize(requester, permission, action.id, target);
     if (!action.fits(device)) throw new InvalidState(notFitting(action, device));
     // e.g. a remote lock still pending, or a Mac PIN not used yet.
     if (executor) await executor.precheck(requester.tenantId, device.id, device.serialNumber);
@@ -329,12 +338,11 @@ export class ActionService {
     const pin = await this.send(r);
     r.updatedAt = this.deps.clock.now();
     await this.deps.requests.save(r);
-    const failed = r.state === 'Failed' || r.state === 'Unknown';
     await this.record(
       c.requester,
       c.action,
       c.device,
-      failed ? 'failed' : 'approved',
+      executedOutcome(r),
       { step: 'executed', state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}), ...c.params },
       r.id,
       r.error,
@@ -352,14 +360,18 @@ export class ActionService {
         ? await executor.execute(r)
         : await executeOperation(this.deps.directory, r.action, r.device.id, r.params);
     } catch (error) {
-      // No answer at all (connection lost): Google may have acted, so it is not a clean failure.
-      const noAnswer = error instanceof UpstreamError && error.status === undefined;
-      this.move(r, noAnswer ? 'Unknown' : 'Failed', failureText(error, noAnswer));
+      // The request left and no clear answer came back: Google may have acted, so it is not a clean failure.
+      const mayHaveGone = isOutcomeUnknown(error) || (error instanceof UpstreamError && error.status === undefined);
+      this.move(r, mayHaveGone ? 'Unknown' : 'Failed', failureText(error, mayHaveGone));
       if (!(error instanceof DeskError))
         this.deps.logger.error({ requestId: r.id, err: error }, 'executing an action failed');
       return undefined;
+    } finally {
+      // Google was called (Intune actions go through executors): the connection's last check-in moves.
+      if (!this.deps.executors[r.action]) void this.deps.checkIns?.recordCheckIn(r.requester.tenantId);
     }
     r.commandId = done.commandId;
+    if (done.steps) r.steps = done.steps;
     if (done.state !== r.state) this.move(r, done.state, done.error);
     return done.pin;
   }
@@ -405,20 +417,14 @@ export class ActionService {
   }
 }
 
-function failureText(error: unknown, noAnswer: boolean): string {
+function failureText(error: unknown, mayHaveGone: boolean): string {
   if (!(error instanceof DeskError)) return 'Sending the request to Google failed.';
-  if (!noAnswer) return error.userMessage;
-  return `${error.userMessage} Google may still have received it: check the device in the Google Admin console before trying again.`;
+  if (!mayHaveGone) return error.userMessage;
+  return `Unknown — may have been sent. ${error.userMessage} Check the device in the Google Admin console before trying again.`;
 }
 
 /** Why an action does not fit the device now, in words the requester can act on. */
 function notFitting(action: DeviceAction, device: DeviceView): string {
-  const status = statusWord(device.status);
-  if (action.id === 'lostMode.on' && device.status.toUpperCase() === 'DISABLED')
-    return `Lost mode is already on for ${device.serialNumber}.`;
-  if (action.id === 'lostMode.off') return `Lost mode is not on for ${device.serialNumber} (its status is ${status}).`;
-  if (action.id === 'reboot' && device.status.toUpperCase() === 'ACTIVE') {
-    return `${device.serialNumber} can't be restarted remotely: Google restarts only kiosk and managed guest session devices, and others on ChromeOS 113 or later (it runs ${device.osVersion ?? 'an unknown version'}).`;
-  }
-  return `${action.label} does not apply to ${device.serialNumber} while its status is ${status}.`;
+  const why = action.whyNot(device) ?? 'it does not apply now.';
+  return `${action.label} can't be used on ${device.serialNumber} now. ${why}`;
 }

@@ -4,6 +4,9 @@
  * pure functions: the card shows what fits, the actions flow executes it.
  */
 import type { RolePermission } from '../access';
+import { statusWord } from '../devices';
+import { chromeMilestoneOf, REBOOT_MIN_MILESTONE, type RestartRule } from '../directory';
+import type { LockEligibility } from '../intune';
 import type { DeviceSource } from '../inventory';
 
 export const ACTION_IDS = [
@@ -13,6 +16,7 @@ export const ACTION_IDS = [
   'wipeUsers',
   'powerwash',
   'deprovision',
+  'retireForGood',
   'remoteLock',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
@@ -28,6 +32,10 @@ export interface ActionTarget {
   deviceLicenseType?: string;
   /** Runs managed guest sessions (Google does not report this on the device; callers may know it). */
   managedGuest?: boolean;
+  /** Which of Google's restart rules applies, when the device was read fresh from Google. */
+  restart?: RestartRule;
+  /** Whether Intune can lock it (seed 003), when the device was read fresh from Graph. */
+  lock?: LockEligibility;
 }
 
 export interface DeviceAction {
@@ -35,11 +43,15 @@ export interface DeviceAction {
   /** Button text. */
   label: string;
   permission: RolePermission;
+  /** Further permissions a composite action needs (each of its steps is checked). */
+  alsoNeeds?: readonly RolePermission[];
   /** Loses data or can't be undone from chat: never runs without a confirmation. */
   destructive: boolean;
   /** What the confirmation must say, in plain words. */
   warnings: string[];
   source: DeviceSource;
+  /** Why the action does not apply to the device as it is now; undefined when it does. */
+  whyNot(device: ActionTarget): string | undefined;
   fits(device: ActionTarget): boolean;
 }
 
@@ -48,12 +60,10 @@ export interface CatalogueOptions {
   rebootMinMilestone?: number;
 }
 
-export const DEFAULT_REBOOT_MIN_MILESTONE = 113;
+export const DEFAULT_REBOOT_MIN_MILESTONE = REBOOT_MIN_MILESTONE;
 
 /** "120.0.6099.235" → 120; 0 when unknown. */
-export function chromeMilestone(osVersion: string | undefined): number {
-  return Number.parseInt(osVersion ?? '', 10) || 0;
-}
+export const chromeMilestone = chromeMilestoneOf;
 
 export function isKiosk(device: ActionTarget): boolean {
   return (device.deviceLicenseType ?? '').toLowerCase().startsWith('kiosk');
@@ -61,55 +71,89 @@ export function isKiosk(device: ActionTarget): boolean {
 
 const status = (d: ActionTarget) => (d.status ?? '').toUpperCase();
 const chrome = (d: ActionTarget) => d.source === 'chrome';
+const word = (d: ActionTarget) => statusWord(d.status);
+const NOT_CHROME = 'It is not a ChromeOS device.';
 // A disabled (lost) device still takes commands: wiping a stolen device is the point of it.
-const enrolled = (d: ActionTarget) => chrome(d) && (status(d) === 'ACTIVE' || status(d) === 'DISABLED');
+const enrolled = (d: ActionTarget): string | undefined => {
+  if (!chrome(d)) return NOT_CHROME;
+  return status(d) === 'ACTIVE' || status(d) === 'DISABLED' ? undefined : `Its status is ${word(d)}.`;
+};
 
 const LOST_MODE_MESSAGE = 'The device shows the contact message configured in the Google Admin console.';
+
+/** Google's restart rule (seed 000 and the REBOOT command): kiosk, managed guest, or a recent ChromeOS. */
+function restartRefusal(d: ActionTarget, minMilestone: number): string | undefined {
+  if (!chrome(d)) return NOT_CHROME;
+  if (status(d) !== 'ACTIVE') return `Its status is ${word(d)}.`;
+  const rule = d.restart;
+  if (rule) {
+    // Kiosk and managed guest devices restart at any version; the milestone is this deployment's setting.
+    if (rule.rule !== 'chromeos-version' || rule.milestone >= minMilestone) return undefined;
+    return `Google restarts only kiosk and managed guest session devices, and others on ChromeOS ${minMilestone} or later; this one is a regular device (${rule.evidence}).`;
+  }
+  // Read from the inventory only: the licence and version are all there is to go on.
+  if (isKiosk(d) || d.managedGuest === true || chromeMilestone(d.osVersion) >= minMilestone) return undefined;
+  return `Google restarts only kiosk and managed guest session devices, and others on ChromeOS ${minMilestone} or later (it runs ${d.osVersion ?? 'an unknown version'}).`;
+}
+
+type Definition = Omit<DeviceAction, 'fits'>;
+
+function define(d: Definition): DeviceAction {
+  return { ...d, fits: (device) => d.whyNot(device) === undefined };
+}
 
 export function createActionCatalogue(options: CatalogueOptions = {}): readonly DeviceAction[] {
   const minMilestone = options.rebootMinMilestone ?? DEFAULT_REBOOT_MIN_MILESTONE;
   return [
-    {
+    define({
       id: 'lostMode.on',
       label: 'Lost mode',
       permission: 'Remote tasks/Enable lost mode',
       destructive: false,
       warnings: [LOST_MODE_MESSAGE, 'Nobody can use the device until lost mode is turned off.'],
       source: 'chrome',
-      fits: (d) => chrome(d) && status(d) === 'ACTIVE',
-    },
-    {
+      whyNot: (d) =>
+        !chrome(d)
+          ? NOT_CHROME
+          : status(d) === 'DISABLED'
+            ? 'Lost mode is already on.'
+            : status(d) === 'ACTIVE'
+              ? undefined
+              : `Its status is ${word(d)}.`,
+    }),
+    define({
       id: 'lostMode.off',
       label: 'Disable lost mode',
       permission: 'Remote tasks/Disable lost mode',
       destructive: false,
       warnings: ['The device can be used again by whoever holds it.'],
       source: 'chrome',
-      fits: (d) => chrome(d) && status(d) === 'DISABLED',
-    },
-    {
+      whyNot: (d) =>
+        !chrome(d)
+          ? NOT_CHROME
+          : status(d) === 'DISABLED'
+            ? undefined
+            : `Lost mode is not on (its status is ${word(d)}).`,
+    }),
+    define({
       id: 'reboot',
       label: 'Restart',
       permission: 'Remote tasks/Reboot now',
       destructive: false,
       warnings: ['Users are not notified and may lose unsaved work.'],
       source: 'chrome',
-      // Google accepts REBOOT only from kiosk and managed guest devices, or regular ones on a recent ChromeOS.
-      fits: (d) =>
-        chrome(d) &&
-        status(d) === 'ACTIVE' &&
-        (isKiosk(d) || d.managedGuest === true || chromeMilestone(d.osVersion) >= minMilestone),
-    },
-    {
+      whyNot: (d) => restartRefusal(d, minMilestone),
+    }),
+    define({
       id: 'wipeUsers',
       label: 'Wipe user profiles',
       permission: 'Remote tasks/Wipe',
       destructive: true,
       warnings: ['Every user profile and its local data is removed from the device; device policies stay.'],
       source: 'chrome',
-      fits: enrolled,
-    },
-    {
+      whyNot: enrolled,
+    }),
+    define({
       id: 'powerwash',
       label: 'Factory reset',
       permission: 'Remote tasks/Wipe',
@@ -119,9 +163,10 @@ export function createActionCatalogue(options: CatalogueOptions = {}): readonly 
         'Unless it was deprovisioned first, the device re-enrols by itself after the reset.',
       ],
       source: 'chrome',
-      fits: enrolled,
-    },
-    {
+      // Seed 000: a device that must not re-enrol is deprovisioned first, then factory reset.
+      whyNot: (d) => (chrome(d) && status(d) === 'DEPROVISIONED' ? undefined : enrolled(d)),
+    }),
+    define({
       id: 'deprovision',
       label: 'Deprovision',
       permission: 'Remote tasks/Retire',
@@ -131,17 +176,34 @@ export function createActionCatalogue(options: CatalogueOptions = {}): readonly 
         "The device can't re-enrol until it is factory reset.",
       ],
       source: 'chrome',
-      fits: enrolled,
-    },
-    {
+      whyNot: enrolled,
+    }),
+    define({
+      id: 'retireForGood',
+      label: 'Retire for good',
+      permission: 'Remote tasks/Retire',
+      alsoNeeds: ['Remote tasks/Wipe'],
+      destructive: true,
+      warnings: [
+        'Two steps: the device is deprovisioned (reason: retiring device), then factory reset.',
+        'Everything on it is erased, and it does not re-enrol by itself: it leaves your fleet for good.',
+      ],
+      source: 'chrome',
+      whyNot: enrolled,
+    }),
+    define({
       id: 'remoteLock',
       label: 'Remote lock',
       permission: 'Remote tasks/Remote lock',
       destructive: false,
       warnings: ['A device without a passcode only has its screen turned off.'],
       source: 'intune',
-      fits: (d) => d.source === 'intune' && !['RETIRED', 'WIPED', 'DELETED'].includes(status(d)),
-    },
+      whyNot: (d) => {
+        if (d.source !== 'intune') return 'It is not an Intune device.';
+        if (['RETIRED', 'WIPED', 'DELETED'].includes(status(d))) return `Its status is ${word(d)}.`;
+        return d.lock && !d.lock.allowed ? d.lock.message : undefined;
+      },
+    }),
   ];
 }
 

@@ -3,13 +3,18 @@
  * the device) or a remote command (issueCommand, followed through commands.get).
  */
 import type { CommandType, DeprovisionReason, DeviceCommand, DeviceDirectory, StatusAction } from '../directory';
-import { InvalidInput } from '../errors';
+import { DeskError, InvalidInput, isOutcomeUnknown } from '../errors';
 import type { ActionId } from './catalogue';
-import type { ActionParams, RequestState } from './types';
+import type { ActionParams, RequestState, StepResult } from './types';
 
 export type Operation =
   | { kind: 'status'; action: StatusAction; /** Device status once it took effect. */ expect: string }
-  | { kind: 'command'; type: CommandType };
+  | {
+      kind: 'command';
+      type: CommandType;
+      /** A status change that must take effect first (retire for good: deprovision, then powerwash). */
+      first?: { action: StatusAction; reason: DeprovisionReason; label: string };
+    };
 
 const OPERATIONS: Partial<Record<ActionId, Operation>> = {
   'lostMode.on': { kind: 'status', action: 'DISABLE', expect: 'DISABLED' },
@@ -18,6 +23,12 @@ const OPERATIONS: Partial<Record<ActionId, Operation>> = {
   reboot: { kind: 'command', type: 'REBOOT' },
   wipeUsers: { kind: 'command', type: 'WIPE_USERS' },
   powerwash: { kind: 'command', type: 'REMOTE_POWERWASH' },
+  // Seed 000: to factory reset a device that must not re-enrol, deprovision it first.
+  retireForGood: {
+    kind: 'command',
+    type: 'REMOTE_POWERWASH',
+    first: { action: 'DEPROVISION', reason: 'RETIRING_DEVICE', label: 'Deprovision' },
+  },
 };
 
 export function operationOf(action: ActionId): Operation | undefined {
@@ -31,6 +42,8 @@ export interface Executed {
   state: RequestState;
   commandId?: string;
   error?: string;
+  /** A composite action's steps as they went. */
+  steps?: StepResult[];
 }
 
 /** Runs the action once. Throws the directory's typed errors (quota, upstream) as they come. */
@@ -54,12 +67,53 @@ export async function executeOperation(
       };
     return { state: 'Sent' };
   }
+  if (op.first) return executeInTwoSteps(directory, deviceId, op.type, op.first);
   const payload =
     op.type === 'REBOOT' && params.delaySeconds !== undefined
       ? { user_session_delay_seconds: params.delaySeconds }
       : undefined;
   const commandId = await directory.issueCommand(deviceId, op.type, payload);
   return { state: 'Pending', commandId };
+}
+
+const COMMAND_LABEL: Partial<Record<CommandType, string>> = { REMOTE_POWERWASH: 'Factory reset' };
+
+/**
+ * A status change, then a command, each step's result kept. The command is sent only once the
+ * change took effect; if it can't be sent, the request says that the first step stands.
+ */
+async function executeInTwoSteps(
+  directory: DeviceDirectory,
+  deviceId: string,
+  type: CommandType,
+  first: NonNullable<Extract<Operation, { kind: 'command' }>['first']>,
+): Promise<Executed> {
+  const second = COMMAND_LABEL[type] ?? type;
+  const [result] = await directory.batchChangeStatus([deviceId], first.action, first.reason);
+  if (!result || !result.ok) {
+    const why = result?.error?.message ?? 'no result for this device';
+    return {
+      state: 'Failed',
+      error: `Google Admin refused the first step (${first.label.toLowerCase()}): ${why}. Nothing else was sent.`,
+      steps: [
+        { label: first.label, state: 'Failed', error: why },
+        { label: second, state: 'Not sent' },
+      ],
+    };
+  }
+  const done: StepResult = { label: first.label, state: 'Done' };
+  try {
+    const commandId = await directory.issueCommand(deviceId, type);
+    return { state: 'Pending', commandId, steps: [done, { label: second, state: 'Sent' }] };
+  } catch (error) {
+    const unknown = isOutcomeUnknown(error);
+    const why = error instanceof DeskError ? error.userMessage : 'Google did not take it.';
+    return {
+      state: unknown ? 'Unknown' : 'Failed',
+      error: `${first.label} is done; the ${second.toLowerCase()} ${unknown ? 'may have been sent' : 'was not sent'}: ${why}`,
+      steps: [done, { label: second, state: unknown ? 'Unknown' : 'Failed', error: why }],
+    };
+  }
 }
 
 /** Google's command state as the requester reads it, with Google's own error when it failed. */

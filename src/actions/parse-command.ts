@@ -43,6 +43,8 @@ const FORMS: Array<[RegExp, ActionId]> = [
   [/^(?:restart|reboot)\s+(.+)$/i, 'reboot'],
   [/^(?:factory\s*reset|powerwash)\s+(.+)$/i, 'powerwash'],
   [/^wipe(?:\s+user\s+profiles|\s+users)?\s+(.+)$/i, 'wipeUsers'],
+  // Before `retire`: "retire for good X" is the two-step retirement, "retire X" a deprovision.
+  [/^retire\s+for\s+good\s+(.+)$/i, 'retireForGood'],
   [/^(?:deprovision|retire)\s+(.+)$/i, 'deprovision'],
   [/^(?:remote\s*lock|lock)\s+(.+)$/i, 'remoteLock'],
 ];
@@ -51,16 +53,18 @@ const FORMS: Array<[RegExp, ActionId]> = [
 export const ACTION_COMMAND =
   /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
 
-const usage = (action: ActionId): string =>
-  ({
-    'lostMode.on': '`lost mode on <serial>`',
-    'lostMode.off': '`lost mode off <serial>`',
-    reboot: '`restart <serial> [delay <0-300 seconds>]`',
-    wipeUsers: '`wipe <serial>`',
-    powerwash: '`factory reset <serial>`',
-    deprovision: '`deprovision <serial> reason <same-model|different-model|retiring|upgrade>`',
-    remoteLock: '`lock <device>`',
-  })[action];
+const USAGE: Record<ActionId, string> = {
+  'lostMode.on': '`lost mode on <serial>`',
+  'lostMode.off': '`lost mode off <serial>`',
+  reboot: '`restart <serial> [delay <0-300 seconds>]`',
+  wipeUsers: '`wipe <serial>`',
+  powerwash: '`factory reset <serial>`',
+  deprovision: '`deprovision <serial> reason <same-model|different-model|retiring|upgrade>`',
+  retireForGood: '`retire for good <serial>`',
+  remoteLock: '`lock <device>`',
+};
+
+const usage = (action: ActionId): string => USAGE[action];
 
 export function usageOf(action: ActionId): string {
   return usage(action);

@@ -161,7 +161,7 @@ export class ActionTracker {
       action: r.action,
       target: { kind: 'device', id: r.device.id, label: r.device.serialNumber },
       requestId: r.id,
-      outcome: r.state === 'Done' ? 'succeeded' : 'failed',
+      outcome: r.state === 'Done' ? 'succeeded' : r.state === 'Unknown' ? 'unknown' : 'failed',
       reason: r.error,
       detail: { state: r.state, ...(r.commandId ? { commandId: r.commandId } : {}) },
     });
@@ -197,9 +197,21 @@ export class ActionTracker {
     }
     if (op?.kind === 'status') {
       const device = await this.deps.directory.get(r.device.id);
-      return device.status.toUpperCase() === op.expect ? { state: 'Done' } : { state: r.state };
+      if (device.status.toUpperCase() === op.expect) return { state: 'Done' };
+      // Still Pending: the process stopped before Google answered. The device tells whether it went out.
+      if (r.state === 'Pending') return { state: 'Unknown', error: this.interruptedStatusHint(r) };
+      return { state: r.state };
     }
-    return { state: 'Unknown', error: 'This action has no way to be followed up.' };
+    // A command without its id: sent or not, Google has no list to ask (no cancel, no list).
+    return { state: 'Unknown', error: this.interruptedCommandHint(r) };
+  }
+
+  private interruptedStatusHint(r: ActionRequest): string {
+    return `Device Desk stopped before Google answered, and ${r.device.serialNumber} does not show the change: it probably did not reach Google. Check its status in the Google Admin console (Devices › Chrome devices › ${r.device.serialNumber}) and ask again if it is still needed.`;
+  }
+
+  private interruptedCommandHint(r: ActionRequest): string {
+    return `Unknown — may have been sent: Device Desk stopped before Google answered. Check the device's remote commands in the Google Admin console (Devices › Chrome devices › ${r.device.serialNumber}) before sending it again.`;
   }
 
   private unknownHint(r: ActionRequest): string {

@@ -55,6 +55,13 @@ export function isTerminal(state: RequestState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
+/** One step of a composite action (retire for good), as it went. */
+export interface StepResult {
+  label: string;
+  state: 'Done' | 'Sent' | 'Failed' | 'Unknown' | 'Not sent';
+  error?: string;
+}
+
 export interface StateChange {
   state: RequestState;
   at: number;
@@ -86,6 +93,8 @@ export interface ActionRequest {
   approvedBy?: string;
   /** When the action actually went out, if later than createdAt (after an approval). */
   sentAt?: number;
+  /** A composite action's steps (retire for good: deprovision, then factory reset). */
+  steps?: StepResult[];
   /** Mac remote lock: whether its recovery PIN is in the vault yet. Never the PIN itself. */
   macPin?: 'pending' | 'kept';
 }

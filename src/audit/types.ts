@@ -15,8 +15,9 @@ export interface AuditTarget {
   label?: string;
 }
 
+/** `unknown`: a call may have reached Google or Graph and no answer says whether it did. */
 export type AuditOutcome =
-  'requested' | 'approved' | 'rejected' | 'succeeded' | 'failed' | 'denied' | 'cancelled' | 'info';
+  'requested' | 'approved' | 'rejected' | 'succeeded' | 'failed' | 'unknown' | 'denied' | 'cancelled' | 'info';
 
 /**
  * What a caller records. `detail` is a small JSON object for context (counts, command ids,

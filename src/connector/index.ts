@@ -43,3 +43,10 @@ export function createConnectorStores(
     confirmations: new MemoryDeleteConfirmationStore(options.clock),
   };
 }
+export {
+  IntuneConnection,
+  type GraphPermissionNeed,
+  type IntuneConnectionDeps,
+  type IntunePermissionState,
+  type IntuneStatus,
+} from './intune-connection';

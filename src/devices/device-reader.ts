@@ -94,12 +94,12 @@ export class DeviceReader {
         return viewOfManaged(await managedDevices.get(deviceId));
       } catch (error) {
         if (error instanceof DeviceNotFound) throw missing();
-        // Graph unreachable: the last sync is better than nothing, and the card says so.
+        // Graph unreachable or refusing: the last sync is better than nothing, and the card says why.
         logger.warn(
           { deviceId, err: { message: (error as Error).message } },
           'device read from the inventory: Graph could not be reached',
         );
-        return viewOfInventory(synced);
+        return { ...viewOfInventory(synced), staleBecause: reasonOf(error) };
       }
     }
     try {
@@ -112,7 +112,7 @@ export class DeviceReader {
         { deviceId, err: { message: (error as Error).message } },
         'device read from the inventory: Google could not be reached',
       );
-      return viewOfInventory(synced);
+      return { ...viewOfInventory(synced), staleBecause: reasonOf(error) };
     }
   }
 
@@ -136,4 +136,9 @@ export class DeviceReader {
         : new DeviceUnavailable(NOT_YOURS_OR_MISSING, 'not-found');
     }
   }
+}
+
+/** Why a fresh read failed, when it is something a person can act on (a missing permission, quota). */
+function reasonOf(error: unknown): string | undefined {
+  return error instanceof DeskError ? error.userMessage : undefined;
 }

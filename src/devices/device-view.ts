@@ -1,6 +1,6 @@
 import type { DeviceContext } from '../access';
-import type { ChromeDevice } from '../directory';
-import { intuneStatusOf, type ManagedDevice } from '../intune';
+import { restartRule, type ChromeDevice, type RestartRule } from '../directory';
+import { intuneStatusOf, remoteLockEligibility, type LockEligibility, type ManagedDevice } from '../intune';
 import type { InventoryDevice } from '../inventory';
 
 /** One device as the card shows it, whichever system it came from. */
@@ -32,8 +32,14 @@ export interface DeviceView {
     ownership?: string;
     enrolled?: string;
   };
+  /** ChromeOS read from Google: which of Google's restart rules applies to it. */
+  restart?: RestartRule;
+  /** Intune read from Graph: whether Intune can lock it remotely (seed 003). */
+  lock?: LockEligibility;
   /** Read from Google or Intune just now, rather than taken from the last sync. */
   fresh: boolean;
+  /** Not fresh: why the read failed, when it is something a person can act on. */
+  staleBecause?: string;
 }
 
 export function viewOfChrome(d: ChromeDevice): DeviceView {
@@ -56,6 +62,7 @@ export function viewOfChrome(d: ChromeDevice): DeviceView {
     deviceLicenseType: d.deviceLicenseType,
     notes: d.notes,
     deprovisionReason: d.deprovisionReason,
+    restart: restartRule(d),
     fresh: true,
   };
 }
@@ -101,6 +108,7 @@ export function viewOfManaged(d: ManagedDevice): DeviceView {
       ownership: d.managedDeviceOwnerType,
       enrolled: d.enrolledDateTime,
     },
+    lock: remoteLockEligibility(d),
     fresh: true,
   };
 }

@@ -315,6 +315,22 @@ export class GraphHttpClient {
     return new GraphRequestError(`Microsoft Graph ${what}${detail}.`, status, code, requestId, method, path, headers);
   }
 
+  /**
+   * The application permissions the app holds, read from the `roles` claim of its own app-only
+   * access token (Microsoft identity platform access token claims); undefined when the token says
+   * nothing readable. Only the claim is read: the token is not verified here, Graph does that.
+   */
+  async grantedPermissions(): Promise<string[] | undefined> {
+    const [, payload] = (await this.accessToken()).split('.');
+    if (!payload) return undefined;
+    try {
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown };
+      return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async accessToken(): Promise<string> {
     if (this.auth.kind === 'fixed-token') return this.auth.token;
     if (this.token && this.token.expiresAt > this.clock.now()) return this.token.value;

@@ -37,6 +37,7 @@ describe('action catalogue', () => {
     ['powerwash', 'Factory reset', 'Remote tasks/Wipe', true],
     ['reboot', 'Restart', 'Remote tasks/Reboot now', false],
     ['deprovision', 'Deprovision', 'Remote tasks/Retire', true],
+    ['retireForGood', 'Retire for good', 'Remote tasks/Retire', true],
     ['remoteLock', 'Remote lock', 'Remote tasks/Remote lock', false],
   ])('%s: "%s", needs %s, destructive %s', (id, label, permission, destructive) => {
     const a = findAction(catalogue, id)!;
@@ -52,7 +53,7 @@ describe('action catalogue', () => {
   });
 
   it('an active ChromeOS device: lost mode on (not off), restart, both wipes, deprovision; no remote lock', () => {
-    expect(ids(chrome())).toEqual(['lostMode.on', 'reboot', 'wipeUsers', 'powerwash', 'deprovision']);
+    expect(ids(chrome())).toEqual(['lostMode.on', 'reboot', 'wipeUsers', 'powerwash', 'deprovision', 'retireForGood']);
   });
 
   it('a device in lost mode (DISABLED): Disable lost mode, not Lost mode, no restart', () => {
@@ -62,9 +63,53 @@ describe('action catalogue', () => {
     expect(got).not.toContain('reboot');
   });
 
-  it('a deprovisioned device: nothing at all, destructive or not', () => {
-    expect(ids(chrome({ status: 'DEPROVISIONED' }))).toEqual([]);
-    expect(ids(chrome({ status: 'deprovisioned' }))).toEqual([]);
+  it('a deprovisioned device: only the factory reset that keeps it from re-enrolling (seed 000)', () => {
+    expect(ids(chrome({ status: 'DEPROVISIONED' }))).toEqual(['powerwash']);
+    expect(ids(chrome({ status: 'deprovisioned' }))).toEqual(['powerwash']);
+  });
+
+  it('says why an action does not fit, in words the requester can act on', () => {
+    const why = (id: string, d: ActionTarget) => findAction(catalogue, id)!.whyNot(d);
+    expect(why('lostMode.on', chrome({ status: 'DISABLED' }))).toBe('Lost mode is already on.');
+    expect(why('reboot', chrome({ osVersion: '100.0.1.1' }))).toMatch(/ChromeOS 113 or later/);
+    expect(
+      why('remoteLock', {
+        source: 'intune',
+        lock: { allowed: false, reason: 'platform-not-supported', message: 'Not on Windows.' },
+      }),
+    ).toBe('Not on Windows.');
+    expect(why('wipeUsers', chrome())).toBeUndefined();
+  });
+
+  it("restart follows the rule Google reports for the device, with this deployment's milestone", () => {
+    const kiosk = chrome({
+      osVersion: '100.0.1.1',
+      restart: { rule: 'kiosk', allowed: true, evidence: 'no sign-ins' },
+    });
+    expect(ids(kiosk)).toContain('reboot');
+    const regular = (milestone: number) =>
+      chrome({
+        osVersion: `${milestone}.0.1.1`,
+        deviceLicenseType: 'kioskUpgrade',
+        restart: {
+          rule: 'chromeos-version',
+          allowed: milestone >= 113,
+          milestone,
+          minMilestone: 113,
+          evidence: 'people sign in',
+        },
+      });
+    // A kiosk licence on a device people sign in to is a regular device.
+    expect(ids(regular(100))).not.toContain('reboot');
+    expect(ids(regular(120))).toContain('reboot');
+    expect(ids(regular(120), createActionCatalogue({ rebootMinMilestone: 130 }))).not.toContain('reboot');
+  });
+
+  it('retire for good needs Retire and Wipe, and is never run without a confirmation', () => {
+    const a = findAction(catalogue, 'retireForGood')!;
+    expect(a.permission).toBe('Remote tasks/Retire');
+    expect(a.alsoNeeds).toEqual(['Remote tasks/Wipe']);
+    expect(a.destructive).toBe(true);
   });
 
   it('an unknown or missing status: nothing (Google status is an open string)', () => {

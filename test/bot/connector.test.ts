@@ -113,7 +113,7 @@ describe('connector commands through the bot', () => {
     expect(textOf((await say('connector delete', 'adele'))[0])).toContain(
       'You need "Chrome Enterprise/Delete connection settings"',
     );
-    expect(textOf((await say('connector status', 'adele'))[0])).toContain('You need "Managed devices/Read"');
+    expect(textOf((await say('connector status', 'adele'))[0])).toContain('You need "Organization/Read"');
     const denied = await h.invoke('connector.delete.confirm', { confirmationId: 'whatever' }, { as: 'adele' });
     expect(denied.status).toBe(200);
     expect(cardText(denied.body.value)).toContain('You need "Chrome Enterprise/Delete connection settings"');

@@ -24,7 +24,14 @@ const first = (pred: (d: FleetDevice) => boolean, what: string): FleetDevice => 
   return d;
 };
 
-const ALL_CHROME_ACTIONS = ['Lost mode', 'Restart', 'Wipe user profiles', 'Factory reset', 'Deprovision'];
+const ALL_CHROME_ACTIONS = [
+  'Lost mode',
+  'Restart',
+  'Wipe user profiles',
+  'Factory reset',
+  'Deprovision',
+  'Retire for good',
+];
 
 describe('finding devices', () => {
   let h: Harness;
@@ -241,10 +248,10 @@ describe('finding devices', () => {
       expect(cardText(card)).toMatch(/Lost mode is on/);
     });
 
-    it('a deprovisioned device shows no action, destructive or not', async () => {
+    it('a deprovisioned device offers only the factory reset that retires it for good (seed 000)', async () => {
       const gone = first((d) => d.status === 'DEPROVISIONED', 'DEPROVISIONED device');
       const card = await openAs(gone.deviceId);
-      expect(titles(card)).toEqual(['Refresh']);
+      expect(titles(card)).toEqual(['Factory reset', 'Refresh']);
       expect(cardText(card)).toContain('Deprovisioned');
     });
 
@@ -271,6 +278,7 @@ describe('finding devices', () => {
         title: 'Factory reset',
         verb: 'action.request',
         style: 'destructive',
+        mode: 'primary',
         data: { action: 'powerwash', deviceId: active.deviceId },
       });
     });

@@ -21,8 +21,8 @@ const device: DeviceCardData = {
     { title: 'Last sync', value: '3 hours ago (2025-01-01 09:00 UTC)' },
   ],
   buttons: [
-    { action: 'lostMode.off', title: 'Disable lost mode', style: 'default' },
-    { action: 'powerwash', title: 'Factory reset', style: 'destructive' },
+    { action: 'lostMode.off', title: 'Disable lost mode', style: 'default', mode: 'primary' },
+    { action: 'powerwash', title: 'Factory reset', style: 'destructive', mode: 'secondary' },
   ],
   readNote: 'Read from Google Admin at 2025-01-01 12:00 UTC.',
 };
@@ -104,6 +104,7 @@ describe('card templates', () => {
         title: 'Disable lost mode',
         verb: 'action.request',
         style: 'default',
+        mode: 'primary',
         data: { action: 'lostMode.off', deviceId: 'dev-1' },
       },
       {
@@ -111,6 +112,7 @@ describe('card templates', () => {
         title: 'Factory reset',
         verb: 'action.request',
         style: 'destructive',
+        mode: 'secondary',
         data: { action: 'powerwash', deviceId: 'dev-1' },
       },
       { type: 'Action.Execute', title: 'Refresh', verb: 'device.refresh', data: { deviceId: 'dev-1' } },

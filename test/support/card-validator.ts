@@ -103,6 +103,8 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
     }
     checkId(a, path);
     checkEnum(a, 'style', ACTION_STYLES, path);
+    // Adaptive Cards 1.5 Action.mode: secondary actions go to the overflow (…) menu.
+    checkEnum(a, 'mode', ['primary', 'secondary'], path);
     if (type !== 'Action.ToggleVisibility') needString(a, 'title', path);
     if (type === 'Action.OpenUrl') needString(a, 'url', path);
     if (type === 'Action.Execute') needString(a, 'verb', path);
@@ -194,8 +196,12 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
     if (node.body !== undefined && !Array.isArray(node.body)) fail(`${path}.body`, 'must be an array');
     const actions = Array.isArray(node.actions) ? node.actions : [];
     actions.forEach((a, i) => action(a, `${path}.actions[${i}]`));
-    if (actions.length > MAX_CARD_ACTIONS)
-      fail(`${path}.actions`, `${actions.length} buttons; Teams shows at most ${MAX_CARD_ACTIONS}`);
+    const primary = actions.filter((a) => !isObject(a) || a.mode !== 'secondary');
+    if (primary.length > MAX_CARD_ACTIONS)
+      fail(
+        `${path}.actions`,
+        `${primary.length} buttons; Teams shows at most ${MAX_CARD_ACTIONS} (more go in mode "secondary")`,
+      );
     if (root && node.refresh !== undefined) {
       if (!isObject(node.refresh)) fail(`${path}.refresh`, 'must be an object');
       else action(node.refresh.action, `${path}.refresh.action`);
