@@ -35,7 +35,14 @@ import {
   createRateLimiter,
   type RunnerSettings,
 } from './actions/bulk';
-import { type AuditTrail, createAuditTrail } from './audit';
+import {
+  AuditCheckpointer,
+  type AuditTrail,
+  CheckpointedAuditTrail,
+  createAuditTrail,
+  LogAndFileSink,
+  publicKeyHex,
+} from './audit';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import { ConnectorService, createConnectorStores, readServiceAccountClientId, SANDBOX_CLIENT_ID } from './connector';
@@ -326,8 +333,12 @@ function productionClients(parts: Parts): Clients {
 
 /** Stores: Redis when configured (shared by every instance), else process memory. */
 function createStores(parts: Parts): Stores {
-  const { config, options, clock, logger, prefix, closers } = parts;
+  const { config, options, logger, prefix, closers } = parts;
   let redis: Redis | undefined;
+  if (!config.redisUrl && !config.sandbox)
+    logger.error(
+      'ALLOW_MEMORY_STATE=true: PRODUCTION IS RUNNING ON MEMORY. The audit trail, confirmations, bulk runs and settings are lost on every restart and not shared between instances. Set REDIS_URL.',
+    );
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
@@ -340,11 +351,42 @@ function createStores(parts: Parts): Stores {
   return {
     redis,
     storage: createStorage({ redis, prefix: `${prefix}state:` }),
-    audit: createAuditTrail({ redis, clock, prefix: `${prefix}audit:` }),
+    audit: startAuditTrail(parts, redis),
     inventory: redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory(),
     tenantSettings: options.tenantSettings ?? createTenantSettingsStore({ redis, prefix }),
     queue,
   };
+}
+
+/**
+ * The audit trail, sealed with AUDIT_MAC_KEY, its head signed with AUDIT_SIGNING_KEY every N
+ * records and every few minutes into the log and the checkpoint file.
+ */
+function startAuditTrail(parts: Parts, redis: Redis | undefined): AuditTrail {
+  const { config, logger, clock } = parts;
+  if (config.audit.keysAreDevKeys)
+    logger.warn(
+      'AUDIT_MAC_KEY or AUDIT_SIGNING_KEY not set: the audit trail is sealed with the public SANDBOX development keys. Never use this outside the sandbox.',
+    );
+  const trail = createAuditTrail({ redis, clock, prefix: `${parts.prefix}audit:`, macKey: config.audit.macKey });
+  const checkpointer = new AuditCheckpointer({
+    trail,
+    signingKey: config.audit.signingKey,
+    sink: new LogAndFileSink(logger, config.audit.checkpointFile),
+    clock,
+    logger,
+    settings: {
+      everyRecords: config.audit.checkpointEveryRecords,
+      intervalMs: config.audit.checkpointMinutes * 60_000,
+    },
+  });
+  checkpointer.start();
+  parts.closers.push(() => checkpointer.stop());
+  logger.info(
+    { auditPublicKey: publicKeyHex(config.audit.signingKey), checkpointFile: config.audit.checkpointFile ?? null },
+    'audit checkpoints are signed: give this public key to npm run audit:verify (AUDIT_VERIFY_KEY)',
+  );
+  return new CheckpointedAuditTrail(trail, checkpointer);
 }
 
 /** The Chrome Enterprise connection; the sandbox tenant starts connected, so the demo has devices at once. */
