@@ -81,6 +81,8 @@ import {
   startGraphEmulator,
 } from './sandbox';
 import { createServer, listen } from './server';
+import { startMetricsServer } from './http';
+import { createTurnLimiter } from './turn-limit';
 import {
   BullJobQueue,
   createStorage,
@@ -92,6 +94,8 @@ import {
 
 export interface RunningBot {
   port: number;
+  /** Where /metrics listens on loopback when it has its own port. */
+  metricsPort?: number;
   config: Config;
   /** Sandbox only: where the emulators listen, for tests and the README. */
   sandbox?: { googleRootUrl: string; graphBaseUrl: string; google: GoogleEmulatorControl; graph: GraphEmulator };
@@ -238,6 +242,12 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     connector,
     bulk: bulk.chat,
     lost: { desk: new LostReportDesk({ reports: lost.reports, devices, guard }), roster: lost.roster },
+    turnLimiter: createTurnLimiter({
+      limits: config.rateLimit,
+      clock: parts.clock,
+      redis: stores.redis,
+      prefix: `${parts.prefix}turn-limit:`,
+    }),
   });
 
   const server = createServer({
@@ -248,17 +258,24 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     mode: config.sandbox ? 'sandbox' : 'production',
     version,
     redisPing: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
+    metricsHere: config.metrics.port === undefined ? { token: config.metrics.token } : false,
   });
   registerBulkDownload(server, { store: bulk.chat.store, logger });
   const port = await listen(server, config.port, config.host);
   if (!publicUrl && config.sandbox) publicUrl = `http://127.0.0.1:${port}`;
   parts.closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  let metricsPort: number | undefined;
+  if (config.metrics.port !== undefined) {
+    const metricsServer = await startMetricsServer(metrics, { port: config.metrics.port, token: config.metrics.token });
+    parts.closers.push(() => metricsServer.close());
+    metricsPort = metricsServer.port;
+  }
   await startBackgroundWork(parts, actions.tracker, bulk, lost.reports);
   logger.info(
-    { port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version },
+    { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
     'Device Desk is listening on /api/messages',
   );
-  return { port, config, sandbox: clients.sandbox, audit: stores.audit, stop };
+  return { port, metricsPort, config, sandbox: clients.sandbox, audit: stores.audit, stop };
 }
 
 /** Sandbox: the Google and Graph emulators on loopback, and clients that talk to them. */
