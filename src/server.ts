@@ -1,4 +1,4 @@
-import restify, { Response, Server } from 'restify';
+import restify, { Request, Response, Server } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import {
@@ -35,6 +35,16 @@ export const MAX_ACTIVITY_BYTES = 1024 * 1024;
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'device-desk' });
   // No body parser: /api/messages reads its own body, capped while it streams in.
+
+  // Restify answers a handler's failure with the error's message; any route's 5xx goes out plain.
+  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, done: () => void) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      deps.logger.error({ err, path: req.path() }, 'request failed');
+      Object.assign(err, { toJSON: () => publicError(status), toString: () => publicError(status).error });
+    }
+    done();
+  });
 
   server.post('/api/messages', async (req, res) => {
     const started = process.hrtime.bigint();
