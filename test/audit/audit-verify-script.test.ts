@@ -133,12 +133,16 @@ describe('audit-verify', () => {
       await checkpointer.idle();
       expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2); // at 5 and 10
       await cutTail(r.redis, bare, 6);
-      expect((await run(['--prefix', prefix])).stdout).toMatch(/^audit trail OK: 6 records verified; no signed/);
-      for (const checkpoints of [file, logFile])
-        await expect(run(['--prefix', prefix, '--checkpoints', checkpoints])).rejects.toMatchObject({
-          code: 1,
-          stdout: expect.stringMatching(/truncated at seq 7: the chain ends at record 6 but a checkpoint .* up to 10/),
-        });
+      expect((await runAuditVerify(bare)).line).toMatch(/^audit trail OK: 6 records verified; no signed/);
+      const fromLog = await runAuditVerify(bare, {
+        checkpoints: await loadCheckpoints([logFile]),
+        publicKey: signingKey,
+      });
+      expect(fromLog.line).toMatch(/truncated at seq 7/);
+      await expect(run(['--prefix', prefix, '--checkpoints', file])).rejects.toMatchObject({
+        code: 1,
+        stdout: expect.stringMatching(/truncated at seq 7: the chain ends at record 6 but a checkpoint .* up to 10/),
+      });
     });
   });
 });
