@@ -13,6 +13,7 @@ import { registerLost } from './lost';
 import { registerMessageExtension } from './message-extension';
 import { registerPin } from './pin';
 import { registerTenantGuard } from './tenant-guard';
+import { registerTurnLimit } from './turn-limit';
 import { registerWhoami } from './whoami';
 import { registerSettingsCommands } from './settings-commands';
 
@@ -32,6 +33,8 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   });
   registerErrorHandler(app, deps);
   registerTenantGuard(app, deps);
+  // After the tenant guard: turns of tenants that are turned away don't use anyone's allowance.
+  registerTurnLimit(app, deps);
   registerHelp(app, deps);
   registerWhoami(app, deps);
   registerAudit(app, deps);

@@ -47,9 +47,24 @@ export async function downloadList(
     throw new InvalidInput(`I could not download ${file.name}. Send it again in a minute.`);
   }
   if (!res.ok) throw new InvalidInput(`I could not download ${file.name} (HTTP ${res.status}). Send it again.`);
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_LIST_FILE_BYTES) throw new InvalidInput(`${file.name} is larger than 2 MB; split the list.`);
-  const body = Buffer.from(await res.arrayBuffer());
-  if (body.length > MAX_LIST_FILE_BYTES) throw new InvalidInput(`${file.name} is larger than 2 MB; split the list.`);
-  return body.toString('utf8');
+  const tooLarge = new InvalidInput(`${file.name} is larger than 2 MB; split the list.`);
+  if (Number(res.headers.get('content-length') ?? 0) > MAX_LIST_FILE_BYTES) {
+    await res.body?.cancel();
+    throw tooLarge;
+  }
+  // Counted as it arrives, so a file with no declared size is never held whole: leaving the loop
+  // at the cap cancels the download.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (size > MAX_LIST_FILE_BYTES) throw tooLarge;
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error === tooLarge) throw tooLarge;
+    throw new InvalidInput(`I could not download ${file.name}. Send it again in a minute.`);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

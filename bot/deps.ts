@@ -9,6 +9,7 @@ import type { Logger } from '../src/log';
 import type { LostReportDesk, OnCallRoster } from '../src/lost';
 import type { Metrics } from '../src/metrics';
 import type { TenantSettingsStore } from '../src/store';
+import type { TurnLimiter } from '../src/turn-limit';
 import type { TeamsBulkNotifier } from './bulk-notifier';
 import type { CardView } from './cards/render';
 import type { IdentityService } from './identity';
@@ -56,4 +57,6 @@ export interface BotDeps {
   lost: { desk: LostReportDesk; roster: OnCallRoster };
   /** Bulk runs: previews, approvals, the runner's store and its chat notifier. */
   bulk: BulkChat;
+  /** Per-person and per-tenant allowance of turns and card verbs. */
+  turnLimiter: TurnLimiter;
 }

@@ -84,7 +84,11 @@ export async function benchStatusLag(
   const google = await startGoogleEmulator({ devices: fleet, commandStepMs: 700 });
   const connector = await recordingConnector();
   const bot = await startDeviceDesk(
-    { ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'silent' }), port: 0 },
+    // One person sends every request at once: well over the rate limit a person has in chat.
+    {
+      ...loadConfig({ SANDBOX: 'true', LOG_LEVEL: 'silent', RATE_LIMIT_PERSON_PER_MINUTE: '100000' }),
+      port: 0,
+    },
     {
       logger: silentLogger,
       google,

@@ -1,6 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parsePinKey } from './actions';
+import { parseSigningKey, SANDBOX_AUDIT_MAC_KEY, SANDBOX_AUDIT_SIGNING_SEED, signingKeyFromSeed } from './audit';
 import { ConfigError } from './errors';
+import { MAKE_A_KEY, parseKey32, weakKeyReason } from './secret-key';
 
 /** Sandbox only: a fixed, public key, so that the emulator's PINs survive a restart with Redis. */
 const SANDBOX_PIN_KEY = Buffer.from('device-desk-sandbox-pin-key-0001', 'utf8');
@@ -71,7 +74,28 @@ export interface Config {
   googleQuotaPerMinute: number;
   /** The bot's public base URL, for download links in cards (sandbox: its loopback address). */
   publicUrl?: string;
+  /** Production without REDIS_URL only with ALLOW_MEMORY_STATE=true: state is lost on restart. */
+  allowMemoryState: boolean;
+  audit: {
+    /** HMAC key of the record chain (AUDIT_MAC_KEY). */
+    macKey: Buffer;
+    /** Ed25519 key that signs checkpoints of the chain's head (AUDIT_SIGNING_KEY). */
+    signingKey: KeyObject;
+    /** One of the keys is the sandbox's public development key (sandbox mode only). */
+    keysAreDevKeys: boolean;
+    /** Append-only file of signed checkpoints; unset: the log only. */
+    checkpointFile?: string;
+    checkpointEveryRecords: number;
+    checkpointMinutes: number;
+  };
+  /** Where /metrics is served: its own loopback port, else the main port; behind a bearer token when set. */
+  metrics: { port?: number; token?: string };
+  /** Turns and card verbs a person, and a whole tenant, may send per minute. */
+  rateLimit: { personPerMinute: number; tenantPerMinute: number };
 }
+
+/** Prometheus exporters' customary port; production serves /metrics there on loopback by default. */
+export const DEFAULT_METRICS_PORT = 9464;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
@@ -176,6 +200,27 @@ const schema = z.object({
   ACTION_POLL_SECONDS: positiveInt('5'),
   REBOOT_MIN_MILESTONE: positiveInt('113'),
   PUBLIC_URL: optionalUrl('https://desk.contoso.com'),
+  ALLOW_MEMORY_STATE: z.preprocess(
+    blankToUndefined,
+    z.enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) }).default('false'),
+  ),
+  AUDIT_MAC_KEY: optionalString,
+  AUDIT_SIGNING_KEY: optionalString,
+  AUDIT_CHECKPOINT_FILE: optionalString,
+  AUDIT_CHECKPOINT_EVERY: positiveInt('100'),
+  AUDIT_CHECKPOINT_MINUTES: positiveInt('5'),
+  METRICS_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ invalid_type_error: 'must be a port number such as 9464' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535')
+      .optional(),
+  ),
+  METRICS_TOKEN: optionalString,
+  RATE_LIMIT_PERSON_PER_MINUTE: positiveInt('30'),
+  RATE_LIMIT_TENANT_PER_MINUTE: positiveInt('600'),
   SANDBOX: z.preprocess(
     blankToUndefined,
     z
@@ -280,6 +325,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(
       'PIN_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64: generate one with `openssl rand -hex 32` and keep it in your secret store',
     );
+  } else if (pinKey && weakKeyReason(pinKey)) {
+    problems.push(weakKeyProblem('PIN_ENCRYPTION_KEY', pinKey));
   } else if (!pinKey && sandbox) {
     pinKey = SANDBOX_PIN_KEY;
     pinKeyIsDevKey = true;
@@ -288,7 +335,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'PIN_ENCRYPTION_KEY is required with GRAPH_* outside sandbox mode (Mac remote-lock PINs are kept encrypted with it): generate one with `openssl rand -hex 32`, keep it in your secret store and give every instance the same one',
     );
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (!sandbox && !e.REDIS_URL && e.ALLOW_MEMORY_STATE !== 'true') {
+    problems.push(
+      'REDIS_URL is required outside sandbox mode: without it the audit trail, confirmations and bulk runs live in memory and are lost on restart. Set REDIS_URL=redis://host:6379, or ALLOW_MEMORY_STATE=true to run a single instance on memory knowingly',
+    );
+  }
+  const audit = readAuditKeys(e, sandbox, problems);
+  if (pinKey && !pinKeyIsDevKey && [audit?.macKey, audit?.seed].some((k) => k?.equals(pinKey!)))
+    problems.push('PIN_ENCRYPTION_KEY, AUDIT_MAC_KEY and AUDIT_SIGNING_KEY must be three different keys');
+  const metrics = readMetrics(e, sandbox, problems);
+  if (problems.length || !audit) throw new ConfigError(problems);
 
   return {
     port: e.PORT,
@@ -340,5 +396,70 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     googleQuotaPerMinute: e.GOOGLE_QUOTA_PER_MINUTE,
     publicUrl: e.PUBLIC_URL,
+    allowMemoryState: e.ALLOW_MEMORY_STATE === 'true',
+    audit: {
+      macKey: audit.macKey,
+      signingKey: audit.signingKey,
+      keysAreDevKeys: audit.devKeys,
+      checkpointFile: e.AUDIT_CHECKPOINT_FILE,
+      checkpointEveryRecords: e.AUDIT_CHECKPOINT_EVERY,
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
+    metrics,
+    rateLimit: {
+      personPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE,
+      tenantPerMinute: e.RATE_LIMIT_TENANT_PER_MINUTE,
+    },
   };
+}
+
+type Env = z.infer<typeof schema>;
+
+const weakKeyProblem = (name: string, key: Buffer) =>
+  `${name} is not a random key (${weakKeyReason(key)}): ${MAKE_A_KEY}`;
+
+/**
+ * The audit trail's MAC key and checkpoint signing key: required outside the sandbox, checked for
+ * randomness, and the sandbox's public development keys when unset there.
+ */
+function readAuditKeys(e: Env, sandbox: boolean, problems: string[]) {
+  const before = problems.length;
+  let macKey = parseKey32(e.AUDIT_MAC_KEY);
+  if (e.AUDIT_MAC_KEY && !macKey)
+    problems.push(`AUDIT_MAC_KEY must be 32 random bytes written as 64 hex digits or base64: ${MAKE_A_KEY}`);
+  else if (macKey && weakKeyReason(macKey)) problems.push(weakKeyProblem('AUDIT_MAC_KEY', macKey));
+  const signing = parseSigningKey(e.AUDIT_SIGNING_KEY);
+  if (e.AUDIT_SIGNING_KEY && !signing)
+    problems.push(
+      'AUDIT_SIGNING_KEY must be an Ed25519 key: 32 random bytes as 64 hex digits or base64 (`openssl rand -hex 32`), or a PKCS#8 PEM from `openssl genpkey -algorithm ed25519`',
+    );
+  else if (signing && weakKeyReason(signing.seed)) problems.push(weakKeyProblem('AUDIT_SIGNING_KEY', signing.seed));
+  if (!sandbox) {
+    if (!e.AUDIT_MAC_KEY)
+      problems.push(
+        `AUDIT_MAC_KEY is required outside sandbox mode (it seals the audit trail; keep it outside Redis): ${MAKE_A_KEY}, and give every instance the same one`,
+      );
+    if (!e.AUDIT_SIGNING_KEY)
+      problems.push(
+        `AUDIT_SIGNING_KEY is required outside sandbox mode (it signs checkpoints of the audit trail): ${MAKE_A_KEY}, and give every instance the same one`,
+      );
+  }
+  if (macKey && signing?.seed.equals(macKey))
+    problems.push('AUDIT_MAC_KEY and AUDIT_SIGNING_KEY must be different keys');
+  if (problems.length > before) return undefined;
+  const devKeys = !macKey || !signing;
+  macKey ??= SANDBOX_AUDIT_MAC_KEY;
+  const seed = signing?.seed ?? SANDBOX_AUDIT_SIGNING_SEED;
+  return { macKey, seed, signingKey: signing?.key ?? signingKeyFromSeed(seed), devKeys };
+}
+
+/** Production never serves /metrics to the world: its own loopback port, or a bearer token. */
+function readMetrics(e: Env, sandbox: boolean, problems: string[]): Config['metrics'] {
+  const token = e.METRICS_TOKEN;
+  if (token && (token.length < 32 || new Set(token).size < 12))
+    problems.push('METRICS_TOKEN must be at least 32 random characters: generate one with `openssl rand -hex 32`');
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT)
+    problems.push('METRICS_PORT must differ from PORT: metrics get their own loopback listener');
+  const port = e.METRICS_PORT ?? (sandbox || token ? undefined : DEFAULT_METRICS_PORT);
+  return { port, token };
 }

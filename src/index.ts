@@ -35,7 +35,14 @@ import {
   createRateLimiter,
   type RunnerSettings,
 } from './actions/bulk';
-import { type AuditTrail, createAuditTrail } from './audit';
+import {
+  AuditCheckpointer,
+  type AuditTrail,
+  CheckpointedAuditTrail,
+  createAuditTrail,
+  LogAndFileSink,
+  publicKeyHex,
+} from './audit';
 import { type Clock, systemClock } from './clock';
 import { type Config, loadConfig } from './config';
 import {
@@ -80,6 +87,8 @@ import {
   startGraphEmulator,
 } from './sandbox';
 import { createServer, listen } from './server';
+import { startMetricsServer } from './http';
+import { createTurnLimiter } from './turn-limit';
 import {
   BullJobQueue,
   createStorage,
@@ -91,6 +100,8 @@ import {
 
 export interface RunningBot {
   port: number;
+  /** Where /metrics listens on loopback when it has its own port. */
+  metricsPort?: number;
   config: Config;
   /** Sandbox only: where the emulators listen, for tests and the README. */
   sandbox?: { googleRootUrl: string; graphBaseUrl: string; google: GoogleEmulatorControl; graph: GraphEmulator };
@@ -258,6 +269,12 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     intune,
     bulk: bulk.chat,
     lost: { desk: new LostReportDesk({ reports: lost.reports, devices, guard }), roster: lost.roster },
+    turnLimiter: createTurnLimiter({
+      limits: config.rateLimit,
+      clock: parts.clock,
+      redis: stores.redis,
+      prefix: `${parts.prefix}turn-limit:`,
+    }),
   });
 
   const server = createServer({
@@ -268,17 +285,24 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     mode: config.sandbox ? 'sandbox' : 'production',
     version,
     redisPing: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
+    metricsHere: config.metrics.port === undefined ? { token: config.metrics.token } : false,
   });
   registerBulkDownload(server, { store: bulk.chat.store, logger });
   const port = await listen(server, config.port, config.host);
   if (!publicUrl && config.sandbox) publicUrl = `http://127.0.0.1:${port}`;
   parts.closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  let metricsPort: number | undefined;
+  if (config.metrics.port !== undefined) {
+    const metricsServer = await startMetricsServer(metrics, { port: config.metrics.port, token: config.metrics.token });
+    parts.closers.push(() => metricsServer.close());
+    metricsPort = metricsServer.port;
+  }
   await startBackgroundWork(parts, actions.tracker, bulk, lost.reports);
   logger.info(
-    { port, host: config.host, mode: config.sandbox ? 'sandbox' : 'production', version },
+    { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
     'Device Desk is listening on /api/messages',
   );
-  return { port, config, sandbox: clients.sandbox, audit: stores.audit, stop };
+  return { port, metricsPort, config, sandbox: clients.sandbox, audit: stores.audit, stop };
 }
 
 /** Sandbox: the Google and Graph emulators on loopback, and clients that talk to them. */
@@ -355,8 +379,12 @@ function productionClients(parts: Parts): Clients {
 
 /** Stores: Redis when configured (shared by every instance), else process memory. */
 function createStores(parts: Parts): Stores {
-  const { config, options, clock, logger, prefix, closers } = parts;
+  const { config, options, logger, prefix, closers } = parts;
   let redis: Redis | undefined;
+  if (!config.redisUrl && !config.sandbox)
+    logger.error(
+      'ALLOW_MEMORY_STATE=true: PRODUCTION IS RUNNING ON MEMORY. The audit trail, confirmations, bulk runs and settings are lost on every restart and not shared between instances. Set REDIS_URL.',
+    );
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
@@ -369,11 +397,42 @@ function createStores(parts: Parts): Stores {
   return {
     redis,
     storage: createStorage({ redis, prefix: `${prefix}state:` }),
-    audit: createAuditTrail({ redis, clock, prefix: `${prefix}audit:` }),
+    audit: startAuditTrail(parts, redis),
     inventory: redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory(),
     tenantSettings: options.tenantSettings ?? createTenantSettingsStore({ redis, prefix }),
     queue,
   };
+}
+
+/**
+ * The audit trail, sealed with AUDIT_MAC_KEY, its head signed with AUDIT_SIGNING_KEY every N
+ * records and every few minutes into the log and the checkpoint file.
+ */
+function startAuditTrail(parts: Parts, redis: Redis | undefined): AuditTrail {
+  const { config, logger, clock } = parts;
+  if (config.audit.keysAreDevKeys)
+    logger.warn(
+      'AUDIT_MAC_KEY or AUDIT_SIGNING_KEY not set: the audit trail is sealed with the public SANDBOX development keys. Never use this outside the sandbox.',
+    );
+  const trail = createAuditTrail({ redis, clock, prefix: `${parts.prefix}audit:`, macKey: config.audit.macKey });
+  const checkpointer = new AuditCheckpointer({
+    trail,
+    signingKey: config.audit.signingKey,
+    sink: new LogAndFileSink(logger, config.audit.checkpointFile),
+    clock,
+    logger,
+    settings: {
+      everyRecords: config.audit.checkpointEveryRecords,
+      intervalMs: config.audit.checkpointMinutes * 60_000,
+    },
+  });
+  checkpointer.start();
+  parts.closers.push(() => checkpointer.stop());
+  logger.info(
+    { auditPublicKey: publicKeyHex(config.audit.signingKey), checkpointFile: config.audit.checkpointFile ?? null },
+    'audit checkpoints are signed: give this public key to npm run audit:verify (AUDIT_VERIFY_KEY)',
+  );
+  return new CheckpointedAuditTrail(trail, checkpointer);
 }
 
 /** The Chrome Enterprise connection; the sandbox tenant starts connected, so the demo has devices at once. */

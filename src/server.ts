@@ -1,6 +1,16 @@
-import restify, { Server } from 'restify';
+import restify, { Request, Response, Server } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import {
+  activityProblem,
+  activityTypeLabel,
+  holdAnswer,
+  HttpRefusal,
+  metricsAnswer,
+  publicError,
+  readJsonBody,
+  type HeldAnswer,
+} from './http';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 
@@ -14,21 +24,42 @@ export interface ServerDeps {
   version: string;
   /** Answers whether Redis is reachable; absent when the bot runs on memory storage. */
   redisPing?: () => Promise<boolean>;
+  /** Serve /metrics on this listener (else it has its own loopback port); behind the token when set. */
+  metricsHere: { token?: string } | false;
 }
+
+/** Teams messages are at most about 28 KB; a megabyte leaves room for cards and attachments' metadata. */
+export const MAX_ACTIVITY_BYTES = 1024 * 1024;
 
 /** The HTTP face of the bot: Bot Framework messages, a health check and Prometheus metrics. */
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'device-desk' });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  // No body parser: /api/messages reads its own body, capped while it streams in.
+
+  // Restify answers a handler's failure with the error's message; any route's 5xx goes out plain.
+  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, done: () => void) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      deps.logger.error({ err, path: req.path() }, 'request failed');
+      Object.assign(err, { toJSON: () => publicError(status), toString: () => publicError(status).error });
+    }
+    done();
+  });
 
   server.post('/api/messages', async (req, res) => {
     const started = process.hrtime.bigint();
-    const type = typeof req.body?.type === 'string' ? req.body.type : 'unknown';
+    let type = 'unknown';
     try {
-      await deps.adapter.process(req, res as never, (ctx) => deps.runTurn(ctx).then(() => undefined));
+      const activity = await readJsonBody(req, MAX_ACTIVITY_BYTES);
+      const problem = activityProblem(activity);
+      if (problem) throw new HttpRefusal(400, problem);
+      type = activityTypeLabel(activity);
+      req.body = activity;
+      const { res: held, answer } = holdAnswer();
+      await deps.adapter.process(req, held as never, (ctx) => deps.runTurn(ctx).then(() => undefined));
+      sendAnswer(res, answer, deps.logger, (activity as { id?: string }).id);
     } catch (error) {
-      deps.logger.error({ err: error, activityId: req.body?.id }, 'activity could not be processed');
-      if (!res.headersSent) res.send(500, { error: 'internal error' });
+      refuse(res, error, deps.logger, req.body?.id);
     } finally {
       deps.metrics.turns.inc({ type });
       deps.metrics.turnSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9, { type });
@@ -41,16 +72,41 @@ export function createServer(deps: ServerDeps): Server {
     res.send(ok ? 200 : 503, { ok, mode: deps.mode, version: deps.version, redis });
   });
 
-  server.get('/metrics', async (_req, res) => {
-    const body = deps.metrics.render();
-    res.writeHead(200, {
-      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
+  const { metricsHere } = deps;
+  if (metricsHere) {
+    server.get('/metrics', async (req, res) => {
+      const { status, headers, body } = metricsAnswer(deps.metrics, req.headers.authorization, metricsHere.token);
+      res.writeHead(status, headers);
+      res.end(body);
     });
-    res.end(body);
-  });
+  }
 
   return server;
+}
+
+/** Relays the adapter's answer; an error status goes out with a fixed phrase, its own text only to the log. */
+function sendAnswer(res: Response, answer: HeldAnswer, logger: Logger, activityId?: string): void {
+  if (answer.status >= 400) {
+    logger.warn({ activityId, status: answer.status, detail: String(answer.body ?? '') }, 'activity refused');
+    res.send(answer.status, publicError(answer.status));
+    return;
+  }
+  for (const [name, value] of Object.entries(answer.headers)) res.header(name, value);
+  if (answer.body === undefined) res.send(answer.status);
+  else res.send(answer.status, answer.body);
+}
+
+function refuse(res: Response, error: unknown, logger: Logger, activityId?: string): void {
+  if (res.headersSent) return;
+  if (error instanceof HttpRefusal) {
+    logger.warn({ activityId, status: error.status, reason: error.message }, 'activity refused');
+    // A body left unread must not be read on into the next request on this connection.
+    if (error.status === 413) res.header('Connection', 'close');
+    res.send(error.status, { error: error.message });
+    return;
+  }
+  logger.error({ err: error, activityId }, 'activity could not be processed');
+  res.send(500, publicError(500));
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {

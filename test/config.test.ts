@@ -1,3 +1,5 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { SANDBOX_AUDIT_MAC_KEY } from '../src/audit';
 import { loadConfig } from '../src/config';
 import { ConfigError } from '../src/errors';
 
@@ -10,6 +12,17 @@ const problemsOf = (env: Record<string, string>): string[] => {
   }
   throw new Error('expected a ConfigError');
 };
+
+const hex = () => randomBytes(32).toString('hex');
+const auditKeys = () => ({ AUDIT_MAC_KEY: hex(), AUDIT_SIGNING_KEY: hex() });
+const production = () => ({
+  GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/secrets/sa.json',
+  GOOGLE_ADMIN_SUBJECT: 'admin@contoso.com',
+  MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+  MicrosoftAppPassword: 's3cret',
+  REDIS_URL: 'redis://cache:6379',
+  ...auditKeys(),
+});
 
 describe('loadConfig', () => {
   it('starts in sandbox mode on loopback with no settings at all', () => {
@@ -61,6 +74,7 @@ describe('loadConfig', () => {
       MicrosoftAppPassword: 's3cret',
       REDIS_URL: 'redis://cache:6379',
       ALLOWED_TENANT_IDS: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, 11111111-2222-3333-4444-555555555555',
+      ...auditKeys(),
     });
     expect(c.sandbox).toBe(false);
     expect(c.host).toBe('0.0.0.0');
@@ -119,5 +133,98 @@ describe('loadConfig', () => {
   it('never echoes a secret in its messages', () => {
     const problems = problemsOf({ SANDBOX: 'false', MicrosoftAppPassword: 'hunter2-very-secret' });
     expect(problems.join('\n')).not.toContain('hunter2');
+  });
+});
+
+describe('production guard-rails', () => {
+  it('refuses to run on memory state unless told so explicitly', () => {
+    const { REDIS_URL: _r, ...noRedis } = production();
+    expect(problemsOf(noRedis)).toEqual([
+      expect.stringMatching(/^REDIS_URL is required outside sandbox mode.*ALLOW_MEMORY_STATE=true/),
+    ]);
+    const c = loadConfig({ ...noRedis, ALLOW_MEMORY_STATE: 'true' });
+    expect(c).toMatchObject({ allowMemoryState: true, redisUrl: undefined });
+    expect(loadConfig({}).allowMemoryState).toBe(false);
+  });
+
+  it('requires the audit keys outside the sandbox and uses the public development keys only inside it', () => {
+    const { AUDIT_MAC_KEY: _m, AUDIT_SIGNING_KEY: _s, ...noKeys } = production();
+    expect(problemsOf(noKeys)).toEqual([
+      expect.stringMatching(/^AUDIT_MAC_KEY is required outside sandbox mode.*openssl rand -hex 32/),
+      expect.stringMatching(/^AUDIT_SIGNING_KEY is required outside sandbox mode/),
+    ]);
+    expect(loadConfig({}).audit).toMatchObject({ keysAreDevKeys: true, macKey: SANDBOX_AUDIT_MAC_KEY });
+    const env = production();
+    const c = loadConfig(env);
+    expect(c.audit).toMatchObject({ keysAreDevKeys: false, macKey: Buffer.from(env.AUDIT_MAC_KEY, 'hex') });
+    expect(c.audit.signingKey.asymmetricKeyType).toBe('ed25519');
+    expect(c.audit).toMatchObject({ checkpointEveryRecords: 100, checkpointMinutes: 5, checkpointFile: undefined });
+  });
+
+  it('takes an Ed25519 signing key as PEM too', () => {
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    expect(loadConfig({ ...production(), AUDIT_SIGNING_KEY: pem }).audit.signingKey.type).toBe('private');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' });
+    expect(problemsOf({ ...production(), AUDIT_SIGNING_KEY: rsa.toString() })).toEqual([
+      expect.stringMatching(/^AUDIT_SIGNING_KEY must be an Ed25519 key/),
+    ]);
+  });
+
+  const weak: Array<[string, string, RegExp]> = [
+    ['all zeros', '0'.repeat(64), /all zeros/],
+    ['repeated bytes', 'ab'.repeat(32), /repeats a few byte values/],
+    ['a short pattern', 'deadbeef'.repeat(8), /repeats a few byte values/],
+    ['text', Buffer.from('correct horse battery staple 123').toString('hex'), /printable text/],
+    ['the sandbox key', SANDBOX_AUDIT_MAC_KEY.toString('base64'), /printable text/],
+    ['a counting sequence', Buffer.from(Array.from({ length: 32 }, (_, i) => i * 3)).toString('hex'), /counting/],
+  ];
+  it.each(weak)('refuses a PIN or audit key that is %s, naming the variable and the fix', (_what, key, reason) => {
+    for (const name of ['PIN_ENCRYPTION_KEY', 'AUDIT_MAC_KEY', 'AUDIT_SIGNING_KEY']) {
+      const problems = problemsOf({ ...production(), [name]: key });
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name} is not a random key`))]);
+      expect(problems[0]).toMatch(reason);
+      expect(problems[0]).toContain('openssl rand -hex 32');
+    }
+    // Also in the sandbox: a key someone set is meant to protect something.
+    expect(problemsOf({ AUDIT_MAC_KEY: key })).toHaveLength(1);
+  });
+
+  it('refuses too short a key and one key used for two purposes', () => {
+    expect(problemsOf({ ...production(), AUDIT_MAC_KEY: randomBytes(16).toString('hex') })).toEqual([
+      expect.stringMatching(/^AUDIT_MAC_KEY must be 32 random bytes/),
+    ]);
+    const key = hex();
+    expect(problemsOf({ ...production(), AUDIT_MAC_KEY: key, AUDIT_SIGNING_KEY: key })).toEqual([
+      expect.stringMatching(/AUDIT_MAC_KEY and AUDIT_SIGNING_KEY must be different/),
+    ]);
+    expect(problemsOf({ ...production(), AUDIT_MAC_KEY: key, PIN_ENCRYPTION_KEY: key })).toEqual([
+      expect.stringMatching(/must be three different keys/),
+    ]);
+  });
+
+  it('keeps /metrics off the public port in production: loopback port by default, or a bearer token', () => {
+    expect(loadConfig(production()).metrics).toEqual({ port: 9464, token: undefined });
+    expect(loadConfig({ ...production(), METRICS_PORT: '9100' }).metrics).toEqual({ port: 9100, token: undefined });
+    const token = hex();
+    expect(loadConfig({ ...production(), METRICS_TOKEN: token }).metrics).toEqual({ port: undefined, token });
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, token: undefined });
+    expect(problemsOf({ METRICS_TOKEN: 'metrics' })).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN must be at least 32/),
+    ]);
+    expect(problemsOf({ METRICS_PORT: '3978' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT must differ from PORT/),
+    ]);
+  });
+
+  it('limits turns per person and per tenant by default', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ personPerMinute: 30, tenantPerMinute: 600 });
+    expect(problemsOf({ RATE_LIMIT_PERSON_PER_MINUTE: '0' })).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_PERSON_PER_MINUTE must be at least 1/),
+    ]);
+  });
+
+  it('never echoes a key in its messages', () => {
+    const key = 'ab'.repeat(32);
+    expect(problemsOf({ ...production(), AUDIT_MAC_KEY: key }).join('\n')).not.toContain(key);
   });
 });

@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Clock } from '../clock';
+import { parseKey32 } from '../secret-key';
 
 export const PIN_RETENTION_MS = 30 * 86_400_000;
 
@@ -41,13 +42,7 @@ export interface PinVault {
 
 /** PIN_ENCRYPTION_KEY: 32 bytes as 64 hex digits or base64. Undefined when it is not that. */
 export function parsePinKey(text: string | undefined): Buffer | undefined {
-  const value = (text ?? '').trim();
-  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
-    const key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    return key.length === 32 ? key : undefined;
-  }
-  return undefined;
+  return parseKey32(text);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidInput } from '../errors';
-import { computeRecordHash } from './canonical-json';
+import { computeRecordMac } from './canonical-json';
 import { scrubDetail } from './scrub-detail';
 import type { AuditActor, AuditEntry, AuditRecord, AuditTarget } from './types';
 
@@ -16,9 +16,14 @@ function optional(value: unknown): string | undefined {
 
 /**
  * Copies only the known fields of an entry (so stray properties can't smuggle data into the
- * trail), checks the required ones, scrubs detail, and seals it with seq, time and hashes.
+ * trail), checks the required ones, scrubs detail, and seals it with seq, time and its MAC.
  */
-export function buildRecord(entry: AuditEntry, seq: number, prevHash: string, time: string): AuditRecord {
+export function buildRecord(
+  entry: AuditEntry,
+  link: { seq: number; prevMac: string; time: string },
+  macKey: Buffer,
+): AuditRecord {
+  const { seq, prevMac, time } = link;
   const actor: AuditActor = {
     teamsId: need(entry.actor?.teamsId, 'actor.teamsId'),
     aadObjectId: optional(entry.actor.aadObjectId),
@@ -31,7 +36,7 @@ export function buildRecord(entry: AuditEntry, seq: number, prevHash: string, ti
       throw new InvalidInput(`Unknown audit target kind "${entry.target.kind}".`);
     target = { kind: entry.target.kind, id: need(entry.target.id, 'target.id'), label: optional(entry.target.label) };
   }
-  const body: Omit<AuditRecord, 'hash'> = {
+  const body: Omit<AuditRecord, 'mac'> = {
     seq,
     time,
     actor,
@@ -42,11 +47,11 @@ export function buildRecord(entry: AuditEntry, seq: number, prevHash: string, ti
     requestId: optional(entry.requestId),
     outcome: need(entry.outcome, 'outcome') as AuditRecord['outcome'],
     detail: scrubDetail(entry.detail),
-    prevHash,
+    prevMac,
   };
   // Drop undefined members so the stored JSON and the in-memory record are identical.
-  const record = JSON.parse(JSON.stringify(body)) as Omit<AuditRecord, 'hash'>;
-  return { ...record, hash: computeRecordHash(record) };
+  const record = JSON.parse(JSON.stringify(body)) as Omit<AuditRecord, 'mac'>;
+  return { ...record, mac: computeRecordMac(record, macKey) };
 }
 
 /** Whether a record matches a `latest` query's filters (tenant, target, actor). */

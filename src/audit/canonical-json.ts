@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AuditRecord } from './types';
 
 /**
@@ -20,8 +20,12 @@ export function canonicalJson(value: unknown): string {
   return `{${parts.join(',')}}`;
 }
 
-/** The hash a record must carry: over everything but `hash` itself, prevHash included. */
-export function computeRecordHash(record: Omit<AuditRecord, 'hash'> & { hash?: string }): string {
-  const { hash: _ignored, ...rest } = record;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+/**
+ * The MAC a record must carry: HMAC-SHA-256 under AUDIT_MAC_KEY over everything but `mac`
+ * itself, prevMac included. Without the key nobody can re-seal an edited record or re-chain the
+ * records after it, which a plain hash would let anyone with write access to the store do.
+ */
+export function computeRecordMac(record: Omit<AuditRecord, 'mac'> & { mac?: string }, key: Buffer): string {
+  const { mac: _ignored, ...rest } = record;
+  return createHmac('sha256', key).update(canonicalJson(rest)).digest('hex');
 }

@@ -1,31 +1,50 @@
+import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../clock';
 import { buildRecord, matchesQuery } from './build-record';
 import { verifyChain } from './verify-chain';
 import {
   DEFAULT_LATEST_LIMIT,
-  GENESIS_HASH,
+  GENESIS_MAC,
   MAX_LATEST_LIMIT,
   type AuditEntry,
+  type AuditHead,
   type AuditQuery,
   type AuditRecord,
   type AuditTrail,
+  type AuditVerifyOptions,
   type AuditVerifyResult,
 } from './types';
+
+export interface MemoryAuditTrailOptions {
+  /** Default: a random key of this process, since nothing outlives it to be verified later. */
+  macKey?: Buffer;
+  /** The chain's name in checkpoints; default "memory". */
+  chain?: string;
+}
 
 /** In-process trail for the sandbox and tests. Records are kept as JSON so callers can't mutate them. */
 export class MemoryAuditTrail implements AuditTrail {
   private readonly records: string[] = [];
-  private head = { seq: 0, hash: GENESIS_HASH };
+  private last: AuditHead = { seq: 0, mac: GENESIS_MAC };
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly macKey: Buffer;
+  readonly chain: string;
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    options: MemoryAuditTrailOptions = {},
+  ) {
+    this.macKey = options.macKey ?? randomBytes(32);
+    this.chain = options.chain ?? 'memory';
+  }
 
   append(entry: AuditEntry): Promise<AuditRecord> {
-    // Appends run one after another so each sees the previous hash, even if callers don't await.
+    // Appends run one after another so each sees the previous MAC, even if callers don't await.
     const next = this.queue.then(() => {
-      const record = buildRecord(entry, this.head.seq + 1, this.head.hash, new Date(this.clock.now()).toISOString());
+      const time = new Date(this.clock.now()).toISOString();
+      const record = buildRecord(entry, { seq: this.last.seq + 1, prevMac: this.last.mac, time }, this.macKey);
       this.records.push(JSON.stringify(record));
-      this.head = { seq: record.seq, hash: record.hash };
+      this.last = { seq: record.seq, mac: record.mac };
       return record;
     });
     this.queue = next.catch(() => undefined);
@@ -49,9 +68,13 @@ export class MemoryAuditTrail implements AuditTrail {
     }
   }
 
-  verify(): Promise<AuditVerifyResult> {
+  async head(): Promise<AuditHead | null> {
+    return this.last.seq === 0 ? null : { ...this.last };
+  }
+
+  verify(options: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
     const items = this.records.map((text) => ({ record: JSON.parse(text) as AuditRecord }));
-    return verifyChain(items, this.head);
+    return verifyChain(items, this.last, { ...options, macKey: this.macKey, chain: this.chain });
   }
 }
 

@@ -4,35 +4,36 @@ import { buildRecord, matchesQuery } from './build-record';
 import { clampLimit } from './memory-audit-trail';
 import { verifyChain, type ChainItem } from './verify-chain';
 import {
-  GENESIS_HASH,
+  GENESIS_MAC,
   type AuditHead,
   type AuditQuery,
   type AuditRecord,
   type AuditTrail,
+  type AuditVerifyOptions,
   type AuditVerifyResult,
 } from './types';
 
 /*
  * Layout under the prefix:
  *   stream                 one entry per record, id "<seq>-0", field "rec" = record JSON
- *   head                   hash { seq, hash } of the last record: a cut tail shows against it
+ *   head                   hash { seq, mac } of the last record: a cut tail shows against it
  *   idx:tenant:<t>         sorted sets of seqs (score = seq) for `latest`
  *   idx:target:<t>:<id>
  *   idx:actor:<t>:<id>     teamsId and aadObjectId
  *   idx:upn:<t>:<upn>      lower-cased
  *
- * Redis's Lua has no sha256, so the hash is computed here and the script only appends if the
+ * The MAC key never reaches Redis, so the MAC is computed here and the script only appends if the
  * head is still the one the record was chained to (compare-and-append). A loser re-reads the
  * head and re-seals its record; the chain can't fork. In-process appends are also queued so an
  * instance never races itself.
  */
 const APPEND_SCRIPT = `
-local h = redis.call('HMGET', KEYS[2], 'seq', 'hash')
+local h = redis.call('HMGET', KEYS[2], 'seq', 'mac')
 local seq = h[1] or '0'
-local hash = h[2] or ARGV[1]
-if seq ~= ARGV[2] or hash ~= ARGV[3] then return {0, seq, hash} end
+local mac = h[2] or ARGV[1]
+if seq ~= ARGV[2] or mac ~= ARGV[3] then return {0, seq, mac} end
 redis.call('XADD', KEYS[1], ARGV[4] .. '-0', 'rec', ARGV[5])
-redis.call('HSET', KEYS[2], 'seq', ARGV[4], 'hash', ARGV[6])
+redis.call('HSET', KEYS[2], 'seq', ARGV[4], 'mac', ARGV[6])
 for i = 3, #KEYS do redis.call('ZADD', KEYS[i], ARGV[4], ARGV[4]) end
 return {1}
 `;
@@ -46,6 +47,8 @@ type ScriptRedis = Redis & {
 
 export interface RedisAuditTrailOptions {
   prefix: string;
+  /** AUDIT_MAC_KEY: kept out of Redis, so whoever can write there can't re-seal records. */
+  macKey: Buffer;
   clock?: Clock;
 }
 
@@ -55,12 +58,14 @@ export class RedisAuditTrail implements AuditTrail {
   private readonly redis: ScriptRedis;
   private readonly prefix: string;
   private readonly clock: Clock;
-  private head: AuditHead | undefined;
+  private readonly macKey: Buffer;
+  private cachedHead: AuditHead | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(redis: Redis, options: RedisAuditTrailOptions) {
     this.prefix = options.prefix;
     this.clock = options.clock ?? systemClock;
+    this.macKey = options.macKey;
     if (typeof (redis as unknown as Record<string, unknown>).deskAuditAppend !== 'function')
       redis.defineCommand('deskAuditAppend', { lua: APPEND_SCRIPT });
     this.redis = redis as ScriptRedis;
@@ -74,6 +79,11 @@ export class RedisAuditTrail implements AuditTrail {
     return `${this.prefix}head`;
   }
 
+  /** The chain's name in checkpoints: its prefix. */
+  get chain(): string {
+    return this.prefix;
+  }
+
   append(entry: Parameters<AuditTrail['append']>[0]): Promise<AuditRecord> {
     const next = this.queue.then(() => this.appendNow(entry));
     this.queue = next.catch(() => undefined);
@@ -81,17 +91,18 @@ export class RedisAuditTrail implements AuditTrail {
   }
 
   private async appendNow(entry: Parameters<AuditTrail['append']>[0]): Promise<AuditRecord> {
-    let head = this.head ?? (await this.readHead()) ?? { seq: 0, hash: GENESIS_HASH };
+    let head = this.cachedHead ?? (await this.head()) ?? { seq: 0, mac: GENESIS_MAC };
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const record = buildRecord(entry, head.seq + 1, head.hash, new Date(this.clock.now()).toISOString());
+      const time = new Date(this.clock.now()).toISOString();
+      const record = buildRecord(entry, { seq: head.seq + 1, prevMac: head.mac, time }, this.macKey);
       const keys = [this.streamKey, this.headKey, ...this.indexKeys(record)];
-      const args = [GENESIS_HASH, String(head.seq), head.hash, String(record.seq), JSON.stringify(record), record.hash];
-      const [done, seq, hash] = await this.redis.deskAuditAppend(keys.length, ...keys, ...args);
+      const args = [GENESIS_MAC, String(head.seq), head.mac, String(record.seq), JSON.stringify(record), record.mac];
+      const [done, seq, mac] = await this.redis.deskAuditAppend(keys.length, ...keys, ...args);
       if (done === 1) {
-        this.head = { seq: record.seq, hash: record.hash };
+        this.cachedHead = { seq: record.seq, mac: record.mac };
         return record;
       }
-      head = { seq: Number(seq), hash: hash ?? GENESIS_HASH };
+      head = { seq: Number(seq), mac: mac ?? GENESIS_MAC };
     }
     throw new Error(`Audit append lost the race ${MAX_APPEND_ATTEMPTS} times in a row.`);
   }
@@ -108,7 +119,7 @@ export class RedisAuditTrail implements AuditTrail {
     return keys;
   }
 
-  private async readHead(): Promise<AuditHead | null> {
+  async head(): Promise<AuditHead | null> {
     return parseHead(await this.redis.hgetall(this.headKey));
   }
 
@@ -167,7 +178,7 @@ export class RedisAuditTrail implements AuditTrail {
     }
   }
 
-  async verify(): Promise<AuditVerifyResult> {
+  async verify(options: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
     // Head and last entry read together, so appends made during the walk are left out of it.
     const snapshot =
       (await this.redis.multi().hgetall(this.headKey).xrevrange(this.streamKey, '+', '-', 'COUNT', 1).exec()) ?? [];
@@ -176,14 +187,14 @@ export class RedisAuditTrail implements AuditTrail {
     if (lastErr) throw lastErr;
     const head = parseHead(headRaw as Record<string, string>);
     const last = (lastRaw as [string, string[]][] | undefined)?.[0];
-    if (!last) return verifyChain([], head);
-    return verifyChain(this.entries(last[0]), head);
+    const chain = { ...options, macKey: this.macKey, chain: this.chain };
+    return verifyChain(last ? this.entries(last[0]) : [], head, chain);
   }
 }
 
 function parseHead(raw: Record<string, string> | null | undefined): AuditHead | null {
-  if (!raw || raw.seq === undefined || raw.hash === undefined) return null;
-  return { seq: Number(raw.seq), hash: raw.hash };
+  if (!raw || raw.seq === undefined || raw.mac === undefined) return null;
+  return { seq: Number(raw.seq), mac: raw.mac };
 }
 
 function parseEntry([id, fields]: [string, string[]]): ChainItem {
@@ -192,7 +203,7 @@ function parseEntry([id, fields]: [string, string[]]): ChainItem {
   if (text === undefined) return { unreadable: `stream entry ${id} has no record` };
   try {
     const record = JSON.parse(text) as AuditRecord;
-    if (!record || typeof record !== 'object' || typeof record.seq !== 'number' || typeof record.hash !== 'string') {
+    if (!record || typeof record !== 'object' || typeof record.seq !== 'number' || typeof record.mac !== 'string') {
       return { unreadable: `stream entry ${id} is not a record` };
     }
     return { record };

@@ -1,24 +1,43 @@
-import { computeRecordHash } from './canonical-json';
-import { GENESIS_HASH, type AuditHead, type AuditProblem, type AuditRecord, type AuditVerifyResult } from './types';
+import { computeRecordMac } from './canonical-json';
+import { checkAgainstChain, trustedCheckpoints } from './checkpoint';
+import {
+  GENESIS_MAC,
+  type AuditHead,
+  type AuditProblem,
+  type AuditRecord,
+  type AuditVerifyOptions,
+  type AuditVerifyResult,
+} from './types';
 
 /** One stored entry as read back: a record, or text that did not parse as one. */
 export type ChainItem = { record: AuditRecord } | { unreadable: string };
 
 interface Link {
   seq: number;
-  hash: string;
+  mac: string;
+}
+
+export interface VerifyChainOptions extends AuditVerifyOptions {
+  macKey: Buffer;
+  /** The chain's name, to pick its checkpoints out of a file several chains share. */
+  chain: string;
 }
 
 /**
  * Walks the records in stored order and reports the first place the chain breaks. The walk
  * always goes to the end, because telling a deleted record from a moved one needs to know
- * whether its seq turns up later.
+ * whether its seq turns up later. Then the chain's end is held against the head pointer and
+ * the signed checkpoints, which cover what the MAC can't: records cut off the end.
  */
 export async function verifyChain(
   items: AsyncIterable<ChainItem> | Iterable<ChainItem>,
   head: AuditHead | null,
+  options: VerifyChainOptions,
 ): Promise<AuditVerifyResult> {
-  let prev: Link = { seq: 0, hash: GENESIS_HASH };
+  const checked = checkpointsToUse(options);
+  const wanted = new Set(checked.trusted.map((c) => c.seq));
+  const macAt = new Map<number, string>();
+  let prev: Link = { seq: 0, mac: GENESIS_MAC };
   let beforePrev: Link | undefined;
   let count = 0;
   let firstBad: AuditVerifyResult['firstBad'];
@@ -40,17 +59,18 @@ export async function verifyChain(
     const r = item.record;
     seen.set(r.seq, (seen.get(r.seq) ?? 0) + 1);
     if (firstBad || pending) continue;
-    if (computeRecordHash(r) !== r.hash) {
-      firstBad = bad(r.seq, 'edited', `record ${r.seq} does not match its hash`);
+    if (computeRecordMac(r, options.macKey) !== r.mac) {
+      firstBad = bad(r.seq, 'edited', `record ${r.seq} does not match its MAC (edited, or sealed with another key)`);
       continue;
     }
     const expected = prev.seq + 1;
-    if (r.seq === expected && r.prevHash === prev.hash) {
+    if (r.seq === expected && r.prevMac === prev.mac) {
       beforePrev = prev;
-      prev = { seq: r.seq, hash: r.hash };
+      prev = { seq: r.seq, mac: r.mac };
+      if (wanted.has(r.seq)) macAt.set(r.seq, r.mac);
     } else if (r.seq >= expected) {
       pending = { kind: r.seq === expected ? 'link' : 'gap', seq: expected, found: r.seq };
-    } else if (r.seq === prev.seq && beforePrev && r.prevHash === beforePrev.hash) {
+    } else if (r.seq === prev.seq && beforePrev && r.prevMac === beforePrev.mac) {
       // Two records claim one seq and this one links to the chain: the one before it was slipped in.
       firstBad = bad(prev.seq, 'inserted', `record ${prev.seq} appears twice; the first copy is not part of the chain`);
     } else {
@@ -77,8 +97,28 @@ export async function verifyChain(
     }
   }
 
-  if (!firstBad) firstBad = checkHead(prev, count, head);
-  return firstBad ? { ok: false, count, firstBad } : { ok: true, count };
+  firstBad ??= checked.firstBad ?? checkAgainstChain(checked.trusted, macAt, prev.seq) ?? checkHead(prev, count, head);
+  if (firstBad) return { ok: false, count, firstBad };
+  const lastSeq = checked.trusted.reduce((max, c) => Math.max(max, c.seq), 0);
+  return options.checkpoints
+    ? { ok: true, count, checkpoints: { count: checked.trusted.length, lastSeq } }
+    : { ok: true, count };
+}
+
+function checkpointsToUse(options: VerifyChainOptions): ReturnType<typeof trustedCheckpoints> {
+  const all = options.checkpoints ?? [];
+  if (all.length === 0) return { trusted: [] };
+  if (!options.publicKey) {
+    return {
+      trusted: [],
+      firstBad: {
+        seq: 0,
+        problem: 'bad-checkpoint',
+        message: 'checkpoints were given without the public key to check them',
+      },
+    };
+  }
+  return trustedCheckpoints(all, options.chain, options.publicKey);
 }
 
 function checkHead(last: Link, count: number, head: AuditHead | null): AuditVerifyResult['firstBad'] {
@@ -101,7 +141,7 @@ function checkHead(last: Link, count: number, head: AuditHead | null): AuditVeri
       message: `records after ${head.seq} were not appended through the trail`,
     };
   }
-  if (head.hash !== last.hash) {
+  if (head.mac !== last.mac) {
     return { seq: last.seq, problem: 'edited', message: `record ${last.seq} is not the one the head pointer recorded` };
   }
   return undefined;

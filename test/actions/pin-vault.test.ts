@@ -168,6 +168,9 @@ describe('PIN_ENCRYPTION_KEY in the configuration', () => {
     GRAPH_TENANT_ID: 't',
     GRAPH_CLIENT_ID: 'c',
     GRAPH_CLIENT_SECRET: 's',
+    REDIS_URL: 'redis://cache:6379',
+    AUDIT_MAC_KEY: randomBytes(32).toString('hex'),
+    AUDIT_SIGNING_KEY: randomBytes(32).toString('hex'),
   };
   const problems = (env: Record<string, string>) => {
     try {

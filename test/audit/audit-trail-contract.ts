@@ -1,6 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/clock';
 import { InvalidInput } from '../../src/errors';
-import { computeRecordHash, GENESIS_HASH, type AuditEntry, type AuditRecord, type AuditTrail } from '../../src/audit';
+import { silentLogger } from '../../src/log';
+import {
+  AuditCheckpointer,
+  CheckpointedAuditTrail,
+  computeRecordMac,
+  GENESIS_MAC,
+  signCheckpoint,
+  signingKeyFromSeed,
+  type AuditEntry,
+  type AuditRecord,
+  type AuditTrail,
+  type SignedCheckpoint,
+} from '../../src/audit';
 
 export const alex = { teamsId: '29:alex', aadObjectId: 'aad-alex', upn: 'Alex@Contoso.com', name: 'Alex Wilber' };
 export const megan = { teamsId: '29:megan', aadObjectId: 'aad-megan', upn: 'megan@contoso.com', name: 'Megan Bowen' };
@@ -23,44 +36,124 @@ async function collect(iterable: AsyncIterable<AuditRecord>): Promise<AuditRecor
   return out;
 }
 
+export const macKey = randomBytes(32);
+export const signingKey = signingKeyFromSeed(randomBytes(32));
+
+/** A checkpointer of the trail that publishes to a list instead of the log and a file. */
+export function checkpointsOf(trail: AuditTrail & { chain: string }, clock: ManualClock, everyRecords = 1000) {
+  const published: SignedCheckpoint[] = [];
+  const checkpointer = new AuditCheckpointer({
+    trail,
+    signingKey,
+    sink: { publish: async (c) => void published.push(c) },
+    clock,
+    logger: silentLogger,
+    settings: { everyRecords, intervalMs: 60_000 },
+  });
+  return { published, checkpointer, trail: new CheckpointedAuditTrail(trail, checkpointer) };
+}
+
+type ChainedTrail = AuditTrail & { chain: string };
+
 /** Behaviour every AuditTrail must have, whatever keeps the records. */
-export function auditTrailContract(name: string, make: (clock: ManualClock) => Promise<AuditTrail> | AuditTrail): void {
+export function auditTrailContract(
+  name: string,
+  make: (clock: ManualClock, key: Buffer) => Promise<ChainedTrail> | ChainedTrail,
+): void {
   describe(`${name} audit trail contract`, () => {
     let clock: ManualClock;
-    let trail: AuditTrail;
+    let trail: ChainedTrail;
     beforeEach(async () => {
       clock = new ManualClock(Date.parse('2026-02-01T10:00:00Z'));
-      trail = await make(clock);
+      trail = await make(clock, macKey);
     });
 
     it('starts empty and verifies', async () => {
       expect(await collect(trail.all())).toEqual([]);
       expect(await trail.verify()).toEqual({ ok: true, count: 0 });
       expect(await trail.latest({ tenantId: 'tenant-a' })).toEqual([]);
+      expect(await trail.head()).toBeNull();
     });
 
-    it('chains records: seq, time, prevHash and hash', async () => {
+    it('chains records: seq, time, prevMac and a MAC under its key', async () => {
       const first = await trail.append(entry({ requestId: 'req-1', detail: { commandId: 'c-1', attempt: 1 } }));
       clock.advance(1500);
       const second = await trail.append(entry({ action: 'lostMode.on', outcome: 'succeeded' }));
       expect(first).toMatchObject({
         seq: 1,
         time: '2026-02-01T10:00:00.000Z',
-        prevHash: GENESIS_HASH,
+        prevMac: GENESIS_MAC,
         requestId: 'req-1',
       });
       expect(second).toMatchObject({
         seq: 2,
         time: '2026-02-01T10:00:01.500Z',
-        prevHash: first.hash,
+        prevMac: first.mac,
         outcome: 'succeeded',
       });
-      expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(first.hash).toBe(computeRecordHash(first));
-      expect(second.hash).toBe(computeRecordHash(second));
-      expect(second.hash).not.toBe(first.hash);
+      expect(first.mac).toMatch(/^[0-9a-f]{64}$/);
+      expect(first.mac).toBe(computeRecordMac(first, macKey));
+      expect(second.mac).toBe(computeRecordMac(second, macKey));
+      expect(first.mac).not.toBe(computeRecordMac(first, randomBytes(32)));
       expect(await collect(trail.all())).toEqual([first, second]);
       expect(await trail.verify()).toEqual({ ok: true, count: 2 });
+      expect(await trail.head()).toEqual({ seq: 2, mac: second.mac });
+    });
+
+    describe('signed checkpoints', () => {
+      it('signs the head every N records and on demand, each chained to the one before', async () => {
+        const { published, checkpointer, trail: app } = checkpointsOf(trail, clock, 3);
+        for (let i = 0; i < 7; i++) await app.append(entry({ detail: { i } }));
+        await checkpointer.checkpoint();
+        expect(published.map((c) => c.seq)).toEqual([3, 6, 7]);
+        expect(published[0]).toMatchObject({ v: 1, chain: trail.chain, prevSig: '' });
+        expect(published[1].prevSig).toBe(published[0].sig);
+        expect(await checkpointer.checkpoint()).toBeUndefined(); // nothing new to sign
+        expect(await trail.verify({ checkpoints: published, publicKey: signingKey })).toEqual({
+          ok: true,
+          count: 7,
+          checkpoints: { count: 3, lastSeq: 7 },
+        });
+      });
+
+      it('refuses a checkpoint that was altered, signed by another key, or given without the public key', async () => {
+        const { published, checkpointer, trail: app } = checkpointsOf(trail, clock);
+        await app.append(entry());
+        await app.append(entry());
+        const [good] = [await checkpointer.checkpoint()] as SignedCheckpoint[];
+        const altered = { ...good, seq: 1 };
+        const strange = signCheckpoint({ ...good }, signingKeyFromSeed(randomBytes(32)));
+        for (const checkpoints of [[altered], [strange]])
+          expect(await trail.verify({ checkpoints, publicKey: signingKey })).toMatchObject({
+            ok: false,
+            firstBad: { problem: 'bad-checkpoint' },
+          });
+        expect(await trail.verify({ checkpoints: published })).toMatchObject({
+          ok: false,
+          firstBad: { problem: 'bad-checkpoint' },
+        });
+      });
+
+      it('names the first missing record when a checkpoint covers more than the chain holds', async () => {
+        await trail.append(entry());
+        const beyond = signCheckpoint(
+          {
+            chain: trail.chain,
+            seq: 3,
+            mac: 'f'.repeat(64),
+            time: new Date(clock.now()).toISOString(),
+            writer: 'w',
+            prevSig: '',
+          },
+          signingKey,
+        );
+        expect(await trail.verify({ checkpoints: [beyond], publicKey: signingKey })).toMatchObject({
+          ok: false,
+          firstBad: { seq: 2, problem: 'truncated' },
+        });
+        const otherChain = { ...beyond, chain: 'elsewhere' };
+        expect((await trail.verify({ checkpoints: [otherChain], publicKey: signingKey })).ok).toBe(true);
+      });
     });
 
     it('keeps only known fields and drops empty optional ones', async () => {
@@ -120,7 +213,7 @@ export function auditTrailContract(name: string, make: (clock: ManualClock) => P
       expect(records.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
       const stored = await collect(trail.all());
       expect(stored.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-      for (let i = 1; i < n; i++) expect(stored[i].prevHash).toBe(stored[i - 1].hash);
+      for (let i = 1; i < n; i++) expect(stored[i].prevMac).toBe(stored[i - 1].mac);
       expect(await trail.verify()).toEqual({ ok: true, count: n });
     });
 
