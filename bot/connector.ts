@@ -113,7 +113,7 @@ const COMMANDS: Record<string, Command> = {
   async setup(deps, ctx, r) {
     const { connector, guard, view } = deps;
     await guard.authorize(r, UPDATE_CONNECTION, 'connector.setup', undefined, ctx.activity.id);
-    await replyWithCard(ctx, connectorSetupCard(connector.setupInfo(), view));
+    await replyWithCard(ctx, connectorSetupCard(connector.setupInfo(r.tenantId), view));
   },
 
   async connect(deps, ctx, r) {

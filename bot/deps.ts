@@ -18,7 +18,7 @@ import type { IdentityService } from './identity';
 export interface BotSettings {
   /** '' in the sandbox, where Bot Framework auth is off. */
   botAppId: string;
-  /** Tenants served; empty: any. */
+  /** The tenants served, each with its own connections; turns from any other are turned away. */
   allowedTenantIds: readonly string[];
 }
 

@@ -67,7 +67,7 @@ export async function benchBulk(
   let finished: ((v: { counts: BulkCounts; rows: BulkResultRow[] }) => void) | undefined;
   const ended = new Promise<{ counts: BulkCounts; rows: BulkResultRow[] }>((r) => (finished = r));
   const runner = new BulkRunner({
-    directory,
+    google: () => directory,
     store,
     queue,
     limiter: createRateLimiter({ limit: Math.floor(quota * BULK_QUOTA_SHARE), clock, sleep }),

@@ -64,10 +64,10 @@ async function syncOnce(kind: Kind, emulator: Emulator, devices: number, redisUr
   const prefix = `bench:${randomUUID().slice(0, 8)}:`;
   const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
   const connector = new ConnectorService({
-    directory,
+    directory: () => directory,
     inventory,
     ...createConnectorStores(),
-    setup: { scopes: [] },
+    setup: () => ({ scopes: [] }),
     logger: silentLogger,
   });
   let peak = process.memoryUsage().rss;

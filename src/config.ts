@@ -24,6 +24,10 @@ export interface Config {
     tenantId: string;
   };
   allowedTenantIds: string[];
+  /** The tenant GOOGLE_* and GRAPH_* belong to: MicrosoftAppTenantId, or GRAPH_TENANT_ID for a multi-tenant bot. */
+  homeTenantId?: string;
+  /** TENANTS_CONFIG: further tenants, each with its own Google connection, Graph app and roles. */
+  tenantsFile?: string;
   redisUrl?: string;
   google: {
     serviceAccountKeyFile?: string;
@@ -140,6 +144,7 @@ const schema = z.object({
   ),
   MicrosoftAppTenantId: z.preprocess(blankToUndefined, z.string().trim().default('')),
   ALLOWED_TENANT_IDS: z.preprocess(blankToUndefined, z.string().default('')),
+  TENANTS_CONFIG: z.preprocess(blankToUndefined, z.string().optional()),
   REDIS_URL: z.preprocess(
     blankToUndefined,
     z
@@ -340,6 +345,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'REDIS_URL is required outside sandbox mode: without it the audit trail, confirmations and bulk runs live in memory and are lost on restart. Set REDIS_URL=redis://host:6379, or ALLOW_MEMORY_STATE=true to run a single instance on memory knowingly',
     );
   }
+  if (!sandbox && !e.MicrosoftAppTenantId && !e.GRAPH_TENANT_ID && !e.TENANTS_CONFIG)
+    problems.push(
+      'No tenant to serve: every read and action belongs to one tenant. Set MicrosoftAppTenantId (single-tenant bot) or GRAPH_TENANT_ID to the tenant GOOGLE_* belongs to, or list tenants with their own connections in TENANTS_CONFIG',
+    );
   const audit = readAuditKeys(e, sandbox, problems);
   if (pinKey && !pinKeyIsDevKey && [audit?.macKey, audit?.seed].some((k) => k?.equals(pinKey!)))
     problems.push('PIN_ENCRYPTION_KEY, AUDIT_MAC_KEY and AUDIT_SIGNING_KEY must be three different keys');
@@ -362,6 +371,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantId: e.MicrosoftAppTenantId,
     },
     allowedTenantIds,
+    homeTenantId: e.MicrosoftAppTenantId || e.GRAPH_TENANT_ID || undefined,
+    tenantsFile: e.TENANTS_CONFIG,
     redisUrl: e.REDIS_URL,
     google: {
       serviceAccountKeyFile: e.GOOGLE_SERVICE_ACCOUNT_KEY_FILE,

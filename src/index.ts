@@ -53,15 +53,9 @@ import {
   SANDBOX_CLIENT_ID,
 } from './connector';
 import { DeviceReader } from './devices';
-import { createDeviceDirectory, DIRECTORY_SCOPES, type DeviceDirectory, type RetryOptions } from './directory';
+import { createDeviceDirectory, DIRECTORY_SCOPES, type RetryOptions } from './directory';
 import { ConfigError } from './errors';
-import {
-  GraphGroupMembership,
-  GraphHttpClient,
-  GraphManagedDeviceDirectory,
-  IntuneSync,
-  type ManagedDeviceDirectory,
-} from './intune';
+import { GraphGroupMembership, GraphHttpClient, GraphManagedDeviceDirectory, IntuneSync } from './intune';
 import { type Inventory, MemoryInventory, RedisInventory } from './inventory';
 import { createLogger, type Logger } from './log';
 import {
@@ -75,11 +69,14 @@ import {
   type OnCallRoster,
 } from './lost';
 import { Metrics } from './metrics';
+import { loadTenantsFile, type TenantConnections, type TenantEntry, Tenants } from './tenants';
 import {
   type GoogleEmulator,
   type GoogleEmulatorControl,
   type GraphEmulator,
   type IntuneFleetDevice,
+  FABRIKAM_TENANT_ID,
+  fabrikamFleet,
   SANDBOX_TENANT_ID,
   sandboxFleet,
   sandboxIntuneFleet,
@@ -104,7 +101,14 @@ export interface RunningBot {
   metricsPort?: number;
   config: Config;
   /** Sandbox only: where the emulators listen, for tests and the README. */
-  sandbox?: { googleRootUrl: string; graphBaseUrl: string; google: GoogleEmulatorControl; graph: GraphEmulator };
+  sandbox?: {
+    googleRootUrl: string;
+    graphBaseUrl: string;
+    google: GoogleEmulatorControl;
+    graph: GraphEmulator;
+    /** The second sandbox tenant's own Google. */
+    fabrikam: GoogleEmulatorControl;
+  };
   /** The audit trail, for tests that check what it holds (and what it must never hold). */
   audit: AuditTrail;
   stop(): Promise<void>;
@@ -138,9 +142,12 @@ export interface StartOptions {
   tenantSettings?: TenantSettingsStore;
   /** Lost-device reports: escalation delay and check interval (tests shorten them), self-service policy. */
   lost?: Partial<LostSettings>;
+  /** Where the tenants file's named secrets are read (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 const SANDBOX_ACCESS_FILE = 'config/access.sandbox.yaml';
+const FABRIKAM_ACCESS_FILE = 'config/access.fabrikam.sandbox.yaml';
 const SANDBOX_ROSTER_FILE = 'config/oncall.sandbox.yaml';
 const REDIS_PREFIX = 'desk:';
 
@@ -156,15 +163,11 @@ interface Parts {
 
 interface Clients {
   sandbox?: RunningBot['sandbox'];
-  directory: DeviceDirectory;
-  /** Bulk runs pace and retry every call themselves (the shared quota limiter sees each request). */
-  bulkDirectory: DeviceDirectory;
-  groups: GroupMembership;
-  /** Intune managed devices: the emulator's in sandbox mode, Graph's with GRAPH_*; absent otherwise. */
-  managedDevices?: ManagedDeviceDirectory;
-  /** The Graph client itself, for what its token says it may do. */
-  graph?: GraphHttpClient;
+  /** Every tenant served, each with its own Google connection, Graph app and roles. */
+  tenants: Tenants;
 }
+
+const NO_GROUPS: GroupMembership = { memberOf: async () => [] };
 
 interface Stores {
   redis?: Redis;
@@ -207,18 +210,17 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
       'SANDBOX MODE: emulated Google Directory and Microsoft Graph, generated devices, anonymous Bot Framework auth on loopback only. Set GOOGLE_SERVICE_ACCOUNT_KEY_FILE for production.',
     );
   }
-  const clients = config.sandbox ? await sandboxClients(parts) : productionClients(parts);
+  const clients = config.sandbox ? await sandboxClients(parts) : await productionClients(parts);
+  const { tenants } = clients;
   const stores = createStores(parts);
   const connector = await startConnector(parts, clients, stores);
   const intuneSync = await startIntuneSync(parts, clients, stores);
   const intune = new IntuneConnection({
     inventory: stores.inventory,
-    graph:
-      clients.graph && clients.managedDevices
-        ? { client: clients.graph, devices: clients.managedDevices, sync: intuneSync }
-        : undefined,
+    graph: (tenantId) => tenants.get(tenantId)?.intune,
+    sync: intuneSync,
   });
-  const access = await createAccess(parts, clients);
+  const access = createAccess(parts, clients);
   const adapter = new TeamsAdapter({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,
@@ -230,7 +232,13 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
   const lost = await createLost(parts, stores, adapter, view);
   const guard = new LostPolicyGuard(access, stores.audit, logger, lost.reports.settings.selfService);
-  const devices = new DeviceReader({ ...clients, inventory: stores.inventory, guard, logger });
+  const devices = new DeviceReader({
+    google: (tenantId) => tenants.google(tenantId),
+    intune: (tenantId) => tenants.intune(tenantId),
+    inventory: stores.inventory,
+    guard,
+    logger,
+  });
   const actions = createActions(parts, {
     clients,
     stores,
@@ -252,7 +260,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   );
 
   const app = createBotApp(adapter, stores.storage, {
-    settings: { botAppId: config.bot.appId, allowedTenantIds: config.allowedTenantIds },
+    settings: { botAppId: config.bot.appId, allowedTenantIds: servedTenants(config, tenants) },
     logger,
     metrics,
     clock: parts.clock,
@@ -305,11 +313,22 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   return { port, metricsPort, config, sandbox: clients.sandbox, audit: stores.audit, stop };
 }
 
-/** Sandbox: the Google and Graph emulators on loopback, and clients that talk to them. */
+/**
+ * The tenants turns are taken from: those configured with their own connections, cut to
+ * ALLOWED_TENANT_IDS when it is set. Any other tenant is turned away before a route runs.
+ */
+function servedTenants(config: Config, tenants: Tenants): string[] {
+  const allowed = new Set(config.allowedTenantIds.map((t) => t.toLowerCase()));
+  return tenants.ids().filter((id) => allowed.size === 0 || allowed.has(id.toLowerCase()));
+}
+
+/** Sandbox: two tenants on emulators of their own, Contoso (Google and Graph) and Fabrikam (Google only). */
 async function sandboxClients(parts: Parts): Promise<Clients> {
   const { config, options, clock, logger, closers } = parts;
   const google = options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
   if (!options.google) closers.push(() => google.close());
+  const fabrikam = await startGoogleEmulator({ devices: fabrikamFleet(clock.now()), clock, logger, seed: 'fabrikam' });
+  closers.push(() => fabrikam.close());
   const graph =
     options.graph ??
     (await startGraphEmulator({
@@ -318,63 +337,127 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
       withoutPermissions: config.sandboxGraphWithoutPermissions,
     }));
   if (!options.graph) closers.push(() => graph.close());
-  const emulated = {
-    customerId: config.google.customerId,
-    rootUrl: google.rootUrl,
-    accessToken: google.accessToken,
-    account: 'admin@example.com',
-    logger,
-    clock,
-    retry: options.directoryRetry,
-  };
-  const graphClient = new GraphHttpClient({
+  const client = new GraphHttpClient({
     auth: { kind: 'fixed-token', token: graph.fixedToken },
     baseUrl: graph.baseUrl,
     clock,
     logger,
     ...options.graphRetry,
   });
+  const emulated = (emulator: GoogleEmulator, account: string) => {
+    const o = { customerId: config.google.customerId, rootUrl: emulator.rootUrl, accessToken: emulator.accessToken };
+    const base = { ...o, account, logger, clock, retry: options.directoryRetry };
+    return {
+      directory: createDeviceDirectory(base),
+      bulkDirectory: createDeviceDirectory({ ...base, retry: { maxAttempts: 1 } }),
+      clientId: SANDBOX_CLIENT_ID,
+    };
+  };
+  const contoso: TenantConnections = {
+    id: SANDBOX_TENANT_ID,
+    name: 'Contoso (sandbox)',
+    google: emulated(google, 'admin@example.com'),
+    intune: { client, devices: new GraphManagedDeviceDirectory(client) },
+    groups: new GraphGroupMembership(client, { clock }),
+    access: await loadAccessFile(config.accessConfigPath ?? SANDBOX_ACCESS_FILE),
+  };
+  const second: TenantConnections = {
+    id: FABRIKAM_TENANT_ID,
+    name: 'Fabrikam (sandbox)',
+    google: emulated(fabrikam, 'admin@fabrikam.example'),
+    groups: NO_GROUPS,
+    access: await loadAccessFile(FABRIKAM_ACCESS_FILE),
+  };
   return {
-    sandbox: { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph },
-    directory: createDeviceDirectory(emulated),
-    bulkDirectory: createDeviceDirectory({ ...emulated, retry: { maxAttempts: 1 } }),
-    groups: new GraphGroupMembership(graphClient, { clock }),
-    managedDevices: new GraphManagedDeviceDirectory(graphClient),
-    graph: graphClient,
+    sandbox: { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph, fabrikam },
+    tenants: new Tenants([contoso, second]),
   };
 }
 
-/** Production: Google with the service account; Graph when its app is configured. */
-function productionClients(parts: Parts): Clients {
+/** Production: the home tenant from GOOGLE_* and GRAPH_*, and every tenant of TENANTS_CONFIG. */
+async function productionClients(parts: Parts): Promise<Clients> {
+  const { config, logger } = parts;
+  const list: TenantConnections[] = [];
+  if (config.homeTenantId) list.push(await homeTenant(parts, config.homeTenantId));
+  for (const entry of config.tenantsFile ? await loadTenantsFile(config.tenantsFile) : [])
+    list.push(await listedTenant(parts, entry));
+  if (list.length === 0)
+    throw new ConfigError([
+      'No tenant to serve: set MicrosoftAppTenantId (or GRAPH_TENANT_ID) for the tenant GOOGLE_* belongs to, or list tenants in TENANTS_CONFIG',
+    ]);
+  logger.info({ tenants: list.map((t) => ({ id: t.id, google: !!t.google, intune: !!t.intune })) }, 'tenants served');
+  return { tenants: new Tenants(list) };
+}
+
+interface TenantParts {
+  google?: { serviceAccountKeyFile: string; adminSubject: string; customerId: string };
+  graph?: { clientId: string; clientSecret: string };
+  accessPath?: string;
+}
+
+/** One tenant's own connections, none shared with another. */
+async function tenantConnections(parts: Parts, id: string, name: string, p: TenantParts): Promise<TenantConnections> {
   const { config, clock, logger } = parts;
-  const google = {
-    customerId: config.google.customerId,
-    rootUrl: config.google.apiRootUrl,
-    serviceAccountKeyFile: config.google.serviceAccountKeyFile,
-    subject: config.google.adminSubject,
-    logger,
-    clock,
-  };
-  const directory = createDeviceDirectory(google);
-  const bulkDirectory = createDeviceDirectory({ ...google, retry: { maxAttempts: 1 } });
-  const { tenantId, clientId, clientSecret, baseUrl } = config.graph;
-  if (!tenantId || !clientId || !clientSecret) {
-    logger.warn('GRAPH_* not set: roles given to Entra groups will not apply, only those given to users directly');
-    return { directory, bulkDirectory, groups: { memberOf: async () => [] } };
+  let google: TenantConnections['google'];
+  if (p.google) {
+    const base = {
+      customerId: p.google.customerId,
+      rootUrl: config.google.apiRootUrl,
+      serviceAccountKeyFile: p.google.serviceAccountKeyFile,
+      subject: p.google.adminSubject,
+      logger,
+      clock,
+    };
+    google = {
+      directory: createDeviceDirectory(base),
+      bulkDirectory: createDeviceDirectory({ ...base, retry: { maxAttempts: 1 } }),
+      clientId: readServiceAccountClientId(p.google.serviceAccountKeyFile) ?? '',
+    };
   }
-  const graphClient = new GraphHttpClient({
-    auth: { kind: 'client-credentials', tenantId, clientId, clientSecret },
-    baseUrl,
-    clock,
-    logger,
-  });
+  const client = p.graph
+    ? new GraphHttpClient({
+        auth: { kind: 'client-credentials', tenantId: id, ...p.graph },
+        baseUrl: config.graph.baseUrl,
+        clock,
+        logger,
+      })
+    : undefined;
+  if (!client) logger.warn({ tenantId: id }, 'no Graph app for this tenant: Intune and group roles are off for it');
   return {
-    directory,
-    bulkDirectory,
-    groups: new GraphGroupMembership(graphClient, { clock }),
-    managedDevices: new GraphManagedDeviceDirectory(graphClient),
-    graph: graphClient,
+    id,
+    name,
+    google,
+    intune: client && { client, devices: new GraphManagedDeviceDirectory(client) },
+    groups: client ? new GraphGroupMembership(client, { clock }) : NO_GROUPS,
+    access: p.accessPath ? await loadAccessFile(p.accessPath) : emptyAccessConfig(),
   };
+}
+
+function homeTenant(parts: Parts, id: string): Promise<TenantConnections> {
+  const { config } = parts;
+  const { serviceAccountKeyFile, adminSubject, customerId } = config.google;
+  const { clientId, clientSecret } = config.graph;
+  if (!config.accessConfigPath)
+    parts.logger.warn('ACCESS_CONFIG not set: everyone is an end user until roles are assigned');
+  return tenantConnections(parts, id, 'home tenant', {
+    google: serviceAccountKeyFile && adminSubject ? { serviceAccountKeyFile, adminSubject, customerId } : undefined,
+    graph: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+    accessPath: config.accessConfigPath,
+  });
+}
+
+function listedTenant(parts: Parts, entry: TenantEntry): Promise<TenantConnections> {
+  const env = parts.options.env ?? process.env;
+  const secret = entry.graph ? env[entry.graph.clientSecretEnv] : undefined;
+  if (entry.graph && !secret)
+    throw new ConfigError([
+      `TENANTS_CONFIG: tenant ${entry.name} names ${entry.graph.clientSecretEnv} for its Graph secret, and it is not set`,
+    ]);
+  return tenantConnections(parts, entry.id, entry.name, {
+    google: entry.google,
+    graph: entry.graph && secret ? { clientId: entry.graph.clientId, clientSecret: secret } : undefined,
+    accessPath: entry.access,
+  });
 }
 
 /** Stores: Redis when configured (shared by every instance), else process memory. */
@@ -439,50 +522,52 @@ function startAuditTrail(parts: Parts, redis: Redis | undefined): AuditTrail {
 async function startConnector(parts: Parts, clients: Clients, stores: Stores): Promise<ConnectorService> {
   const { config, clock, logger, prefix, closers } = parts;
   const connector = new ConnectorService({
-    directory: clients.directory,
+    directory: (tenantId) => clients.tenants.google(tenantId),
     inventory: stores.inventory,
     ...createConnectorStores({ redis: stores.redis, prefix, clock }),
-    setup: {
-      clientId: config.sandbox
-        ? SANDBOX_CLIENT_ID
-        : readServiceAccountClientId(config.google.serviceAccountKeyFile ?? ''),
-      scopes: DIRECTORY_SCOPES,
-    },
+    setup: (tenantId) => ({ clientId: clients.tenants.get(tenantId)?.google?.clientId, scopes: DIRECTORY_SCOPES }),
     clock,
     logger,
   });
   closers.push(() => connector.stop());
-  if (config.sandbox) {
-    // One connection per tenant: a restart with Redis finds it there already and only syncs.
-    const existing = await connector.status(SANDBOX_TENANT_ID);
-    const { connection, sync } = existing
-      ? { connection: existing, sync: connector.sync(SANDBOX_TENANT_ID) }
-      : await connector.connect(SANDBOX_TENANT_ID, 'sandbox start-up');
-    const outcome = sync ? await sync : undefined;
-    if (outcome?.status === 'completed') logger.info({ devices: outcome.devices }, 'sandbox devices synced');
-    else logger.warn({ status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');
-  }
+  // The sandbox tenants start connected, so the demo has devices to find at once.
+  if (config.sandbox) for (const tenantId of clients.tenants.ids()) await connectSandbox(connector, tenantId, logger);
   connector.start();
   return connector;
+}
+
+async function connectSandbox(connector: ConnectorService, tenantId: string, logger: Logger): Promise<void> {
+  // One connection per tenant: a restart with Redis finds it there already and only syncs.
+  const existing = await connector.status(tenantId);
+  const { connection, sync } = existing
+    ? { connection: existing, sync: connector.sync(tenantId) }
+    : await connector.connect(tenantId, 'sandbox start-up');
+  const outcome = sync ? await sync : undefined;
+  if (outcome?.status === 'completed') logger.info({ tenantId, devices: outcome.devices }, 'sandbox devices synced');
+  else
+    logger.warn({ tenantId, status: outcome?.status, reason: connection.error }, 'sandbox devices could not be synced');
 }
 
 /** Intune devices join the same inventory, at start and then every 15 minutes. */
 async function startIntuneSync(parts: Parts, clients: Clients, stores: Stores): Promise<IntuneSync | undefined> {
   const { config, clock, logger, closers } = parts;
-  if (!clients.managedDevices) return undefined;
-  const tenantId = config.sandbox ? SANDBOX_TENANT_ID : config.graph.tenantId;
+  const { tenants } = clients;
+  const tenantIds = tenants.ids().filter((id: string) => tenants.intune(id));
+  if (tenantIds.length === 0) return undefined;
   const intuneSync = new IntuneSync({
-    devices: clients.managedDevices,
+    devices: (tenantId) => tenants.intune(tenantId),
     inventory: stores.inventory,
-    tenantIds: tenantId ? [tenantId] : [],
+    tenantIds,
     clock,
     logger,
   });
   closers.push(() => intuneSync.stop());
   if (config.sandbox) {
-    const outcome = await intuneSync.sync(SANDBOX_TENANT_ID);
-    const devices = outcome.status === 'completed' ? outcome.devices : 0;
-    logger.info({ outcome: outcome.status, devices }, 'sandbox Intune devices synced');
+    for (const tenantId of tenantIds) {
+      const outcome = await intuneSync.sync(tenantId);
+      const devices = outcome.status === 'completed' ? outcome.devices : 0;
+      logger.info({ tenantId, outcome: outcome.status, devices }, 'sandbox Intune devices synced');
+    }
   } else {
     void intuneSync.syncAll();
   }
@@ -490,13 +575,9 @@ async function startIntuneSync(parts: Parts, clients: Clients, stores: Stores): 
   return intuneSync;
 }
 
-async function createAccess(parts: Parts, clients: Clients): Promise<AccessResolver> {
-  const { config, logger } = parts;
-  const accessPath = config.accessConfigPath ?? (config.sandbox ? SANDBOX_ACCESS_FILE : undefined);
-  const accessConfig = accessPath ? await loadAccessFile(accessPath) : emptyAccessConfig();
-  if (!accessPath) logger.warn('ACCESS_CONFIG not set: everyone is an end user until roles are assigned');
-  const tenantId = config.sandbox ? SANDBOX_TENANT_ID : config.bot.tenantId || undefined;
-  return new AccessResolver({ config: accessConfig, groups: clients.groups, tenantId, logger });
+/** Each tenant's roles apply to that tenant's people only. */
+function createAccess(parts: Parts, clients: Clients): AccessResolver {
+  return new AccessResolver({ tenants: clients.tenants.accessByTenant(), logger: parts.logger });
 }
 
 interface Lost {
@@ -567,14 +648,15 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
   let pins: PinService | undefined;
   // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
-  if (clients.managedDevices && config.intune.pinKey) {
+  const { tenants } = clients;
+  if (tenants.ids().some((id) => tenants.intune(id)) && config.intune.pinKey) {
     if (config.intune.pinKeyIsDevKey)
       logger.warn(
         'PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.',
       );
     const vault = createPinVault({ key: config.intune.pinKey, clock, redis: stores.redis, prefix });
     executors.remoteLock = new RemoteLockService({
-      devices: clients.managedDevices,
+      devices: (tenantId) => tenants.intune(tenantId),
       vault,
       requests: actionStores.requests,
       audit: stores.audit,
@@ -585,7 +667,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   }
   const tracker = new ActionTracker({
     executors,
-    directory: clients.directory,
+    google: (tenantId) => tenants.google(tenantId),
     requests: actionStores.requests,
     queue: stores.queue,
     clock,
@@ -607,7 +689,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     ...actionStores,
     tracker,
     executors,
-    directory: clients.directory,
+    google: (tenantId) => tenants.google(tenantId),
     devices: p.devices,
     guard: p.guard,
     audit: stores.audit,
@@ -653,8 +735,8 @@ function createBulk(
   );
   const quota = Math.max(1, Math.floor(config.googleQuotaPerMinute * BULK_QUOTA_SHARE));
   const runner = new BulkRunner({
-    directory: clients.bulkDirectory,
-    managedDevices: clients.managedDevices,
+    google: (tenantId) => clients.tenants.bulkGoogle(tenantId),
+    intune: (tenantId) => clients.tenants.intune(tenantId),
     lockPrecheck: p.lockPrecheck,
     store,
     queue: stores.queue,
@@ -669,7 +751,7 @@ function createBulk(
     store,
     runner,
     inventory: stores.inventory,
-    directory: clients.directory,
+    google: (tenantId) => clients.tenants.google(tenantId),
     clock,
     prechecks: p.lockPrecheck ? { remoteLock: p.lockPrecheck } : {},
     settings: {

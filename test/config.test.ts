@@ -20,11 +20,22 @@ const production = () => ({
   GOOGLE_ADMIN_SUBJECT: 'admin@contoso.com',
   MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
   MicrosoftAppPassword: 's3cret',
+  // The tenant GOOGLE_* belongs to.
+  MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
   REDIS_URL: 'redis://cache:6379',
   ...auditKeys(),
 });
 
 describe('loadConfig', () => {
+  it('refuses production without a tenant: every read and action belongs to one', () => {
+    const { MicrosoftAppTenantId: _tenant, ...noTenant } = production();
+    expect(problemsOf(noTenant)).toEqual([expect.stringContaining('No tenant to serve')]);
+    expect(loadConfig({ ...noTenant, MicrosoftAppTenantId: '12345678-1234-1234-1234-123456789abc' }).homeTenantId).toBe(
+      '12345678-1234-1234-1234-123456789abc',
+    );
+    expect(loadConfig({ ...noTenant, TENANTS_CONFIG: 'config/tenants.yaml' }).tenantsFile).toBe('config/tenants.yaml');
+  });
+
   it('starts in sandbox mode on loopback with no settings at all', () => {
     const c = loadConfig({});
     expect(c.sandbox).toBe(true);
@@ -72,6 +83,7 @@ describe('loadConfig', () => {
       GOOGLE_ADMIN_SUBJECT: 'admin@contoso.com',
       MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
       MicrosoftAppPassword: 's3cret',
+      MicrosoftAppTenantId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       REDIS_URL: 'redis://cache:6379',
       ALLOWED_TENANT_IDS: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, 11111111-2222-3333-4444-555555555555',
       ...auditKeys(),

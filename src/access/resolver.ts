@@ -5,7 +5,13 @@
 import { Forbidden } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import type { AccessConfig } from './access-file';
-import { END_USER_ROLE, isOwnDevicePermission, type Permission, type RolePermission } from './permissions';
+import {
+  BUILT_IN_ROLES,
+  END_USER_ROLE,
+  isOwnDevicePermission,
+  type Permission,
+  type RolePermission,
+} from './permissions';
 import { scopeCovers } from './scope';
 
 /** The chat user, as Teams and Entra know them. */
@@ -61,43 +67,57 @@ export type Decision =
       message: string;
     };
 
-export interface AccessResolverOptions {
+/** One tenant's roles: its access file and how to ask its Entra about groups. */
+export interface TenantAccess {
+  tenantId: string;
   config: AccessConfig;
   groups: GroupMembership;
-  /** When set, users of any other tenant get no roles (the file's ids belong to this tenant). */
-  tenantId?: string;
-  logger?: Logger;
 }
 
+export type AccessResolverOptions =
+  /** Several tenants, each with its own roles: nobody gets a role of a tenant they don't belong to. */
+  | { tenants: TenantAccess[]; logger?: Logger }
+  /** One set of roles, for one tenant (or, without tenantId, for whoever asks: tests only). */
+  | { config: AccessConfig; groups: GroupMembership; tenantId?: string; logger?: Logger };
+
+/** Built-in roles only: how a tenant without an access file, or an unknown tenant, is judged. */
+const EMPTY_CONFIG: AccessConfig = { roles: [...BUILT_IN_ROLES], assignments: [] };
+const ANY_TENANT = '*';
+
 export class AccessResolver {
-  private readonly config: AccessConfig;
-  private readonly groups: GroupMembership;
-  private readonly tenantId?: string;
+  private readonly tenants = new Map<string, TenantAccess & { groupIds: string[] }>();
   private readonly logger: Logger;
-  private readonly groupIds: string[];
 
   constructor(options: AccessResolverOptions) {
-    this.config = options.config;
-    this.groups = options.groups;
-    this.tenantId = options.tenantId?.toLowerCase();
     this.logger = options.logger ?? silentLogger;
-    this.groupIds = [...new Set(this.config.assignments.flatMap((a) => a.groups))];
+    const list =
+      'tenants' in options
+        ? options.tenants
+        : [{ tenantId: options.tenantId ?? ANY_TENANT, config: options.config, groups: options.groups }];
+    for (const t of list) {
+      const groupIds = [...new Set(t.config.assignments.flatMap((a) => a.groups))];
+      this.tenants.set(t.tenantId.toLowerCase(), { ...t, groupIds });
+    }
+  }
+
+  /** The roles of the caller's own tenant; another tenant's never apply, whatever the email says. */
+  private tenantOf(tenantId: string): (TenantAccess & { groupIds: string[] }) | undefined {
+    return this.tenants.get(tenantId.toLowerCase()) ?? this.tenants.get(ANY_TENANT);
   }
 
   async resolve(identity: Identity): Promise<UserAccess> {
-    if (this.tenantId && identity.tenantId.toLowerCase() !== this.tenantId) {
-      return { identity, grants: [], endUserOnly: true, groupLookupFailed: false };
-    }
+    const tenant = this.tenantOf(identity.tenantId ?? '');
+    if (!tenant) return { identity, grants: [], endUserOnly: true, groupLookupFailed: false };
     const names = new Set(
       [identity.aadObjectId, identity.upn, identity.email].filter((v): v is string => !!v).map((v) => v.toLowerCase()),
     );
 
     let memberOf = new Set<string>();
     let groupLookupFailed = false;
-    if (this.groupIds.length > 0) {
+    if (tenant.groupIds.length > 0) {
       try {
         memberOf = new Set(
-          (await this.groups.memberOf(identity.aadObjectId, this.groupIds)).map((g) => g.toLowerCase()),
+          (await tenant.groups.memberOf(identity.aadObjectId, tenant.groupIds)).map((g) => g.toLowerCase()),
         );
       } catch (err) {
         // Direct assignments still count; the guard tells the user why a group role is missing.
@@ -107,8 +127,8 @@ export class AccessResolver {
     }
 
     const grants: Grant[] = [];
-    for (const a of this.config.assignments) {
-      const role = this.config.roles.find((r) => r.name === a.role);
+    for (const a of tenant.config.assignments) {
+      const role = tenant.config.roles.find((r) => r.name === a.role);
       if (!role) continue;
       const direct = a.users.some((u) => names.has(u));
       const group = direct ? undefined : a.groups.find((g) => memberOf.has(g));
@@ -123,9 +143,13 @@ export class AccessResolver {
     return { identity, grants, endUserOnly: grants.length === 0, groupLookupFailed };
   }
 
-  /** Role names whose permission set includes the permission. */
-  rolesGranting(permission: Permission): string[] {
-    return rolesGranting(this.config, permission);
+  /** Role names of the tenant whose permission set includes the permission. */
+  rolesGranting(permission: Permission, tenantId: string): string[] {
+    return rolesGranting(this.configOf(tenantId), permission);
+  }
+
+  private configOf(tenantId: string): AccessConfig {
+    return this.tenantOf(tenantId)?.config ?? EMPTY_CONFIG;
   }
 
   /**
@@ -133,7 +157,7 @@ export class AccessResolver {
    * question is whether they hold it anywhere (e.g. to show a button or start a flow).
    */
   can(access: UserAccess, permission: Permission, device?: DeviceContext): Decision {
-    return can(this.config, access, permission, device);
+    return can(this.configOf(access.identity.tenantId ?? ''), access, permission, device);
   }
 
   /** `can`, throwing Forbidden with the explanation when denied. */

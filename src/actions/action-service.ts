@@ -10,7 +10,7 @@ import { refOf, type Guard, type Requester } from '../access';
 import { actorOf, type AuditOutcome, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
 import { DeviceUnavailable, deviceContextOf, type DeviceReader, type DeviceView } from '../devices';
-import { DEPROVISION_REASONS, type DeprovisionReason, type DeviceDirectory } from '../directory';
+import { DEPROVISION_REASONS, type DeprovisionReason, type DirectoryFor } from '../directory';
 import { DeskError, Forbidden, InvalidInput, InvalidState, isOutcomeUnknown, UpstreamError } from '../errors';
 import type { MatchKind, SearchResult } from '../inventory';
 import type { Logger } from '../log';
@@ -41,7 +41,8 @@ export interface ActionServiceDeps {
   tracker: Pick<ActionTracker, 'begin'>;
   /** Actions run outside Google (Intune remote lock), by action id. */
   executors: Partial<Record<ActionId, ActionExecutor>>;
-  directory: DeviceDirectory;
+  /** The requester's tenant's own Google directory. */
+  google: DirectoryFor;
   devices: DeviceReader;
   guard: Guard;
   audit: AuditTrail;
@@ -358,7 +359,7 @@ export class ActionService {
       const executor = this.deps.executors[r.action];
       done = executor
         ? await executor.execute(r)
-        : await executeOperation(this.deps.directory, r.action, r.device.id, r.params);
+        : await executeOperation(this.deps.google(r.requester.tenantId), r.action, r.device.id, r.params);
     } catch (error) {
       // The request left and no clear answer came back: Google may have acted, so it is not a clean failure.
       const mayHaveGone = isOutcomeUnknown(error) || (error instanceof UpstreamError && error.status === undefined);

@@ -13,6 +13,7 @@ import {
   type DeviceActionResult,
   type ManagedDevice,
   type ManagedDeviceDirectory,
+  type ManagedDevicesFor,
   GraphRequestError,
   isMacOs,
   latestActionResult,
@@ -48,7 +49,8 @@ export interface ActionExecutor {
 }
 
 export interface RemoteLockDeps {
-  devices: ManagedDeviceDirectory;
+  /** Each request goes through its requester's tenant's own Intune. */
+  devices: ManagedDevicesFor;
   vault: PinVault;
   requests: ActionRequestStore;
   audit: AuditTrail;
@@ -82,8 +84,16 @@ export class RemoteLockService implements ActionExecutor {
 
   constructor(private readonly deps: RemoteLockDeps) {}
 
+  /** The tenant's own Intune; a tenant without a Graph app can't lock anything. */
+  private devicesOf(tenantId: string): ManagedDeviceDirectory {
+    const devices = this.deps.devices(tenantId);
+    if (!devices)
+      throw new InvalidState('Intune is not connected for your organisation, so remote lock is not available.');
+    return devices;
+  }
+
   async precheck(tenantId: string, deviceId: string, serialNumber: string): Promise<void> {
-    await this.refuseIfBusy(tenantId, await this.deps.devices.get(deviceId), serialNumber);
+    await this.refuseIfBusy(tenantId, await this.devicesOf(tenantId).get(deviceId), serialNumber);
   }
 
   /** `self`: the request being executed, already saved as active. */
@@ -124,7 +134,7 @@ export class RemoteLockService implements ActionExecutor {
       return { state: 'Failed', error: `Another remote lock of ${r.device.serialNumber} is being sent right now.` };
     this.inFlight.add(key);
     try {
-      const device = await this.deps.devices.get(r.device.id);
+      const device = await this.devicesOf(r.requester.tenantId).get(r.device.id);
       try {
         await this.refuseIfBusy(r.requester.tenantId, device, r.device.serialNumber, r.id);
       } catch (error) {
@@ -133,7 +143,9 @@ export class RemoteLockService implements ActionExecutor {
       }
       let submitted;
       try {
-        submitted = await this.deps.devices.remoteLock(r.device.id, { justification: this.justification(r) });
+        submitted = await this.devicesOf(r.requester.tenantId).remoteLock(r.device.id, {
+          justification: this.justification(r),
+        });
       } catch (error) {
         // No answer at all: Intune may have the lock. Never send it again blindly (a Mac would get a new PIN).
         if (error instanceof GraphRequestError && error.status === 0) {
@@ -163,7 +175,7 @@ export class RemoteLockService implements ActionExecutor {
     if (mac) r.macPin = 'pending';
     let result: DeviceActionResult | undefined;
     try {
-      result = this.resultFor(r, await this.deps.devices.get(r.device.id));
+      result = this.resultFor(r, await this.devicesOf(r.requester.tenantId).get(r.device.id));
     } catch (error) {
       // The lock went out; the tracker reads it later.
       this.deps.logger.warn(
@@ -180,7 +192,7 @@ export class RemoteLockService implements ActionExecutor {
 
   async observe(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
     if (r.state === 'AwaitingApproval' && r.approvalId) return this.observeApproval(r);
-    const device = await this.deps.devices.get(r.device.id);
+    const device = await this.devicesOf(r.requester.tenantId).get(r.device.id);
     const result = this.resultFor(r, device);
     if (r.macPin === 'pending' || (r.macPin === undefined && isMacOs(device.operatingSystem))) {
       r.macPin = 'pending';
@@ -213,7 +225,7 @@ export class RemoteLockService implements ActionExecutor {
   }
 
   private async observeApproval(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
-    const approval = await this.deps.devices.approval(r.approvalId as string);
+    const approval = await this.devicesOf(r.requester.tenantId).approval(r.approvalId as string);
     const ended = APPROVAL_END[approval.status];
     if (ended)
       return {
@@ -227,8 +239,8 @@ export class RemoteLockService implements ActionExecutor {
     }
     if (approval.status !== 'approved') return { state: 'AwaitingApproval' };
     // Approved: send the lock now, once. The request leaves AwaitingApproval in the same save.
-    const device = await this.deps.devices.get(r.device.id);
-    await this.deps.devices.resubmitRemoteLock(r.device.id, approval.id);
+    const device = await this.devicesOf(r.requester.tenantId).get(r.device.id);
+    await this.devicesOf(r.requester.tenantId).resubmitRemoteLock(r.device.id, approval.id);
     r.approvedBy = approval.approverName;
     r.sentAt = this.deps.clock.now();
     const after = await this.afterSend(r, isMacOs(device.operatingSystem));

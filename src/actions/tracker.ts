@@ -5,7 +5,7 @@
  */
 import { type AuditTrail, actorOf } from '../audit';
 import type { Clock } from '../clock';
-import type { DeviceDirectory } from '../directory';
+import type { DirectoryFor } from '../directory';
 import type { Logger } from '../log';
 import type { JobQueue } from '../store';
 import type { ActionId } from './catalogue';
@@ -46,7 +46,8 @@ interface TrackJob {
 }
 
 export interface ActionTrackerDeps {
-  directory: DeviceDirectory;
+  /** Each request is followed through its requester's tenant's own Google directory. */
+  google: DirectoryFor;
   requests: ActionRequestStore;
   queue: JobQueue;
   clock: Clock;
@@ -191,12 +192,12 @@ export class ActionTracker {
     if (executor) return executor.observe(r, now);
     const op = operationOf(r.action);
     if (op?.kind === 'command' && r.commandId) {
-      const cmd = await this.deps.directory.getCommand(r.device.id, r.commandId);
+      const cmd = await this.deps.google(r.requester.tenantId).getCommand(r.device.id, r.commandId);
       if (cmd.commandExpireTime) r.commandExpireTime = cmd.commandExpireTime;
       return stateOfCommand(cmd, now);
     }
     if (op?.kind === 'status') {
-      const device = await this.deps.directory.get(r.device.id);
+      const device = await this.deps.google(r.requester.tenantId).get(r.device.id);
       if (device.status.toUpperCase() === op.expect) return { state: 'Done' };
       // Still Pending: the process stopped before Google answered. The device tells whether it went out.
       if (r.state === 'Pending') return { state: 'Unknown', error: this.interruptedStatusHint(r) };

@@ -1,7 +1,7 @@
 import { SingleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
-import { SYNC_FIELDS, type DeviceDirectory } from '../directory';
+import { SYNC_FIELDS, type DirectoryFor } from '../directory';
 import { InvalidState } from '../errors';
 import { fromChromeDevice, type Inventory } from '../inventory';
 import { type Logger, silentLogger } from '../log';
@@ -9,13 +9,14 @@ import { friendlyReason } from './friendly-reason';
 import type { DeleteConfirmationStore, Connection, ConnectionStore, DeleteConfirmation, SyncLock } from './types';
 
 export interface ConnectorServiceOptions {
-  directory: DeviceDirectory;
+  /** Each tenant's own Google directory; throws for a tenant without a Google connection. */
+  directory: DirectoryFor;
   inventory: Inventory;
   store: ConnectionStore;
   lock: SyncLock;
   confirmations: DeleteConfirmationStore;
-  /** What `connector setup` shows: the service account's client id and the scopes to delegate. */
-  setup: SetupInfo;
+  /** What `connector setup` shows for a tenant: its service account's client id and the scopes to delegate. */
+  setup: (tenantId: string) => SetupInfo;
   clock?: Clock;
   logger?: Logger;
   /** Minutes between periodic re-syncs (default 15). */
@@ -74,7 +75,7 @@ export class AlreadyConnected extends InvalidState {
  * of Google's devices into the inventory page by page, periodic re-sync, status and delete.
  */
 export class ConnectorService {
-  private readonly directory: DeviceDirectory;
+  private readonly directory: DirectoryFor;
   private readonly inventory: Inventory;
   private readonly store: ConnectionStore;
   private readonly lock: SyncLock;
@@ -84,7 +85,7 @@ export class ConnectorService {
   private readonly resyncMs: number;
   private readonly lockTtlMs: number;
   private readonly confirmationTtlMs: number;
-  private readonly setup: SetupInfo;
+  private readonly setup: (tenantId: string) => SetupInfo;
   /** Syncs running in this process: a second call joins the first instead of starting another. */
   private readonly inflight = new SingleFlight<SyncOutcome>();
   private timer?: NodeJS.Timeout;
@@ -104,8 +105,9 @@ export class ConnectorService {
     this.confirmationTtlMs = options.confirmationTtlMs ?? 5 * MINUTE;
   }
 
-  setupInfo(): SetupInfo & { account: string } {
-    return { ...this.setup, scopes: [...this.setup.scopes], account: this.directory.account };
+  setupInfo(tenantId: string): SetupInfo & { account: string } {
+    const setup = this.setup(tenantId);
+    return { ...setup, scopes: [...setup.scopes], account: this.directory(tenantId).account };
   }
 
   status(tenantId: string): Promise<Connection | undefined> {
@@ -126,10 +128,11 @@ export class ConnectorService {
     // A connection whose credentials check failed never connected: trying again is how it is fixed.
     if (existing && (existing.state !== 'Error' || existing.lastCheckIn !== undefined))
       throw new AlreadyConnected(existing);
+    const directory = this.directory(tenantId);
     const now = this.iso();
     const base = {
       tenantId,
-      connectedAccount: this.directory.account,
+      connectedAccount: directory.account,
       connectedBy,
       connectedAt: now,
       devicesSynced: existing?.devicesSynced ?? (await this.inventory.count(tenantId, 'chrome')),
@@ -137,7 +140,7 @@ export class ConnectorService {
       lastFullSync: existing?.lastFullSync,
     };
     try {
-      await this.directory.listPage({ maxResults: 1, fields: 'nextPageToken,chromeosdevices(deviceId)' });
+      await directory.listPage({ maxResults: 1, fields: 'nextPageToken,chromeosdevices(deviceId)' });
     } catch (error) {
       const reason = friendlyReason(error, 'connect');
       this.logger.warn(
@@ -320,7 +323,7 @@ export class ConnectorService {
     let lastCheckIn = before.lastCheckIn;
     try {
       // One page at a time: memory stays flat whatever the fleet size.
-      for await (const page of this.directory.listAll({ fields: SYNC_FIELDS })) {
+      for await (const page of this.directory(tenantId).listAll({ fields: SYNC_FIELDS })) {
         lastCheckIn = this.iso();
         if (this.stopping) return await this.interrupted(tenantId, lastCheckIn);
         if (!(await this.store.get(tenantId))) return await this.deletedMeanwhile(tenantId);

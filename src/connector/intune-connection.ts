@@ -35,8 +35,11 @@ export type IntuneStatus =
 
 export interface IntuneConnectionDeps {
   inventory: Inventory;
-  /** Absent when no Graph app is configured (GRAPH_* unset). */
-  graph?: { client: Pick<GraphHttpClient, 'grantedPermissions'>; devices: ManagedDeviceDirectory; sync?: IntuneSync };
+  /** The tenant's own Graph app; undefined when it has none. */
+  graph: (
+    tenantId: string,
+  ) => { client: Pick<GraphHttpClient, 'grantedPermissions'>; devices: ManagedDeviceDirectory } | undefined;
+  sync?: IntuneSync;
 }
 
 export class IntuneConnection {
@@ -48,7 +51,8 @@ export class IntuneConnection {
   }
 
   async status(tenantId: string): Promise<IntuneStatus> {
-    const { graph, inventory } = this.deps;
+    const { inventory } = this.deps;
+    const graph = this.deps.graph(tenantId);
     if (!graph) return { configured: false, permissions: GRAPH_APP_PERMISSIONS };
     const granted = await graph.client.grantedPermissions().catch(() => undefined);
     const permissions = GRAPH_APP_PERMISSIONS.map((p) => ({
@@ -61,7 +65,7 @@ export class IntuneConnection {
       permissions,
       ...probe,
       devices: await inventory.count(tenantId, 'intune'),
-      lastSync: graph.sync?.lastOutcome(tenantId),
+      lastSync: this.deps.sync?.lastOutcome(tenantId),
     };
   }
 

@@ -1,7 +1,7 @@
 import { reach, type Guard, type Permission, type Requester } from '../access';
-import type { DeviceDirectory } from '../directory';
+import type { DirectoryFor } from '../directory';
 import { DeskError, DeviceNotFound, Forbidden } from '../errors';
-import type { ManagedDeviceDirectory } from '../intune';
+import type { ManagedDevicesFor } from '../intune';
 import type { Inventory, InventoryDevice, MatchKind, SearchResult } from '../inventory';
 import type { Logger } from '../log';
 import { deviceContextOf, viewOfChrome, viewOfInventory, viewOfManaged, type DeviceView } from './device-view';
@@ -24,9 +24,10 @@ export const NOT_YOURS_OR_MISSING = "I can't find that device among the devices 
 const OWN_LIMIT = 25;
 
 export interface DeviceReaderDeps {
-  directory: DeviceDirectory;
-  /** Intune's devices through Graph; absent when no Graph app is configured. */
-  managedDevices?: ManagedDeviceDirectory;
+  /** The caller's tenant's own Google directory (never another tenant's). */
+  google: DirectoryFor;
+  /** The caller's tenant's own Intune; undefined for a tenant without a Graph app. */
+  intune: ManagedDevicesFor;
   inventory: Inventory;
   guard: Guard;
   logger: Logger;
@@ -87,7 +88,8 @@ export class DeviceReader {
         'not-found',
       );
     const synced = await this.deps.inventory.get(tenantId, deviceId);
-    const { managedDevices, directory, logger } = this.deps;
+    const { logger } = this.deps;
+    const managedDevices = this.deps.intune(tenantId);
     if (synced?.source === 'intune') {
       if (!managedDevices) return viewOfInventory(synced);
       try {
@@ -103,7 +105,7 @@ export class DeviceReader {
       }
     }
     try {
-      return viewOfChrome(await directory.get(deviceId));
+      return viewOfChrome(await this.deps.google(tenantId).get(deviceId));
     } catch (error) {
       if (error instanceof DeviceNotFound) throw missing();
       // Google unreachable: the last sync is better than nothing, and the card says so.

@@ -122,3 +122,6 @@ export interface DeviceDirectory {
   /** The account the connection acts as (the delegated admin), for the connector status. */
   readonly account: string;
 }
+
+/** A tenant's own Google directory: each tenant reads and acts through its own connection only. */
+export type DirectoryFor = (tenantId: string) => DeviceDirectory;

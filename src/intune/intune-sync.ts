@@ -7,11 +7,12 @@ import { SingleFlight } from '../single-flight';
 import { systemClock, type Clock } from '../clock';
 import type { Inventory } from '../inventory';
 import { silentLogger, type Logger } from '../log';
-import type { ManagedDeviceDirectory } from './managed-device-types';
+import type { ManagedDevicesFor } from './managed-device-types';
 import { fromManagedDevice } from './to-inventory';
 
 export interface IntuneSyncOptions {
-  devices: ManagedDeviceDirectory;
+  /** Each tenant's own Intune (its own Graph app). */
+  devices: ManagedDevicesFor;
   inventory: Inventory;
   /** Tenants whose Intune devices are synced (the app registration's tenant). */
   tenantIds: string[];
@@ -74,7 +75,9 @@ export class IntuneSync {
     let devices = 0;
     let outcome: IntuneSyncOutcome;
     try {
-      for await (const page of this.options.devices.pages(this.options.pageSize)) {
+      const intune = this.options.devices(tenantId);
+      if (!intune) throw new Error('this tenant has no Graph app');
+      for await (const page of intune.pages(this.options.pageSize)) {
         await this.options.inventory.upsertMany(
           tenantId,
           page.filter((d) => d.id && d.serialNumber).map((d) => fromManagedDevice(d, generation)),

@@ -114,3 +114,6 @@ export function latestActionResult(device: ManagedDevice, actionName: string): D
 export function isMacOs(operatingSystem: string | undefined): boolean {
   return /^mac\s*os|^osx$/i.test((operatingSystem ?? '').trim());
 }
+
+/** A tenant's own Intune, or undefined when the tenant has no Graph app. */
+export type ManagedDevicesFor = (tenantId: string) => ManagedDeviceDirectory | undefined;

@@ -93,3 +93,35 @@ export const SANDBOX_GROUPS = {
     members: ['00000000-0000-0000-0000-000000000041', '00000000-0000-0000-0000-000000000042'],
   },
 } as const;
+
+/**
+ * A second sandbox tenant, Fabrikam, with its own Google connection, fleet and people: what one
+ * deployment serving several organisations looks like, and what must never cross between them.
+ */
+export const FABRIKAM_TENANT_ID = '00000000-0000-0000-0000-0000000000002';
+export const FABRIKAM_DOMAIN = 'fabrikam.example';
+
+export const FABRIKAM_PEOPLE: SandboxPerson[] = [
+  {
+    teamsId: 'fabrikam-user-0',
+    aadObjectId: '00000000-0000-0000-0000-0000000000120',
+    name: 'Diego Siciliani',
+    upn: 'diegos@fabrikam.example',
+    email: 'diegos@fabrikam.example',
+    persona: 'Fabrikam tenant admin (Intune Administrator of Fabrikam only)',
+  },
+  {
+    teamsId: 'fabrikam-user-1',
+    aadObjectId: '00000000-0000-0000-0000-0000000000121',
+    name: 'Lidia Holloway',
+    upn: 'lidiah@fabrikam.example',
+    email: 'lidiah@fabrikam.example',
+    persona: 'Fabrikam end user with a device',
+  },
+];
+
+/** Every sandbox person, with the tenant they belong to. */
+export const SANDBOX_DIRECTORY: ReadonlyArray<SandboxPerson & { tenantId: string }> = [
+  ...SANDBOX_PEOPLE.map((p) => ({ ...p, tenantId: SANDBOX_TENANT_ID })),
+  ...FABRIKAM_PEOPLE.map((p) => ({ ...p, tenantId: FABRIKAM_TENANT_ID })),
+];

@@ -78,7 +78,7 @@ describe('the action service', () => {
     requests = requestStore;
     const guard = new Guard(resolver, audit, silentLogger);
     const tracker = new ActionTracker({
-      directory,
+      google: () => directory,
       requests,
       queue,
       clock,
@@ -93,8 +93,14 @@ describe('the action service', () => {
       requests,
       tracker,
       executors: {},
-      directory,
-      devices: new DeviceReader({ directory, inventory, guard, logger: silentLogger }),
+      google: () => directory,
+      devices: new DeviceReader({
+        google: () => directory,
+        intune: () => undefined,
+        inventory,
+        guard,
+        logger: silentLogger,
+      }),
       guard,
       audit,
       clock,
@@ -268,7 +274,7 @@ describe('the action service', () => {
 
     // The restarted process picks it up and ends it, so nobody waits on a "pending" forever.
     const tracker = new ActionTracker({
-      directory,
+      google: () => directory,
       requests: store,
       queue,
       clock,

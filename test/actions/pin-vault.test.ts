@@ -165,6 +165,7 @@ describe('PIN_ENCRYPTION_KEY in the configuration', () => {
     GOOGLE_ADMIN_SUBJECT: 'admin@contoso.com',
     MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
     MicrosoftAppPassword: 'x',
+    MicrosoftAppTenantId: '00000000-0000-0000-0000-00000000000a',
     GRAPH_TENANT_ID: 't',
     GRAPH_CLIENT_ID: 'c',
     GRAPH_CLIENT_SECRET: 's',

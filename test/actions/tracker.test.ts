@@ -65,7 +65,7 @@ describe('the tracker', () => {
     notifier = new RecordingNotifier();
     audit = new MemoryAuditTrail(clock);
     tracker = new ActionTracker({
-      directory,
+      google: () => directory,
       requests,
       queue,
       clock,

@@ -8,12 +8,23 @@ import {
   MemorySyncLock,
   SANDBOX_CLIENT_ID,
 } from '../../src/connector';
-import { createDeviceDirectory, DIRECTORY_SCOPES, GoogleDeviceDirectory } from '../../src/directory';
+import {
+  createDeviceDirectory,
+  DIRECTORY_SCOPES,
+  GoogleDeviceDirectory,
+  type DeviceDirectoryConfig,
+} from '../../src/directory';
 import { Inventory, MemoryInventory, RedisInventory } from '../../src/inventory';
 import { generateFleet } from '../../src/sandbox/fleet';
 import { FleetDevice } from '../../src/sandbox/fleet/types';
 import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
 import { testRedis } from '../support/redis';
+
+/** One tenant's directory, as the connector asks for it. */
+const directoryOf = (config: DeviceDirectoryConfig) => {
+  const directory = createDeviceDirectory(config);
+  return () => directory;
+};
 
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 const TENANT = 'tenant-a';
@@ -37,11 +48,11 @@ function serviceFor(
   stores = createConnectorStores({ clock }),
 ): ConnectorService {
   return new ConnectorService({
-    directory,
+    directory: () => directory,
     inventory,
     ...stores,
     clock,
-    setup: { clientId: SANDBOX_CLIENT_ID, scopes: DIRECTORY_SCOPES },
+    setup: () => ({ clientId: SANDBOX_CLIENT_ID, scopes: DIRECTORY_SCOPES }),
   });
 }
 
@@ -280,7 +291,7 @@ describe('one connection per tenant (seed 002), and check-ins from actions', () 
     });
     try {
       const service = new ConnectorService({
-        directory: createDeviceDirectory({
+        directory: directoryOf({
           customerId: 'my_customer',
           rootUrl: em.rootUrl,
           accessToken: em.accessToken,
@@ -288,7 +299,7 @@ describe('one connection per tenant (seed 002), and check-ins from actions', () 
         }),
         inventory: new MemoryInventory(),
         ...createConnectorStores({ clock }),
-        setup: { scopes: [] },
+        setup: () => ({ scopes: [] }),
         clock,
       });
       await (
@@ -328,7 +339,7 @@ describe('a sync stopped by the daily quota', () => {
     });
     try {
       const service = new ConnectorService({
-        directory: createDeviceDirectory({
+        directory: directoryOf({
           customerId: 'my_customer',
           rootUrl: em.rootUrl,
           accessToken: em.accessToken,
@@ -336,7 +347,7 @@ describe('a sync stopped by the daily quota', () => {
         }),
         inventory: new MemoryInventory(),
         ...createConnectorStores({ clock }),
-        setup: { scopes: [] },
+        setup: () => ({ scopes: [] }),
         clock,
       });
       em.forceErrors(1, 'dailyLimitExceeded');

@@ -232,7 +232,7 @@ describe('GraphManagedDeviceDirectory against the emulator', () => {
       baseUrl: graph.baseUrl,
     });
     const sync = new IntuneSync({
-      devices: new GraphManagedDeviceDirectory(client),
+      devices: () => new GraphManagedDeviceDirectory(client),
       inventory,
       tenantIds: [tenant],
       clock,

@@ -39,7 +39,7 @@ describe('RemoteLockService against the emulator', () => {
     requests = new MemoryActionRequestStore();
     audit = new MemoryAuditTrail(clock);
     service = new RemoteLockService({
-      devices: new GraphManagedDeviceDirectory(client),
+      devices: () => new GraphManagedDeviceDirectory(client),
       vault,
       requests,
       audit,

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../../src/sandbox/people';
+import { SANDBOX_DIRECTORY, type SandboxPerson } from '../../src/sandbox/people';
 
 export interface RecordedCall {
   method: string;
@@ -25,6 +25,13 @@ export class RecordingConnector {
   private server?: http.Server;
   private waiters: Waiter[] = [];
   private nextId = 1;
+  /** Whom member look-ups know: every sandbox person, and whoever a test adds (e.g. an impostor). */
+  private readonly people: Array<SandboxPerson & { tenantId: string }> = [...SANDBOX_DIRECTORY];
+
+  /** Teams will answer member look-ups for this person as the member of this tenant. */
+  addPerson(person: SandboxPerson, tenantId: string): void {
+    this.people.push({ ...person, tenantId });
+  }
   url = '';
 
   async start(): Promise<string> {
@@ -83,7 +90,7 @@ export class RecordingConnector {
       const m = path.match(/\/v3\/conversations\/([^/]+)(?:\/(activities|members)(?:\/([^/]+))?)?/);
       const conversationId = m?.[1] ?? '';
       if (req.method === 'GET' && m?.[2] === 'members' && m[3]) {
-        const person = SANDBOX_PEOPLE.find((p) => p.teamsId === m[3] || p.aadObjectId === m[3]);
+        const person = this.people.find((p) => p.teamsId === m[3] || p.aadObjectId === m[3]);
         if (!person) {
           send(res, 404, JSON.stringify({ error: { code: 'MemberNotFoundInConversation', message: 'not found' } }));
           return;
@@ -97,7 +104,7 @@ export class RecordingConnector {
             aadObjectId: person.aadObjectId,
             userPrincipalName: person.upn,
             email: person.email,
-            tenantId: SANDBOX_TENANT_ID,
+            tenantId: person.tenantId,
             userRole: 'user',
           }),
         );

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Config, loadConfig } from '../../src/config';
 import { RunningBot, startDeviceDesk, StartOptions } from '../../src/index';
-import { SANDBOX_PEOPLE, SANDBOX_TENANT_ID, SandboxPerson } from '../../src/sandbox/people';
+import {
+  FABRIKAM_PEOPLE,
+  SANDBOX_DIRECTORY,
+  SANDBOX_PEOPLE,
+  SANDBOX_TENANT_ID,
+  SandboxPerson,
+} from '../../src/sandbox/people';
 import { captureLogger } from './logs';
 import { RecordedCall, RecordingConnector } from './connector';
 
-export type PersonKey = 'alex' | 'megan' | 'adele' | 'isaiah' | 'patti' | 'lynne';
+export type PersonKey = 'alex' | 'megan' | 'adele' | 'isaiah' | 'patti' | 'lynne' | 'diego' | 'lidia';
 
 export const PEOPLE: Record<PersonKey, SandboxPerson> = {
   alex: SANDBOX_PEOPLE[0],
@@ -14,7 +20,14 @@ export const PEOPLE: Record<PersonKey, SandboxPerson> = {
   isaiah: SANDBOX_PEOPLE[3],
   patti: SANDBOX_PEOPLE[4],
   lynne: SANDBOX_PEOPLE[5],
+  // Fabrikam, the second sandbox tenant.
+  diego: FABRIKAM_PEOPLE[0],
+  lidia: FABRIKAM_PEOPLE[1],
 };
+
+/** The tenant a person belongs to; someone no directory knows (a test's impostor) says so per turn. */
+const tenantOf = (person: SandboxPerson): string =>
+  SANDBOX_DIRECTORY.find((p) => p.teamsId === person.teamsId)?.tenantId ?? SANDBOX_TENANT_ID;
 
 export interface TurnOptions {
   as?: PersonKey | SandboxPerson;
@@ -75,7 +88,7 @@ export async function startHarness(
 
   const base = (options: TurnOptions = {}) => {
     const person = personOf(options.as);
-    const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
+    const tenantId = options.tenantId ?? tenantOf(person);
     const conversationType = options.conversationType ?? 'personal';
     return {
       id: randomUUID(),

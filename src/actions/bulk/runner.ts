@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditTrail, actorOf } from '../../audit';
 import type { Clock } from '../../clock';
-import { defaultSleep, type DeviceDirectory } from '../../directory';
+import { defaultSleep, type DirectoryFor } from '../../directory';
 import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../../errors';
 import type { ManagedDeviceDirectory } from '../../intune';
 import type { Logger } from '../../log';
@@ -63,9 +63,11 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
 };
 
 export interface BulkRunnerDeps {
-  directory: DeviceDirectory;
+  /** Each run's tenant's own Google directory, without retries of its own: the runner paces and retries. */
+  google: DirectoryFor;
   /** Intune, for remote locks; without it a lock run fails every device and sends nothing. */
-  managedDevices?: Pick<ManagedDeviceDirectory, 'remoteLock'>;
+  /** Each run's tenant's own Intune, when it has a Graph app. */
+  intune?: (tenantId: string) => Pick<ManagedDeviceDirectory, 'remoteLock'> | undefined;
   /** The single remote lock's refusals (a lock still pending…), asked again right before each lock. */
   lockPrecheck?: Precheck;
   store: BulkRunStore;
@@ -306,7 +308,7 @@ export class BulkRunner {
         continue;
       }
       try {
-        const device = await this.call(() => this.deps.directory.get(t.deviceId));
+        const device = await this.call(() => this.deps.google(run.tenantId).get(t.deviceId));
         if (device.status.toUpperCase() === op.expect)
           await progress.record([{ deviceId: t.deviceId, state: 'done', at: this.deps.clock.now() }]);
         else resend.add(t.deviceId);
@@ -332,7 +334,7 @@ export class BulkRunner {
     const reason = op.action === 'DEPROVISION' ? run.params.reason : undefined;
     let records: ItemRecord[];
     try {
-      const results = await this.call(() => this.deps.directory.batchChangeStatus(ids, op.action, reason));
+      const results = await this.call(() => this.deps.google(run.tenantId).batchChangeStatus(ids, op.action, reason));
       const byId = new Map(results.map((r) => [r.deviceId, r]));
       records = ids.map((deviceId) => {
         const r = byId.get(deviceId);
@@ -381,7 +383,7 @@ export class BulkRunner {
         : undefined;
     let record: ItemRecord;
     try {
-      const commandId = await this.call(() => this.deps.directory.issueCommand(t.deviceId, type, payload));
+      const commandId = await this.call(() => this.deps.google(run.tenantId).issueCommand(t.deviceId, type, payload));
       record = { deviceId: t.deviceId, state: 'done', commandId, at: now() };
     } catch (error) {
       // Not a typed answer from Google: the command may have gone out; the resume reports it unknown.
@@ -413,7 +415,8 @@ export class BulkRunner {
   /** One remote lock: checked again, then sent once; an approval request is no failure. */
   private async lock(run: BulkRun, t: BulkTarget, progress: Progress): Promise<void> {
     const now = () => this.deps.clock.now();
-    const { managedDevices, lockPrecheck } = this.deps;
+    const { lockPrecheck } = this.deps;
+    const managedDevices = this.deps.intune?.(run.tenantId);
     let record: ItemRecord | undefined;
     if (!managedDevices)
       record = {

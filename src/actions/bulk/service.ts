@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, DeviceContext, UserAccess } from '../../access';
 import type { Clock } from '../../clock';
-import type { DeviceDirectory } from '../../directory';
+import type { DirectoryFor } from '../../directory';
 import type { Inventory, MatchKind } from '../../inventory';
 import { InvalidState } from '../../errors';
 import type { ActionId, DeviceAction } from '../catalogue';
@@ -44,7 +44,8 @@ export interface BulkServiceDeps {
   store: BulkRunStore;
   runner: Pick<BulkRunner, 'enqueue'>;
   inventory: Inventory;
-  directory: DeviceDirectory;
+  /** The requester's tenant's own Google directory, to list an org unit. */
+  google: DirectoryFor;
   clock: Clock;
   /**
    * The single-device action's own refusals, asked for every device of a preview. An action that
@@ -129,7 +130,7 @@ export class BulkService {
         source.path === '/'
           ? { projection: 'BASIC' as const }
           : { orgUnitPath: source.path, includeChildOrgunits: true, projection: 'BASIC' as const };
-      for await (const page of this.deps.directory.listAll(listing)) {
+      for await (const page of this.deps.google(actor.ref.tenantId).listAll(listing)) {
         devices.push(...page);
         if (devices.length > this.settings.maxEntries) break;
       }

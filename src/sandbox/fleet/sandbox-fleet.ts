@@ -1,4 +1,4 @@
-import { SANDBOX_DOMAIN, SANDBOX_PEOPLE } from '../people';
+import { FABRIKAM_DOMAIN, FABRIKAM_PEOPLE, SANDBOX_DOMAIN, SANDBOX_PEOPLE } from '../people';
 import { generateFleet, FleetPerson } from './generate-fleet';
 import { RELEASES } from './catalogue';
 import { FleetDevice } from './types';
@@ -41,4 +41,18 @@ export function sandboxFleet(now: number): FleetDevice[] {
     adele[2].platformVersion = adele[2].platformVersion.replace(/^\d+/, String(old.build));
   }
   return fleet;
+}
+
+export const FABRIKAM_FLEET_SEED = 'device-desk-fabrikam';
+export const FABRIKAM_FLEET_SIZE = 60;
+
+/** Fabrikam's own fleet: another customer in Google, other serials, other people. */
+export function fabrikamFleet(now: number): FleetDevice[] {
+  return generateFleet({
+    seed: FABRIKAM_FLEET_SEED,
+    size: FABRIKAM_FLEET_SIZE,
+    domain: FABRIKAM_DOMAIN,
+    now,
+    people: FABRIKAM_PEOPLE.map((p) => ({ email: p.email, devices: 1, orgUnitPath: '/Staff/Office' })),
+  });
 }

@@ -20,6 +20,7 @@ import { generateFleet } from '../../../src/sandbox/fleet';
 import type { FleetDevice } from '../../../src/sandbox/fleet/types';
 import type { GoogleEmulator } from '../../../src/sandbox/google';
 import type { JobQueue } from '../../../src/store/job-queue';
+import type { ManagedDeviceDirectory } from '../../../src/intune';
 import type Redis from 'ioredis';
 
 export const NOW = Date.parse('2026-03-02T10:00:00Z');
@@ -100,7 +101,7 @@ export interface RunnerParts {
   limiterKey?: string;
   settings?: Partial<RunnerSettings>;
   /** Intune, for remote lock runs. */
-  managedDevices?: BulkRunnerDeps['managedDevices'];
+  managedDevices?: Pick<ManagedDeviceDirectory, 'remoteLock'>;
   lockPrecheck?: BulkRunnerDeps['lockPrecheck'];
 }
 
@@ -112,8 +113,8 @@ export function makeRunner(p: RunnerParts): {
   const notifier = new RecordingNotifier();
   const audit = new MemoryAuditTrail();
   const runner = new BulkRunner({
-    directory: p.directory,
-    managedDevices: p.managedDevices,
+    google: () => p.directory,
+    intune: () => p.managedDevices,
     lockPrecheck: p.lockPrecheck,
     store: p.store,
     queue: p.queue,

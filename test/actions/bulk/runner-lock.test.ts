@@ -38,7 +38,7 @@ describe('bulk runner: Intune remote lock', () => {
     });
     devices = new GraphManagedDeviceDirectory(client);
     service = new RemoteLockService({
-      devices,
+      devices: () => devices,
       vault: new MemoryPinVault(new PinCipher(randomBytes(32)), clock),
       requests: new MemoryActionRequestStore(),
       audit: new MemoryAuditTrail(clock),
