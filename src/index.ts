@@ -54,6 +54,7 @@ import {
 } from './connector';
 import { DeviceReader } from './devices';
 import { createDeviceDirectory, DIRECTORY_SCOPES, type DeviceDirectory, type RetryOptions } from './directory';
+import { installOutboundProxy, type OutboundProxy } from './egress';
 import { ConfigError } from './errors';
 import {
   GraphGroupMembership,
@@ -704,8 +705,10 @@ async function startBackgroundWork(
 
 async function main(): Promise<void> {
   let config: Config;
+  let proxy: OutboundProxy | undefined;
   try {
     config = loadConfig(process.env);
+    proxy = installOutboundProxy(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Device Desk cannot start.\n${error.message}\n`);
@@ -714,6 +717,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (proxy) logger.info({ proxy }, 'outbound HTTP goes through the proxy, except to NO_PROXY hosts');
   const bot = await startDeviceDesk(config, { logger });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
