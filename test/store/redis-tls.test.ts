@@ -5,11 +5,11 @@
  * (REDIS_URL=rediss://…, REDIS_TLS_CA_FILE, REDIS_KEY_PREFIX).
  */
 import Redis from 'ioredis';
-import { RedisConfirmationStore as ActionConfirmationStore } from '../../src/actions/confirmation-store';
+import { RedisActionConfirmationStore } from '../../src/actions/action-confirmation-store';
 import { RedisActionRequestStore } from '../../src/actions/request-store';
 import { RedisAuditTrail } from '../../src/audit';
 import { loadConfig } from '../../src/config';
-import { RedisConfirmationStore, RedisConnectionStore, RedisSyncLock } from '../../src/connector';
+import { RedisConnectionStore, RedisDeleteConfirmationStore, RedisSyncLock } from '../../src/connector';
 import { RedisInventory } from '../../src/inventory/redis-inventory';
 import { RedisLostReportStore } from '../../src/lost';
 import { BullJobQueue, RedisStorage, redisConnectionOptions } from '../../src/store';
@@ -112,11 +112,14 @@ describeTls('Redis over TLS with a password (rediss://)', () => {
         return {
           store: new RedisConnectionStore(redis, prefix),
           lock: new RedisSyncLock(redis, prefix),
-          confirmations: new RedisConfirmationStore(redis, prefix),
+          confirmations: new RedisDeleteConfirmationStore(redis, prefix),
         };
       });
     });
-    confirmationStoreContract('Redis over TLS', async (clock) => new ActionConfirmationStore(redis, fresh(), clock));
+    confirmationStoreContract(
+      'Redis over TLS',
+      async (clock) => new RedisActionConfirmationStore(redis, fresh(), clock),
+    );
     requestStoreContract('Redis over TLS', async () => new RedisActionRequestStore(redis, fresh()));
     lostReportStoreContract('Redis over TLS', async () => new RedisLostReportStore(redis, fresh()));
   });
