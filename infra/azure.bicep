@@ -31,8 +31,8 @@ param pinEncryptionKey string
 @secure()
 param auditMacKey string
 @secure()
-@description('The audit signing key, base64 of whatever format the bot reads.')
-param auditSigningKeyBase64 string
+@description('The Ed25519 seed that signs audit checkpoints, 64 hex digits.')
+param auditSigningKey string
 
 param googleAdminSubject string
 param googleCustomerId string = 'my_customer'
@@ -100,7 +100,7 @@ var secretValues = {
   'graph-client-secret': graphClientSecret
   'pin-encryption-key': pinEncryptionKey
   'audit-mac-key': auditMacKey
-  'audit-signing-key': base64ToString(auditSigningKeyBase64)
+  'audit-signing-key': auditSigningKey
   'redis-url': 'rediss://:${redis.listKeys().primaryKey}@${redis.properties.hostName}:6380'
 }
 

@@ -170,7 +170,7 @@ describe('infra/azure.bicep and its parameters', () => {
     expect(secure.sort()).toEqual(
       [
         'auditMacKey',
-        'auditSigningKeyBase64',
+        'auditSigningKey',
         'botPassword',
         'googleServiceAccountKeyBase64',
         'graphClientSecret',

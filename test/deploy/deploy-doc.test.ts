@@ -46,9 +46,10 @@ const COMMANDS: Record<string, Coverage> = {
   },
   'npx atk publish --env dev': { needs: 'a Microsoft 365 sign-in (the app package: agents-toolkit.test.ts)' },
   'git pull': { covered: 'plain git' },
-  "REDIS_URL='<the redis-url secret in Key Vault>' REDIS_KEY_PREFIX=desk-dev: npm run audit:verify": {
-    run: 'below, against the local Redis; audit-verify-script.test.ts covers a broken chain',
-  },
+  "REDIS_URL='<redis-url>' REDIS_KEY_PREFIX=desk-dev: AUDIT_MAC_KEY='<audit-mac-key>' AUDIT_SIGNING_KEY='<audit-signing-key>' npm run audit:verify":
+    {
+      run: 'below, against the local Redis; audit-verify-script.test.ts covers a broken chain',
+    },
   'cp .env.sample .env': { run: 'below: the copy starts a sandbox config and git ignores it' },
   'echo "REDIS_PASSWORD=$(openssl rand -hex 24)" >> .env': { run: 'below' },
   'mkdir -p secrets && cp device-desk-key.json secrets/google-service-account.json': {
@@ -177,10 +178,14 @@ describe('the guide’s commands, run here', () => {
     );
   });
 
-  it('npm run audit:verify checks the trail under REDIS_KEY_PREFIX', () => {
+  it('npm run audit:verify checks the trail under REDIS_KEY_PREFIX with the audit keys', () => {
     const prefix = `test:doc-${Math.random().toString(36).slice(2, 8)}:`;
-    const out = sh(`REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX=${prefix} npm run --silent audit:verify`, ROOT);
-    expect(out.trim()).toBe('audit trail OK: 0 records verified');
+    const keys = `AUDIT_MAC_KEY=$(openssl rand -hex 32) AUDIT_SIGNING_KEY=$(openssl rand -hex 32)`;
+    const out = sh(
+      `REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX=${prefix} ${keys} npm run --silent audit:verify`,
+      ROOT,
+    );
+    expect(out.trim()).toMatch(/^audit trail OK: 0 records verified/);
   }, 60_000);
 
   it('npx atk deploy --env local writes .localConfigs, and npm run dev:local starts the bot from it', async () => {

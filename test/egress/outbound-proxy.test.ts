@@ -4,6 +4,7 @@
  * one client) in a child process, with a small recording proxy in front of the emulators.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,7 +193,12 @@ describe('outbound calls through a proxy', () => {
       GRAPH_TENANT_ID: 'contoso.onmicrosoft.com',
       GRAPH_CLIENT_ID: APP_ID,
       GRAPH_CLIENT_SECRET: 'not-a-real-secret',
-      PIN_ENCRYPTION_KEY: 'ab'.repeat(32),
+      // Production guard-rails: three random keys, and memory state allowed for this one instance.
+      PIN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      AUDIT_MAC_KEY: randomBytes(32).toString('hex'),
+      AUDIT_SIGNING_KEY: randomBytes(32).toString('hex'),
+      ALLOW_MEMORY_STATE: 'true',
+      METRICS_TOKEN: randomBytes(32).toString('hex'),
     });
     try {
       const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

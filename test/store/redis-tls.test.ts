@@ -101,7 +101,10 @@ describeTls('Redis over TLS with a password (rediss://)', () => {
     describe('inventory', () => {
       inventoryContract(async () => new RedisInventory(redis, { keyPrefix: fresh() }));
     });
-    auditTrailContract('RedisAuditTrail over TLS', (clock) => new RedisAuditTrail(redis, { prefix: fresh(), clock }));
+    auditTrailContract(
+      'RedisAuditTrail over TLS',
+      (clock, macKey) => new RedisAuditTrail(redis, { prefix: fresh(), clock, macKey }),
+    );
     jobQueueContract('BullMQ over TLS', async () => {
       const { config, options } = connect();
       return new BullJobQueue({ redisUrl: config.redisUrl!, redisOptions: options, prefix: `${fresh()}bull` });
