@@ -3,7 +3,8 @@
  * checkpoints published outside Redis (records cut off the end or rolled back show against them).
  *   npx tsx scripts/audit-verify.ts [--prefix desk:audit:] [--checkpoints FILE]... [--public-key HEX]
  *   npx tsx scripts/audit-verify.ts --sandbox      (the sandbox's public development keys)
- * Environment: REDIS_URL (default redis://127.0.0.1:6379), AUDIT_MAC_KEY, AUDIT_VERIFY_KEY (or
+ * Environment: REDIS_URL (default redis://127.0.0.1:6379), REDIS_KEY_PREFIX and REDIS_TLS_CA_FILE
+ * as for the bot, AUDIT_MAC_KEY, AUDIT_VERIFY_KEY (or
  * AUDIT_SIGNING_KEY, whose public half is used), AUDIT_CHECKPOINT_FILE. A checkpoint file may also
  * be the bot's JSON log. Prints one line; exits 0 when intact, 1 when not, 2 on bad arguments.
  */
@@ -24,6 +25,7 @@ import {
   type SignedCheckpoint,
 } from '../src/audit';
 import { parseKey32 } from '../src/secret-key';
+import { redactRedisUrl, redisConnectionOptions } from '../src/store';
 
 export interface AuditVerifyOutcome {
   exitCode: 0 | 1 | 2;
@@ -77,7 +79,8 @@ function argValues(argv: string[], name: string): string[] {
 
 /** Keys and files from the arguments and the environment, or what is missing. */
 export function verifyInputs(argv: string[], env: Record<string, string | undefined>): VerifyInputs | string {
-  const prefix = argValues(argv, '--prefix')[0] ?? AUDIT_KEY_PREFIX;
+  const prefix =
+    argValues(argv, '--prefix')[0] ?? (env.REDIS_KEY_PREFIX ? `${env.REDIS_KEY_PREFIX}audit:` : AUDIT_KEY_PREFIX);
   const files = argValues(argv, '--checkpoints');
   const checkpointFiles = files.length ? files : env.AUDIT_CHECKPOINT_FILE ? [env.AUDIT_CHECKPOINT_FILE] : [];
   if (argv.includes('--sandbox'))
@@ -112,7 +115,14 @@ async function main(): Promise<number> {
     return 1;
   }
   const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  let redis: Redis;
+  try {
+    const tls = redisConnectionOptions({ url, tlsCaFile: process.env.REDIS_TLS_CA_FILE || undefined });
+    redis = new Redis(url, { ...tls, maxRetriesPerRequest: 1, lazyConnect: true });
+  } catch (err) {
+    console.log(`audit trail could not be checked: ${(err as Error).message}`);
+    return 1;
+  }
   try {
     await redis.connect();
     const trail = new RedisAuditTrail(redis, { prefix: inputs.prefix, macKey: inputs.macKey });
@@ -120,8 +130,9 @@ async function main(): Promise<number> {
     console.log(line);
     return exitCode;
   } catch (err) {
-    const safeUrl = url.replace(/\/\/[^@]*@/, '//***@');
-    console.log(`audit trail could not be checked: cannot reach Redis at ${safeUrl} (${(err as Error).message})`);
+    console.log(
+      `audit trail could not be checked: cannot reach Redis at ${redactRedisUrl(url)} (${(err as Error).message})`,
+    );
     return 1;
   } finally {
     redis.disconnect();

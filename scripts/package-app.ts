@@ -11,6 +11,9 @@ import { AppManifestUtils } from '@microsoft/app-manifest';
 /** The Agents Playground's bot id: the default when no MicrosoftAppId is set. */
 export const SANDBOX_BOT_ID = '00000000-0000-0000-0000-00000000000011';
 
+/** The Teams app id when TEAMS_APP_ID is not set (the Agents Toolkit's teamsApp/create sets it). */
+export const DEFAULT_TEAMS_APP_ID = '8581939d-965f-4420-af22-e336496aeb26';
+
 export const PACKAGE_FILES = ['manifest.json', 'color.png', 'outline.png'] as const;
 
 export interface PackageOptions {
@@ -28,10 +31,14 @@ export interface PackageResult {
   schemaErrors: string[];
 }
 
-/** Placeholder values: the bot id (sandbox default) and, when given, the bot's public domain. */
+/**
+ * Placeholder values: the app id, the bot id (MicrosoftAppId, or BOT_ID as the Agents Toolkit
+ * names it; sandbox default) and, when given, the bot's public domain.
+ */
 export function placeholderValues(env: Record<string, string | undefined>): Record<string, string> {
   return {
-    BOT_ID: env.MicrosoftAppId?.trim() || SANDBOX_BOT_ID,
+    TEAMS_APP_ID: env.TEAMS_APP_ID?.trim() || DEFAULT_TEAMS_APP_ID,
+    BOT_ID: env.MicrosoftAppId?.trim() || env.BOT_ID?.trim() || SANDBOX_BOT_ID,
     BOT_DOMAIN: env.BOT_DOMAIN?.trim() ?? '',
   };
 }

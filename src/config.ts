@@ -29,6 +29,10 @@ export interface Config {
   /** TENANTS_CONFIG: further tenants, each with its own Google connection, Graph app and roles. */
   tenantsFile?: string;
   redisUrl?: string;
+  /** Prefix of every Redis key (default desk:), so one Redis can serve staging and production. */
+  redisPrefix: string;
+  /** CA certificate (PEM) of a rediss:// server whose certificate no public CA signed. */
+  redisTlsCaFile?: string;
   google: {
     serviceAccountKeyFile?: string;
     adminSubject?: string;
@@ -152,6 +156,14 @@ const schema = z.object({
       .regex(/^rediss?:\/\/.+/, 'must be a Redis URL such as redis://127.0.0.1:6379')
       .optional(),
   ),
+  REDIS_KEY_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be letters, digits and _ . : - (up to 64), such as desk-staging:')
+      .default('desk:'),
+  ),
+  REDIS_TLS_CA_FILE: optionalString,
   GOOGLE_SERVICE_ACCOUNT_KEY_FILE: optionalString,
   GOOGLE_ADMIN_SUBJECT: z.preprocess(
     blankToUndefined,
@@ -302,6 +314,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MicrosoftAppId && !GUID.test(e.MicrosoftAppId)) {
     problems.push('MicrosoftAppId must be a GUID such as 00000000-0000-0000-0000-000000000000');
   }
+  if (e.REDIS_TLS_CA_FILE && !e.REDIS_URL?.startsWith('rediss://')) {
+    problems.push('REDIS_TLS_CA_FILE needs a TLS Redis URL: write REDIS_URL as rediss://:password@host:6380');
+  }
   const graphParts = [e.GRAPH_TENANT_ID, e.GRAPH_CLIENT_ID, e.GRAPH_CLIENT_SECRET];
   if (graphParts.some(Boolean) && !graphParts.every(Boolean)) {
     problems.push(
@@ -374,6 +389,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     homeTenantId: e.MicrosoftAppTenantId || e.GRAPH_TENANT_ID || undefined,
     tenantsFile: e.TENANTS_CONFIG,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_KEY_PREFIX,
+    redisTlsCaFile: e.REDIS_TLS_CA_FILE,
     google: {
       serviceAccountKeyFile: e.GOOGLE_SERVICE_ACCOUNT_KEY_FILE,
       adminSubject: e.GOOGLE_ADMIN_SUBJECT,

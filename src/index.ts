@@ -54,6 +54,7 @@ import {
 } from './connector';
 import { DeviceReader } from './devices';
 import { createDeviceDirectory, DIRECTORY_SCOPES, type RetryOptions } from './directory';
+import { installOutboundProxy, type OutboundProxy } from './egress';
 import { ConfigError } from './errors';
 import { GraphGroupMembership, GraphHttpClient, GraphManagedDeviceDirectory, IntuneSync } from './intune';
 import { type Inventory, MemoryInventory, RedisInventory } from './inventory';
@@ -92,6 +93,7 @@ import {
   createTenantSettingsStore,
   type JobQueue,
   MemoryJobQueue,
+  redisConnectionOptions,
   type TenantSettingsStore,
 } from './store';
 
@@ -117,7 +119,7 @@ export interface RunningBot {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Key prefix of everything kept in Redis (default desk:): tests and side-by-side instances. */
+  /** Key prefix of everything kept in Redis (default: REDIS_KEY_PREFIX, desk:): tests and side-by-side instances. */
   redisPrefix?: string;
   /** Sandbox: a running Google emulator to use (and leave running) instead of starting one. */
   google?: GoogleEmulator;
@@ -149,7 +151,6 @@ export interface StartOptions {
 const SANDBOX_ACCESS_FILE = 'config/access.sandbox.yaml';
 const FABRIKAM_ACCESS_FILE = 'config/access.fabrikam.sandbox.yaml';
 const SANDBOX_ROSTER_FILE = 'config/oncall.sandbox.yaml';
-const REDIS_PREFIX = 'desk:';
 
 /** What is being built, in order; each step adds to it and registers how to close what it opened. */
 interface Parts {
@@ -188,7 +189,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     options,
     logger: options.logger ?? createLogger(config.logLevel),
     clock: options.clock ?? systemClock,
-    prefix: options.redisPrefix ?? REDIS_PREFIX,
+    prefix: options.redisPrefix ?? config.redisPrefix,
     closers: [],
   };
   const stop = async () => {
@@ -468,13 +469,16 @@ function createStores(parts: Parts): Stores {
     logger.error(
       'ALLOW_MEMORY_STATE=true: PRODUCTION IS RUNNING ON MEMORY. The audit trail, confirmations, bulk runs and settings are lost on every restart and not shared between instances. Set REDIS_URL.',
     );
+  const redisOptions = config.redisUrl
+    ? redisConnectionOptions({ url: config.redisUrl, tlsCaFile: config.redisTlsCaFile })
+    : {};
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    redis = new Redis(config.redisUrl, { ...redisOptions, maxRetriesPerRequest: 2 });
     redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
     closers.push(() => redis?.quit());
   }
   const queue: JobQueue = config.redisUrl
-    ? new BullJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}bull`, logger })
+    ? new BullJobQueue({ redisUrl: config.redisUrl, redisOptions, prefix: `${prefix}bull`, logger })
     : new MemoryJobQueue({ logger });
   closers.push(() => queue.close());
   return {
@@ -783,8 +787,10 @@ async function startBackgroundWork(
 
 async function main(): Promise<void> {
   let config: Config;
+  let proxy: OutboundProxy | undefined;
   try {
     config = loadConfig(process.env);
+    proxy = installOutboundProxy(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Device Desk cannot start.\n${error.message}\n`);
@@ -793,6 +799,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (proxy) logger.info({ proxy }, 'outbound HTTP goes through the proxy, except to NO_PROXY hosts');
   const bot = await startDeviceDesk(config, { logger });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -240,3 +240,24 @@ describe('production guard-rails', () => {
     expect(problemsOf({ ...production(), AUDIT_MAC_KEY: key }).join('\n')).not.toContain(key);
   });
 });
+
+describe('loadConfig: Redis as a cloud runs it', () => {
+  it('prefixes keys with desk: unless REDIS_KEY_PREFIX says otherwise', () => {
+    expect(loadConfig({}).redisPrefix).toBe('desk:');
+    expect(loadConfig({ REDIS_KEY_PREFIX: 'desk-staging:' }).redisPrefix).toBe('desk-staging:');
+    expect(problemsOf({ REDIS_KEY_PREFIX: 'desk staging {1}' })).toEqual([
+      expect.stringMatching(/^REDIS_KEY_PREFIX must be letters, digits and _ \. : -/),
+    ]);
+  });
+
+  it('takes a CA file only for a TLS (rediss://) URL', () => {
+    const c = loadConfig({
+      REDIS_URL: 'rediss://:secret@cache.redis.cache.windows.net:6380',
+      REDIS_TLS_CA_FILE: '/ca.pem',
+    });
+    expect(c.redisTlsCaFile).toBe('/ca.pem');
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_TLS_CA_FILE: '/ca.pem' })).toEqual([
+      expect.stringMatching(/^REDIS_TLS_CA_FILE needs a TLS Redis URL: write REDIS_URL as rediss:\/\//),
+    ]);
+  });
+});

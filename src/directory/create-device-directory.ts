@@ -55,6 +55,8 @@ function serviceAccountAuth(config: DeviceDirectoryConfig) {
     key: key.private_key,
     scopes: DIRECTORY_SCOPES,
     subject: config.subject,
+    // The token request goes out like every other call: Node's fetch, which honours HTTPS_PROXY.
+    transporterOptions: { fetchImplementation: fetch },
   });
 }
 

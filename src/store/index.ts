@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { RedisStorage } from './redis-storage';
 
 export { RedisStorage, type RedisStorageOptions } from './redis-storage';
+export { redactRedisUrl, redisConnectionOptions, type RedisConnectionSettings } from './redis-connection';
 
 /** Key prefix for conversation and user state in Redis. */
 export const STATE_KEY_PREFIX = 'desk:state:';

@@ -1,11 +1,13 @@
 import { Job, Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 
 export interface BullJobQueueOptions {
   redisUrl: string;
+  /** Connection options such as TLS (see redisConnectionOptions). */
+  redisOptions?: RedisOptions;
   /** BullMQ key prefix, so several apps or test suites share one Redis (default desk:bull). */
   prefix?: string;
   /** Queue name (default jobs). */
@@ -32,7 +34,7 @@ export class BullJobQueue implements JobQueue {
   constructor(private readonly options: BullJobQueueOptions) {
     this.logger = options.logger ?? silentLogger;
     // BullMQ's blocking commands need maxRetriesPerRequest null.
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.connection = new Redis(options.redisUrl, { ...options.redisOptions, maxRetriesPerRequest: null });
     this.connection.on('error', (err) =>
       this.logger.warn({ err: { message: err.message } }, 'job queue redis connection problem'),
     );
