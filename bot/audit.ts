@@ -1,9 +1,10 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { AuditRecord } from '../src/audit';
 import { factsCard } from './cards/facts-card';
-import { messageCard } from './cards/message-card';
+import { warningCard } from './cards/message-card';
 import type { BotDeps } from './deps';
-import { replyWithCard } from './reply';
+import { quote, replyWithCard } from './reply';
+import { messageText } from './turn';
 
 const SHOWN = 10;
 
@@ -14,59 +15,33 @@ function line(r: AuditRecord): string {
   return `#${r.seq} ${r.time.replace('T', ' ').slice(0, 19)} UTC · **${r.action}** ${r.outcome} · ${who}${target}${reason}`;
 }
 
-/** `audit [serial | user]`: the latest entries of the trail, for holders of Audit/Read. */
+/** `audit [serial | user]`: the latest entries of the trail a reader may see, for holders of Audit/Read. */
 export function registerAudit(
   app: Application<TurnState>,
-  deps: Pick<BotDeps, 'identity' | 'guard' | 'audit' | 'devices' | 'view'>,
+  deps: Pick<BotDeps, 'identity' | 'auditDesk' | 'view'>,
 ): void {
   app.message(/^\s*audit\b/i, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
-    await deps.guard.authorize(requester, 'Audit/Read', 'audit.read');
-    const subject = (ctx.activity.text ?? '')
-      .replace(/<at>[^<]*<\/at>/gi, ' ')
-      .trim()
+    const subject = messageText(ctx)
       .replace(/^audit\b/i, '')
       .trim();
-    const tenantId = requester.tenantId;
-
-    let heading = 'Latest audit entries';
-    let records: AuditRecord[];
-    if (!subject) {
-      records = await deps.audit.latest({ tenantId, limit: SHOWN });
-    } else if (subject.includes('@')) {
-      heading = `Latest audit entries by ${subject}`;
-      records = await deps.audit.latest({ tenantId, actorUpn: subject, limit: SHOWN });
-    } else {
-      const found = await deps.devices.search(requester, subject, { limit: 2 });
-      if (found.total > 1) {
-        await replyWithCard(
-          ctx,
-          messageCard(
-            {
-              title: 'Which device?',
-              text: `"${subject}" matches ${found.total} devices. Give the full serial number or the device id.`,
-              tone: 'warning',
-            },
-            deps.view,
-          ),
-        );
-        return;
-      }
-      const device = found.devices[0];
-      heading = `Latest audit entries for ${device ? device.serialNumber : subject}`;
-      // A device that is no longer synced (deleted connection) can still be audited by its id.
-      records = await deps.audit.latest({ tenantId, targetId: device?.id ?? subject, limit: SHOWN });
+    const answer = await deps.auditDesk.latest(requester, subject, SHOWN);
+    if (answer.kind === 'ambiguous') {
+      const text = `"${quote(answer.subject)}" matches ${answer.total} devices. Give the full serial number or the device id.`;
+      await replyWithCard(ctx, warningCard('Which device?', text, deps.view));
+      return;
     }
-
+    const { heading, records } = answer;
     await replyWithCard(
       ctx,
       factsCard(
         {
           title: heading,
-          subtitle: records.length ? `Newest first, ${records.length} shown.` : 'Nothing recorded yet.',
+          subtitle: records.length ? `Newest first, ${records.length} shown.` : 'Nothing recorded that you can see.',
           facts: [],
           sections: [{ heading: 'Entries', lines: records.map(line) }],
-          footer: 'The trail is append-only and hash-chained: `npm run audit:verify` checks it has not been altered.',
+          footer:
+            'The trail is append-only and chained with a keyed MAC: `npm run audit:verify` checks it has not been altered.',
         },
         deps.view,
       ),

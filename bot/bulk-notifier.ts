@@ -52,7 +52,8 @@ export class TeamsBulkNotifier implements BulkNotifier {
     const text =
       `${mention} bulk ${this.action(run).label} ${run.id} finished: ${counts.done} of ${counts.total} done` +
       (counts.approval ? `, ${counts.approval} waiting for approval` : '') +
-      (problems ? `, ${counts.failed} failed${counts.unknown ? `, ${counts.unknown} unknown` : ''}.` : '.') +
+      (problems ? `, ${counts.failed} failed${counts.unknown ? `, ${counts.unknown} unknown` : ''}` : '') +
+      (counts.skipped ? `, ${counts.skipped} skipped (out of your scope now).` : '.') +
       (counts.approval
         ? ' Intune holds those locks until a second Intune admin approves them (Multi Admin Approval); each device says where to complete it.'
         : '') +

@@ -131,7 +131,7 @@ export function previewCardData(
 
 /** "██████░░░░ 60 %" — a bar every client renders, in a monospace block. */
 export function progressBar(counts: BulkCounts, width = 20): string {
-  const finished = counts.done + counts.failed + counts.unknown + (counts.approval ?? 0);
+  const finished = counts.done + counts.failed + counts.unknown + (counts.approval ?? 0) + (counts.skipped ?? 0);
   const share = counts.total === 0 ? 1 : finished / counts.total;
   const full = Math.round(share * width);
   return `${'█'.repeat(full)}${'░'.repeat(width - full)} ${Math.floor(share * 100)} %`;
@@ -161,6 +161,7 @@ export function progressCardData(
     { title: 'Done', value: String(counts.done) },
     { title: 'Failed', value: String(counts.failed) },
     ...(counts.unknown > 0 ? [{ title: 'Unknown', value: String(counts.unknown) }] : []),
+    ...(counts.skipped ? [{ title: 'Skipped (out of your scope now)', value: String(counts.skipped) }] : []),
     ...(counts.approval ? [{ title: 'Waiting for approval', value: String(counts.approval) }] : []),
     { title: 'Pending', value: String(counts.pending) },
     { title: 'Devices', value: String(counts.total) },

@@ -18,7 +18,7 @@ import {
   plainText,
   RUN_ID,
 } from '../src/actions/bulk';
-import type { Requester } from '../src/access';
+import type { Permission, Requester } from '../src/access';
 import { DeviceAction, findAction } from '../src/actions';
 import { actorOf as auditActorOf } from '../src/audit';
 import { DeskError, InvalidInput } from '../src/errors';
@@ -58,11 +58,11 @@ function actionOf(deps: BulkDeps, run: BulkRun): DeviceAction {
 }
 
 /** A person deciding on a run, with their own roles: every device is checked against them. */
-function actorOf(deps: BulkDeps, r: Requester, action: DeviceAction): Actor {
+function actorOf(deps: BulkDeps, r: Requester, permission: Permission): Actor {
   return {
     ref: { teamsId: r.teamsId, aadObjectId: r.aadObjectId, name: r.name, upn: r.upn, tenantId: r.tenantId },
     access: r.access,
-    decide: (device) => deps.access.can(r.access, action.permission, device),
+    decide: (device) => deps.access.can(r.access, permission, device),
   };
 }
 
@@ -117,12 +117,9 @@ function registerBulkStatus(app: Application<TurnState>, deps: BulkDeps): void {
   app.message(/^\s*bulk\s+status\s+(BR-\w+)\s*$/i, async (ctx) => {
     const id = (/(BR-\w+)/i.exec(ctx.activity.text ?? '') ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
-    const run = RUN_ID.test(id) ? await bulk.store.get(id) : undefined;
-    const visible =
-      run &&
-      run.tenantId === requester.tenantId &&
-      (run.requester.teamsId === requester.teamsId || deps.guard.may(requester, 'Audit/Read'));
-    if (!run || !visible) {
+    // Their own runs, or those whose every device their Audit/Read covers.
+    const run = RUN_ID.test(id) ? await bulk.service.readRun(id, actorOf(deps, requester, 'Audit/Read')) : undefined;
+    if (!run) {
       await replyWithCard(
         ctx,
         warningCard(`No bulk run ${quote(id)}`, 'I know no bulk run with that id among yours.', deps.view),
@@ -204,7 +201,7 @@ function registerBulkCommand(app: Application<TurnState>, deps: BulkDeps): void 
       await replyWithCard(ctx, source);
       return;
     }
-    const { run } = await bulk.service.preview(actorOf(deps, requester, action), action, params, source, {
+    const { run } = await bulk.service.preview(actorOf(deps, requester, action.permission), action, params, source, {
       conversation: conversationOf(ctx),
     });
     await audit(deps, requester, run, 'requested', {
@@ -244,7 +241,7 @@ async function askApproval(deps: BulkDeps, ctx: TurnContext, data: unknown): Pro
   const existing = await bulk.store.get(runId);
   if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run; send the bulk command again.', view);
   const requester = await deps.identity.requester(ctx);
-  const actor = actorOf(deps, requester, actionOf(deps, existing));
+  const actor = actorOf(deps, requester, actionOf(deps, existing).permission);
   // No channel, no request: the requester hears why at once and the preview stays usable.
   const channel = (await deps.tenantSettings.get(requester.tenantId)).helpdeskChannel;
   if (!channel && existing.requester.teamsId === requester.teamsId) {
@@ -288,7 +285,7 @@ async function startOrCancel(
   const existing = await bulk.store.get(runId);
   if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run; send the bulk command again.', view);
   const requester = await deps.identity.requester(ctx);
-  const actor = actorOf(deps, requester, actionOf(deps, existing));
+  const actor = actorOf(deps, requester, actionOf(deps, existing).permission);
   const result = step === 'start' ? await bulk.service.start(runId, actor) : await bulk.service.cancel(runId, actor);
   if (!result.ok) {
     if (result.why !== 'not-requester')
@@ -350,8 +347,12 @@ async function decide(
   const approver = await deps.identity.requester(ctx);
   const result =
     decision === 'approve'
-      ? await bulk.service.approve(runId, actorOf(deps, approver, action), await requesterNow(deps, existing, action))
-      : await bulk.service.reject(runId, actorOf(deps, approver, action));
+      ? await bulk.service.approve(
+          runId,
+          actorOf(deps, approver, action.permission),
+          await requesterNow(deps, existing, action),
+        )
+      : await bulk.service.reject(runId, actorOf(deps, approver, action.permission));
   const targets = await bulk.store.targets(runId);
   if (!result.ok) {
     await audit(deps, approver, existing, 'denied', { step: decision, why: result.why }, result.message);

@@ -2,6 +2,7 @@ import type { AccessResolver, Guard } from '../src/access';
 import type { ActionService, PinService } from '../src/actions';
 import type { BulkRunStore, BulkService } from '../src/actions/bulk';
 import type { AuditTrail } from '../src/audit';
+import type { AuditDesk } from '../src/audit-desk';
 import type { Clock } from '../src/clock';
 import type { ConnectorService, IntuneConnection } from '../src/connector';
 import type { DeviceReader } from '../src/devices';
@@ -43,6 +44,8 @@ export interface BotDeps {
   guard: Guard;
   access: AccessResolver;
   audit: AuditTrail;
+  /** The audit trail as each reader may see it. */
+  auditDesk: AuditDesk;
   /** Device searches and fresh reads, cut to what the requester may see. */
   devices: DeviceReader;
   actions: ActionService;

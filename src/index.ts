@@ -31,6 +31,7 @@ import {
   BulkRunner,
   BulkService,
   type BulkSettings,
+  TargetRecheck,
   createBulkRunStore,
   createRateLimiter,
   type RunnerSettings,
@@ -52,6 +53,7 @@ import {
   readServiceAccountClientId,
   SANDBOX_CLIENT_ID,
 } from './connector';
+import { AuditDesk } from './audit-desk';
 import { DeviceReader } from './devices';
 import { createDeviceDirectory, DIRECTORY_SCOPES, type RetryOptions } from './directory';
 import { installOutboundProxy, type OutboundProxy } from './egress';
@@ -256,7 +258,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   let publicUrl = config.publicUrl;
   const bulk = createBulk(
     parts,
-    { clients, stores, adapter, view, catalogue, lockPrecheck: actions.lockPrecheck },
+    { clients, stores, adapter, view, catalogue, lockPrecheck: actions.lockPrecheck, access },
     () => publicUrl,
   );
 
@@ -270,6 +272,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     guard,
     access,
     audit: stores.audit,
+    auditDesk: new AuditDesk({ audit: stores.audit, devices, inventory: stores.inventory, guard }),
     devices,
     actions: actions.service,
     pins: actions.pins,
@@ -716,6 +719,25 @@ interface BulkParts {
   view: { sandbox: boolean };
   catalogue: readonly DeviceAction[];
   lockPrecheck?: ActionExecutor['precheck'];
+  access: AccessResolver;
+}
+
+/** Right before each device of a run: the requester's roles now, against the device as last synced. */
+function targetRecheck(parts: Parts, p: BulkParts): TargetRecheck {
+  return new TargetRecheck({
+    device: async (tenantId, deviceId) => {
+      const d = await p.stores.inventory.get(tenantId, deviceId);
+      return d && { orgUnitPath: d.orgUnitPath, users: d.users };
+    },
+    access: ({ requester: r }) =>
+      p.access.resolve({ aadObjectId: r.aadObjectId ?? '', upn: r.upn, tenantId: r.tenantId, name: r.name }),
+    decide: (access, permission, device) => p.access.can(access, permission, device),
+    permissions: (run) => {
+      const action = p.catalogue.find((a) => a.id === run.action);
+      return action ? [action.permission, ...(action.alsoNeeds ?? [])] : [];
+    },
+    now: () => parts.clock.now(),
+  });
 }
 
 /** Bulk runs: a durable job per run on the queue, paced by a limiter every instance shares. */
@@ -742,6 +764,7 @@ function createBulk(
     google: (tenantId) => clients.tenants.bulkGoogle(tenantId),
     intune: (tenantId) => clients.tenants.intune(tenantId),
     lockPrecheck: p.lockPrecheck,
+    recheck: targetRecheck(parts, p),
     store,
     queue: stores.queue,
     limiter: createRateLimiter({ redis: stores.redis, key: `${prefix}google-quota`, limit: quota, clock }),

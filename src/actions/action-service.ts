@@ -270,11 +270,14 @@ export class ActionService {
     );
   }
 
-  /** One request, if the reader may follow it: their own, or anyone's in their tenant with Audit/Read. */
+  /** One request, if the reader may follow it: their own, or one on a device their Audit/Read covers. */
   async readRequest(requester: Requester, requestId: string): Promise<ActionRequest | undefined> {
     const r = await this.deps.requests.get(requestId);
     if (!r || r.requester.tenantId !== requester.tenantId) return undefined;
-    return r.requester.teamsId === requester.teamsId || this.deps.guard.may(requester, 'Audit/Read') ? r : undefined;
+    if (r.requester.teamsId === requester.teamsId) return r;
+    // Someone else's: only for an auditor whose scope covers the device.
+    const device = { orgUnitPath: r.device.orgUnitPath, users: [] };
+    return this.deps.guard.may(requester, 'Audit/Read', device) ? r : undefined;
   }
 
   /** The requester's own recent requests, newest first. */

@@ -441,6 +441,30 @@ describe('remote actions', () => {
       expect(cardText(cardOf(adele.replies[0]))).toContain('No request');
     });
 
+    it('a reader scoped to the North schools sees neither the audit nor the status of a South device’s request', async () => {
+      const south = pool.splice(
+        pool.findIndex((d) => d.orgUnitPath.startsWith('/Schools/South')),
+        1,
+      )[0];
+      google().setBehaviour(south.deviceId, { connectivity: 'online' });
+      const { id } = await ask(`lost mode on ${south.serialNumber}`);
+      const requestId = requestIdIn((await confirm(id)).body.value);
+      await closing(requestId);
+      const read = async (text: string, as: PersonKey) => cardText(cardOf((await h.send(text, { as })).replies[0]));
+
+      // Isaiah holds Audit/Read only for /Schools/North.
+      expect(await read(`status ${requestId}`, 'isaiah')).toContain('No request');
+      const bySerial = await read(`audit ${south.serialNumber}`, 'isaiah');
+      expect(bySerial).not.toContain('lostMode.on');
+      const byPerson = await read('audit meganb@example.com', 'isaiah');
+      expect(byPerson).not.toContain(south.serialNumber);
+      expect(await read('audit', 'isaiah')).not.toContain(south.serialNumber);
+      // The tenant-wide auditor sees all of it.
+      expect(await read(`status ${requestId}`, 'patti')).toContain(requestId);
+      expect(await read(`audit ${south.serialNumber}`, 'patti')).toContain('lostMode.on** succeeded');
+      expect(await read('audit meganb@example.com', 'patti')).toContain(south.serialNumber);
+    });
+
     it('every step is in the audit trail', async () => {
       const d = take();
       const { id } = await ask(`lost mode on ${d.serialNumber}`);

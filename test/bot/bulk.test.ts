@@ -150,6 +150,15 @@ describe('bulk actions in chat', () => {
     expect(cardText(again.body.value)).toContain('already');
   });
 
+  it('a reader scoped to the North schools cannot follow a run on South devices', async () => {
+    const south = active(2, (d) => d.orgUnitPath.startsWith('/Schools/South'));
+    const { card } = await preview(`bulk lost mode on ${south.map((d) => d.serialNumber).join(' ')}`);
+    const runId = runIdOf(card);
+    expect(cardText((await preview(`bulk status ${runId}`, 'isaiah')).card)).toContain(`No bulk run ${runId}`);
+    expect(cardText((await preview(`bulk status ${runId}`, 'patti')).card)).not.toContain(`No bulk run`);
+    await h.invoke('bulk.cancel', { runId }, { as: 'megan' });
+  });
+
   it('says what is outside a scoped role, and refuses above the per-role limit', async () => {
     const north = active(1, (d) => d.orgUnitPath.startsWith('/Schools/North'));
     const south = active(1, (d) => d.orgUnitPath.startsWith('/Schools/South'));

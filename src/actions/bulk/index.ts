@@ -18,7 +18,7 @@ export {
   type ResolveOptions,
   type ClassifyOptions,
 } from './resolve';
-export { classifyTargets } from './recheck';
+export { classifyTargets, TargetRecheck, type TargetRecheckDeps } from './recheck';
 export {
   createRateLimiter,
   MemoryRateLimiter,

@@ -22,6 +22,7 @@ import type { Logger } from '../../log';
 import type { JobQueue } from '../../store';
 import { MAX_REBOOT_DELAY_SECONDS, Operation, operationOf } from '../operations';
 import type { RateLimiter } from './rate-limiter';
+import type { TargetRecheck } from './recheck';
 import type { Precheck } from './resolve';
 import type { BulkRunStore } from './run-store';
 import { ACTIVE_RUN_STATES, BulkCounts, BulkResultRow, BulkRun, BulkTarget, countsOf, ItemRecord } from './types';
@@ -70,6 +71,8 @@ export interface BulkRunnerDeps {
   intune?: (tenantId: string) => Pick<ManagedDeviceDirectory, 'remoteLock'> | undefined;
   /** The single remote lock's refusals (a lock still pending…), asked again right before each lock. */
   lockPrecheck?: Precheck;
+  /** The requester's scope, checked again right before each device is acted on. */
+  recheck?: Pick<TargetRecheck, 'split'>;
   store: BulkRunStore;
   queue: JobQueue;
   limiter: RateLimiter;
@@ -220,7 +223,8 @@ export class BulkRunner {
     if (op.kind === 'status') {
       for (let i = 0; i < pending.length; i += BULK_STATUS_BATCH) {
         check();
-        await this.statusBatch(run, op, pending.slice(i, i + BULK_STATUS_BATCH), progress);
+        const batch = await this.stillInScope(run, pending.slice(i, i + BULK_STATUS_BATCH), progress);
+        if (batch.length) await this.statusBatch(run, op, batch, progress);
       }
     } else {
       let next = 0;
@@ -229,7 +233,8 @@ export class BulkRunner {
         Array.from({ length: Math.min(this.settings.concurrency, pending.length) }, async () => {
           while (next < pending.length) {
             check();
-            const t = pending[next++];
+            const [t] = await this.stillInScope(run, [pending[next++]], progress);
+            if (!t) continue;
             await (op.kind === 'lock' ? this.lock(run, t, progress) : this.command(run, op.type, t, progress));
           }
         }),
@@ -239,6 +244,14 @@ export class BulkRunner {
     }
     check();
     await this.finish(run, targets, items, progress);
+  }
+
+  /** The targets the requester may still act on now; the others are recorded as skipped, with why. */
+  private async stillInScope(run: BulkRun, targets: BulkTarget[], progress: Progress): Promise<BulkTarget[]> {
+    if (!this.deps.recheck) return targets;
+    const { allowed, skipped } = await this.deps.recheck.split(run, targets);
+    if (skipped.length) await progress.record(skipped);
+    return allowed;
   }
 
   private async finish(
@@ -484,7 +497,7 @@ export class BulkRunner {
         ? { kind: 'device', id: device.deviceId, label: device.serialNumber }
         : { kind: 'request', id: run.id },
       requestId: run.id,
-      outcome: detail.state === 'failed' || detail.state === 'unknown' ? 'failed' : 'succeeded',
+      outcome: detail.state === 'unknown' ? 'unknown' : detail.state === 'failed' ? 'failed' : 'succeeded',
       detail,
     });
   }
@@ -540,7 +553,13 @@ export function resultRows(run: BulkRun, targets: BulkTarget[], items: Map<strin
   const rows: BulkResultRow[] = targets.map((t) => {
     const i = items.get(t.deviceId);
     const result: BulkResultRow['result'] =
-      !i || i.state === 'inflight' ? 'not run' : i.state === 'approval' ? 'waiting for approval' : i.state;
+      !i || i.state === 'inflight'
+        ? 'not run'
+        : i.state === 'approval'
+          ? 'waiting for approval'
+          : i.state === 'skipped'
+            ? 'out-of-scope'
+            : i.state;
     return {
       serialNumber: t.serialNumber,
       deviceId: t.deviceId,

@@ -189,6 +189,19 @@ export class BulkService {
     return this.launch(r, actor, 'preview', (x) => x);
   }
 
+  /**
+   * A run as a reader may follow it: their own, or one whose every device their Audit/Read covers
+   * (`reader.decide` answers for Audit/Read). Another tenant's run is unknown to them.
+   */
+  async readRun(runId: string, reader: Actor): Promise<BulkRun | undefined> {
+    const run = await this.deps.store.get(runId);
+    if (!run || run.tenantId !== reader.ref.tenantId) return undefined;
+    if (sameUser(run.requester, reader.ref)) return run;
+    const targets = await this.deps.store.targets(runId);
+    if (targets.length === 0) return reader.decide({ users: [] }).allowed ? run : undefined;
+    return targets.every((t) => reader.decide(t.context).allowed) ? run : undefined;
+  }
+
   /** The requester asks the help desk channel; the caller posts the card and attaches its id. */
   async askApproval(runId: string, actor: Actor): Promise<StepResult> {
     const run = await this.deps.store.get(runId);

@@ -95,7 +95,8 @@ export interface BulkRun {
  * Per-device progress. A device without a record is pending. 'approval': Intune's Multi Admin
  * Approval holds the action until a second Intune admin approves it (nothing failed).
  */
-export type ItemState = 'inflight' | 'done' | 'failed' | 'unknown' | 'approval';
+/** 'skipped': not sent, because the device left the requester's scope (or they lost the role) after the preview. */
+export type ItemState = 'inflight' | 'done' | 'failed' | 'unknown' | 'approval' | 'skipped';
 
 export interface ItemRecord {
   deviceId: string;
@@ -113,6 +114,8 @@ export interface BulkCounts {
   unknown: number;
   /** Waiting for a second Intune admin (Multi Admin Approval); present only when some are. */
   approval?: number;
+  /** Not sent: out of the requester's scope when their turn came; present only when some are. */
+  skipped?: number;
   pending: number;
 }
 
@@ -131,11 +134,13 @@ export function countsOf(total: number, items: Iterable<ItemRecord>): BulkCounts
   let failed = 0;
   let unknown = 0;
   let approval = 0;
+  let skipped = 0;
   for (const i of items) {
     if (i.state === 'done') done++;
     else if (i.state === 'failed') failed++;
     else if (i.state === 'unknown') unknown++;
     else if (i.state === 'approval') approval++;
+    else if (i.state === 'skipped') skipped++;
   }
   return {
     total,
@@ -143,6 +148,7 @@ export function countsOf(total: number, items: Iterable<ItemRecord>): BulkCounts
     failed,
     unknown,
     ...(approval ? { approval } : {}),
-    pending: Math.max(0, total - done - failed - unknown - approval),
+    ...(skipped ? { skipped } : {}),
+    pending: Math.max(0, total - done - failed - unknown - approval - skipped),
   };
 }

@@ -103,6 +103,8 @@ export interface RunnerParts {
   /** Intune, for remote lock runs. */
   managedDevices?: Pick<ManagedDeviceDirectory, 'remoteLock'>;
   lockPrecheck?: BulkRunnerDeps['lockPrecheck'];
+  /** The requester's scope, checked again before each device. */
+  recheck?: BulkRunnerDeps['recheck'];
 }
 
 export function makeRunner(p: RunnerParts): {
@@ -116,6 +118,7 @@ export function makeRunner(p: RunnerParts): {
     google: () => p.directory,
     intune: () => p.managedDevices,
     lockPrecheck: p.lockPrecheck,
+    recheck: p.recheck,
     store: p.store,
     queue: p.queue,
     limiter: createRateLimiter({

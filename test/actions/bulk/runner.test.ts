@@ -1,4 +1,5 @@
-import { MemoryBulkRunStore } from '../../../src/actions/bulk';
+import { AccessResolver, BUILT_IN_ROLES, type DeviceContext } from '../../../src/access';
+import { MemoryBulkRunStore, TargetRecheck } from '../../../src/actions/bulk';
 import type { DeviceDirectory } from '../../../src/directory/types';
 import { GoogleEmulator, startGoogleEmulator } from '../../../src/sandbox/google';
 import { MemoryJobQueue } from '../../../src/store/job-queue';
@@ -47,6 +48,48 @@ describe('bulk runner against the Google emulator', () => {
     expect(failed[0].detail).toMatch(/Google Admin refused/);
     expect(rows.find((r) => r.input === 'NOPE')?.result).toBe('not-found');
     expect(notifier.progressCalls.length).toBeGreaterThan(1);
+    runner.stop();
+  });
+
+  it('a device that left the requester’s scope since the preview is skipped and reported, never acted on', async () => {
+    const s = await setup(120, 'bulk-scope', 2400, 1);
+    const targets = targetsOf(s.fleet);
+    // As the inventory has each device now: ten of them moved to another school after the preview.
+    const now = new Map<string, DeviceContext>(
+      targets.map((t) => [t.deviceId, { orgUnitPath: '/Schools/North', users: [] }]),
+    );
+    const moved = s.fleet.slice(30, 40);
+    for (const d of moved) now.set(d.deviceId, { orgUnitPath: '/Schools/South', users: [] });
+    const access = new AccessResolver({
+      config: {
+        roles: [...BUILT_IN_ROLES],
+        assignments: [
+          { role: 'School Administrator', users: ['isaiah@example.com'], groups: [], scopes: ['/Schools/North'] },
+        ],
+      },
+      groups: { memberOf: async () => [] },
+    });
+    const recheck = new TargetRecheck({
+      device: async (_tenant, id) => now.get(id),
+      access: (run) => access.resolve({ aadObjectId: '', upn: run.requester.upn, tenantId: run.tenantId }),
+      decide: (a, permission, device) => access.can(a, permission, device),
+      permissions: () => ['Remote tasks/Wipe'],
+      now: () => s.clock.now(),
+    });
+    const { runner, notifier } = makeRunner({ ...s, quotaPerMinute: 2400, recheck });
+    await runner.start();
+    const run = {
+      ...queuedRun('BR-SCOPE1', 'wipeUsers', targets.length),
+      requester: { teamsId: 'u-isaiah', name: 'Isaiah', upn: 'isaiah@example.com', tenantId: 'tenant-1' },
+    };
+    await s.store.create(run, targets);
+    await runner.enqueue('BR-SCOPE1');
+    const { counts, rows } = await notifier.done();
+    expect(counts).toMatchObject({ total: 120, done: 110, skipped: 10, failed: 0, pending: 0 });
+    expect(s.google.stats().byMethod[ISSUE]).toBe(110);
+    const skipped = rows.filter((r) => r.result === 'out-of-scope');
+    expect(skipped.map((r) => r.deviceId).sort()).toEqual(moved.map((d) => d.deviceId).sort());
+    expect(skipped[0].detail).toMatch(/Not sent: You hold "Remote tasks\/Wipe" only for \/Schools\/North/);
     runner.stop();
   });
 

@@ -1,0 +1,1 @@
+export { AUDIT_READ, AuditDesk, type AuditAnswer, type AuditDeskDeps } from './audit-desk';
