@@ -13,6 +13,7 @@ import type { ConfirmCardData } from './cards/confirm-card';
 import type { ActionStatusCardData, StatusBadgeData } from './cards/action-status-card';
 import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
 import { utcTime } from './lookup-view';
+import { markup, type Markdown } from './cards/markdown';
 
 const IMPACT: Record<string, (serial: string) => string> = {
   'lostMode.on': (s) =>
@@ -138,8 +139,9 @@ export function statusCardData(r: ActionRequest, label: string): ActionStatusCar
 }
 
 /** The line `my actions` shows for a request. */
-export function requestLine(r: ActionRequest, label: string): string {
-  return `**${r.id}** · ${label} · ${r.device.serialNumber} · **${r.state}** · ${utcTime(iso(r.createdAt))}${r.error ? ` — ${r.error}` : ''}`;
+export function requestLine(r: ActionRequest, label: string): Markdown {
+  const error = r.error ? ` — ${r.error}` : '';
+  return markup`**${r.id}** · ${label} · ${r.device.serialNumber} · **${r.state}** · ${utcTime(iso(r.createdAt))}${error}`;
 }
 
 /** The closing message's words after the mention. */

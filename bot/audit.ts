@@ -5,14 +5,16 @@ import { warningCard } from './cards/message-card';
 import type { BotDeps } from './deps';
 import { quote, replyWithCard } from './reply';
 import { messageText } from './turn';
+import { markup, type Markdown } from './cards/markdown';
 
 const SHOWN = 10;
 
-function line(r: AuditRecord): string {
+function line(r: AuditRecord): Markdown {
   const who = r.actor.upn ?? r.actor.name ?? r.actor.teamsId;
   const target = r.target ? ` · ${r.target.label ?? r.target.id}` : '';
   const reason = r.reason ? ` — ${r.reason}` : '';
-  return `#${r.seq} ${r.time.replace('T', ' ').slice(0, 19)} UTC · **${r.action}** ${r.outcome} · ${who}${target}${reason}`;
+  const time = r.time.replace('T', ' ').slice(0, 19);
+  return markup`#${r.seq} ${time} UTC · **${r.action}** ${r.outcome} · ${who}${target}${reason}`;
 }
 
 /** `audit [serial | user]`: the latest entries of the trail a reader may see, for holders of Audit/Read. */

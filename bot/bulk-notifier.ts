@@ -16,6 +16,7 @@ import { approvalCardData, progressCardData } from './bulk-view';
 import { bulkApprovalCard, bulkProgressCard } from './cards/bulk-cards';
 import { cardMessage, type AdaptiveCard, type CardView } from './cards/render';
 import type { ProactiveAdapter } from './notifier';
+import { escapeMarkdown } from './cards/markdown';
 
 export class TeamsBulkNotifier implements BulkNotifier {
   constructor(
@@ -106,7 +107,7 @@ export class TeamsBulkNotifier implements BulkNotifier {
     await this.adapter.continueConversationAsync(this.botAppId, run.conversation, async (c) => {
       await c.sendActivity({
         type: 'message',
-        text: `${mention} ${text}`,
+        text: `${mention} ${escapeMarkdown(text)}`,
         entities: [
           { type: 'mention', text: mention, mentioned: { id: run.requester.teamsId, name: run.requester.name } },
         ],

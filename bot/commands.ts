@@ -47,7 +47,7 @@ export const COMMANDS: CommandInfo[] = [
   {
     usage: 'lock <serial>',
     description:
-      'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN only you see).',
+      'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN shown to you).',
     permission: 'Remote tasks/Remote lock',
   },
   {

@@ -6,6 +6,7 @@ import { type AuditOutcome, actorOf } from '../src/audit';
 import type { Connection, SyncOutcome } from '../src/connector';
 import { connectorDeleteConfirmCard, connectorSetupCard, connectorStatusCard, duration } from './cards/connector-cards';
 import { messageCard } from './cards/message-card';
+import { markup, type CardText } from './cards/markdown';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
 import { onCardVerb } from './invoke';
@@ -32,12 +33,12 @@ const COMMAND = /^\s*connector(?:\s+(\S+))?\s*[.!?]?\s*$/i;
 // Card data comes back from the client as is: anything may arrive, so it is checked here.
 const confirmationData = z.object({ confirmationId: z.string().trim().min(1).max(100) });
 
-const WHY_REFUSED: Record<'unknown' | 'not-yours' | 'expired' | 'used', (name?: string) => string> = {
-  unknown: () => 'I have no record of this confirmation. Type **connector delete** to ask again.',
+const WHY_REFUSED: Record<'unknown' | 'not-yours' | 'expired' | 'used', (name?: string) => CardText> = {
+  unknown: () => markup`I have no record of this confirmation. Type **connector delete** to ask again.`,
   'not-yours': (name) =>
     `Only ${name ?? 'the person who asked'} can confirm or cancel this deletion. Nothing was changed.`,
   expired: () =>
-    'This confirmation expired (they last 5 minutes). Nothing was changed; type **connector delete** to ask again.',
+    markup`This confirmation expired (they last 5 minutes). Nothing was changed; type **connector delete** to ask again.`,
   used: () => 'This confirmation was already used. Nothing more was changed.',
 };
 
@@ -219,7 +220,7 @@ async function confirmDelete(deps: ConnectorDeps, ctx: TurnContext, data: unknow
     return messageCard(
       {
         title: 'This button is not valid',
-        text: 'The confirmation could not be read. Nothing was changed; type **connector delete** to ask again.',
+        text: markup`The confirmation could not be read. Nothing was changed; type **connector delete** to ask again.`,
         tone: 'warning',
       },
       view,
@@ -250,7 +251,7 @@ async function confirmDelete(deps: ConnectorDeps, ctx: TurnContext, data: unknow
     {
       title: 'Chrome Enterprise connection deleted',
       text: `${decision.removedDevices.toLocaleString('en-US')} ChromeOS devices were removed from Device Desk and the connection settings were deleted. Nothing was changed in Google Admin.`,
-      hint: 'To connect again, type **connector setup**.',
+      hint: markup`To connect again, type **connector setup**.`,
       tone: 'success',
     },
     view,
@@ -310,7 +311,7 @@ function syncHeadline(outcome: SyncOutcome): string {
     case 'completed':
       return `Sync finished: ${outcome.devices.toLocaleString('en-US')} devices from Google in ${duration(outcome.durationMs)}${outcome.removed ? `, ${outcome.removed.toLocaleString('en-US')} no longer in Google removed` : ''}.`;
     case 'failed':
-      return 'The sync did not finish; the reason is above. Try **connector sync** again later.';
+      return 'The sync did not finish; the reason is above. Try “connector sync” again later.';
     case 'busy':
       return 'Another Device Desk instance is running a sync of this connection right now; it updates this status when it ends.';
     case 'not-connected':

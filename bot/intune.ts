@@ -12,6 +12,7 @@ import type { BotDeps } from './deps';
 import { utcTime } from './lookup-view';
 import { replyWithCard } from './reply';
 import { messageText } from './turn';
+import { markup, type Markdown } from './cards/markdown';
 
 export type IntuneDeps = Pick<BotDeps, 'identity' | 'guard' | 'view' | 'intune'>;
 
@@ -19,9 +20,9 @@ const COMMAND = /^\s*intune(?:\s+(\S+))?\s*[.!?]?\s*$/i;
 const GRANT_HOW =
   'Entra admin center › App registrations › the Device Desk app › API permissions › Add a permission › Microsoft Graph › Application permissions, then Grant admin consent.';
 
-function permissionLine(p: GraphPermissionNeed & { granted?: boolean }): string {
+function permissionLine(p: GraphPermissionNeed & { granted?: boolean }): Markdown {
   const mark = p.granted === undefined ? '•' : p.granted ? '✅' : '❌ missing:';
-  return `${mark} **${p.permission}** — ${p.usedFor}`;
+  return markup`${mark} **${p.permission}** — ${p.usedFor}`;
 }
 
 export function intuneSetupCard(needs: readonly GraphPermissionNeed[], view: CardView): AdaptiveCard {

@@ -5,6 +5,7 @@ import { lostReportCard } from './cards/lost-cards';
 import { cardMessage, type CardView } from './cards/render';
 import { reportCardData } from './lost-view';
 import type { ProactiveAdapter } from './notifier';
+import { escapeMarkdown } from './cards/markdown';
 
 /** Posts and updates lost-device report cards in the help desk and on-call channels, and tells reporters. */
 export class TeamsLostNotifier implements LostNotifier {
@@ -58,7 +59,9 @@ export class TeamsLostNotifier implements LostNotifier {
     if (failure) throw failure;
   }
 
-  async tellReporter(r: LostReport, text: string): Promise<void> {
+  async tellReporter(r: LostReport, words: string): Promise<void> {
+    // Names, serials and ids in a message are Markdown to Teams as in a card: shown as they are.
+    const text = escapeMarkdown(words);
     const people = [{ ...r.reporter, conversation: r.reporterConversation }, ...r.alsoReportedBy];
     let failure: unknown;
     for (const p of people) {
@@ -82,13 +85,16 @@ export class TeamsLostNotifier implements LostNotifier {
 
   async tellHelpdesk(tenantId: string, text: string): Promise<void> {
     const { helpdeskChannel } = await this.settings.get(tenantId);
-    if (helpdeskChannel) await this.send(helpdeskChannel.conversationReference, { type: 'message', text });
+    if (helpdeskChannel)
+      await this.send(helpdeskChannel.conversationReference, { type: 'message', text: escapeMarkdown(text) });
   }
 
   async page(r: LostReport, responder: Responder | undefined, waitedMinutes: number): Promise<PostedCard | undefined> {
     const settings = await this.settings.get(r.tenantId);
     const channel = settings.onCallChannel ?? settings.helpdeskChannel;
-    const words = `lost-device report ${r.id} (${r.device.serialNumber}, reported by ${r.reporter.name}) has not been acknowledged for ${waitedMinutes} minutes.`;
+    const words = escapeMarkdown(
+      `lost-device report ${r.id} (${r.device.serialNumber}, reported by ${r.reporter.name}) has not been acknowledged for ${waitedMinutes} minutes.`,
+    );
     const base = this.cardActivity(r);
     if (!responder) return this.post(channel, { ...base, text: `Nobody is on call by the roster: ${words}` });
     const mention = `<at>${responder.name}</at>`;

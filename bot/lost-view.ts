@@ -4,6 +4,7 @@ import type { InventoryDevice } from '../src/inventory';
 import { deviceLabel, LostReport } from '../src/lost';
 import type { LostReportCardData, LostReportButton, Fact } from './cards/lost-cards';
 import { utcTime } from './lookup-view';
+import { markup, type Markdown } from './cards/markdown';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (ms: number | undefined) => (ms === undefined ? '' : utcTime(iso(ms)));
@@ -82,7 +83,7 @@ export function reportCardData(r: LostReport, escalationMinutes: number): LostRe
 }
 
 /** One line of `reports`. */
-export function reportLine(r: LostReport, now: number): string {
+export function reportLine(r: LostReport, now: number): Markdown {
   const who =
     r.state === 'open'
       ? r.escalatedAt !== undefined
@@ -90,7 +91,7 @@ export function reportLine(r: LostReport, now: number): string {
         : 'not acknowledged'
       : `${r.state} by ${r.acknowledgedBy?.name ?? '?'}`;
   const minutes = Math.max(0, Math.round((now - r.createdAt) / 60_000));
-  return `**${r.id}** · ${deviceLabel(r)} · ${r.reporter.name} · ${who} · ${minutes} min ago`;
+  return markup`**${r.id}** · ${deviceLabel(r)} · ${r.reporter.name} · ${who} · ${minutes} min ago`;
 }
 
 export function choiceTitle(d: InventoryDevice): string {

@@ -3,6 +3,7 @@ import { DeviceAction, findAction, type RequestNotifier, type ActionRequest } fr
 import { closingText, statusCardData } from './actions-view';
 import { actionStatusCard } from './cards/action-status-card';
 import { cardMessage, type CardView } from './cards/render';
+import { escapeMarkdown } from './cards/markdown';
 
 /** What the notifier needs of the adapter: proactive turns (CloudAdapter has it). */
 export interface ProactiveAdapter {
@@ -30,7 +31,19 @@ export function closingActivity(r: ActionRequest, catalogue: readonly DeviceActi
   const mention = `<at>${r.requester.name}</at>`;
   return {
     type: 'message',
-    text: `${mention} ${closingText(r, labelOf(catalogue, r.action))}`,
+    text: `${mention} ${escapeMarkdown(closingText(r, labelOf(catalogue, r.action)))}`,
+    entities: [{ type: 'mention', text: mention, mentioned: { id: r.requester.teamsId, name: r.requester.name } }],
+  };
+}
+
+/** Tells the person a Mac's recovery PIN was given to that someone else read it. */
+export function pinReadActivity(r: ActionRequest, readerName: string): Partial<Activity> {
+  const mention = `<at>${r.requester.name}</at>`;
+  return {
+    type: 'message',
+    text: `${mention} ${escapeMarkdown(
+      `${readerName} read the recovery PIN of ${r.device.serialNumber} that you were given (request ${r.id}). It is in the audit trail.`,
+    )}`,
     entities: [{ type: 'mention', text: mention, mentioned: { id: r.requester.teamsId, name: r.requester.name } }],
   };
 }
@@ -50,6 +63,14 @@ export class TeamsRequestNotifier implements RequestNotifier {
     const activity = { ...statusActivity(r, this.catalogue, this.view), id: r.cardActivityId };
     await this.adapter.continueConversationAsync(this.botAppId, r.conversation, async (c) => {
       await c.updateActivity(activity);
+    });
+  }
+
+  /** In the conversation the lock was asked in: someone else read its PIN. */
+  async pinRead(r: ActionRequest, readerName: string): Promise<void> {
+    if (!r.conversation) return;
+    await this.adapter.continueConversationAsync(this.botAppId, r.conversation, async (c) => {
+      await c.sendActivity(pinReadActivity(r, readerName));
     });
   }
 

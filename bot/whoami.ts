@@ -3,6 +3,7 @@ import { ALL_PERMISSIONS, END_USER_ROLE, OWN_DEVICE_PERMISSIONS } from '../src/a
 import { factsCard } from './cards/facts-card';
 import type { BotDeps } from './deps';
 import { replyWithCard } from './reply';
+import { markup } from './cards/markdown';
 
 /** `whoami`: who the bot thinks you are and what you may do, so nobody has to guess. */
 export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'view'>): void {
@@ -11,9 +12,9 @@ export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 
     const roles = r.access.grants.map((g) => {
       const via = g.via === 'user' ? 'assigned to you' : `through group ${g.via.group}`;
       const scope = g.scopes?.length ? `, only for ${g.scopes.join(', ')}` : ', whole tenant';
-      return `**${g.role}** (${via}${scope})`;
+      return markup`**${g.role}** (${via}${scope})`;
     });
-    roles.push(`**${END_USER_ROLE}** (everyone: your own devices)`);
+    roles.push(markup`**${END_USER_ROLE}** (everyone: your own devices)`);
     const held = new Set<string>(r.access.grants.flatMap((g) => g.permissions));
     const permissions = ALL_PERMISSIONS.filter(
       (p) => held.has(p) || (OWN_DEVICE_PERMISSIONS as readonly string[]).includes(p),

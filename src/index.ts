@@ -653,6 +653,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   const { clients, stores } = p;
   const actionStores = createActionStores({ redis: stores.redis, prefix, clock });
   const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
+  const requestNotifier = new TeamsRequestNotifier(p.adapter, config.bot.appId, p.catalogue, p.view);
   let pins: PinService | undefined;
   // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
   const { tenants } = clients;
@@ -670,7 +671,19 @@ function createActions(parts: Parts, p: ActionParts): Actions {
       clock,
       logger,
     });
-    pins = new PinService({ vault, devices: p.devices, guard: p.guard, audit: stores.audit });
+    pins = new PinService({
+      vault,
+      devices: p.devices,
+      guard: p.guard,
+      audit: stores.audit,
+      tellHolder: async (record, reader) => {
+        const request = await actionStores.requests.get(record.requestId);
+        if (!request) return;
+        await requestNotifier.pinRead(request, reader.name).catch((err: unknown) => {
+          logger.warn({ err, requestId: record.requestId }, 'could not tell the requester their PIN was read');
+        });
+      },
+    });
   }
   const tracker = new ActionTracker({
     executors,
@@ -681,13 +694,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     audit: stores.audit,
     logger,
     // Actions on a reported device move its report on.
-    notifier: new LostActionObserver(
-      new TeamsRequestNotifier(p.adapter, config.bot.appId, p.catalogue, p.view),
-      p.lost.reports,
-      p.access,
-      p.catalogue,
-      logger,
-    ),
+    notifier: new LostActionObserver(requestNotifier, p.lost.reports, p.access, p.catalogue, logger),
     // Tests shorten polling further through StartOptions; the environment sets the first wait.
     settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
   });

@@ -2,6 +2,7 @@ import deleteTemplate from '../../cards/connector-delete-confirm.json';
 import setupTemplate from '../../cards/connector-setup.json';
 import statusTemplate from '../../cards/connector-status.json';
 import type { Connection, DeleteConfirmation } from '../../src/connector';
+import { markup } from './markdown';
 import { AdaptiveCard, CardView, expandCard } from './render';
 
 /** "3 minutes ago" — coarse on purpose: people read it at a glance. */
@@ -41,7 +42,7 @@ export function connectorSetupCard(data: SetupCardData, view: CardView): Adaptiv
     'Go to Security > Access and data control > API controls, and select Manage Domain Wide Delegation.',
     'Select Add new and paste the Client ID below.',
     `Paste the ${data.scopes.length} OAuth scopes below, separated by commas, then select Authorize.`,
-    'Back here, type **connector connect**: Device Desk checks the credentials and starts the first sync.',
+    markup`Back here, type **connector connect**: Device Desk checks the credentials and starts the first sync.`,
   ].map((text, i) => ({ number: String(i + 1), text }));
   return expandCard(
     setupTemplate,
@@ -76,7 +77,9 @@ export function connectorStatusCard(
         stateColor: 'Warning',
         reason: 'This organisation has no Chrome Enterprise connection, so no ChromeOS devices are synced.',
         connected: false,
-        hint: hint || 'Type **connector setup** to see what to authorise in Google Admin, then **connector connect**.',
+        hint:
+          hint ||
+          markup`Type **connector setup** to see what to authorise in Google Admin, then **connector connect**.`,
       },
       view,
     );

@@ -2,7 +2,7 @@
 import type { ActionRequest } from '../../src/actions';
 
 export function remoteLockImpact(serial: string): string {
-  return `${serial} is locked at once: its user needs the device passcode to get back in. A Mac is locked with a six-digit recovery PIN that only you will see.`;
+  return `${serial} is locked at once: its user needs the device passcode to get back in. A Mac is locked with a six-digit recovery PIN shown to you: anyone else needs Remote lock PINs/Read to read it, and you are told when they do.`;
 }
 
 export function remoteLockSummary(r: ActionRequest): string {

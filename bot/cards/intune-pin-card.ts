@@ -18,9 +18,9 @@ export function intunePinCard(data: IntunePinCardData, view: CardView): Adaptive
   return expandCard(template, data, view);
 }
 
-/** "Only you see this" and how to get it again: the same words wherever the PIN is shown. */
+/** Whose PIN it is and how to get it again: the same words wherever the PIN is shown. */
 export const PIN_NOTE =
-  'Only you can see this PIN. Give it to the user at the Mac only after checking who they are; the Mac asks for it to unlock.';
+  'This PIN is yours: nobody else sees it unless they hold Remote lock PINs/Read, and you are told if they read it. Give it to the user at the Mac only after checking who they are; the Mac asks for it to unlock.';
 
 export function pinFooter(serial: string, expiresAt: string): string {
   return `Kept encrypted until ${expiresAt}: \`pin ${serial}\` in a personal chat with me shows it again. Once the Mac is unlocked, type \`pin ${serial} used\` so it can be locked again.`;

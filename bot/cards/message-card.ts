@@ -1,4 +1,5 @@
 import template from '../../cards/message.json';
+import type { CardText } from './markdown';
 import { AdaptiveCard, CardView, expandCard } from './render';
 
 export type MessageTone = 'info' | 'success' | 'warning' | 'error';
@@ -7,9 +8,9 @@ const COLOR: Record<MessageTone, string> = { info: 'Default', success: 'Good', w
 
 export interface MessageCardData {
   title: string;
-  text: string;
+  text: CardText;
   tone?: MessageTone;
-  hint?: string;
+  hint?: CardText;
   /** A reference the user can quote to support (activity or request id). */
   reference?: string;
 }
@@ -24,6 +25,6 @@ export function messageCard(data: MessageCardData, view: CardView): AdaptiveCard
 }
 
 /** The plain "no" or "not now": what was refused and what to do instead. */
-export function warningCard(title: string, text: string, view: CardView): AdaptiveCard {
+export function warningCard(title: string, text: CardText, view: CardView): AdaptiveCard {
   return messageCard({ title, text, tone: 'warning' }, view);
 }

@@ -1,5 +1,6 @@
 import { Template } from 'adaptivecards-templating';
 import { Activity, CardFactory } from 'botbuilder';
+import { BIND_FUNCTION } from './markdown';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
 
@@ -23,12 +24,13 @@ const compiledTemplates = new WeakMap<object, Template>();
 
 /**
  * Binds data into a template from cards/. Templating drops elements whose `$when` is false and
- * repeats `$data` arrays; the sandbox badge is added here so that no card can forget it.
+ * repeats `$data` arrays; the sandbox badge is added here so that no card can forget it. Every value
+ * bound into a text Teams renders as Markdown is escaped (see markdown.ts).
  */
 export function expandCard(template: object, data: object, view: CardView): AdaptiveCard {
   let compiled = compiledTemplates.get(template);
   if (!compiled) {
-    compiled = new Template(template);
+    compiled = new Template(escapeBoundText(template) as object);
     compiledTemplates.set(template, compiled);
   }
   const card = compiled.expand({ $root: { ...data } }) as AdaptiveCard;
@@ -39,4 +41,28 @@ export function expandCard(template: object, data: object, view: CardView): Adap
 /** A message that carries one card: to send, or to put in place of an earlier one (with its id). */
 export function cardMessage(card: AdaptiveCard): Partial<Activity> {
   return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
+}
+
+/**
+ * The template with each `${value}` of a Markdown text (a TextBlock's text, a fact's title and value:
+ * the texts Adaptive Cards render as Markdown) wrapped in the escaping function.
+ */
+export function escapeBoundText(node: unknown, markdownKeys: readonly string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((n) => escapeBoundText(n, markdownKeys));
+  if (typeof node !== 'object' || node === null) return node;
+  const record = node as Record<string, unknown>;
+  const own = record.type === 'TextBlock' ? ['text'] : markdownKeys;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string' && own.includes(key)) out[key] = wrapBindings(value);
+    else out[key] = escapeBoundText(value, key === 'facts' ? FACT_KEYS : []);
+  }
+  return out;
+}
+
+const FACT_KEYS = ['title', 'value'];
+
+/** `Serial ${serial}` → `Serial ${cardText(serial)}`: a binding's value, never the template's own words. */
+function wrapBindings(text: string): string {
+  return text.replace(/\$\{([^{}]+)\}/g, (_m, expression: string) => `\${${BIND_FUNCTION}(${expression})}`);
 }

@@ -12,6 +12,8 @@ export const ROLE_PERMISSIONS = [
   'Remote tasks/Enable lost mode',
   'Remote tasks/Disable lost mode',
   'Remote tasks/Remote lock',
+  // Device Desk's own, not Intune's: reading a Mac's recovery PIN that someone else was given.
+  'Remote lock PINs/Read',
   'Chrome Enterprise/Update connection settings',
   'Chrome Enterprise/Delete connection settings',
   'Audit/Read',

@@ -1,19 +1,25 @@
 /**
  * Reading back a Mac's recovery PIN (`pin <device>`), and saying it was used so that the Mac may
- * be locked again. Holders of Remote tasks/Remote lock for the device only; every read and mark is
- * audited, never with the PIN itself.
+ * be locked again. The PIN is the requester's: they read it back with Remote tasks/Remote lock for
+ * the device; anyone else needs Remote lock PINs/Read for it, and the requester is told of each such
+ * read. Every read and mark is audited, never with the PIN itself.
  */
-import type { Guard, Requester } from '../access';
+import type { Guard, Permission, Requester } from '../access';
 import { actorOf, type AuditTarget, type AuditTrail } from '../audit';
 import type { DeviceReader } from '../devices';
 import type { InventoryDevice } from '../inventory';
 import type { PinRecord, PinVault } from './pin-vault';
+
+export const LOCKED_BY_THEM = 'Remote tasks/Remote lock' satisfies Permission;
+export const ANYONE_ELSES_PIN = 'Remote lock PINs/Read' satisfies Permission;
 
 export interface PinServiceDeps {
   vault: PinVault;
   devices: DeviceReader;
   guard: Guard;
   audit: AuditTrail;
+  /** Tells the person a PIN was given to that someone else read it. */
+  tellHolder?: (record: PinRecord, reader: Requester) => Promise<void>;
 }
 
 /** The device was not found as exactly one: how many matched. */
@@ -33,20 +39,29 @@ export class PinService {
   async read(requester: Requester, query: string): Promise<PinRead> {
     const device = await this.device(requester, query);
     if ('kind' in device) return device;
-    await this.authorize(requester, device, 'remoteLock.pin.read');
+    const info = await this.deps.vault.info(requester.tenantId, device.id);
+    const someoneElses = !!info && info.issuedTo.teamsId !== requester.teamsId;
+    await this.authorize(requester, device, 'remoteLock.pin.read', someoneElses ? ANYONE_ELSES_PIN : LOCKED_BY_THEM);
     const kept = await this.deps.vault.read(requester.tenantId, device.id);
     if (!kept) return { kind: 'none', device };
     await this.record(requester, device, 'PIN read', kept.record.requestId, {
       issuedTo: kept.record.issuedTo.name,
       issuedAt: new Date(kept.record.issuedAt).toISOString(),
+      ...(someoneElses ? { readByOtherThanRequester: true } : {}),
     });
+    if (someoneElses) await this.tellHolder(kept.record, requester);
     return { kind: 'pin', device, pin: kept.pin, record: kept.record };
+  }
+
+  /** The holder hears of a read by someone else; the teller logs its own failures, and the read stands. */
+  private async tellHolder(record: PinRecord, reader: Requester): Promise<void> {
+    await this.deps.tellHolder?.(record, reader).catch(() => undefined);
   }
 
   async markUsed(requester: Requester, query: string): Promise<PinMark> {
     const device = await this.device(requester, query);
     if ('kind' in device) return device;
-    await this.authorize(requester, device, 'remoteLock.pin.used');
+    await this.authorize(requester, device, 'remoteLock.pin.used', LOCKED_BY_THEM);
     const info = await this.deps.vault.info(requester.tenantId, device.id);
     if (!info || !(await this.deps.vault.markUsed(requester.tenantId, device.id))) return { kind: 'none', device };
     await this.record(requester, device, 'PIN marked used', info.requestId);
@@ -59,8 +74,13 @@ export class PinService {
     return found.total === 1 && found.devices.length === 1 ? found.devices[0] : { kind: 'not-one', total: found.total };
   }
 
-  private authorize(requester: Requester, device: InventoryDevice, action: string): Promise<void> {
-    return this.deps.guard.authorize(requester, 'Remote tasks/Remote lock', action, {
+  private authorize(
+    requester: Requester,
+    device: InventoryDevice,
+    action: string,
+    permission: Permission,
+  ): Promise<void> {
+    return this.deps.guard.authorize(requester, permission, action, {
       users: device.users,
       orgUnitPath: device.orgUnitPath,
       target: targetOf(device),

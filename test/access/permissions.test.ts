@@ -9,7 +9,7 @@ import { AccessResolver, type UserAccess } from '../../src/access/resolver';
  * MicrosoftDocs/memdocs memdocs/intune/fundamentals/role-based-access-control-reference.md at
  * 09c7fd2e): Endpoint Security Manager has Reboot now and Remote lock but neither Retire nor Wipe
  * nor lost mode; Help Desk Operator, Endpoint Security Manager and Read Only Operator have
- * Roles/Read, School Administrator does not. Lost reports, Chrome Enterprise and Organization/Update
+ * Roles/Read, School Administrator does not. Lost reports, Remote lock PINs, Chrome Enterprise and Organization/Update
  * are Device Desk's own.
  */
 const ROLES = [
@@ -28,6 +28,7 @@ const MATRIX: [string, ...boolean[]][] = [
   ['Remote tasks/Enable lost mode', true, true, true, false, false],
   ['Remote tasks/Disable lost mode', true, true, true, false, false],
   ['Remote tasks/Remote lock', true, true, true, true, false],
+  ['Remote lock PINs/Read', true, false, false, false, false],
   ['Chrome Enterprise/Update connection settings', true, false, false, false, false],
   ['Chrome Enterprise/Delete connection settings', true, false, false, false, false],
   ['Audit/Read', true, true, true, true, true],

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/clock';
 import { sandboxFleet } from '../../src/sandbox/fleet';
 import { validateCard } from '../support/card-validator';
-import { cardOf, cardText, RecordedCall } from '../support/connector';
+import { cardMarkdown, cardOf, cardText, RecordedCall } from '../support/connector';
 import { Harness, PEOPLE, PersonKey, startHarness, TurnOptions } from '../support/harness';
 
 const START = Date.parse('2026-03-02T10:00:00Z');
@@ -131,6 +131,25 @@ describe('lost-device reports through the conversation', () => {
     expect(desk).toContain('Adele Vance');
     expect(desk).toContain('the 8:15 train');
     for (const b of ['Acknowledge', 'Resolve: found', 'Resolve: replaced', 'Open device']) expect(desk).toContain(b);
+  });
+
+  it('what a reporter types is text on every card: no link, emphasis, mention or template reaches the help desk', async () => {
+    const hostile = '[click](https://evil.example) **urgent** <at>Megan Bowen</at> ${$root.reportId} _x_ `y`';
+    const since = h.connector.calls.length;
+    const res = await file('adele', adeles[adeles.length - 1].deviceId, { where: hostile, lastSeen: `- ${hostile}` });
+    const desk = cardOf(postsTo(HELPDESK, since)[0]);
+    for (const card of [res.body.value, desk]) {
+      // Shown as typed…
+      expect(cardText(card)).toContain(hostile);
+      // …because nothing of it is live Markdown.
+      const sent = cardMarkdown(card);
+      expect(sent).not.toMatch(/(^|[^\\])\[click/);
+      expect(sent).not.toMatch(/(^|[^\\])\*\*urgent/);
+      expect(sent).not.toMatch(/(^|[^\\])<at>/);
+      expect(sent).not.toMatch(/(^|[^\\])_x/);
+      expect(sent).toContain('${$root.reportId}');
+    }
+    await h.invoke('lost.resolve', { reportId: reportIdIn(desk), resolution: 'found' }, inChannel('megan'));
   });
 
   it('refuses a report of someone else’s device, telling no more than for a missing one, and audits it', async () => {

@@ -170,6 +170,9 @@ describe('Intune remote lock through the conversation', () => {
   });
 
   describe('a Mac and its recovery PIN', () => {
+    /** A message telling the requester someone else read their PIN. */
+    const isTold = (c: RecordedCall) =>
+      c.method === 'POST' && String(c.body?.text ?? '').includes('read the recovery PIN');
     const mac = fleet.find((d) => d.userPrincipalName === 'adelev@example.com' && d.operatingSystem === 'macOS')!;
     let pin: string;
     let requestId: string;
@@ -185,7 +188,7 @@ describe('Intune remote lock through the conversation', () => {
       expect(pin).toMatch(/^\d{6}$/);
       // The requester's own view of the card (the invoke response) carries the PIN.
       expect(cardText(res.body.value)).toContain(pin);
-      expect(cardText(res.body.value)).toContain('Only you can see this PIN');
+      expect(cardText(res.body.value)).toContain('This PIN is yours');
       requestId = requestIdIn(res.body.value);
       await advance(LOCK_STEP_MS, 3);
       await advance(LOCK_STEP_MS, 3);
@@ -212,24 +215,46 @@ describe('Intune remote lock through the conversation', () => {
       expect(intune.currentPin(mac.id)).toBe(pin);
     });
 
-    it('reads the PIN back in a personal chat for holders of Remote lock, audited without the PIN', async () => {
+    it('reads the PIN back in a personal chat to the requester, audited without the PIN', async () => {
       const inChannel = await ask(`pin ${mac.serialNumber}`, 'megan', CHANNEL);
       expect(cardText(inChannel.card)).toContain('personal chat');
       expect(JSON.stringify(inChannel.card)).not.toContain(pin);
 
+      const megan = await ask(`pin ${mac.serialNumber}`, 'megan');
+      expect(cardText(megan.card)).toContain(pin);
+      const reads = (await auditOf(mac.id))
+        .filter((a) => a.action === 'remoteLock.pin')
+        .map((a) => `${a.actor.name}:${a.detail?.step}`);
+      expect(reads).toContain(`${PEOPLE.megan.name}:PIN read`);
+      expect(JSON.stringify(await auditOf(mac.id))).not.toContain(pin);
+      expect(h.logs.text()).not.toContain(pin);
+    });
+
+    it('keeps the PIN from other operators: only Remote lock PINs/Read reads it, and the requester is told', async () => {
       const patti = await h.send(`pin ${mac.serialNumber}`, { as: 'patti' });
       expect(JSON.stringify(patti.replies)).not.toContain(pin);
-      expect(cardText(cardOf(patti.replies[0]))).toMatch(/Remote tasks\/Remote lock|permission/i);
+      expect(cardText(cardOf(patti.replies[0]))).toContain('Remote lock PINs/Read');
+      // Lynne may lock the Mac herself, but this PIN was given to Megan.
+      const lynne = await h.send(`pin ${mac.serialNumber}`, { as: 'lynne' });
+      expect(JSON.stringify(lynne.replies)).not.toContain(pin);
+      expect(cardText(cardOf(lynne.replies[0]))).toContain('Remote lock PINs/Read');
+      const since = h.connector.calls.length;
+      expect(h.connector.calls.filter(isTold)).toEqual([]);
 
       const alex = await ask(`pin ${mac.serialNumber}`, 'alex');
       expect(cardText(alex.card)).toContain(pin);
       expect(cardText(alex.card)).toContain(PEOPLE.megan.name);
-      const reads = (await auditOf(mac.id))
-        .filter((a) => a.action === 'remoteLock.pin')
-        .map((a) => `${a.actor.name}:${a.detail?.step}`);
-      expect(reads).toContain(`${PEOPLE.alex.name}:PIN read`);
-      expect(JSON.stringify(await auditOf(mac.id))).not.toContain(pin);
-      expect(h.logs.text()).not.toContain(pin);
+      // Megan hears of it where she asked for the lock, with a mention; the PIN is not repeated.
+      const note = await h.connector.waitFor(isTold, 3000, since);
+      expect(note.conversationId).toBe(CHANNEL.conversationId);
+      expect(note.body.text).toContain(`${PEOPLE.alex.name} read the recovery PIN of ${mac.serialNumber}`);
+      expect(note.body.entities[0].mentioned.id).toBe(PEOPLE.megan.teamsId);
+      expect(JSON.stringify(note.body)).not.toContain(pin);
+      const reads = (await auditOf(mac.id)).filter((a) => a.action === 'remoteLock.pin');
+      expect(reads.map((a) => `${a.actor.name}:${a.outcome}:${a.detail?.step ?? a.detail?.permission ?? ''}`)).toEqual(
+        expect.arrayContaining([`${PEOPLE.alex.name}:info:PIN read`]),
+      );
+      expect(reads.find((a) => a.actor.name === PEOPLE.alex.name)?.detail?.readByOtherThanRequester).toBe(true);
     });
 
     it('once the PIN is marked used the Mac can be locked again, with a new PIN', async () => {

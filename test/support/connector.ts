@@ -145,7 +145,13 @@ export function cardOf(call: RecordedCall | undefined): any {
 }
 
 /** Every text of a card flattened into one string, for assertions on what a person reads. */
+/** A card's texts as a reader sees them: Markdown escapes are shown as the characters they stand for. */
 export function cardText(card: any): string {
+  return cardMarkdown(card).replace(/\\([\\*_[\]<>~`+.-])/g, '$1');
+}
+
+/** A card's texts as sent: the Markdown Teams renders. */
+export function cardMarkdown(card: any): string {
   const out: string[] = [];
   const walk = (node: any) => {
     if (Array.isArray(node)) return node.forEach(walk);
