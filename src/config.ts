@@ -281,102 +281,136 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const problems: string[] = [];
+  const sandbox = e.SANDBOX === undefined ? !e.GOOGLE_SERVICE_ACCOUNT_KEY_FILE : isOn(e.SANDBOX);
 
-  const hasGoogleCredentials = Boolean(e.GOOGLE_SERVICE_ACCOUNT_KEY_FILE);
-  const sandbox = e.SANDBOX === undefined ? !hasGoogleCredentials : ['true', '1', 'yes', 'on'].includes(e.SANDBOX);
+  if (!sandbox) checkProductionCredentials(e, problems);
+  checkBotRegistration(e, problems);
+  checkConnections(e, sandbox, problems);
+  const allowedTenantIds = readAllowedTenants(e, problems);
+  const roleLimits = readRoleLimits(e, problems);
+  const pin = readPinKey(e, sandbox, problems);
+  const audit = readAuditKeys(e, sandbox, problems);
+  if (pin.key && !pin.isDevKey && [audit?.macKey, audit?.seed].some((k) => k?.equals(pin.key!)))
+    problems.push('PIN_ENCRYPTION_KEY, AUDIT_MAC_KEY and AUDIT_SIGNING_KEY must be three different keys');
+  const metrics = readMetrics(e, sandbox, problems);
+  if (problems.length || !audit) throw new ConfigError(problems);
+  return configOf(e, { sandbox, allowedTenantIds, roleLimits, pin, audit, metrics });
+}
 
-  if (!sandbox) {
-    if (!hasGoogleCredentials) {
-      problems.push(
-        'GOOGLE_SERVICE_ACCOUNT_KEY_FILE is required outside sandbox mode: set it to the path of the service account JSON key, or set SANDBOX=true to run against the built-in emulators',
-      );
-    }
-    if (!e.GOOGLE_ADMIN_SUBJECT) {
-      problems.push(
-        'GOOGLE_ADMIN_SUBJECT is required outside sandbox mode: set it to the email of the Google Workspace admin the service account acts as (domain-wide delegation)',
-      );
-    }
-    if (!e.MicrosoftAppId) {
-      problems.push(
-        "MicrosoftAppId is required outside sandbox mode: set it to the Azure Bot registration's app id (without it anyone could call the bot)",
-      );
-    } else if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
-      problems.push(
-        "MicrosoftAppPassword is required with MicrosoftAppId: set it to the app registration's client secret",
-      );
-    }
-  }
-  if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
+const isOn = (value: string) => ['true', '1', 'yes', 'on'].includes(value);
+
+/** Outside the sandbox the bot talks to real Google and real Teams: their credentials must be there. */
+function checkProductionCredentials(e: Env, problems: string[]): void {
+  if (!e.GOOGLE_SERVICE_ACCOUNT_KEY_FILE)
+    problems.push(
+      'GOOGLE_SERVICE_ACCOUNT_KEY_FILE is required outside sandbox mode: set it to the path of the service account JSON key, or set SANDBOX=true to run against the built-in emulators',
+    );
+  if (!e.GOOGLE_ADMIN_SUBJECT)
+    problems.push(
+      'GOOGLE_ADMIN_SUBJECT is required outside sandbox mode: set it to the email of the Google Workspace admin the service account acts as (domain-wide delegation)',
+    );
+  if (!e.MicrosoftAppId)
+    problems.push(
+      "MicrosoftAppId is required outside sandbox mode: set it to the Azure Bot registration's app id (without it anyone could call the bot)",
+    );
+  else if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword)
+    problems.push(
+      "MicrosoftAppPassword is required with MicrosoftAppId: set it to the app registration's client secret",
+    );
+}
+
+function checkBotRegistration(e: Env, problems: string[]): void {
+  if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId)
     problems.push(
       'MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant: set it to your Entra tenant id',
     );
-  }
-  if (e.MicrosoftAppId && !GUID.test(e.MicrosoftAppId)) {
+  if (e.MicrosoftAppId && !GUID.test(e.MicrosoftAppId))
     problems.push('MicrosoftAppId must be a GUID such as 00000000-0000-0000-0000-000000000000');
-  }
-  if (e.REDIS_TLS_CA_FILE && !e.REDIS_URL?.startsWith('rediss://')) {
+}
+
+/** Redis, Graph and the tenants served: settings that only make sense together. */
+function checkConnections(e: Env, sandbox: boolean, problems: string[]): void {
+  if (e.REDIS_TLS_CA_FILE && !e.REDIS_URL?.startsWith('rediss://'))
     problems.push('REDIS_TLS_CA_FILE needs a TLS Redis URL: write REDIS_URL as rediss://:password@host:6380');
-  }
-  const graphParts = [e.GRAPH_TENANT_ID, e.GRAPH_CLIENT_ID, e.GRAPH_CLIENT_SECRET];
-  if (graphParts.some(Boolean) && !graphParts.every(Boolean)) {
+  if (graphPartsSet(e) === 'some')
     problems.push(
       'GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET go together: set all three (an app registration with DeviceManagementManagedDevices.PrivilegedOperations.All and GroupMember.Read.All) or none',
     );
-  }
-  const allowedTenantIds = e.ALLOWED_TENANT_IDS.split(/[\s,]+/).filter(Boolean);
-  for (const id of allowedTenantIds) {
+  if (!sandbox && !e.REDIS_URL && e.ALLOW_MEMORY_STATE !== 'true')
+    problems.push(
+      'REDIS_URL is required outside sandbox mode: without it the audit trail, confirmations and bulk runs live in memory and are lost on restart. Set REDIS_URL=redis://host:6379, or ALLOW_MEMORY_STATE=true to run a single instance on memory knowingly',
+    );
+  if (!sandbox && !e.MicrosoftAppTenantId && !e.GRAPH_TENANT_ID && !e.TENANTS_CONFIG)
+    problems.push(
+      'No tenant to serve: every read and action belongs to one tenant. Set MicrosoftAppTenantId (single-tenant bot) or GRAPH_TENANT_ID to the tenant GOOGLE_* belongs to, or list tenants with their own connections in TENANTS_CONFIG',
+    );
+}
+
+function graphPartsSet(e: Env): 'none' | 'some' | 'all' {
+  const set = [e.GRAPH_TENANT_ID, e.GRAPH_CLIENT_ID, e.GRAPH_CLIENT_SECRET].filter(Boolean).length;
+  return set === 0 ? 'none' : set === 3 ? 'all' : 'some';
+}
+
+function readAllowedTenants(e: Env, problems: string[]): string[] {
+  const ids = e.ALLOWED_TENANT_IDS.split(/[\s,]+/).filter(Boolean);
+  for (const id of ids)
     if (!GUID.test(id))
       problems.push(`ALLOWED_TENANT_IDS contains "${id}", which is not a tenant id (GUID); separate ids with commas`);
-  }
-  const roleLimits: Record<string, number> = {};
-  for (const part of e.BULK_ROLE_LIMITS.split(/[;,]/)
+  return ids;
+}
+
+/** "Help Desk Operator=200; Intune Administrator=1000" → the most devices one bulk run may name, per role. */
+function readRoleLimits(e: Env, problems: string[]): Record<string, number> {
+  const limits: Record<string, number> = {};
+  const parts = e.BULK_ROLE_LIMITS.split(/[;,]/)
     .map((p) => p.trim())
-    .filter(Boolean)) {
+    .filter(Boolean);
+  for (const part of parts) {
     const m = /^(.+?)\s*=\s*(\d+)$/.exec(part);
     if (!m || Number(m[2]) < 1)
       problems.push(
         `BULK_ROLE_LIMITS has "${part}": write role=devices pairs separated by semicolons, such as "Help Desk Operator=200; Intune Administrator=1000"`,
       );
-    else roleLimits[m[1]] = Number(m[2]);
+    else limits[m[1]] = Number(m[2]);
   }
-  let pinKey = parsePinKey(e.PIN_ENCRYPTION_KEY);
-  let pinKeyIsDevKey = false;
-  if (e.PIN_ENCRYPTION_KEY && !pinKey) {
+  return limits;
+}
+
+/** The key Mac recovery PINs are encrypted with: required with Graph in production, the public dev key in the sandbox. */
+function readPinKey(e: Env, sandbox: boolean, problems: string[]): { key?: Buffer; isDevKey: boolean } {
+  const key = parsePinKey(e.PIN_ENCRYPTION_KEY);
+  if (e.PIN_ENCRYPTION_KEY && !key)
     problems.push(
       'PIN_ENCRYPTION_KEY must be 32 random bytes written as 64 hex digits or base64: generate one with `openssl rand -hex 32` and keep it in your secret store',
     );
-  } else if (pinKey && weakKeyReason(pinKey)) {
-    problems.push(weakKeyProblem('PIN_ENCRYPTION_KEY', pinKey));
-  } else if (!pinKey && sandbox) {
-    pinKey = SANDBOX_PIN_KEY;
-    pinKeyIsDevKey = true;
-  } else if (!pinKey && graphParts.every(Boolean)) {
+  else if (key && weakKeyReason(key)) problems.push(weakKeyProblem('PIN_ENCRYPTION_KEY', key));
+  else if (!key && sandbox) return { key: SANDBOX_PIN_KEY, isDevKey: true };
+  else if (!key && graphPartsSet(e) === 'all')
     problems.push(
       'PIN_ENCRYPTION_KEY is required with GRAPH_* outside sandbox mode (Mac remote-lock PINs are kept encrypted with it): generate one with `openssl rand -hex 32`, keep it in your secret store and give every instance the same one',
     );
-  }
-  if (!sandbox && !e.REDIS_URL && e.ALLOW_MEMORY_STATE !== 'true') {
-    problems.push(
-      'REDIS_URL is required outside sandbox mode: without it the audit trail, confirmations and bulk runs live in memory and are lost on restart. Set REDIS_URL=redis://host:6379, or ALLOW_MEMORY_STATE=true to run a single instance on memory knowingly',
-    );
-  }
-  if (!sandbox && !e.MicrosoftAppTenantId && !e.GRAPH_TENANT_ID && !e.TENANTS_CONFIG)
-    problems.push(
-      'No tenant to serve: every read and action belongs to one tenant. Set MicrosoftAppTenantId (single-tenant bot) or GRAPH_TENANT_ID to the tenant GOOGLE_* belongs to, or list tenants with their own connections in TENANTS_CONFIG',
-    );
-  const audit = readAuditKeys(e, sandbox, problems);
-  if (pinKey && !pinKeyIsDevKey && [audit?.macKey, audit?.seed].some((k) => k?.equals(pinKey!)))
-    problems.push('PIN_ENCRYPTION_KEY, AUDIT_MAC_KEY and AUDIT_SIGNING_KEY must be three different keys');
-  const metrics = readMetrics(e, sandbox, problems);
-  if (problems.length || !audit) throw new ConfigError(problems);
+  return { key, isDevKey: false };
+}
 
+interface CheckedParts {
+  sandbox: boolean;
+  allowedTenantIds: string[];
+  roleLimits: Record<string, number>;
+  pin: { key?: Buffer; isDevKey: boolean };
+  audit: NonNullable<ReturnType<typeof readAuditKeys>>;
+  metrics: Config['metrics'];
+}
+
+/** The checked environment as the bot's settings. */
+function configOf(e: Env, p: CheckedParts): Config {
+  const { sandbox, audit } = p;
   return {
     port: e.PORT,
     host: sandbox ? '127.0.0.1' : '0.0.0.0',
     sandbox,
     sandboxGraphWithoutPermissions: (e.SANDBOX_GRAPH_WITHOUT_PERMISSIONS ?? '')
       .split(',')
-      .map((p) => p.trim())
+      .map((x) => x.trim())
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     bot: {
@@ -385,7 +419,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
     },
-    allowedTenantIds,
+    allowedTenantIds: p.allowedTenantIds,
     homeTenantId: e.MicrosoftAppTenantId || e.GRAPH_TENANT_ID || undefined,
     tenantsFile: e.TENANTS_CONFIG,
     redisUrl: e.REDIS_URL,
@@ -404,20 +438,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.GRAPH_BASE_URL,
     },
     accessConfigPath: e.ACCESS_CONFIG,
-    intune: { pinKey, pinKeyIsDevKey },
+    intune: { pinKey: p.pin.key, pinKeyIsDevKey: p.pin.isDevKey },
     lost: {
       escalationMinutes: e.ONCALL_ESCALATION_MINUTES,
       rosterPath: e.ONCALL_ROSTER,
-      selfService: ['true', '1', 'yes', 'on'].includes(e.LOST_SELF_SERVICE),
+      selfService: isOn(e.LOST_SELF_SERVICE),
     },
     bulk: {
       maxDevices: e.BULK_MAX_DEVICES,
-      roleLimits,
+      roleLimits: p.roleLimits,
       approvalThreshold: e.BULK_APPROVAL_THRESHOLD,
       approvalTtlMinutes: e.BULK_APPROVAL_TTL_MINUTES,
     },
     actions: {
-      skipConfirmation: ['true', '1', 'yes', 'on'].includes(e.ACTIONS_SKIP_CONFIRMATION),
+      skipConfirmation: isOn(e.ACTIONS_SKIP_CONFIRMATION),
       confirmationTtlMinutes: e.CONFIRMATION_TTL_MINUTES,
       pollSeconds: e.ACTION_POLL_SECONDS,
       rebootMinMilestone: e.REBOOT_MIN_MILESTONE,
@@ -433,7 +467,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       checkpointEveryRecords: e.AUDIT_CHECKPOINT_EVERY,
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
     },
-    metrics,
+    metrics: p.metrics,
     rateLimit: {
       personPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE,
       tenantPerMinute: e.RATE_LIMIT_TENANT_PER_MINUTE,

@@ -287,7 +287,12 @@ describe('the action service', () => {
     tracker.stop();
     const ended = await store.get(left.id);
     expect(ended?.state).toBe('Unknown');
+    expect(ended?.error).toContain('may have been sent');
     expect(notifier.ends.map((r) => r.id)).toEqual([left.id]);
+    // Google may have received it: the trail says unknown, never failed.
+    const trail = (await audit.latest({ tenantId: TENANT, limit: 50 })).filter((r) => r.requestId === left.id);
+    expect(trail.map((r) => `${r.action} ${r.outcome}`)).toContain('wipeUsers unknown');
+    expect(trail.map((r) => r.outcome)).not.toContain('failed');
   });
 
   it('Google refusing the call ends the request as Failed with Google’s reason, audited', async () => {
