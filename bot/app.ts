@@ -14,6 +14,7 @@ import { registerMessageExtension } from './message-extension';
 import { registerPin } from './pin';
 import { registerTenantGuard } from './tenant-guard';
 import { registerTurnLimit } from './turn-limit';
+import { registerRoles } from './roles';
 import { registerWhoami } from './whoami';
 import { registerSettingsCommands } from './settings-commands';
 
@@ -37,6 +38,7 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerTurnLimit(app, deps);
   registerHelp(app, deps);
   registerWhoami(app, deps);
+  registerRoles(app, deps);
   registerAudit(app, deps);
   registerConnector(app, deps);
   registerIntune(app, deps);

@@ -5,77 +5,96 @@ import type { Permission } from '../src/access';
  * only for users who hold it (the routes check again on the server whatever help showed).
  */
 export interface CommandInfo {
+  /** The command's shape; ‹…› marks what to fill in (angle brackets would be read as markup by Teams). */
   usage: string;
   description: string;
+  /** One worked example, typed as is. */
+  example?: string;
   permission?: Permission;
 }
 
 export const COMMANDS: CommandInfo[] = [
   { usage: 'help', description: 'What I can do for you.' },
   {
-    usage: 'find <serial | asset id | user@domain>',
+    usage: 'find ‹serial | asset id | user@domain›',
+    example: 'find 5CD12',
     description:
       'Find a device and open its card (also: a serial on its own, "who has asset …", "devices in room 12").',
     permission: 'Own devices/Read',
   },
   {
-    usage: 'lost mode on <serial> · lost mode off <serial>',
+    usage: 'lost mode on ‹serial› · lost mode off ‹serial›',
+    example: 'lost mode on 5CD2249XYZ',
     description: 'Lock a lost device with the contact message from the Admin console, or unlock it (asks to confirm).',
     permission: 'Remote tasks/Enable lost mode',
   },
   {
-    usage: 'restart <serial> [delay <0-300 s>]',
+    usage: 'restart ‹serial› [in ‹N› minutes | delay ‹0-300 s›]',
+    example: 'restart 5CD2249XYZ in 2 minutes',
     description: 'Restart a kiosk, managed guest or ChromeOS 113+ device; users are not warned (asks to confirm).',
     permission: 'Remote tasks/Reboot now',
   },
   {
-    usage: 'wipe <serial> · factory reset <serial>',
+    usage: 'wipe ‹serial› · factory reset ‹serial›',
+    example: 'wipe 5CD2249XYZ',
     description: 'Remove every user profile, or erase the whole device (always asks to confirm).',
     permission: 'Remote tasks/Wipe',
   },
   {
-    usage: 'deprovision <serial> reason <same-model | different-model | retiring | upgrade>',
+    usage: 'deprovision ‹serial› reason ‹same-model | different-model | retiring | upgrade›',
+    example: 'deprovision 5CD2249XYZ reason retiring',
     description: 'Remove Google policies from a device (always asks to confirm).',
     permission: 'Remote tasks/Retire',
   },
   {
-    usage: 'retire for good <serial>',
+    usage: 'retire for good ‹serial›',
+    example: 'retire for good 5CD2249XYZ',
     description:
       'Deprovision, then factory reset: the device is erased and does not re-enrol (needs Retire and Wipe; always asks to confirm).',
     permission: 'Remote tasks/Retire',
   },
   {
-    usage: 'lock <serial>',
+    usage: 'lock ‹serial›',
+    example: 'lock C02XK1ABJGH5',
     description:
       'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN shown to you).',
     permission: 'Remote tasks/Remote lock',
   },
   {
-    usage: 'pin <serial> · pin <serial> used',
+    usage: 'pin ‹serial› · pin ‹serial› used',
+    example: 'pin C02XK1ABJGH5',
     description:
       'A locked Mac’s recovery PIN, in a personal chat only (kept 30 days); say when it was used so the Mac can be locked again.',
     permission: 'Remote tasks/Remote lock',
   },
   {
-    usage: 'bulk <action> <serials, asset ids or device ids> · bulk <action> ou:/Org/Unit',
+    usage: 'bulk ‹action› ‹serials, asset ids or device ids› · bulk ‹action› ou:/Org/Unit',
+    example: 'bulk lost mode on ou:/Schools/North/Library',
     description:
       'One action on many devices (or attach a CSV file), e.g. `bulk lock` of iPhones, iPads and Android devices (Macs one at a time): a preview first, a per-role limit, a second person approves large runs and factory resets; progress and a CSV of results follow.',
     permission: 'Remote tasks/Enable lost mode',
   },
-  { usage: 'bulk status <BR-id>', description: 'Where a bulk run stands.' },
-  { usage: 'status <request id> · my actions', description: 'Where an action you ran stands, or your recent ones.' },
+  { usage: 'bulk status ‹BR-id›', example: 'bulk status BR-7K2M9Q', description: 'Where a bulk run stands.' },
+  {
+    usage: 'status ‹request id› · my actions',
+    example: 'status DD-4F7K2Q',
+    description: 'Where an action you ran stands, or your recent ones.',
+  },
   {
     usage: 'I lost my laptop · report lost',
+    example: 'I lost my laptop',
     description: 'Report one of your devices lost or stolen: the help desk gets it at once and I keep you posted.',
     permission: 'Own devices/Report lost',
   },
   {
-    usage: 'I found it · found <LR-id>',
+    usage: 'I found it · found ‹LR-id›',
+    example: 'found LR-3KQ7',
     description: 'Close your own lost-device report when the device turns up; the help desk sees it closed.',
     permission: 'Own devices/Report lost',
   },
   {
-    usage: 'reports · report <LR-id>',
+    usage: 'reports · report ‹LR-id›',
+    example: 'report LR-3KQ7',
     description: 'Open lost-device reports, or one report with its Acknowledge and Resolve buttons.',
     permission: 'Lost reports/Manage',
   },
@@ -92,7 +111,13 @@ export const COMMANDS: CommandInfo[] = [
   },
   { usage: 'whoami', description: 'Your name, roles, permissions and scopes as I see them.' },
   {
-    usage: 'audit [serial | user@domain]',
+    usage: 'roles',
+    description: 'Every role, what it allows and who holds it, people and groups by name.',
+    permission: 'Roles/Read',
+  },
+  {
+    usage: 'audit [‹serial› | ‹user@domain›]',
+    example: 'audit meganb@example.com',
     description: 'Latest audit entries for a device, a person or the whole tenant.',
     permission: 'Audit/Read',
   },

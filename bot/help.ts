@@ -20,7 +20,7 @@ export async function buildHelpCard(
   return helpCard(
     {
       intro: INTRO,
-      commands: commands.map(({ usage, description }) => ({ usage, description })),
+      commands: commands.map(({ usage, description, example }) => ({ usage, description, example })),
       hint,
       footer: 'Type a command in the message box. Destructive actions always ask you to confirm first.',
     },

@@ -6,6 +6,8 @@ export interface FindRequest {
   query: string;
   /** Set when the phrasing says what the text is (user, asset, location, device id). */
   kind?: MatchKind;
+  /** Rows skipped: a later page of the same search. */
+  offset?: number;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

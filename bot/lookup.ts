@@ -1,10 +1,11 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
+import { z } from 'zod';
 import type { Requester } from '../src/access';
-import { DeviceUnavailable } from '../src/devices';
+import { DeviceUnavailable, MAX_SEARCH_OFFSET } from '../src/devices';
 import { InvalidInput } from '../src/errors';
-import type { MatchKind } from '../src/inventory';
+import { MATCH_KIND_ORDER, type MatchKind } from '../src/inventory';
 import { deviceCard } from './cards/device-card';
-import { deviceListCard } from './cards/device-list-card';
+import { deviceListCard, type ListPage } from './cards/device-list-card';
 import { warningCard } from './cards/message-card';
 import { noMatchCard } from './cards/no-match-card';
 import type { AdaptiveCard } from './cards/render';
@@ -33,6 +34,23 @@ export function parseDeviceId(data: unknown): string {
 }
 
 export const LIST_LIMIT = 10;
+
+// A page button's data comes back from the client as is: anything may arrive.
+const pageData = z.object({
+  query: z.string().trim().min(1).max(200),
+  kind: z
+    .enum(MATCH_KIND_ORDER as [MatchKind, ...MatchKind[]])
+    .or(z.literal(''))
+    .optional(),
+  offset: z.coerce.number().int().min(0).max(MAX_SEARCH_OFFSET),
+});
+
+export function parsePage(data: unknown): FindRequest {
+  const parsed = pageData.safeParse(data);
+  if (!parsed.success) throw new InvalidInput('That button did not say which page to show. Search again with `find`.');
+  const { query, kind, offset } = parsed.data;
+  return { query, kind: kind || undefined, offset };
+}
 
 const MATCHED_BY: Record<MatchKind, string> = {
   id: 'device id',
@@ -66,8 +84,9 @@ export async function findCard(
       deps.view,
     );
   }
-  const result = await deps.devices.search(requester, request.query, { limit, kind: request.kind });
-  deps.logger.info({ matchedBy: result.matchedBy, total: result.total, kind: request.kind }, 'device lookup');
+  const offset = request.offset ?? 0;
+  const result = await deps.devices.search(requester, request.query, { limit, kind: request.kind, offset });
+  deps.logger.info({ matchedBy: result.matchedBy, total: result.total, kind: request.kind, offset }, 'device lookup');
 
   if (result.total === 0) {
     return noMatchCard(
@@ -80,23 +99,41 @@ export async function findCard(
       deps.view,
     );
   }
-  if (result.total === 1 && result.devices.length === 1) {
+  if (result.total === 1 && result.devices.length === 1 && offset === 0) {
     return openCard(deps, requester, result.devices[0].id, 'device.find');
   }
-  const shown = result.devices.length;
   const by = result.matchedBy ? ` by ${MATCHED_BY[result.matchedBy]}` : '';
   return deviceListCard(
     {
       title: `${result.total} devices match "${quote(request.query)}"${by}`,
-      summary: shown < result.total ? `Showing ${shown} of ${result.total}` : `Showing all ${result.total}`,
+      summary: rangeOf(offset, result.devices.length, result.total),
       rows: result.devices.map(listRow),
-      hint:
-        shown < result.total
-          ? 'Too many to list: narrow the search with more of the serial, the asset id or the user’s full email.'
-          : 'Open a device to see its details and what you can do with it.',
+      hint: result.total > limit ? NARROWING_HINT : 'Open a device to see its details and what you can do with it.',
+      query: request.query,
+      kind: request.kind,
+      pages: pagesOf(offset, limit, result.total),
     },
     deps.view,
   );
+}
+
+const NARROWING_HINT =
+  'To narrow it down, add a word of the model, the org unit or the location (e.g. `find 300e North`), more of the serial, the asset id or the user’s full email.';
+
+/** "Showing 11–20 of 287", or "Showing all 7". */
+function rangeOf(offset: number, shown: number, total: number): string {
+  if (offset === 0 && shown >= total) return `Showing all ${total}`;
+  if (shown === 0) return `Nothing past ${offset} of ${total}`;
+  return `Showing ${offset + 1}–${offset + shown} of ${total}`;
+}
+
+/** Previous and Next, where there is a page before or after (paging stops at MAX_SEARCH_OFFSET). */
+function pagesOf(offset: number, limit: number, total: number): ListPage[] {
+  const pages: ListPage[] = [];
+  if (offset > 0) pages.push({ title: '‹ Previous', offset: Math.max(0, offset - limit) });
+  if (offset + limit < total && offset + limit <= MAX_SEARCH_OFFSET)
+    pages.push({ title: 'Next ›', offset: offset + limit });
+  return pages;
 }
 
 function suggestions(): string[] {
@@ -138,6 +175,12 @@ export function registerLookup(app: Application<TurnState>, deps: LookupDeps, op
       await replyWithCard(ctx, await findCard(deps, requester, request, options));
     },
   );
+
+  // Previous / Next on a list: the same search, another page, in place of the list.
+  onCardVerb(app, ['list.page'], deps, async (ctx, data) => {
+    const requester = await deps.identity.requester(ctx);
+    return findCard(deps, requester, parsePage(data), options);
+  });
 
   // No `refresh` on these cards: teams-ai would switch the verb to replace-for-all.
   onCardVerb(app, ['device.open', 'device.refresh'], deps, async (ctx, data) => {

@@ -94,10 +94,30 @@ export function reportLine(r: LostReport, now: number): Markdown {
   return markup`**${r.id}** · ${deviceLabel(r)} · ${r.reporter.name} · ${who} · ${minutes} min ago`;
 }
 
-export function choiceTitle(d: InventoryDevice): string {
+/**
+ * One device in the reporter's picker: two laptops of the same model must be told apart at a
+ * glance, so the asset tag, the location and when it was last used come before the serial.
+ */
+export function choiceTitle(d: InventoryDevice, now: number): string {
   const what = d.model ?? d.name ?? d.platform ?? 'Device';
+  const parts = [
+    what,
+    d.assetId && `asset ${d.assetId}`,
+    d.location,
+    d.lastSync && `last used ${ago(Date.parse(d.lastSync), now)}`,
+    d.serialNumber,
+  ].filter(Boolean);
   const state = (d.status ?? '').toUpperCase() === 'DISABLED' ? ' · lost mode already on' : '';
-  return `${what} · ${d.serialNumber}${state}`;
+  return `${parts.join(' · ')}${state}`;
+}
+
+/** "today", "yesterday", "3 days ago", "5 weeks ago". */
+function ago(then: number, now: number): string {
+  const days = Math.floor((now - then) / 86_400_000);
+  if (!Number.isFinite(days) || days <= 0) return 'today';
+  if (days === 1) return 'yesterday';
+  if (days < 14) return `${days} days ago`;
+  return `${Math.round(days / 7)} weeks ago`;
 }
 
 export function filedFacts(r: LostReport): Fact[] {

@@ -106,7 +106,7 @@ function registerLostIntent(app: Application<TurnState>, deps: LostDeps): void {
         {
           title,
           text: `These are the devices assigned to you. Pick one and tell me when and where you last had it; the help desk gets it at once.`,
-          choices: ordered.map((d) => ({ title: choiceTitle(d), value: d.id })),
+          choices: ordered.map((d) => ({ title: choiceTitle(d, deps.clock.now()), value: d.id })),
           selected,
           kind: intent.kind,
           footer: 'Not in the list? Call the help desk with its serial number or asset tag.',

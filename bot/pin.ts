@@ -42,7 +42,7 @@ function readCard(query: string, result: PinRead | PinMark, view: CardView): Ada
   if (result.kind === 'not-one')
     return warningCard(
       result.total ? `${result.total} devices match "${quote(query)}"` : `No device found for "${quote(query)}"`,
-      'Give the full serial number of exactly one Mac: `pin <serial>`.',
+      'Give the full serial number of exactly one Mac: `pin ‹serial›`.',
       view,
     );
   const serial = result.device.serialNumber;

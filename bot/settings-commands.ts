@@ -42,11 +42,17 @@ export function channelReference(activity: Activity): Partial<ConversationRefere
   return { ...rest, conversation: { ...ref.conversation, id: channelId } as ConversationReference['conversation'] };
 }
 
+/**
+ * "IT › Help desk": names people know, never a conversation id. Teams sends no name for a team's
+ * General channel, whose id is the team's own.
+ */
 function channelName(activity: Activity): string {
-  const team = activity.channelData?.team?.name as string | undefined;
-  const channel = (activity.channelData?.channel?.name as string | undefined) ?? activity.conversation?.name;
+  const data = activity.channelData ?? {};
+  const team = data.team?.name as string | undefined;
+  const general = data.channel?.id && data.channel.id === data.team?.id ? 'General' : undefined;
+  const channel = (data.channel?.name as string | undefined) ?? general ?? activity.conversation?.name;
   if (team && channel) return `${team} › ${channel}`;
-  return channel ?? team ?? activity.conversation?.id ?? 'this channel';
+  return channel ?? (team ? `a channel of ${team}` : 'a channel (Teams did not send its name)');
 }
 
 function describe(ref: ChannelRef | undefined, how: string): string {

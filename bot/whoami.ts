@@ -6,11 +6,13 @@ import { replyWithCard } from './reply';
 import { markup } from './cards/markdown';
 
 /** `whoami`: who the bot thinks you are and what you may do, so nobody has to guess. */
-export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'view'>): void {
+export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'view' | 'access'>): void {
   app.message(/^\s*(who\s*am\s*i|whoami|my roles?|my permissions)\s*[?!.]?\s*$/i, async (ctx) => {
     const r = await deps.identity.requester(ctx);
+    const groupIds = r.access.grants.flatMap((g) => (g.via === 'user' ? [] : [g.via.group]));
+    const groupNames = await deps.access.groupNames(r.tenantId, groupIds);
     const roles = r.access.grants.map((g) => {
-      const via = g.via === 'user' ? 'assigned to you' : `through group ${g.via.group}`;
+      const via = g.via === 'user' ? 'assigned to you' : `through group ${groupNames.get(g.via.group) ?? g.via.group}`;
       const scope = g.scopes?.length ? `, only for ${g.scopes.join(', ')}` : ', whole tenant';
       return markup`**${g.role}** (${via}${scope})`;
     });

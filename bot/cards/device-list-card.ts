@@ -9,15 +9,29 @@ export interface DeviceListRow {
   status: string;
 }
 
+/** A Previous or Next button: the same search from another row. */
+export interface ListPage {
+  title: string;
+  offset: number;
+}
+
 export interface DeviceListCardData {
   title: string;
-  /** e.g. "Showing 10 of 37". */
+  /** e.g. "11–20 of 37". */
   summary: string;
   rows: DeviceListRow[];
   hint?: string;
+  /** What the page buttons search again for. */
+  query?: string;
+  kind?: string;
+  pages?: ListPage[];
 }
 
 /** Several matches: one row each with an Open button; nothing here acts on a device. */
 export function deviceListCard(data: DeviceListCardData, view: CardView): AdaptiveCard {
-  return expandCard(template, { ...data, hint: data.hint ?? '' }, view);
+  return expandCard(
+    template,
+    { ...data, hint: data.hint ?? '', query: data.query ?? '', kind: data.kind ?? '', pages: data.pages ?? [] },
+    view,
+  );
 }

@@ -4,6 +4,7 @@ import { AdaptiveCard, CardView, expandCard } from './render';
 export interface HelpCommand {
   usage: string;
   description: string;
+  example?: string;
 }
 
 export interface HelpCardData {
@@ -15,5 +16,6 @@ export interface HelpCardData {
 }
 
 export function helpCard(data: HelpCardData, view: CardView): AdaptiveCard {
-  return expandCard(template, { ...data, hint: data.hint ?? '', footer: data.footer ?? '' }, view);
+  const commands = data.commands.map((c) => ({ ...c, example: c.example ?? '' }));
+  return expandCard(template, { ...data, commands, hint: data.hint ?? '', footer: data.footer ?? '' }, view);
 }

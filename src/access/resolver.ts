@@ -28,6 +28,30 @@ export interface Identity {
 export interface GroupMembership {
   /** The subset of groupIds the user belongs to, directly or through nested groups. */
   memberOf(objectId: string, groupIds: string[]): Promise<string[]>;
+  /** A group's display name, to show people names rather than object ids; undefined when unknown. */
+  groupName?(groupId: string): Promise<string | undefined>;
+  /** A person's display name from their object id or UPN; undefined when unknown. */
+  userName?(idOrUpn: string): Promise<string | undefined>;
+}
+
+/** Someone who holds a role: a person named in the access file, or a group. */
+export interface RoleHolder {
+  kind: 'user' | 'group';
+  /** As the access file names them: UPN or object id. */
+  id: string;
+  /** Display name from Entra, when it could be read. */
+  name?: string;
+  /** Org-unit paths; undefined means the whole tenant. */
+  scopes?: string[];
+}
+
+/** A role of the tenant with what it allows and who holds it. */
+export interface RoleListing {
+  name: string;
+  description: string;
+  builtIn: boolean;
+  permissions: readonly RolePermission[];
+  holders: RoleHolder[];
 }
 
 export interface Grant {
@@ -141,6 +165,53 @@ export class AccessResolver {
       });
     }
     return { identity, grants, endUserOnly: grants.length === 0, groupLookupFailed };
+  }
+
+  /** Every role of the tenant, with its permissions and who holds it (names read from Entra where it can). */
+  async roster(tenantId: string): Promise<RoleListing[]> {
+    const tenant = this.tenantOf(tenantId);
+    const config = tenant?.config ?? EMPTY_CONFIG;
+    const holdersOf = async (role: string): Promise<RoleHolder[]> => {
+      const holders: RoleHolder[] = [];
+      for (const a of config.assignments.filter((x) => x.role === role)) {
+        const scopes = a.scopes ? { scopes: [...a.scopes] } : {};
+        for (const id of a.users)
+          holders.push({ kind: 'user', id, name: await this.nameOf(tenant, 'user', id), ...scopes });
+        for (const id of a.groups)
+          holders.push({ kind: 'group', id, name: await this.nameOf(tenant, 'group', id), ...scopes });
+      }
+      return holders;
+    };
+    const listings: RoleListing[] = [];
+    for (const r of config.roles) listings.push({ ...r, holders: await holdersOf(r.name) });
+    return listings;
+  }
+
+  /** Display names of groups of the caller's tenant, by object id (those Entra could not name are left out). */
+  async groupNames(tenantId: string, groupIds: string[]): Promise<Map<string, string>> {
+    const tenant = this.tenantOf(tenantId);
+    const names = new Map<string, string>();
+    for (const id of new Set(groupIds)) {
+      const name = await this.nameOf(tenant, 'group', id);
+      if (name) names.set(id, name);
+    }
+    return names;
+  }
+
+  private async nameOf(
+    tenant: TenantAccess | undefined,
+    kind: 'user' | 'group',
+    id: string,
+  ): Promise<string | undefined> {
+    const ask = kind === 'group' ? tenant?.groups.groupName : tenant?.groups.userName;
+    if (!ask) return undefined;
+    try {
+      return await ask.call(tenant!.groups, id);
+    } catch (err) {
+      // A name is a courtesy: the listing shows the id instead.
+      this.logger.warn({ err, kind }, 'could not read a display name from Entra');
+      return undefined;
+    }
   }
 
   /** Role names of the tenant whose permission set includes the permission. */

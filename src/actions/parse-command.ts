@@ -1,6 +1,6 @@
 /**
  * Reads an action typed as text: `lost mode on <device>`, `lost mode off <device>`,
- * `restart <device> [delay N]`, `wipe <device>`, `factory reset <device>`,
+ * `restart <device> [delay N | in N minutes]`, `wipe <device>`, `factory reset <device>`,
  * `deprovision <device> reason <same-model|different-model|retiring|upgrade>`.
  */
 import type { DeprovisionReason } from '../directory';
@@ -40,6 +40,9 @@ const FORMS: Array<[RegExp, ActionId]> = [
     /^(?:lost\s*mode\s+off|disable\s+lost\s*mode(?:\s+on)?|turn\s+off\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i,
     'lostMode.off',
   ],
+  // "lost mode X" and "put X in lost mode" mean on: nobody types them to turn it off.
+  [/^lost\s*mode\s+(?!on\b|off\b)(.+)$/i, 'lostMode.on'],
+  [/^put\s+(.+?)\s+(?:in|into)\s+lost\s*mode$/i, 'lostMode.on'],
   [/^(?:restart|reboot)\s+(.+)$/i, 'reboot'],
   [/^(?:factory\s*reset|powerwash)\s+(.+)$/i, 'powerwash'],
   [/^wipe(?:\s+user\s+profiles|\s+users)?\s+(.+)$/i, 'wipeUsers'],
@@ -51,17 +54,21 @@ const FORMS: Array<[RegExp, ActionId]> = [
 
 /** The words an action command starts with, so the route can tell it apart from other text. */
 export const ACTION_COMMAND =
-  /^\s*(?:lost\s*mode\s+(?:on|off)|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
+  /^\s*(?:lost\s*mode|put\s+.+\s+in(?:to)?\s+lost\s*mode|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
+
+/** "delay 60", "in 2 minutes", "after 30 s", "for 90 seconds": a restart's delay, in seconds or minutes. */
+const DELAY =
+  /\s+(?:with\s+)?(?:a\s+)?(?:delay(?:\s+of)?|after|in|for)\s+(\S+?)\s*(s|secs?|seconds?|m|mins?|minutes?)?$/i;
 
 const USAGE: Record<ActionId, string> = {
-  'lostMode.on': '`lost mode on <serial>`',
-  'lostMode.off': '`lost mode off <serial>`',
-  reboot: '`restart <serial> [delay <0-300 seconds>]`',
-  wipeUsers: '`wipe <serial>`',
-  powerwash: '`factory reset <serial>`',
-  deprovision: '`deprovision <serial> reason <same-model|different-model|retiring|upgrade>`',
-  retireForGood: '`retire for good <serial>`',
-  remoteLock: '`lock <device>`',
+  'lostMode.on': '`lost mode on ‹serial›`',
+  'lostMode.off': '`lost mode off ‹serial›`',
+  reboot: '`restart ‹serial› [in ‹0-300› seconds | in ‹1-5› minutes]`',
+  wipeUsers: '`wipe ‹serial›`',
+  powerwash: '`factory reset ‹serial›`',
+  deprovision: '`deprovision ‹serial› reason ‹same-model|different-model|retiring|upgrade›`',
+  retireForGood: '`retire for good ‹serial›`',
+  remoteLock: '`lock ‹device›`',
 };
 
 const usage = (action: ActionId): string => USAGE[action];
@@ -78,9 +85,9 @@ export function parseActionCommand(text: string): ParseResult | undefined {
     let rest = m[1].trim();
     const params: ActionParams = {};
     if (action === 'reboot') {
-      const d = /\s+(?:delay|after|in)\s+(\S+?)\s*(?:s|sec|secs|seconds)?$/i.exec(rest);
+      const d = DELAY.exec(rest);
       if (d) {
-        const n = Number(d[1]);
+        const n = Number(d[1]) * (/^m/i.test(d[2] ?? '') ? 60 : 1);
         if (!Number.isInteger(n) || n < 0 || n > MAX_REBOOT_DELAY_SECONDS) {
           return {
             ok: false,

@@ -20,6 +20,9 @@ export class DeviceUnavailable extends DeskError {
 
 export const NOT_YOURS_OR_MISSING = "I can't find that device among the devices assigned to you.";
 
+/** How far a list pages on: past this many devices a search should be narrowed. */
+export const MAX_SEARCH_OFFSET = 500;
+
 /** Nobody has more devices than this in practice; a list of someone's own shows them all. */
 const OWN_LIMIT = 25;
 
@@ -46,8 +49,21 @@ export class DeviceReader {
     return this.deps.guard.may(requester, 'Managed devices/Read');
   }
 
-  search(requester: Requester, query: string, options: { limit: number; kind?: MatchKind }): Promise<SearchResult> {
-    return searchAsRequester(this.deps.inventory, requester, query, options);
+  /**
+   * One page of the devices matching `query` that the requester may see. `offset` pages on, up to
+   * MAX_SEARCH_OFFSET: past that a search should be narrowed, not paged.
+   */
+  async search(
+    requester: Requester,
+    query: string,
+    options: { limit: number; kind?: MatchKind; offset?: number },
+  ): Promise<SearchResult> {
+    const offset = Math.min(Math.max(0, Math.floor(options.offset ?? 0)), MAX_SEARCH_OFFSET);
+    const found = await searchAsRequester(this.deps.inventory, requester, query, {
+      limit: offset + options.limit,
+      kind: options.kind,
+    });
+    return offset ? { ...found, devices: found.devices.slice(offset) } : found;
   }
 
   /** The devices assigned to the requester (annotated or recent user, Intune primary user), newest first. */

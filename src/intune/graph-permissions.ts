@@ -29,7 +29,7 @@ export const GRAPH_APP_PERMISSIONS: readonly GraphAppPermission[] = [
   },
   {
     permission: 'GroupMember.Read.All',
-    usedFor: 'check group membership for role assignments made to groups',
+    usedFor: 'check group membership for role assignments made to groups, and show the groups’ names',
     source: 'https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups',
   },
   {

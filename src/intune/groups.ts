@@ -28,11 +28,14 @@ export class GraphGroupMembership implements GroupMembership {
   private readonly ttlMs: number;
   private readonly maxUsers: number;
   private readonly cache = new Map<string, Map<string, CachedAnswer>>();
+  private readonly names = new Map<string, { name?: string; expiresAt: number }>();
+  private readonly directory: GraphDirectory;
 
   constructor(
     private readonly graph: GraphHttpClient,
     options: GraphGroupMembershipOptions = {},
   ) {
+    this.directory = new GraphDirectory(graph);
     this.clock = options.clock ?? systemClock;
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.maxUsers = options.maxUsers ?? 10_000;
@@ -65,6 +68,29 @@ export class GraphGroupMembership implements GroupMembership {
     }
     this.evict();
     return wanted.filter((g) => answers.get(g)?.member);
+  }
+
+  /** Names change rarely: kept for the answers' lifetime like membership. */
+  async groupName(groupId: string): Promise<string | undefined> {
+    return this.cachedName(
+      `group:${groupId.toLowerCase()}`,
+      async () => (await this.directory.getGroup(groupId))?.displayName,
+    );
+  }
+
+  async userName(idOrUpn: string): Promise<string | undefined> {
+    return this.cachedName(
+      `user:${idOrUpn.toLowerCase()}`,
+      async () => (await this.directory.getUser(idOrUpn))?.displayName,
+    );
+  }
+
+  private async cachedName(key: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
+    const hit = this.names.get(key);
+    if (hit && hit.expiresAt > this.clock.now()) return hit.name;
+    const name = await read();
+    this.names.set(key, { name, expiresAt: this.clock.now() + this.ttlMs });
+    return name;
   }
 
   /** Forget a user's answers, e.g. after an admin says they changed a group. */

@@ -83,5 +83,21 @@ export function planSearch(query: string, kind?: MatchKind): SearchPlan {
   const key = normalizeKey(raw);
   if (key.length < MIN_PARTIAL_LENGTH) steps = steps.filter((s) => s !== 'serialPrefix' && s !== 'locationContains');
   if (raw.length === 0) steps = [];
-  return { raw, key, tokens: [...new Set(tokenize(raw))], steps };
+  return { raw, key, tokens: [...new Set(tokenize(raw).map((t) => PLATFORM_WORDS[t] ?? t))], steps };
 }
+
+/**
+ * Words people use for a platform, as the platform's own word that every device of it is indexed
+ * under (`macOS` → "macos"), or plurals as the word of the models. "iphone", "ipad", "android",
+ * "windows", "chromebook" and "macbook" already are words of the devices' models or platforms.
+ */
+const PLATFORM_WORDS: Record<string, string> = {
+  mac: 'macos',
+  macs: 'macos',
+  osx: 'macos',
+  chromebooks: 'chromebook',
+  chrome: 'chromeos',
+  iphones: 'iphone',
+  ipads: 'ipad',
+  win: 'windows',
+};

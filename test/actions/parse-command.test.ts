@@ -22,6 +22,13 @@ describe('reading an action typed as text', () => {
       { reason: 'DIFFERENT_MODEL_REPLACEMENT' },
     ],
     ['deprovision 5CD123ABC reason upgrade', 'deprovision', '5CD123ABC', { reason: 'UPGRADE_TRANSFER' }],
+    // The phrasings people type.
+    ['restart 5CD123ABC in 2 minutes', 'reboot', '5CD123ABC', { delaySeconds: 120 }],
+    ['restart 5CD123ABC in 90 seconds', 'reboot', '5CD123ABC', { delaySeconds: 90 }],
+    ['reboot 5CD123ABC after 30 s', 'reboot', '5CD123ABC', { delaySeconds: 30 }],
+    ['restart 5CD123ABC with a delay of 5 min', 'reboot', '5CD123ABC', { delaySeconds: 300 }],
+    ['lost mode 5CD123ABC', 'lostMode.on', '5CD123ABC', {}],
+    ['put 5CD123ABC in lost mode', 'lostMode.on', '5CD123ABC', {}],
   ])('%s', (text, action, query, params) => {
     expect(ACTION_COMMAND.test(text)).toBe(true);
     expect(parseActionCommand(text)).toEqual({ ok: true, value: { action, query, params } });

@@ -1,4 +1,5 @@
-import { cardOf, cardText } from '../support/connector';
+import { COMMANDS } from '../../bot/commands';
+import { cardMarkdown, cardOf, cardText } from '../support/connector';
 import { Harness, PersonKey, startHarness } from '../support/harness';
 
 describe('who is asking: whoami, help per role, audit', () => {
@@ -19,11 +20,28 @@ describe('who is asking: whoami, help per role, audit', () => {
     expect(text).toContain('Remote tasks/Wipe');
   });
 
-  it('whoami shows a role that comes through a group', async () => {
+  it('whoami names the group a role comes through', async () => {
     const text = await say('who am i?', 'megan');
-    expect(text).toMatch(
-      /\*\*Help Desk Operator\*\* \(through group 00000000-0000-0000-0000-000000000041, whole tenant\)/,
+    expect(text).toContain('**Help Desk Operator** (through group Help Desk, whole tenant)');
+  });
+
+  it('roles lists every role, its permissions and who holds it, people and groups by name', async () => {
+    const text = await say('roles', 'patti');
+    expect(text).toContain('Help Desk Operator');
+    expect(text).toContain('Lab Technician (custom)');
+    expect(text).toContain('Permissions: Managed devices/Read, Remote tasks/Reboot now, Remote tasks/Remote lock');
+    expect(text).toContain(
+      '• group **North Schools IT (00000000-0000-0000-0000-000000000043)** · only for /Schools/North',
     );
+    expect(text).toContain(
+      '• group **IT Staff (00000000-0000-0000-0000-000000000044)** · only for /Schools/South/Labs',
+    );
+    expect(text).toContain('• **Alex Wilber (alexw@example.com)** · whole tenant');
+    // Endpoint Security Manager is held by nobody in the sandbox.
+    expect(text).toMatch(/Endpoint Security Manager[\s\S]*?• nobody holds it/);
+    const refused = await say('roles', 'adele');
+    expect(refused).toContain('You need "Roles/Read"');
+    expect(refused).not.toContain('North Schools IT');
   });
 
   it('whoami shows a scoped role with its org unit', async () => {
@@ -39,8 +57,23 @@ describe('who is asking: whoami, help per role, audit', () => {
   });
 
   it('help lists audit only to people who may read the audit trail', async () => {
-    expect(await say('help', 'patti')).toContain('audit [serial | user@domain]');
-    expect(await say('help', 'adele')).not.toContain('audit [serial');
+    expect(await say('help', 'patti')).toContain('audit [‹serial› | ‹user@domain›]');
+    expect(await say('help', 'adele')).not.toContain('audit [‹serial›');
+  });
+
+  it('help shows every argument and a worked example that the bot understands as typed', async () => {
+    const help = cardOf((await h.send('help', { as: 'alex' })).replies[0]);
+    // Nothing Teams would read as markup: placeholders are ‹…›.
+    expect(cardMarkdown(help)).not.toMatch(/(^|[^\\])</m);
+    expect(cardText(help)).toContain('lost mode on ‹serial› · lost mode off ‹serial›');
+    const examples = COMMANDS.flatMap((c) => (c.example ? [c.example] : []));
+    expect(examples.length).toBeGreaterThan(10);
+    for (const example of examples) {
+      expect(cardText(help)).toContain(`e.g. ${example}`);
+      const { replies } = await h.send(example, { as: 'alex' });
+      const answer = replies.map((r) => cardText(cardOf(r)) || String(r.body?.text ?? '')).join('\n');
+      expect(`${example} → ${answer}`).not.toContain("I didn't understand");
+    }
   });
 
   it('refuses audit to an end user, says what is missing and who grants it, and audits the denial', async () => {

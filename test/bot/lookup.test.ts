@@ -98,17 +98,48 @@ describe('finding devices', () => {
       for (const d of matches) expect(text).toContain(d.serialNumber);
     });
 
-    it('many matches → the first 10, "Showing 10 of N" and a hint to narrow', async () => {
+    it('many matches → the first 10, Next and Previous pages, and how to narrow', async () => {
       const prefix = '5CD';
-      const total = fleet.filter((d) => d.serialNumber.startsWith(prefix)).length;
-      expect(total).toBeGreaterThan(10);
+      const matching = fleet
+        .filter((d) => d.serialNumber.startsWith(prefix))
+        .sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
+      const total = matching.length;
+      expect(total).toBeGreaterThan(20);
       const card = await find(`find ${prefix}`);
       const text = cardText(card);
-      expect(text).toContain(`Showing 10 of ${total}`);
-      expect(text).toMatch(/narrow the search/i);
+      expect(text).toContain(`Showing 1–10 of ${total}`);
+      expect(text).toMatch(/narrow it down, add a word of the model, the org unit or the location/i);
       expect(openIds(card)).toHaveLength(10);
       // A list never carries action buttons.
       expect(JSON.stringify(card)).not.toContain('action.request');
+      const pageButtons = (c: any) => JSON.stringify(c).match(/"title":"(‹ Previous|Next ›)"/g) ?? [];
+      expect(pageButtons(card)).toEqual(['"title":"Next ›"']);
+
+      // Next: the following ten, in place of the list.
+      const next = await h.invoke('list.page', { query: prefix, kind: '', offset: 10 }, { as: 'alex' });
+      expect(validateCard(next.body.value)).toEqual([]);
+      expect(cardText(next.body.value)).toContain(`Showing 11–20 of ${total}`);
+      expect(openIds(next.body.value)).toEqual(matching.slice(10, 20).map((d) => d.deviceId));
+      expect(pageButtons(next.body.value)).toEqual(['"title":"‹ Previous"', '"title":"Next ›"']);
+      const back = await h.invoke('list.page', { query: prefix, offset: 0 }, { as: 'alex' });
+      expect(openIds(back.body.value)).toEqual(openIds(card));
+    });
+
+    it('a page button is searched as its presser may see: an end user pages only their own devices', async () => {
+      const res = await h.invoke('list.page', { query: '5CD', offset: 0 }, { as: 'adele' });
+      const ids = openIds(res.body.value);
+      for (const id of ids) expect(adelesIds).toContain(id);
+    });
+
+    it.each([
+      ['a negative offset', { query: '5CD', offset: -10 }],
+      ['no query', { offset: 10 }],
+      ['a query that is not text', { query: { $gt: '' }, offset: 10 }],
+      ['an offset past paging', { query: '5CD', offset: 100000 }],
+    ])('a forged page button with %s gets a friendly card', async (_what, data) => {
+      const res = await h.invoke('list.page', data, { as: 'alex' });
+      expect(res.status).toBe(200);
+      expect(cardText(res.body.value)).toContain('did not say which page');
     });
 
     it('asset id → that device', async () => {

@@ -71,6 +71,11 @@ describe('lost-device reports through the conversation', () => {
     expect(text).toContain('Which device did you lose?');
     for (const d of adeles) expect(text).toContain(d.serialNumber);
     for (const d of megans) expect(text).not.toContain(d.serialNumber);
+    // Two of the same model are told apart by asset tag, location and last use.
+    const titles = (JSON.stringify(card).match(/"title":"[^"]*· [A-Z0-9]{6,}[^"]*"/g) ?? []).join('\n');
+    for (const d of adeles.filter((x) => x.annotatedAssetId)) expect(titles).toContain(`asset ${d.annotatedAssetId}`);
+    for (const d of adeles.filter((x) => x.annotatedLocation)) expect(titles).toContain(d.annotatedLocation);
+    expect(titles).toMatch(/last used (today|yesterday|\d+ days ago)/);
     // "chromebook": her Chromebooks are listed first.
     const choices = JSON.stringify(card).match(/"value":"[^"]+"/g) ?? [];
     expect(choices.slice(0, adeles.length).sort()).toEqual(adeles.map((d) => `"value":"${d.deviceId}"`).sort());
@@ -95,15 +100,26 @@ describe('lost-device reports through the conversation', () => {
     const personal = await h.send('set helpdesk channel', { as: 'alex' });
     expect(cardText(cardOf(personal.replies[0]))).toContain('Type this in the help desk channel');
 
-    const ok = await h.send('set helpdesk channel', inChannel('alex'));
+    // Teams names the team, and every channel but General (whose id is the team's).
+    const ok = await h.send('set helpdesk channel', {
+      ...inChannel('alex'),
+      channelData: { team: { id: HELPDESK, name: 'IT' }, channel: { id: HELPDESK } },
+    });
     expect(cardText(cardOf(ok.replies[0]))).toContain('This is now the help desk channel');
-    const oncall = await h.send('set on-call channel', inChannel('alex', ONCALL));
+    const oncall = await h.send('set on-call channel', {
+      ...inChannel('alex', ONCALL),
+      channelData: { team: { id: HELPDESK, name: 'IT' }, channel: { id: ONCALL, name: 'On-call pages' } },
+    });
     expect(cardText(cardOf(oncall.replies[0]))).toContain('This is now the on-call channel');
 
     const shown = cardText(cardOf((await h.send('show settings', { as: 'megan' })).replies[0]));
     expect(shown).toContain('Lynne Robbins');
     expect(shown).toContain('after 15 min');
     expect(shown).toContain('alexw@example.com');
+    expect(shown).toContain('IT › General');
+    expect(shown).toContain('IT › On-call pages');
+    expect(shown).not.toContain(HELPDESK);
+    expect(shown).not.toContain(ONCALL);
   });
 
   it('files a report, tells the reporter what happens next and posts the card to the help desk', async () => {

@@ -367,7 +367,7 @@ describe('Intune remote lock through the conversation', () => {
   it('is listed in help for those who may lock', async () => {
     const { replies } = await h.send('help', { as: 'megan' });
     const text = replies.map((r: RecordedCall) => cardText(cardOf(r))).join('\n');
-    expect(text).toContain('lock <serial>');
-    expect(text).toContain('pin <serial>');
+    expect(text).toContain('lock ‹serial›');
+    expect(text).toContain('pin ‹serial›');
   });
 });

@@ -161,6 +161,9 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       expect(result.devices.map((d) => d.id)).toEqual(['dev-north-1']);
       expect(await ids(tenant, 'Chromebook ana')).toEqual(['dev-north-1', 'dev-south-1']);
       expect(await ids(tenant, 'macos')).toEqual(['mac-1']);
+      // The words people use for a platform.
+      expect(await ids(tenant, 'mac')).toEqual(['mac-1']);
+      expect(await ids(tenant, 'Chromebooks ana')).toEqual(['dev-north-1', 'dev-south-1']);
       expect(await ids(tenant, 'grade 5 hp')).toEqual(['dev-north-2']);
       expect((await inventory.search(tenant, 'lenovo nowhere')).total).toBe(0);
     });

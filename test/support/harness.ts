@@ -37,6 +37,8 @@ export interface TurnOptions {
   tenantId?: string;
   /** Id of the message a card invoke came from. */
   replyToId?: string;
+  /** Teams' channelData beside the tenant (team and channel names, …). */
+  channelData?: Record<string, unknown>;
 }
 
 export interface Harness {
@@ -103,7 +105,7 @@ export async function startHarness(
         tenantId,
         isGroup: conversationType !== 'personal',
       },
-      channelData: { tenant: { id: tenantId } },
+      channelData: { ...options.channelData, tenant: { id: tenantId } },
       locale: 'en-US',
       ...(options.replyToId ? { replyToId: options.replyToId } : {}),
     };

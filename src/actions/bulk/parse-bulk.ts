@@ -31,7 +31,7 @@ export interface ParsedBulk {
 export type BulkParseResult = { ok: true; value: ParsedBulk } | { ok: false; message: string };
 
 export const BULK_USAGE =
-  '`bulk <action> <serials, asset ids or device ids>` (separated by spaces, commas or new lines), `bulk <action> ou:/Org/Unit`, or `bulk <action>` with a CSV file attached. Actions: lost mode on, lost mode off, restart, wipe, factory reset, deprovision … reason <same-model|different-model|retiring|upgrade>, lock (Intune iPhones, iPads and Android devices; Macs one at a time).';
+  '`bulk ‹action› ‹serials, asset ids or device ids›` (separated by spaces, commas or new lines), `bulk ‹action› ou:/Org/Unit`, or `bulk ‹action›` with a CSV file attached. Actions: lost mode on, lost mode off, restart [in ‹N› minutes], wipe, factory reset, deprovision … reason ‹same-model|different-model|retiring|upgrade›, lock (Intune iPhones, iPads and Android devices; Macs one at a time).';
 
 /** Teams sends some messages as HTML: line breaks become new lines, other tags go. */
 export function plainText(text: string): string {
@@ -75,9 +75,11 @@ export function parseBulkCommand(text: string): BulkParseResult | undefined {
     suffix += ` reason ${reason[1]}`;
     body = body.slice(0, reason.index) + ' ' + body.slice(reason.index + reason[0].length);
   }
-  const delay = /(?:^|\s)(?:delay|after)\s+(\S+?)(?:\s*(?:s|sec|secs|seconds))?(?=\s|$)/i.exec(body);
+  const delay =
+    /(?:^|\s)(?:delay|after)\s+(\S+?)(?:\s*(s|secs?|seconds?|m|mins?|minutes?))?(?=\s|$)/i.exec(body) ??
+    /(?:^|\s)(?:in|for)\s+(\d+)\s*(s|secs?|seconds?|m|mins?|minutes?)(?=\s|$)/i.exec(body);
   if (delay) {
-    suffix += ` delay ${delay[1]}`;
+    suffix += ` delay ${delay[1]} ${delay[2] ?? 's'}`;
     body = body.slice(0, delay.index) + ' ' + body.slice(delay.index + delay[0].length);
   }
   const firstLine = body.replace(/^[\s]+/, '');

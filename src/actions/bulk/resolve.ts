@@ -45,7 +45,7 @@ export interface ResolveOptions extends ClassifyOptions {
 }
 
 export const MAC_LOCK_REFUSAL =
-  'a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with `lock <serial>`.';
+  'a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with `lock ‹serial›`.';
 
 const EXACT_KINDS: MatchKind[] = ['id', 'serial', 'assetId'];
 const KIND_LABEL: Partial<Record<MatchKind, string>> = { id: 'device id', serial: 'serial', assetId: 'asset id' };

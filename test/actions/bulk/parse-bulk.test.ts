@@ -38,9 +38,24 @@ describe('bulk command', () => {
       value: { action: 'reboot', params: { delaySeconds: 60 }, list: { entries: ['5CD1', '5CD2'] } },
     });
     expect(parseBulkCommand('bulk restart 5CD1 delay 900')).toMatchObject({ ok: false });
+    expect(parseBulkCommand('bulk restart 5CD1 5CD2 in 2 minutes')).toMatchObject({
+      ok: true,
+      value: { action: 'reboot', params: { delaySeconds: 120 }, list: { entries: ['5CD1', '5CD2'] } },
+    });
+    expect(parseBulkCommand('bulk restart for 45 s 5CD1')).toMatchObject({
+      ok: true,
+      value: { action: 'reboot', params: { delaySeconds: 45 }, list: { entries: ['5CD1'] } },
+    });
     expect(parseBulkCommand('bulk deprovision 5CD1 reason lost')).toMatchObject({
       ok: false,
       message: expect.stringContaining('"lost" is not a deprovision reason'),
+    });
+  });
+
+  it('reads "lost mode" without on or off as on, as people type it', () => {
+    expect(parseBulkCommand('bulk lost mode 5CD1 5CD2')).toMatchObject({
+      ok: true,
+      value: { action: 'lostMode.on', list: { entries: ['5CD1', '5CD2'] } },
     });
   });
 
