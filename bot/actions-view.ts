@@ -15,17 +15,22 @@ import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
 import { utcTime } from './lookup-view';
 import { markup, type Markdown } from './cards/markdown';
 
-const IMPACT: Record<string, (serial: string) => string> = {
+/** What confirming will do, in the future tense: nothing has happened yet when this is read. */
+const IMPACT: Record<string, (serial: string, params: ActionParams) => string> = {
   'lostMode.on': (s) =>
-    `Lost mode locks ${s}: it is disabled and shows the contact message from the Google Admin console until lost mode is turned off.`,
-  'lostMode.off': (s) => `Lost mode is turned off on ${s}: the device can be used again.`,
-  reboot: (s) => `${s} restarts as soon as it receives the command.`,
-  wipeUsers: (s) => `Every user profile on ${s} is removed, with its local data. This can't be undone.`,
-  powerwash: (s) => `${s} is factory reset: everything on it is erased. This can't be undone.`,
+    `Lost mode will lock ${s}: it will be disabled and show the contact message from the Google Admin console until lost mode is turned off.`,
+  'lostMode.off': (s) => `Lost mode will be turned off on ${s}: the device can be used again.`,
+  reboot: (s, p) =>
+    p.delaySeconds
+      ? `${s} will restart when it receives the command; if someone is signed in, it waits ${p.delaySeconds} s first.`
+      : `${s} will restart when it receives the command, without waiting for whoever is signed in.`,
+  wipeUsers: (s) => `Every user profile on ${s} will be removed, with its local data. This can't be undone.`,
+  powerwash: (s) =>
+    `${s} will be factory reset when it receives the command: everything on it will be erased. This can't be undone.`,
   deprovision: (s) =>
-    `${s} is deprovisioned: Google policies are removed and it can't re-enrol until it is factory reset.`,
+    `${s} will be deprovisioned: Google policies will be removed and it can't re-enrol until it has been factory reset.`,
   retireForGood: (s) =>
-    `${s} is deprovisioned (reason: retiring device), then factory reset: everything on it is erased and it does not re-enrol by itself. This can't be undone.`,
+    `${s} will be deprovisioned (reason: retiring device), then factory reset: everything on it will be erased and it will not re-enrol by itself. This can't be undone.`,
   remoteLock: remoteLockImpact,
 };
 
@@ -67,7 +72,10 @@ export function confirmCardData(
   return {
     confirmationId: c.id,
     title: `${action.label}: ${c.device.serialNumber}?`,
-    impact: (IMPACT[action.id] ?? ((s: string) => `${action.label} on ${s}.`))(c.device.serialNumber),
+    impact: (IMPACT[action.id] ?? ((s: string) => `${action.label} will run on ${s}.`))(
+      c.device.serialNumber,
+      c.params,
+    ),
     facts: [...deviceFacts(c.device), ...paramFacts(c.params), { title: 'Requested by', value: c.requester.name }],
     warnings: action.warnings,
     destructive: action.destructive,

@@ -9,14 +9,22 @@ export interface CardView {
   sandbox: boolean;
 }
 
+// Yellow text on white fails contrast (WCAG AA) in Teams' light theme: the badge is a warning
+// container, whose background every theme (dark, high contrast) draws with readable default text.
 const SANDBOX_BADGE = {
-  type: 'TextBlock',
+  type: 'Container',
   id: 'sandbox-badge',
-  text: 'Sandbox · emulated Google and Microsoft Graph, no real devices',
-  size: 'Small',
-  color: 'Warning',
-  weight: 'Bolder',
-  wrap: true,
+  style: 'warning',
+  bleed: true,
+  items: [
+    {
+      type: 'TextBlock',
+      text: 'Sandbox · emulated Google and Microsoft Graph, no real devices',
+      size: 'Small',
+      weight: 'Bolder',
+      wrap: true,
+    },
+  ],
 };
 
 // Templates are parsed once: expansion is on the path of every card turn.

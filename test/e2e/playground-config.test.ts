@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../../src/sandbox/people';
-import { configAs, readPlaygroundConfig } from './playground-config';
+import { configAs, readPlaygroundConfig } from '../../scripts/playground-config';
 
 const config = readPlaygroundConfig(join(__dirname, '..', '..', '.m365agentsplayground.yml'));
 

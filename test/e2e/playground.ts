@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { configAs, type PlaygroundConfig, writePlaygroundConfig } from './playground-config';
+import { configAs, type PlaygroundConfig, writePlaygroundConfig } from '../../scripts/playground-config';
 import { freePort, type ManagedProcess, startProcess, stopProcess, waitForHttp } from './processes';
 import type { ScenarioApi } from './scenario';
 

@@ -14,7 +14,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readPlaygroundConfig } from './playground-config';
+import { readPlaygroundConfig } from '../../scripts/playground-config';
 import { PlaygroundServer, PlaygroundSession } from './playground';
 import { freePort, killNow, type ManagedProcess, startProcess, stopProcess, waitForHttp } from './processes';
 import type { Scenario } from './scenario';
