@@ -85,7 +85,7 @@ export function confirmCardData(
     reasons: DEPROVISION_REASONS.map((r) => ({ title: REASON_LABELS[r], value: r })),
     footer: interactive
       ? `Only you can confirm. This expires at ${utcTime(iso(c.expiresAt))}.`
-      : `Waiting for ${c.requester.name} to confirm (expires at ${utcTime(iso(c.expiresAt))}).`,
+      : `Waiting for ${c.requester.name} to confirm (expires at ${utcTime(iso(c.expiresAt))}). ${c.requester.name}: if you see no buttons, type \`confirm ${c.id}\` or \`cancel ${c.id}\`.`,
     interactive,
     refreshFor: refresh ? c.requester.teamsId : undefined,
   };

@@ -11,6 +11,7 @@ import {
   isActionId,
   parseActionCommand,
   usageOf,
+  REASON_WORDS,
   type ActionRequest,
   type CancelOutcome,
   type ConfirmOutcome,
@@ -60,7 +61,33 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
   registerTextRequests(app, deps);
   registerRequestButton(app, deps);
   registerConfirmationVerbs(app, deps);
+  registerTypedConfirmation(app, deps);
   registerActionStatus(app, deps);
+}
+
+const TYPED_CONFIRMATION = /^\s*(confirm|cancel)\s+(CF-[A-Z0-9]{6,16})(?:\s+reason\s+(\S+))?\s*[.!]?\s*$/i;
+
+/**
+ * `confirm CF-…` / `cancel CF-…`: for clients that can't show the requester their own view of a
+ * confirmation card (so no buttons). The same service call as the buttons, with the same checks.
+ */
+function registerTypedConfirmation(app: Application<TurnState>, deps: ActionsDeps): void {
+  app.message(TYPED_CONFIRMATION, async (ctx) => {
+    const [, verb, rawId, reasonWord] = TYPED_CONFIRMATION.exec(messageText(ctx)) ?? [];
+    const id = rawId.toUpperCase();
+    const requester = await deps.identity.requester(ctx);
+    const answer =
+      verb.toLowerCase() === 'confirm'
+        ? await confirmAnswer(
+            deps,
+            ctx,
+            await deps.actions.confirm(requester, id, reasonWord && REASON_WORDS[reasonWord.toLowerCase()], {
+              conversation: conversationOf(ctx),
+            }),
+          )
+        : await cancelAnswer(deps, ctx, requester, await deps.actions.cancel(requester, id));
+    await replyWithCard(ctx, typeof answer === 'string' ? warningCard('Not yet', answer, deps.view) : answer);
+  });
 }
 
 function statusCardOf(deps: ActionsDeps, r: ActionRequest): AdaptiveCard {

@@ -5,10 +5,10 @@
  * or Intune, the audit trail at every step, and the hand-off to the tracker. Plain results
  * come back; the chat layer decides how they look.
  */
-import { randomUUID } from 'node:crypto';
 import { refOf, type Guard, type Requester } from '../access';
 import { actorOf, type AuditOutcome, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
+import { readableId } from '../readable-id';
 import { DeviceUnavailable, deviceContextOf, type DeviceReader, type DeviceView } from '../devices';
 import { DEPROVISION_REASONS, type DeprovisionReason, type DirectoryFor } from '../directory';
 import { DeskError, Forbidden, InvalidInput, InvalidState, isOutcomeUnknown, UpstreamError } from '../errors';
@@ -121,7 +121,8 @@ export class ActionService {
     const device = await this.check(requester, action, deviceId, 'request');
     const now = this.deps.clock.now();
     const confirmation: Confirmation = {
-      id: randomUUID(),
+      // Readable, so a requester whose client shows no buttons can type `confirm CF-…`.
+      id: readableId('CF', 10),
       requester: refOf(requester),
       action: action.id,
       device: {

@@ -533,4 +533,35 @@ describe('remote actions in a channel, and without confirmation for non-destruct
     expect(end.conversationId).toBe('19:helpdesk@thread.tacv2');
     expect(end.body.entities[0].mentioned.id).toBe(PEOPLE.megan.teamsId);
   });
+
+  it('where a client shows no buttons, the requester types confirm CF-…; nobody else can, and cancel works too', async () => {
+    const options = {
+      as: 'megan' as const,
+      conversationId: '19:helpdesk@thread.tacv2',
+      conversationType: 'channel' as const,
+    };
+    const [wiped, kept] = [devices[2], devices[3]];
+    const first = cardOf((await h.send(`wipe ${wiped.serialNumber}`, options)).replies[0]);
+    const id = confirmationIdIn(first);
+    expect(id).toMatch(/^CF-[A-Z0-9]{10}$/);
+    expect(cardText(first)).toContain(`type \`confirm ${id}\` or \`cancel ${id}\``);
+
+    // Lynne can read the card but not confirm it for Megan.
+    const stranger = await h.send(`confirm ${id}`, { ...options, as: 'lynne' });
+    expect(cardText(cardOf(stranger.replies[0]))).toContain('Waiting for Megan Bowen to confirm');
+    const before = h.bot.sandbox!.google.stats().byMethod['customer.devices.chromeos.issueCommand'] ?? 0;
+
+    const typed = await h.send(`confirm ${id.toLowerCase()}`, options);
+    const requestId = /Request (DD-[A-Z0-9]{6})/.exec(cardText(cardOf(typed.replies[0])))![1];
+    expect(h.bot.sandbox!.google.stats().byMethod['customer.devices.chromeos.issueCommand']).toBe(before + 1);
+    clock.advance(10_000);
+    await closing(requestId);
+    const again = await h.send(`confirm ${id}`, options);
+    expect(cardText(cardOf(again.replies[0]))).toMatch(/already/i);
+
+    const second = confirmationIdIn(cardOf((await h.send(`wipe ${kept.serialNumber}`, options)).replies[0]));
+    const cancelled = await h.send(`cancel ${second}`, options);
+    expect(cardText(cardOf(cancelled.replies[0]))).toContain('Megan Bowen cancelled it');
+    expect(h.bot.sandbox!.google.stats().byMethod['customer.devices.chromeos.issueCommand']).toBe(before + 1);
+  });
 });
