@@ -59,12 +59,16 @@ export function reportCardData(r: LostReport, escalationMinutes: number): LostRe
     ],
   ];
   const buttons: LostReportButton[] = [];
-  if (r.state === 'open')
-    buttons.push({ verb: 'lost.acknowledge', title: 'Acknowledge', resolution: '', style: 'positive' });
+  const button = (b: Omit<LostReportButton, 'action' | 'resolution'> & Partial<LostReportButton>) =>
+    buttons.push({ action: '', resolution: '', ...b });
+  if (r.state === 'open') button({ verb: 'lost.acknowledge', title: 'Acknowledge', style: 'positive' });
   if (r.state !== 'resolved') {
-    buttons.push({ verb: 'lost.resolve', title: 'Resolve: found', resolution: 'found', style: 'default' });
-    buttons.push({ verb: 'lost.resolve', title: 'Resolve: replaced', resolution: 'replaced', style: 'default' });
+    button({ verb: 'lost.resolve', title: 'Resolve: found', resolution: 'found', style: 'default' });
+    button({ verb: 'lost.resolve', title: 'Resolve: replaced', resolution: 'replaced', style: 'default' });
   }
+  // Found, but still locked: one click to give it back (asks to confirm, checked like any action).
+  if (r.state === 'resolved' && r.resolution === 'found' && stillInLostMode(r))
+    button({ verb: 'action.request', title: 'Turn lost mode off', action: 'lostMode.off', style: 'positive' });
   return {
     reportId: r.id,
     deviceId: r.device.id,
@@ -80,6 +84,13 @@ export function reportCardData(r: LostReport, escalationMinutes: number): LostRe
         ? `Type \`report ${r.id}\` to see it again.`
         : 'Open device shows what you may do to it (lost mode, lock, wipe…), each with a confirmation. Type `reports` for every open report.',
   };
+}
+
+/** Lost mode went on while the report was open (or was on when it was filed) and was not turned off since. */
+function stillInLostMode(r: LostReport): boolean {
+  const last = [...r.actions].reverse().find((a) => a.action === 'lostMode.on' || a.action === 'lostMode.off');
+  if (last) return last.action === 'lostMode.on';
+  return (r.device.status ?? '').toUpperCase() === 'DISABLED';
 }
 
 /** One line of `reports`. */

@@ -9,10 +9,13 @@ export interface Fact {
 }
 
 export interface LostReportButton {
-  verb: 'lost.acknowledge' | 'lost.resolve';
+  /** action.request: an action on the reported device, through its usual confirmation and checks. */
+  verb: 'lost.acknowledge' | 'lost.resolve' | 'action.request';
   title: string;
   /** found | replaced for lost.resolve, '' otherwise. */
   resolution: string;
+  /** The catalogue action for action.request, '' otherwise. */
+  action: string;
   style: 'default' | 'positive';
 }
 

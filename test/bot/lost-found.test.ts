@@ -75,4 +75,54 @@ describe('the reporter closes their own report', () => {
     expect(seen).toContain(stillOpen);
     expect(seen).not.toContain('Resolved');
   });
+
+  it('found while in lost mode: the closed report offers "Turn lost mode off", through the usual confirmation', async () => {
+    const device = adeles[2];
+    h.bot.sandbox!.google.setBehaviour(device.deviceId, { connectivity: 'online' });
+    // The help desk locks it while the report is open.
+    const asked = await h.invoke(
+      'action.request',
+      { action: 'lostMode.on', deviceId: device.deviceId },
+      { as: 'megan' },
+    );
+    const confirmationId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(asked.replies.map(cardOf)))![1];
+    const confirmed = await h.invoke('action.confirm', { confirmationId }, { as: 'megan' });
+    const requestId = /Request (DD-[A-Z0-9]{6})/.exec(cardText(confirmed.body.value))![1];
+    // The report records the action once it is done.
+    await h.connector.waitFor(
+      (c) =>
+        c.method === 'PUT' && cardText(cardOf(c)).includes(`(${requestId}`) && cardText(cardOf(c)).includes(stillOpen),
+      15_000,
+    );
+    expect(h.bot.sandbox!.google.readDevice(device.deviceId)?.status).toBe('DISABLED');
+
+    const found = (await h.send(`found ${stillOpen}`, { as: 'adele' })).replies.map(cardOf).find(Boolean);
+    expect(cardText(found)).toMatch(/Resolved \(found\)/);
+    const offer = JSON.stringify(found);
+    expect(offer).toContain('"title":"Turn lost mode off"');
+    expect(offer).toContain(`"action":"lostMode.off","deviceId":"${device.deviceId}"`);
+
+    // The button asks, like every action: Adele without self-service is refused, Megan confirms.
+    const refused = await h.invoke(
+      'action.request',
+      { action: 'lostMode.off', deviceId: device.deviceId },
+      { as: 'adele' },
+    );
+    expect(JSON.stringify(refused.replies.map(cardOf))).not.toContain('confirmationId');
+    const off = await h.invoke(
+      'action.request',
+      { action: 'lostMode.off', deviceId: device.deviceId },
+      { as: 'megan' },
+    );
+    const offId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(off.replies.map(cardOf)))![1];
+    await h.invoke('action.confirm', { confirmationId: offId }, { as: 'megan' });
+    // Turning lost mode off is a status change: Google applies it as it answers.
+    expect(h.bot.sandbox!.google.readDevice(device.deviceId)?.status).toBe('ACTIVE');
+  });
+
+  it('a report found without lost mode offers nothing to undo', async () => {
+    const id = await file(adeles[1].deviceId);
+    const found = (await h.send(`found ${id}`, { as: 'adele' })).replies.map(cardOf).find(Boolean);
+    expect(JSON.stringify(found)).not.toContain('Turn lost mode off');
+  });
 });
