@@ -1,3 +1,5 @@
+import type { DeviceActionName } from './device-actions';
+
 /**
  * The bot's view of Intune's managed devices, in Graph's own field names. Nothing outside
  * src/intune knows whether it talks to Graph or to the sandbox emulator.
@@ -41,6 +43,8 @@ export interface ManagedDevice {
   deviceEnrollmentType?: string;
   /** Which agent manages it, e.g. mdm, googleCloudDevicePolicyController, intuneAosp. */
   managementAgent?: string;
+  /** iOS/iPadOS: supervised (lost mode, restart and locate need it). */
+  isSupervised?: boolean;
   lastSyncDateTime?: string;
   enrolledDateTime?: string;
   deviceActionResults: DeviceActionResult[];
@@ -72,6 +76,8 @@ export interface ApprovalRequest {
 
 /** What submitting a remote lock gave: sent to the device, or held until a second admin approves. */
 export type LockSubmission = { kind: 'sent' } | { kind: 'approval'; approval: ApprovalRequest };
+/** The same for any device action. */
+export type ActionSubmission = LockSubmission;
 
 export interface ManagedDeviceDirectory {
   /** Every managed device, a page at a time (@odata.nextLink followed). */
@@ -88,6 +94,23 @@ export interface ManagedDeviceDirectory {
   approval(id: string): Promise<ApprovalRequest>;
   /** Sends the remote lock again, carrying the approved request. */
   resubmitRemoteLock(id: string, approvalId: string): Promise<void>;
+  /**
+   * Sends one of Graph's device actions once, with its parameters (never retried after a server
+   * error). Under Multi Admin Approval it files an approval request with the justification.
+   */
+  deviceAction(
+    id: string,
+    action: DeviceActionName,
+    body: Record<string, unknown> | undefined,
+    options: { justification: string },
+  ): Promise<ActionSubmission>;
+  /** Sends the action again, carrying the approved request. */
+  resubmitDeviceAction(
+    id: string,
+    action: DeviceActionName,
+    body: Record<string, unknown> | undefined,
+    approvalId: string,
+  ): Promise<void>;
 }
 
 const PIN = /^\d{4,16}$/;
