@@ -16,6 +16,7 @@ import { AccessResolver, emptyAccessConfig, type GroupMembership, loadAccessFile
 import {
   ActionService,
   type ActionExecutor,
+  type ActionId,
   type ActionSettings,
   ActionTracker,
   createActionCatalogue,
@@ -24,6 +25,7 @@ import {
   type DeviceAction,
   PinService,
   RemoteLockService,
+  IntuneActionExecutor,
   type TrackingSettings,
 } from './actions';
 import {
@@ -652,7 +654,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   const { config, options, clock, logger, prefix } = parts;
   const { clients, stores } = p;
   const actionStores = createActionStores({ redis: stores.redis, prefix, clock });
-  const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
+  const executors: Partial<Record<ActionId, ActionExecutor>> = {};
   const requestNotifier = new TeamsRequestNotifier(p.adapter, config.bot.appId, p.catalogue, p.view);
   let pins: PinService | undefined;
   // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
@@ -684,6 +686,18 @@ function createActions(parts: Parts, p: ActionParts): Actions {
         });
       },
     });
+    // Intune's everyday actions: one executor each, a wiped Mac's recovery PIN in the same vault.
+    const intuneDeps = {
+      devices: (tenantId: string) => tenants.intune(tenantId),
+      requests: actionStores.requests,
+      vault,
+      audit: stores.audit,
+      clock,
+      logger,
+    };
+    for (const action of p.catalogue)
+      if (action.graphAction)
+        executors[action.id] = new IntuneActionExecutor(intuneDeps, action.id, action.graphAction);
   }
   const tracker = new ActionTracker({
     executors,
