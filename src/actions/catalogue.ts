@@ -248,7 +248,7 @@ const INTUNE_ACTIONS: readonly DeviceAction[] = [
     destructive: false,
     runsWithoutConfirmation: true,
     graphAction: 'syncDevice',
-    warnings: [],
+    warnings: ['An online device checks in at once; an offline one when it next connects.'],
   }),
   intune({
     id: 'intune.restart',

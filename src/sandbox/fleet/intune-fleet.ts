@@ -376,6 +376,8 @@ function everydayDevices(now: number, domain: string): IntuneFleetDevice[] {
     windows(0, 'Diego', 'Siciliani', 'online', 'HP EliteBook 840 G10'),
     windows(1, 'Irvin', 'Sayers', 'offline', 'HP EliteBook 840 G9'),
     windows(2, 'Joni', 'Sherman', 'failing', 'HP ProBook 450 G10'),
+    windows(5, 'Pradeep', 'Gupta', 'online', 'HP EliteBook 860 G10'),
+    windows(6, 'Christie', 'Cline', 'online', 'HP ZBook Firefly 14 G10'),
     {
       ...person(3, 'Lobby', 'Kiosk', 'online'),
       userPrincipalName: '',
