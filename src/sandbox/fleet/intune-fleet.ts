@@ -14,6 +14,8 @@ export interface IntuneDeviceBehaviour {
   connectivity: IntuneConnectivity;
   /** Without a passcode a lock only turns the screen off. */
   passcode: boolean;
+  /** Actions this device answers notSupported although its platform lists them (an OS too old for them). */
+  rejects?: string[];
 }
 
 /** A managed device in Graph's field names, plus its behaviour. */

@@ -178,7 +178,7 @@ export class EmulatedIntune {
     // A supported platform in the wrong state (lost mode already on, or off) fails on the device.
     const behaviour = leaving
       ? 'leaving'
-      : !platformSupports(name, d)
+      : !platformSupports(name, d) || d.behaviour.rejects?.includes(name)
         ? 'notSupported'
         : !eligible.allowed
           ? 'failing'
