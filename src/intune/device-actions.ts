@@ -4,20 +4,13 @@
  * Each platform rule cites the Intune page that lists the platforms it supports; Graph's action
  * names and parameters are from the v1.0 metadata (src/sandbox/graph/graph-intune-reference.json).
  */
-import { latestActionResult, type DeviceActionResult, type ManagedDevice } from './managed-device-types';
-
-/** Graph's bound actions on managedDevice that Device Desk sends (besides remoteLock). */
-export const DEVICE_ACTION_NAMES = [
-  'syncDevice',
-  'rebootNow',
-  'retire',
-  'wipe',
-  'resetPasscode',
-  'enableLostMode',
-  'disableLostMode',
-  'locateDevice',
-] as const;
-export type DeviceActionName = (typeof DEVICE_ACTION_NAMES)[number];
+import {
+  DEVICE_ACTION_NAMES,
+  latestActionResult,
+  type DeviceActionName,
+  type DeviceActionResult,
+  type ManagedDevice,
+} from './managed-device-types';
 
 /**
  * wipe's parameters (https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe):

@@ -4,9 +4,9 @@
  */
 import { DeviceNotFound } from '../errors';
 import { GraphHttpClient, GraphRequestError, MissingGraphPermission } from './graph-http';
-import type { DeviceActionName } from './device-actions';
 import type {
   ActionSubmission,
+  DeviceActionName,
   ApprovalRequest,
   ApprovalStatus,
   DeviceActionResult,

@@ -1,9 +1,20 @@
-import type { DeviceActionName } from './device-actions';
-
 /**
  * The bot's view of Intune's managed devices, in Graph's own field names. Nothing outside
  * src/intune knows whether it talks to Graph or to the sandbox emulator.
  */
+
+/** Graph's bound actions on managedDevice that Device Desk sends (besides remoteLock). */
+export const DEVICE_ACTION_NAMES = [
+  'syncDevice',
+  'rebootNow',
+  'retire',
+  'wipe',
+  'resetPasscode',
+  'enableLostMode',
+  'disableLostMode',
+  'locateDevice',
+] as const;
+export type DeviceActionName = (typeof DEVICE_ACTION_NAMES)[number];
 
 /** Graph's actionState of a device action. */
 export const ACTION_STATES = ['none', 'pending', 'canceled', 'active', 'done', 'failed', 'notSupported'] as const;

@@ -1,5 +1,5 @@
 /** Graph routes of the emulator's Intune: managed devices, remote lock, approval requests. */
-import { DEVICE_ACTION_NAMES, type DeviceActionName } from '../../intune/device-actions';
+import { DEVICE_ACTION_NAMES, type DeviceActionName } from '../../intune';
 import type { IntuneFleetDevice } from '../fleet/intune-fleet';
 import { graphError } from './graph-errors';
 import type { EmulatedIntune } from './managed-devices';

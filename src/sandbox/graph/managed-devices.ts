@@ -6,7 +6,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../clock';
 import type { IntuneDeviceBehaviour, IntuneFleetDevice } from '../fleet/intune-fleet';
-import { deviceActionEligibility, platformSupports, type DeviceActionName } from '../../intune/device-actions';
+import { deviceActionEligibility, platformSupports, type DeviceActionName } from '../../intune';
 
 /** How long a device that is online takes for each step of a lock. */
 export const LOCK_STEP_MS = 3_000;
