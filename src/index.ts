@@ -260,7 +260,16 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   let publicUrl = config.publicUrl;
   const bulk = createBulk(
     parts,
-    { clients, stores, adapter, view, catalogue, lockPrecheck: actions.lockPrecheck, access },
+    {
+      clients,
+      stores,
+      adapter,
+      view,
+      catalogue,
+      lockPrecheck: actions.lockPrecheck,
+      intunePrechecks: actions.intunePrechecks,
+      access,
+    },
     () => publicUrl,
   );
 
@@ -647,6 +656,8 @@ interface Actions {
   pins?: PinService;
   /** Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused). */
   lockPrecheck?: ActionExecutor['precheck'];
+  /** Bulk Intune actions reuse the single actions' refusals. */
+  intunePrechecks: Partial<Record<ActionId, ActionExecutor['precheck']>>;
 }
 
 /** Remote actions: confirmations and requests in the stores, tracking on the job queue. */
@@ -730,7 +741,11 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     },
   });
   const lockPrecheck = executors.remoteLock?.precheck.bind(executors.remoteLock);
-  return { service, tracker, pins, lockPrecheck };
+  // Bulk runs of Intune's actions ask the same refusals, device by device.
+  const intunePrechecks: Partial<Record<ActionId, ActionExecutor['precheck']>> = {};
+  for (const [id, executor] of Object.entries(executors) as [ActionId, ActionExecutor][])
+    if (id !== 'remoteLock') intunePrechecks[id] = executor.precheck.bind(executor);
+  return { service, tracker, pins, lockPrecheck, intunePrechecks };
 }
 
 interface BulkParts {
@@ -740,6 +755,7 @@ interface BulkParts {
   view: { sandbox: boolean };
   catalogue: readonly DeviceAction[];
   lockPrecheck?: ActionExecutor['precheck'];
+  intunePrechecks?: Partial<Record<ActionId, ActionExecutor['precheck']>>;
   access: AccessResolver;
 }
 
@@ -786,6 +802,7 @@ function createBulk(
     intune: (tenantId) => clients.tenants.intune(tenantId),
     lockPrecheck: p.lockPrecheck,
     recheck: targetRecheck(parts, p),
+    prechecks: p.intunePrechecks,
     store,
     queue: stores.queue,
     limiter: createRateLimiter({ redis: stores.redis, key: `${prefix}google-quota`, limit: quota, clock }),
@@ -801,7 +818,7 @@ function createBulk(
     inventory: stores.inventory,
     google: (tenantId) => clients.tenants.google(tenantId),
     clock,
-    prechecks: p.lockPrecheck ? { remoteLock: p.lockPrecheck } : {},
+    prechecks: { ...p.intunePrechecks, ...(p.lockPrecheck ? { remoteLock: p.lockPrecheck } : {}) },
     settings: {
       maxDevices: config.bulk.maxDevices,
       roleLimits: config.bulk.roleLimits,

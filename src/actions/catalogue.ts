@@ -327,6 +327,24 @@ const INTUNE_COUNTERPART: Partial<Record<ActionId, ActionId>> = {
   'lostMode.off': 'intune.lostMode.off',
 };
 
+/** Graph's action behind an Intune catalogue action. */
+export function graphActionOf(id: ActionId): DeviceActionName | undefined {
+  return INTUNE_ACTIONS.find((a) => a.id === id)?.graphAction;
+}
+
+/**
+ * Intune actions that run in bulk. Reset passcode and locate answer with something for the
+ * requester's eyes (a passcode, a place), which a bulk summary is no place for.
+ */
+export const BULK_INTUNE_ACTIONS: readonly ActionId[] = [
+  'intune.sync',
+  'intune.restart',
+  'intune.retire',
+  'intune.wipe',
+  'intune.lostMode.on',
+  'intune.lostMode.off',
+];
+
 /** `restart 5CG…` names the action by its words; the device's source says which one it is. */
 export function actionForSource(id: ActionId, source: DeviceSource): ActionId {
   return source === 'intune' ? (INTUNE_COUNTERPART[id] ?? id) : id;

@@ -11,6 +11,7 @@ import { actorOf, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
 import { InvalidState } from '../errors';
 import {
+  deviceActionEligibility,
   GraphRequestError,
   latestActionResult,
   locationOf,
@@ -103,8 +104,12 @@ export class IntuneActionExecutor implements ActionExecutor {
     return devices;
   }
 
+  /** Refuses (InvalidState) when Intune can't run it on the device as it is now, or one is under way. */
   async precheck(tenantId: string, deviceId: string, serialNumber: string): Promise<void> {
-    await this.refuseIfBusy(tenantId, await this.devicesOf(tenantId).get(deviceId), serialNumber);
+    const device = await this.devicesOf(tenantId).get(deviceId);
+    const eligible = deviceActionEligibility(this.graphAction, device);
+    if (!eligible.allowed) throw new InvalidState(`${serialNumber}: ${eligible.message}`);
+    await this.refuseIfBusy(tenantId, device, serialNumber);
   }
 
   /** One of the same action under way here or in Intune: a second would only replace or repeat it. */
