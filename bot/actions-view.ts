@@ -10,7 +10,6 @@ import {
   DEPROVISION_REASONS,
   WIPE_INPUTS,
 } from '../src/actions';
-import { quote } from './reply';
 import type { ConfirmCardData } from './cards/confirm-card';
 import type { ActionStatusCardData, StatusBadgeData } from './cards/action-status-card';
 import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
@@ -110,9 +109,10 @@ function paramFacts(p: ActionParams): Array<{ title: string; value: string }> {
     if (Object.keys(p.wipe).length === 0) out.push({ title: 'Options', value: 'none for this platform' });
   }
   if (p.lostMode) {
-    out.push({ title: 'Lock screen message', value: quote(p.lostMode.message, 200) });
-    if (p.lostMode.phoneNumber) out.push({ title: 'Phone number', value: quote(p.lostMode.phoneNumber, 32) });
-    if (p.lostMode.footer) out.push({ title: 'Footer', value: quote(p.lostMode.footer, 200) });
+    // What people typed is text: escaped where the card binds it.
+    out.push({ title: 'Lock screen message', value: p.lostMode.message });
+    if (p.lostMode.phoneNumber) out.push({ title: 'Phone number', value: p.lostMode.phoneNumber });
+    if (p.lostMode.footer) out.push({ title: 'Footer', value: p.lostMode.footer });
   }
   return out;
 }

@@ -253,7 +253,10 @@ describe('Intune’s everyday actions through the conversation', () => {
       expect(intune.actionsOn(phone.id)).toEqual([]);
       const res = await confirm(id, { lostModeMessage: '**Call** [us](http://evil.example)' });
       expect(intune.actionsOn(phone.id)).toHaveLength(1);
-      expect(JSON.stringify(res.body.value)).not.toContain('](http://evil.example)');
+      // Shown as the text it is: the Markdown is escaped, so no link and no bold.
+      const shown = JSON.stringify(res.body.value);
+      expect(shown).toContain('\\\\*\\\\*Call\\\\*\\\\* \\\\[us\\\\](http://evil.example)');
+      expect(shown).not.toMatch(/[^\\]\*\*Call/);
     });
   });
 
