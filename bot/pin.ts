@@ -47,7 +47,10 @@ export function pinCardFor(r: ActionRequest, pin: string, now: number, view: Car
   if (r.action === 'intune.wipe')
     return intunePinCard(
       {
-        title: `Wipe sent: ${r.device.serialNumber}`,
+        title:
+          r.state === 'AwaitingApproval'
+            ? `Wipe waiting for approval: ${r.device.serialNumber}`
+            : `Wipe sent: ${r.device.serialNumber}`,
         subtitle: `Request ${r.id} · ${r.state}`,
         pin,
         facts,

@@ -142,7 +142,7 @@ export class ActionService {
     if (this.skipsConfirmation(action, params)) {
       await this.record(confirmation.requester, action.id, confirmation.device, 'requested', {
         step: 'request',
-        confirmation: 'skipped by configuration',
+        confirmation: action.runsWithoutConfirmation ? 'not needed' : 'skipped by configuration',
       });
       return { kind: 'run-now', confirmation, action };
     }
