@@ -406,6 +406,28 @@ describe('Intune’s everyday actions through the conversation', () => {
       intune.approvalActions.clear();
     }
   });
+  it('a Mac wipe under Multi Admin Approval: the PIN shown at confirm is the one sent once approved', async () => {
+    const mac = take(online('macOS'));
+    intune.approvalActions.add('wipe');
+    try {
+      const asked = await ask(`wipe ${mac.serialNumber}`);
+      const res = await confirm(confirmationIdIn(asked.card));
+      const shown = /Recovery PIN\n(\d{6})/.exec(cardText(res.body.value))?.[1];
+      expect(shown).toMatch(/^\d{6}$/);
+      expect(cardText(res.body.value)).toContain('Wipe waiting for approval');
+      expect(intune.actionsOn(mac.id)).toEqual([]);
+      const [pending] = intune.pendingApprovals().filter((a) => a.deviceId === mac.id.toLowerCase());
+      // The approval request carries the parameters, PIN included, as Intune keeps them for the approver.
+      expect(pending.body).toEqual({ macOsUnlockCode: shown });
+      intune.decide(pending.id, 'approved', 'alexw@example.com');
+      await advance(3 * ACTION_STEP_MS, 6);
+      await closing(requestIdIn(res.body.value));
+      expect(intune.actionsOn(mac.id).map((a) => [a.name, a.body])).toEqual([['wipe', { macOsUnlockCode: shown }]]);
+      expect(JSON.stringify(await auditOf(mac.id))).not.toContain(shown);
+    } finally {
+      intune.approvalActions.clear();
+    }
+  });
 });
 
 describe('destructive Intune actions never skip their confirmation', () => {
