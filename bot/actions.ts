@@ -100,7 +100,8 @@ async function present(deps: ActionsDeps, ctx: TurnContext, outcome: RequestOutc
   const { confirmation, action } = outcome;
   if (outcome.kind === 'run-now') {
     const title = `${action.label}: ${confirmation.device.serialNumber}`;
-    const placeholder = await replyWithCard(ctx, messageCard({ title, text: 'Sending it to Google…' }, view));
+    const service = action.source === 'intune' ? 'Intune' : 'Google';
+    const placeholder = await replyWithCard(ctx, messageCard({ title, text: `Sending it to ${service}…` }, view));
     await postPin(deps, ctx, await actions.runNow(confirmation, placeholder));
     return;
   }
@@ -211,6 +212,8 @@ async function confirmAnswer(deps: ActionsDeps, ctx: TurnContext, outcome: Confi
       return confirmCard(confirmCardData(outcome.confirmation, outcome.action, false, true), view);
     case 'needs-reason':
       return 'Pick a reason for deprovisioning first.';
+    case 'needs-input':
+      return outcome.message;
     case 'expired': {
       const { device, cardActivityId } = outcome.confirmation;
       const text = `Nothing was sent to ${device.serialNumber}. Ask again if it is still needed.`;
@@ -263,9 +266,9 @@ function registerConfirmationVerbs(app: Application<TurnState>, deps: ActionsDep
   onCardVerb(app, 'action.confirm', deps, async (ctx, data) => {
     const id = confirmationIdOf(data);
     const requester = await deps.identity.requester(ctx);
-    const reason = (data as Record<string, unknown>).reason;
+    const inputs = data as Record<string, unknown>;
     const place = { conversation: conversationOf(ctx), cardActivityId: ctx.activity.replyToId };
-    return confirmAnswer(deps, ctx, await actions.confirm(requester, id, reason, place));
+    return confirmAnswer(deps, ctx, await actions.confirm(requester, id, inputs.reason, place, inputs));
   });
 
   onCardVerb(app, 'action.cancel', deps, async (ctx, data) => {

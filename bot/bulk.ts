@@ -19,7 +19,7 @@ import {
   RUN_ID,
 } from '../src/actions/bulk';
 import type { Permission, Requester } from '../src/access';
-import { DeviceAction, findAction } from '../src/actions';
+import { actionForSource, DeviceAction, findAction } from '../src/actions';
 import { actorOf as auditActorOf } from '../src/audit';
 import { DeskError, InvalidInput } from '../src/errors';
 import { downloadList, sentFileOf } from './bulk-file';
@@ -190,20 +190,33 @@ function registerBulkCommand(app: Application<TurnState>, deps: BulkDeps): void 
     const requester = await deps.identity.requester(ctx);
     // Holding the permission somewhere is needed to ask at all; each device is checked after.
     await deps.guard.authorize(requester, action.permission, `bulk.${action.id}`);
-    if (action.id === 'deprovision' && !params.reason) {
-      const text =
-        'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.';
-      await replyWithCard(ctx, warningCard('Why are they deprovisioned?', text, view));
-      return;
-    }
+    // The same words on Intune devices (`bulk wipe` of laptops) run Intune's action.
+    const intuneId = actionForSource(action.id, 'intune');
+    const intune = intuneId !== action.id ? findAction(deps.actions.catalogue, intuneId) : undefined;
     const source = await sourceOf(deps, ctx, parsed.value);
     if (isCard(source)) {
       await replyWithCard(ctx, source);
       return;
     }
-    const { run } = await bulk.service.preview(actorOf(deps, requester, action.permission), action, params, source, {
-      conversation: conversationOf(ctx),
-    });
+    const where = { conversation: conversationOf(ctx) };
+    let run: BulkRun;
+    if (action.id === 'deprovision' && !params.reason) {
+      // Intune's retire needs no reason; ChromeOS devices do.
+      const retire =
+        intune &&
+        (await bulk.service.preview(actorOf(deps, requester, intune.permission), intune, params, source, where));
+      if (!retire || retire.run.total === 0) {
+        const text =
+          'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.';
+        await replyWithCard(ctx, warningCard('Why are they deprovisioned?', text, view));
+        return;
+      }
+      run = retire.run;
+    } else {
+      run = (
+        await bulk.service.preview(actorOf(deps, requester, action.permission), action, params, source, where, intune)
+      ).run;
+    }
     await audit(deps, requester, run, 'requested', {
       step: 'preview',
       devices: run.total,

@@ -25,19 +25,22 @@ export const COMMANDS: CommandInfo[] = [
   {
     usage: 'lost mode on ‹serial› · lost mode off ‹serial›',
     example: 'lost mode on 5CD2249XYZ',
-    description: 'Lock a lost device with the contact message from the Admin console, or unlock it (asks to confirm).',
+    description:
+      'Lock a lost device (ChromeOS: the contact message from the Admin console; supervised iPhone or iPad: your message and phone number), or unlock it (asks to confirm).',
     permission: 'Remote tasks/Enable lost mode',
   },
   {
     usage: 'restart ‹serial› [in ‹N› minutes | delay ‹0-300 s›]',
     example: 'restart 5CD2249XYZ in 2 minutes',
-    description: 'Restart a kiosk, managed guest or ChromeOS 113+ device; users are not warned (asks to confirm).',
+    description:
+      'Restart a kiosk, managed guest or ChromeOS 113+ device, or an Intune Windows, Mac, supervised iPhone or corporate Android device; users may not be warned (asks to confirm).',
     permission: 'Remote tasks/Reboot now',
   },
   {
     usage: 'wipe ‹serial› · factory reset ‹serial›',
     example: 'wipe 5CD2249XYZ',
-    description: 'Remove every user profile, or erase the whole device (always asks to confirm).',
+    description:
+      'Remove every user profile, or erase the whole device; an Intune device is wiped with its platform’s options on the card (always asks to confirm).',
     permission: 'Remote tasks/Wipe',
   },
   {
@@ -59,6 +62,31 @@ export const COMMANDS: CommandInfo[] = [
     description:
       'Remote lock of an iPhone, iPad, Mac or Android device through Intune (asks to confirm; a Mac gets a recovery PIN shown to you).',
     permission: 'Remote tasks/Remote lock',
+  },
+  {
+    usage: 'retire ‹serial›',
+    example: 'retire 5CG924NJQF',
+    description:
+      'Retire an Intune device: company data removed, no longer managed, personal data stays (always asks to confirm).',
+    permission: 'Remote tasks/Retire',
+  },
+  {
+    usage: 'sync ‹serial›',
+    example: 'sync SUV2EM5X4V',
+    description: 'Make an Intune device check in now (Windows, Mac, iPhone, iPad, Android).',
+    permission: 'Remote tasks/Sync devices',
+  },
+  {
+    usage: 'reset passcode ‹serial›',
+    example: 'reset passcode R9TXR52F7RU',
+    description: 'A new passcode for an Android Enterprise device, shown only to you (asks to confirm).',
+    permission: 'Remote tasks/Reset passcode',
+  },
+  {
+    usage: 'locate ‹serial›',
+    example: 'locate 5CG343R83N',
+    description: 'Where an Intune device is (Windows, corporate Android, a supervised iPhone in lost mode).',
+    permission: 'Remote tasks/Locate device',
   },
   {
     usage: 'pin ‹serial› · pin ‹serial› used',

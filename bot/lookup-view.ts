@@ -90,7 +90,15 @@ function autoUpdate(date: string | undefined, now: number): string | undefined {
 type FactRow = [string, string | undefined];
 
 /** Ending a device's life is rare: those buttons sit in the card's … menu, so the everyday ones fit. */
-const RARELY_USED = new Set<string>(['deprovision', 'retireForGood']);
+// Teams shows six buttons; Intune's admin center also keeps these in its overflow menu.
+const RARELY_USED = new Set<string>([
+  'deprovision',
+  'retireForGood',
+  'intune.retire',
+  'intune.wipe',
+  'intune.resetPasscode',
+  'intune.locate',
+]);
 
 function intuneFacts(device: DeviceView, when: (iso?: string) => string | undefined): FactRow[] {
   const compliance = device.intune?.compliance;
@@ -104,6 +112,14 @@ function intuneFacts(device: DeviceView, when: (iso?: string) => string | undefi
     ['Last check-in', when(device.lastSync) ?? 'never'],
     ['Ownership', device.intune?.ownership ? humanise(device.intune.ownership) : undefined],
     ['Enrolled', device.intune?.enrolled ? utcTime(device.intune.enrolled) : undefined],
+    [
+      'Supervised',
+      device.intune?.supervised === undefined || !/^i(os|pados)$/i.test(device.platform ?? '')
+        ? undefined
+        : device.intune.supervised
+          ? 'yes'
+          : 'no (no lost mode, restart or locate)',
+    ],
     // Seed 003: say why there is no lock button, rather than leave people looking for it.
     ['Remote lock', device.lock && !device.lock.allowed ? `not available: ${device.lock.message}` : undefined],
   ];

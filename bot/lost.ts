@@ -138,7 +138,9 @@ function filedCard(
   outcome: 'filed' | 'duplicate' | 'merged',
 ): AdaptiveCard {
   // Self-service: the actions this person may run on the device, as the guard and policy decide.
-  const selfService = deps.actions.availableActions(requester, device).filter((a) => a.id === 'lostMode.on');
+  const selfService = deps.actions
+    .availableActions(requester, device)
+    .filter((a) => a.id === 'lostMode.on' || a.id === 'intune.lostMode.on');
   const buttons = selfService.map((a) => ({ action: a.id, title: 'Put it in lost mode now' }));
   if (outcome === 'duplicate') {
     return lostFiledCard(

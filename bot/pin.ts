@@ -19,8 +19,46 @@ export type PinDeps = Pick<BotDeps, 'identity' | 'view' | 'pins'>;
 const PIN_COMMAND = /^\s*pin\s+(.+?)(\s+used)?\s*$/i;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The requester's view right after a Mac lock: the PIN with the request it belongs to. */
+const PASSCODE_NOTE =
+  'Only you can see this passcode. Give it to the user of the device only after checking who they are. Intune also shows it in its admin center for seven days; Device Desk does not keep it.';
+const WIPE_PIN_NOTE =
+  'Only you can see this PIN. A Mac without a T2 chip asks for it to reinstall macOS after the wipe: give it only to whoever sets the Mac up again.';
+
+/** The requester's view right after a Mac lock (or a passcode reset, or a Mac wipe): the secret with its request. */
 export function pinCardFor(r: ActionRequest, pin: string, now: number, view: CardView): AdaptiveCard {
+  const facts = [
+    { title: 'Device', value: r.device.model ?? r.device.serialNumber },
+    { title: 'Serial', value: r.device.serialNumber },
+    { title: 'Requested by', value: r.requester.name },
+  ];
+  if (r.action === 'intune.resetPasscode')
+    return intunePinCard(
+      {
+        title: `New passcode: ${r.device.serialNumber}`,
+        subtitle: `Request ${r.id} · ${r.state}`,
+        pin,
+        pinLabel: 'New passcode',
+        facts,
+        note: PASSCODE_NOTE,
+        footer: `\`status ${r.id}\` shows how the reset goes; the passcode is not shown again here.`,
+      },
+      view,
+    );
+  if (r.action === 'intune.wipe')
+    return intunePinCard(
+      {
+        title:
+          r.state === 'AwaitingApproval'
+            ? `Wipe waiting for approval: ${r.device.serialNumber}`
+            : `Wipe sent: ${r.device.serialNumber}`,
+        subtitle: `Request ${r.id} · ${r.state}`,
+        pin,
+        facts,
+        note: WIPE_PIN_NOTE,
+        footer: pinFooter(r.device.serialNumber, utcTime(iso(now + 30 * 86_400_000))),
+      },
+      view,
+    );
   return intunePinCard(
     {
       title: `Remote lock sent: ${r.device.serialNumber}`,

@@ -16,6 +16,7 @@ import { AccessResolver, emptyAccessConfig, type GroupMembership, loadAccessFile
 import {
   ActionService,
   type ActionExecutor,
+  type ActionId,
   type ActionSettings,
   ActionTracker,
   createActionCatalogue,
@@ -24,6 +25,7 @@ import {
   type DeviceAction,
   PinService,
   RemoteLockService,
+  IntuneActionExecutor,
   type TrackingSettings,
 } from './actions';
 import {
@@ -258,7 +260,16 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   let publicUrl = config.publicUrl;
   const bulk = createBulk(
     parts,
-    { clients, stores, adapter, view, catalogue, lockPrecheck: actions.lockPrecheck, access },
+    {
+      clients,
+      stores,
+      adapter,
+      view,
+      catalogue,
+      lockPrecheck: actions.lockPrecheck,
+      intunePrechecks: actions.intunePrechecks,
+      access,
+    },
     () => publicUrl,
   );
 
@@ -645,6 +656,8 @@ interface Actions {
   pins?: PinService;
   /** Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused). */
   lockPrecheck?: ActionExecutor['precheck'];
+  /** Bulk Intune actions reuse the single actions' refusals. */
+  intunePrechecks: Partial<Record<ActionId, ActionExecutor['precheck']>>;
 }
 
 /** Remote actions: confirmations and requests in the stores, tracking on the job queue. */
@@ -652,7 +665,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   const { config, options, clock, logger, prefix } = parts;
   const { clients, stores } = p;
   const actionStores = createActionStores({ redis: stores.redis, prefix, clock });
-  const executors: Partial<Record<'remoteLock', ActionExecutor>> = {};
+  const executors: Partial<Record<ActionId, ActionExecutor>> = {};
   const requestNotifier = new TeamsRequestNotifier(p.adapter, config.bot.appId, p.catalogue, p.view);
   let pins: PinService | undefined;
   // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
@@ -684,6 +697,18 @@ function createActions(parts: Parts, p: ActionParts): Actions {
         });
       },
     });
+    // Intune's everyday actions: one executor each, a wiped Mac's recovery PIN in the same vault.
+    const intuneDeps = {
+      devices: (tenantId: string) => tenants.intune(tenantId),
+      requests: actionStores.requests,
+      vault,
+      audit: stores.audit,
+      clock,
+      logger,
+    };
+    for (const action of p.catalogue)
+      if (action.graphAction)
+        executors[action.id] = new IntuneActionExecutor(intuneDeps, action.id, action.graphAction);
   }
   const tracker = new ActionTracker({
     executors,
@@ -716,7 +741,11 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     },
   });
   const lockPrecheck = executors.remoteLock?.precheck.bind(executors.remoteLock);
-  return { service, tracker, pins, lockPrecheck };
+  // Bulk runs of Intune's actions ask the same refusals, device by device.
+  const intunePrechecks: Partial<Record<ActionId, ActionExecutor['precheck']>> = {};
+  for (const [id, executor] of Object.entries(executors) as [ActionId, ActionExecutor][])
+    if (id !== 'remoteLock') intunePrechecks[id] = executor.precheck.bind(executor);
+  return { service, tracker, pins, lockPrecheck, intunePrechecks };
 }
 
 interface BulkParts {
@@ -726,6 +755,7 @@ interface BulkParts {
   view: { sandbox: boolean };
   catalogue: readonly DeviceAction[];
   lockPrecheck?: ActionExecutor['precheck'];
+  intunePrechecks?: Partial<Record<ActionId, ActionExecutor['precheck']>>;
   access: AccessResolver;
 }
 
@@ -772,6 +802,7 @@ function createBulk(
     intune: (tenantId) => clients.tenants.intune(tenantId),
     lockPrecheck: p.lockPrecheck,
     recheck: targetRecheck(parts, p),
+    prechecks: p.intunePrechecks,
     store,
     queue: stores.queue,
     limiter: createRateLimiter({ redis: stores.redis, key: `${prefix}google-quota`, limit: quota, clock }),
@@ -787,7 +818,7 @@ function createBulk(
     inventory: stores.inventory,
     google: (tenantId) => clients.tenants.google(tenantId),
     clock,
-    prechecks: p.lockPrecheck ? { remoteLock: p.lockPrecheck } : {},
+    prechecks: { ...p.intunePrechecks, ...(p.lockPrecheck ? { remoteLock: p.lockPrecheck } : {}) },
     settings: {
       maxDevices: config.bulk.maxDevices,
       roleLimits: config.bulk.roleLimits,

@@ -15,6 +15,13 @@ export interface ConfirmCardData {
   askReason: boolean;
   reason: string;
   reasons: Array<{ title: string; value: string }>;
+  /** Intune wipe: the options the platform offers, as switches (the requester's view only). */
+  toggles?: Array<{ id: string; title: string; value: 'true' | 'false' }>;
+  /** Intune lost mode: the lock screen's text, editable in the requester's view. */
+  askLostMode?: boolean;
+  lostModeMessage?: string;
+  lostModePhone?: string;
+  lostModeFooter?: string;
   /** Who may confirm and until when. */
   footer: string;
   /** Only the requester's view has the buttons; everyone else's is read-only. */
@@ -28,6 +35,11 @@ export function confirmCard(data: ConfirmCardData, view: CardView): AdaptiveCard
   const card = expandCard(
     template,
     {
+      toggles: [],
+      askLostMode: false,
+      lostModeMessage: '',
+      lostModePhone: '',
+      lostModeFooter: '',
       ...data,
       titleColor: data.destructive ? 'Attention' : 'Default',
       confirmStyle: data.destructive ? 'destructive' : 'positive',

@@ -1,14 +1,17 @@
 /** What the shared confirmation and status cards say about an Intune remote lock. Never a PIN. */
 import type { ActionRequest } from '../../src/actions';
 
-export function remoteLockImpact(serial: string): string {
-  return `${serial} is locked at once: its user needs the device passcode to get back in. A Mac is locked with a six-digit recovery PIN shown to you: anyone else needs Remote lock PINs/Read to read it, and you are told when they do.`;
+/** Macs are locked with a recovery PIN; phones and tablets with their own passcode. Told apart by the model Intune reports. */
+export function remoteLockImpact(serial: string, model?: string): string {
+  const lock = `${serial} will be locked at once: its user will need the device passcode to get back in.`;
+  if (!/\bi?mac/i.test(model ?? '')) return lock;
+  return `${serial} will be locked at once with a six-digit recovery PIN, shown to you: anyone else needs Remote lock PINs/Read to read it, and you are told when they do.`;
 }
 
 export function remoteLockSummary(r: ActionRequest): string {
   const pinNote =
     r.macPin === 'kept'
-      ? ` The Mac's recovery PIN went to ${r.requester.name} and is kept for 30 days: \`pin ${r.device.serialNumber}\` in a personal chat with me shows it to holders of Remote lock.`
+      ? ` The Mac's recovery PIN went to ${r.requester.name} and is kept for 30 days: \`pin ${r.device.serialNumber}\` in a personal chat with me shows it to you again.`
       : '';
   switch (r.state) {
     case 'AwaitingApproval':

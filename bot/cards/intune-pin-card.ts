@@ -5,8 +5,10 @@ export interface IntunePinCardData {
   /** e.g. "Remote lock sent: C02XK1ABCD" */
   title: string;
   subtitle: string;
-  /** The six-digit recovery PIN. This card goes to its holder only, never to a shared view. */
+  /** The six-digit recovery PIN (or a new passcode). This card goes to its holder only, never to a shared view. */
   pin: string;
+  /** What the secret is; "Recovery PIN" unless said. */
+  pinLabel?: string;
   facts: Array<{ title: string; value: string }>;
   /** What to tell the user at the Mac. */
   note: string;
@@ -15,7 +17,7 @@ export interface IntunePinCardData {
 
 /** A Mac's recovery PIN, for the requester's own view (invoke response or personal chat). */
 export function intunePinCard(data: IntunePinCardData, view: CardView): AdaptiveCard {
-  return expandCard(template, data, view);
+  return expandCard(template, { ...data, pinLabel: data.pinLabel ?? 'Recovery PIN' }, view);
 }
 
 /** Whose PIN it is and how to get it again: the same words wherever the PIN is shown. */

@@ -12,6 +12,9 @@ export const ROLE_PERMISSIONS = [
   'Remote tasks/Enable lost mode',
   'Remote tasks/Disable lost mode',
   'Remote tasks/Remote lock',
+  'Remote tasks/Sync devices',
+  'Remote tasks/Reset passcode',
+  'Remote tasks/Locate device',
   // Device Desk's own, not Intune's: reading a Mac's recovery PIN that someone else was given.
   'Remote lock PINs/Read',
   'Chrome Enterprise/Update connection settings',
@@ -59,6 +62,9 @@ const REMOTE_TASKS: RolePermission[] = [
   'Remote tasks/Enable lost mode',
   'Remote tasks/Disable lost mode',
   'Remote tasks/Remote lock',
+  'Remote tasks/Sync devices',
+  'Remote tasks/Reset passcode',
+  'Remote tasks/Locate device',
 ];
 
 /**
@@ -98,12 +104,14 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
   },
   {
     name: 'Endpoint Security Manager',
-    description: 'Contains compromised devices: lock and restart; neither retire, wipe nor lost mode.',
-    // Microsoft's reference gives it Reboot now and Remote lock among remote tasks, not Retire or Wipe.
+    description: 'Contains compromised devices: lock, restart and sync; neither retire, wipe nor lost mode.',
+    // Microsoft's reference gives it Reboot now and Remote lock among remote tasks, not Retire or Wipe;
+    // Sync devices per https://learn.microsoft.com/intune/device-management/actions/sync (roles listed).
     permissions: [
       'Managed devices/Read',
       'Remote tasks/Reboot now',
       'Remote tasks/Remote lock',
+      'Remote tasks/Sync devices',
       'Audit/Read',
       'Organization/Read',
       'Roles/Read',

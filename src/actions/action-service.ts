@@ -15,7 +15,8 @@ import { DeskError, Forbidden, InvalidInput, InvalidState, isOutcomeUnknown, Ups
 import type { MatchKind, SearchResult } from '../inventory';
 import type { Logger } from '../log';
 import type { ActionConfirmationStore } from './action-confirmation-store';
-import { findAction, fittingActions, type ActionId, type DeviceAction } from './catalogue';
+import { actionForSource, findAction, fittingActions, type ActionId, type DeviceAction } from './catalogue';
+import { applyCardInputs, defaultParams } from './intune-params';
 import type { ActionExecutor, LockExecuted } from './intune-lock';
 import { executeOperation, operationOf } from './operations';
 import type { ActionRequestStore } from './request-store';
@@ -82,6 +83,8 @@ export type ConfirmOutcome =
   | { kind: 'used' }
   | { kind: 'not-requester'; confirmation: Confirmation; action: DeviceAction }
   | { kind: 'needs-reason' }
+  /** A card input is missing or malformed (lost mode's message, say): the card stays, unused. */
+  | { kind: 'needs-input'; message: string }
   | { kind: 'expired'; confirmation: Confirmation }
   | { kind: 'refused'; confirmation: Confirmation; message: string }
   | ({ kind: 'executed' } & ExecutedAction);
@@ -119,6 +122,7 @@ export class ActionService {
   ): Promise<RequestOutcome> {
     const action = this.action(actionId);
     const device = await this.check(requester, action, deviceId, 'request');
+    params = { ...defaultParams(action.id, device), ...params };
     const now = this.deps.clock.now();
     const confirmation: Confirmation = {
       // Readable, so a requester whose client shows no buttons can type `confirm CF-…`.
@@ -139,7 +143,7 @@ export class ActionService {
     if (this.skipsConfirmation(action, params)) {
       await this.record(confirmation.requester, action.id, confirmation.device, 'requested', {
         step: 'request',
-        confirmation: 'skipped by configuration',
+        confirmation: action.runsWithoutConfirmation ? 'not needed' : 'skipped by configuration',
       });
       return { kind: 'run-now', confirmation, action };
     }
@@ -165,7 +169,9 @@ export class ActionService {
     if (found.total === 0) return { kind: 'no-match', action };
     const identified = found.matchedBy !== undefined && IDENTIFYING.includes(found.matchedBy);
     if (found.total > 1 || found.devices.length !== 1 || !identified) return { kind: 'pick', action, found };
-    return this.request(requester, actionId, found.devices[0].id, params, place);
+    // `wipe 5CG…` on an Intune device is Intune's wipe, not ChromeOS's.
+    const device = found.devices[0];
+    return this.request(requester, actionForSource(actionId, device.source), device.id, params, place);
   }
 
   /** Records where the confirmation card went, so it can be replaced for everyone later. */
@@ -194,8 +200,17 @@ export class ActionService {
     return { kind: 'pending', confirmation, action, canAct };
   }
 
-  /** The requester confirms: used up once, checked again, then run. `reason` comes from the card (deprovision). */
-  async confirm(requester: Requester, confirmationId: string, reason: unknown, place: Place): Promise<ConfirmOutcome> {
+  /**
+   * The requester confirms: used up once, checked again, then run. `reason` comes from the card
+   * (deprovision); `inputs` are the card's other inputs (an Intune wipe's options, lost mode's text).
+   */
+  async confirm(
+    requester: Requester,
+    confirmationId: string,
+    reason: unknown,
+    place: Place,
+    inputs: Record<string, unknown> = {},
+  ): Promise<ConfirmOutcome> {
     const pending = await this.deps.confirmations.get(confirmationId);
     if (!pending) return { kind: 'gone' };
     const action = this.action(pending.action);
@@ -210,6 +225,9 @@ export class ActionService {
         return { kind: 'needs-reason' };
       params.reason = given as DeprovisionReason;
     }
+    const chosen = applyCardInputs(pending.action, params, inputs);
+    if (typeof chosen === 'string') return { kind: 'needs-input', message: chosen };
+    Object.assign(params, chosen);
     // Single use: of two clicks, replays or instances, exactly one gets it.
     const consumed = await this.deps.confirmations.consume(confirmationId);
     if (!consumed) return { kind: 'used' };
@@ -293,9 +311,9 @@ export class ActionService {
   }
 
   private skipsConfirmation(action: DeviceAction, params: ActionParams): boolean {
-    return (
-      !action.destructive && this.deps.settings.skipConfirmation && (action.id !== 'deprovision' || !!params.reason)
-    );
+    if (action.destructive) return false;
+    if (action.runsWithoutConfirmation) return true;
+    return this.deps.settings.skipConfirmation && (action.id !== 'deprovision' || !!params.reason);
   }
 
   /** Reads the device fresh and checks permission and state: on request and again on confirm. */
@@ -367,7 +385,8 @@ export class ActionService {
     } catch (error) {
       // The request left and no clear answer came back: Google may have acted, so it is not a clean failure.
       const mayHaveGone = isOutcomeUnknown(error) || (error instanceof UpstreamError && error.status === undefined);
-      this.move(r, mayHaveGone ? 'Unknown' : 'Failed', failureText(error, mayHaveGone));
+      const service = this.deps.executors[r.action] ? 'Intune' : 'Google';
+      this.move(r, mayHaveGone ? 'Unknown' : 'Failed', failureText(error, mayHaveGone, service));
       if (!(error instanceof DeskError))
         this.deps.logger.error({ requestId: r.id, err: error }, 'executing an action failed');
       return undefined;
@@ -422,10 +441,11 @@ export class ActionService {
   }
 }
 
-function failureText(error: unknown, mayHaveGone: boolean): string {
-  if (!(error instanceof DeskError)) return 'Sending the request to Google failed.';
+function failureText(error: unknown, mayHaveGone: boolean, service: 'Google' | 'Intune'): string {
+  if (!(error instanceof DeskError)) return `Sending the request to ${service} failed.`;
   if (!mayHaveGone) return error.userMessage;
-  return `Unknown — may have been sent. ${error.userMessage} Check the device in the Google Admin console before trying again.`;
+  const where = service === 'Google' ? 'the Google Admin console' : 'the Intune admin center';
+  return `Unknown — may have been sent. ${error.userMessage} Check the device in ${where} before trying again.`;
 }
 
 /** Why an action does not fit the device now, in words the requester can act on. */

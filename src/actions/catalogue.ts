@@ -6,7 +6,7 @@
 import type { RolePermission } from '../access';
 import { statusWord } from '../devices';
 import { chromeMilestoneOf, REBOOT_MIN_MILESTONE, type RestartRule } from '../directory';
-import type { LockEligibility } from '../intune';
+import type { ActionEligibility, DeviceActionName, LockEligibility } from '../intune';
 import type { DeviceSource } from '../inventory';
 
 export const ACTION_IDS = [
@@ -18,6 +18,14 @@ export const ACTION_IDS = [
   'deprovision',
   'retireForGood',
   'remoteLock',
+  'intune.sync',
+  'intune.restart',
+  'intune.retire',
+  'intune.wipe',
+  'intune.resetPasscode',
+  'intune.lostMode.on',
+  'intune.lostMode.off',
+  'intune.locate',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -36,6 +44,8 @@ export interface ActionTarget {
   restart?: RestartRule;
   /** Whether Intune can lock it (seed 003), when the device was read fresh from Graph. */
   lock?: LockEligibility;
+  /** Which of Intune's other actions fit it, when the device was read fresh from Graph. */
+  intuneActions?: Partial<Record<DeviceActionName, ActionEligibility>>;
 }
 
 export interface DeviceAction {
@@ -47,6 +57,10 @@ export interface DeviceAction {
   alsoNeeds?: readonly RolePermission[];
   /** Loses data or can't be undone from chat: never runs without a confirmation. */
   destructive: boolean;
+  /** Harmless and instant (an Intune sync): runs without a confirmation card. */
+  runsWithoutConfirmation?: boolean;
+  /** Intune actions: Graph's action on managedDevice. */
+  graphAction?: DeviceActionName;
   /** What the confirmation must say, in plain words. */
   warnings: string[];
   source: DeviceSource;
@@ -204,7 +218,136 @@ export function createActionCatalogue(options: CatalogueOptions = {}): readonly 
         return d.lock && !d.lock.allowed ? d.lock.message : undefined;
       },
     }),
+    ...INTUNE_ACTIONS,
   ];
+}
+
+/** An Intune action fits a device Intune says it fits; read from the inventory only, nothing is known. */
+function intuneRefusal(d: ActionTarget, action: DeviceActionName): string | undefined {
+  if (d.source !== 'intune') return 'It is not an Intune device.';
+  if (['RETIRED', 'WIPED', 'DELETED'].includes(status(d))) return `Its status is ${word(d)}.`;
+  const eligibility = d.intuneActions?.[action];
+  if (!eligibility) return 'Intune could not be reached to check what this device supports. Try again in a moment.';
+  return eligibility.allowed ? undefined : eligibility.message;
+}
+
+function intune(d: Omit<Definition, 'source' | 'whyNot'> & { graphAction: DeviceActionName }): DeviceAction {
+  return define({ ...d, source: 'intune', whyNot: (device) => intuneRefusal(device, d.graphAction) });
+}
+
+/**
+ * Intune's everyday actions through Graph, each with Intune's own permission name (the
+ * "Custom role that includes" line of each action's page under
+ * https://learn.microsoft.com/intune/device-management/actions) and platform rule (src/intune/device-actions.ts).
+ */
+const INTUNE_ACTIONS: readonly DeviceAction[] = [
+  intune({
+    id: 'intune.sync',
+    label: 'Sync',
+    permission: 'Remote tasks/Sync devices',
+    destructive: false,
+    runsWithoutConfirmation: true,
+    graphAction: 'syncDevice',
+    warnings: ['An online device checks in at once; an offline one when it next connects.'],
+  }),
+  intune({
+    id: 'intune.restart',
+    label: 'Restart',
+    permission: 'Remote tasks/Reboot now',
+    destructive: false,
+    graphAction: 'rebootNow',
+    warnings: ['The device restarts within about five minutes; its user may not be warned and may lose unsaved work.'],
+  }),
+  intune({
+    id: 'intune.retire',
+    label: 'Retire',
+    permission: 'Remote tasks/Retire',
+    destructive: true,
+    graphAction: 'retire',
+    warnings: [
+      'Company apps, data, email, Wi-Fi, VPN and certificate profiles are removed and Intune stops managing the device; personal data stays.',
+      'It leaves Intune at its next check-in. Enrolling it again is up to its user.',
+    ],
+  }),
+  intune({
+    id: 'intune.wipe',
+    label: 'Wipe',
+    permission: 'Remote tasks/Wipe',
+    destructive: true,
+    graphAction: 'wipe',
+    warnings: [
+      'The device is reset to factory settings: apps, data and settings are erased, unless an option below keeps some.',
+      "This can't be undone.",
+    ],
+  }),
+  intune({
+    id: 'intune.resetPasscode',
+    label: 'Reset passcode',
+    permission: 'Remote tasks/Reset passcode',
+    destructive: false,
+    graphAction: 'resetPasscode',
+    warnings: [
+      'The old passcode stops working. Only you will see the new one; give it to the user after checking who they are.',
+      'It fails unless a passcode policy applies to the device.',
+    ],
+  }),
+  intune({
+    id: 'intune.lostMode.on',
+    label: 'Lost mode',
+    permission: 'Remote tasks/Enable lost mode',
+    destructive: false,
+    graphAction: 'enableLostMode',
+    warnings: ['The device is locked and shows your message and phone number until lost mode is turned off.'],
+  }),
+  intune({
+    id: 'intune.lostMode.off',
+    label: 'Disable lost mode',
+    permission: 'Remote tasks/Disable lost mode',
+    destructive: false,
+    graphAction: 'disableLostMode',
+    warnings: ['The device can be used again by whoever holds it.'],
+  }),
+  intune({
+    id: 'intune.locate',
+    label: 'Locate',
+    permission: 'Remote tasks/Locate device',
+    destructive: false,
+    graphAction: 'locateDevice',
+    warnings: ["The device's location is shown to this conversation; Intune keeps it 24 hours."],
+  }),
+];
+
+/** The Intune action a typed ChromeOS command stands for, when the device turns out to be in Intune. */
+const INTUNE_COUNTERPART: Partial<Record<ActionId, ActionId>> = {
+  reboot: 'intune.restart',
+  wipeUsers: 'intune.wipe',
+  powerwash: 'intune.wipe',
+  deprovision: 'intune.retire',
+  'lostMode.on': 'intune.lostMode.on',
+  'lostMode.off': 'intune.lostMode.off',
+};
+
+/** Graph's action behind an Intune catalogue action. */
+export function graphActionOf(id: ActionId): DeviceActionName | undefined {
+  return INTUNE_ACTIONS.find((a) => a.id === id)?.graphAction;
+}
+
+/**
+ * Intune actions that run in bulk. Reset passcode and locate answer with something for the
+ * requester's eyes (a passcode, a place), which a bulk summary is no place for.
+ */
+export const BULK_INTUNE_ACTIONS: readonly ActionId[] = [
+  'intune.sync',
+  'intune.restart',
+  'intune.retire',
+  'intune.wipe',
+  'intune.lostMode.on',
+  'intune.lostMode.off',
+];
+
+/** `restart 5CG…` names the action by its words; the device's source says which one it is. */
+export function actionForSource(id: ActionId, source: DeviceSource): ActionId {
+  return source === 'intune' ? (INTUNE_COUNTERPART[id] ?? id) : id;
 }
 
 export function isActionId(value: unknown): value is ActionId {

@@ -60,6 +60,15 @@ export {
   type LockExecuted,
   type RemoteLockDeps,
 } from './intune-lock';
+export { IntuneActionExecutor, type IntuneActionDeps } from './intune-actions';
+export {
+  applyCardInputs,
+  defaultParams,
+  wipeChoicesFor,
+  WIPE_INPUTS,
+  LOST_MODE_INPUTS,
+  DEFAULT_LOST_MODE_MESSAGE,
+} from './intune-params';
 export {
   createPinVault,
   MemoryPinVault,

@@ -50,11 +50,16 @@ const FORMS: Array<[RegExp, ActionId]> = [
   [/^retire\s+for\s+good\s+(.+)$/i, 'retireForGood'],
   [/^(?:deprovision|retire)\s+(.+)$/i, 'deprovision'],
   [/^(?:remote\s*lock|lock)\s+(.+)$/i, 'remoteLock'],
+  // Intune only: sync, reset passcode, locate. Restart, wipe, retire and lost mode above take the
+  // Intune action when the device turns out to be an Intune one.
+  [/^sync(?:\s+device)?\s+(.+)$/i, 'intune.sync'],
+  [/^(?:reset\s+(?:the\s+)?passcode(?:\s+(?:of|on|for))?|passcode\s+reset)\s+(.+)$/i, 'intune.resetPasscode'],
+  [/^locate(?:\s+device)?\s+(.+?)\??$/i, 'intune.locate'],
 ];
 
 /** The words an action command starts with, so the route can tell it apart from other text. */
 export const ACTION_COMMAND =
-  /^\s*(?:lost\s*mode|put\s+.+\s+in(?:to)?\s+lost\s*mode|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock)\b/i;
+  /^\s*(?:lost\s*mode|put\s+.+\s+in(?:to)?\s+lost\s*mode|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock|sync|reset\s+passcode|passcode\s+reset|locate)\b/i;
 
 /** "delay 60", "in 2 minutes", "after 30 s", "for 90 seconds": a restart's delay, in seconds or minutes. */
 const DELAY =
@@ -69,6 +74,14 @@ const USAGE: Record<ActionId, string> = {
   deprovision: '`deprovision ‹serial› reason ‹same-model|different-model|retiring|upgrade›`',
   retireForGood: '`retire for good ‹serial›`',
   remoteLock: '`lock ‹device›`',
+  'intune.sync': '`sync ‹serial›`',
+  'intune.restart': '`restart ‹serial›`',
+  'intune.retire': '`retire ‹serial›`',
+  'intune.wipe': '`wipe ‹serial›`',
+  'intune.resetPasscode': '`reset passcode ‹serial›`',
+  'intune.lostMode.on': '`lost mode on ‹serial›`',
+  'intune.lostMode.off': '`lost mode off ‹serial›`',
+  'intune.locate': '`locate ‹serial›`',
 };
 
 const usage = (action: ActionId): string => USAGE[action];

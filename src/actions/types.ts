@@ -14,6 +14,25 @@ export interface ActionParams {
   reason?: DeprovisionReason;
   /** Restart only: seconds (0–300) the user session gets before the reboot. */
   delaySeconds?: number;
+  /**
+   * Intune wipe: the options that apply to the device's platform (a key is there only where it
+   * applies) and what the requester chose on the confirmation card.
+   */
+  wipe?: WipeChoices;
+  /** Intune lost mode: what the lock screen shows. */
+  lostMode?: { message: string; phoneNumber?: string; footer?: string };
+}
+
+/** Intune's wipe options, per platform (https://learn.microsoft.com/intune/device-management/actions/wipe). */
+export interface WipeChoices {
+  /** Windows: doWipePersistProvisionedData. */
+  keepEnrollmentData?: boolean;
+  /** Windows: doWipePersistUserData (user data and accounts stay; the device stays enrolled). */
+  keepUserData?: boolean;
+  /** iOS/iPadOS with eSIM: keep the cellular data plan (Intune keeps it by default). */
+  persistEsimDataPlan?: boolean;
+  /** macOS: a six-digit recovery PIN is made for the wipe and shown to the requester only. */
+  macRecoveryPin?: boolean;
 }
 
 export interface DeviceRef {
@@ -97,4 +116,8 @@ export interface ActionRequest {
   steps?: StepResult[];
   /** Mac remote lock: whether its recovery PIN is in the vault yet. Never the PIN itself. */
   macPin?: 'pending' | 'kept';
+  /** Intune locate: where the device was found. */
+  location?: { latitude: number; longitude: number; accuracyMeters?: number; at?: string };
+  /** Intune reset passcode: whether the requester was shown the new passcode (never the passcode). */
+  passcode?: 'shown' | 'in-intune';
 }

@@ -1,6 +1,14 @@
 import type { DeviceContext } from '../access';
 import { restartRule, type ChromeDevice, type RestartRule } from '../directory';
-import { intuneStatusOf, remoteLockEligibility, type LockEligibility, type ManagedDevice } from '../intune';
+import {
+  deviceActionsEligibility,
+  intuneStatusOf,
+  remoteLockEligibility,
+  type ActionEligibility,
+  type DeviceActionName,
+  type LockEligibility,
+  type ManagedDevice,
+} from '../intune';
 import type { InventoryDevice } from '../inventory';
 
 /** One device as the card shows it, whichever system it came from. */
@@ -31,11 +39,14 @@ export interface DeviceView {
     managementState?: string;
     ownership?: string;
     enrolled?: string;
+    supervised?: boolean;
   };
   /** ChromeOS read from Google: which of Google's restart rules applies to it. */
   restart?: RestartRule;
   /** Intune read from Graph: whether Intune can lock it remotely (seed 003). */
   lock?: LockEligibility;
+  /** Intune read from Graph: which of Intune's other actions it takes now. */
+  intuneActions?: Partial<Record<DeviceActionName, ActionEligibility>>;
   /** Read from Google or Intune just now, rather than taken from the last sync. */
   fresh: boolean;
   /** Not fresh: why the read failed, when it is something a person can act on. */
@@ -107,8 +118,10 @@ export function viewOfManaged(d: ManagedDevice): DeviceView {
       managementState: d.managementState,
       ownership: d.managedDeviceOwnerType,
       enrolled: d.enrolledDateTime,
+      supervised: d.isSupervised,
     },
     lock: remoteLockEligibility(d),
+    intuneActions: deviceActionsEligibility(d),
     fresh: true,
   };
 }

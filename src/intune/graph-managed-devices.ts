@@ -5,6 +5,8 @@
 import { DeviceNotFound } from '../errors';
 import { GraphHttpClient, GraphRequestError, MissingGraphPermission } from './graph-http';
 import type {
+  ActionSubmission,
+  DeviceActionName,
   ApprovalRequest,
   ApprovalStatus,
   DeviceActionResult,
@@ -30,6 +32,7 @@ export const MANAGED_DEVICE_FIELDS = [
   'managedDeviceOwnerType',
   'deviceEnrollmentType',
   'managementAgent',
+  'isSupervised',
   'lastSyncDateTime',
   'enrolledDateTime',
   'deviceActionResults',
@@ -170,21 +173,46 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
     }
   }
 
-  async remoteLock(id: string, options: { justification: string }): Promise<LockSubmission> {
-    const path = this.lockPath(id);
+  remoteLock(id: string, options: { justification: string }): Promise<LockSubmission> {
+    return this.submit(this.actionPath(id, 'remoteLock'), undefined, options.justification);
+  }
+
+  deviceAction(
+    id: string,
+    action: DeviceActionName,
+    body: Record<string, unknown> | undefined,
+    options: { justification: string },
+  ): Promise<ActionSubmission> {
+    return this.submit(this.actionPath(id, action), body, options.justification);
+  }
+
+  async resubmitDeviceAction(
+    id: string,
+    action: DeviceActionName,
+    body: Record<string, unknown> | undefined,
+    approvalId: string,
+  ): Promise<void> {
+    await this.graph.post<void>(this.actionPath(id, action), body, { headers: { [APPROVAL_CODE_HEADER]: approvalId } });
+  }
+
+  /** Sends once; a call protected by Multi Admin Approval is sent again with a justification, which files the request. */
+  private async submit(
+    path: string,
+    body: Record<string, unknown> | undefined,
+    why: string,
+  ): Promise<ActionSubmission> {
     try {
-      await this.graph.post<void>(path);
+      await this.graph.post<void>(path, body);
       return { kind: 'sent' };
     } catch (error) {
       if (!isApprovalRequired(error)) throw error;
     }
-    // Protected by Multi Admin Approval: the same call with a justification files the request.
-    const justification = headerSafe(options.justification);
+    const justification = headerSafe(why);
     try {
-      await this.graph.post<void>(path, undefined, {
+      await this.graph.post<void>(path, body, {
         headers: { [APPROVAL_JUSTIFICATION_HEADER]: Buffer.from(justification, 'utf8').toString('base64') },
       });
-      // No policy after all (it was removed meanwhile): the lock went out.
+      // No policy after all (it was removed meanwhile): the action went out.
       return { kind: 'sent' };
     } catch (error) {
       const code = approvalCodeOf(error);
@@ -213,13 +241,18 @@ export class GraphManagedDeviceDirectory implements ManagedDeviceDirectory {
   }
 
   async resubmitRemoteLock(id: string, approvalId: string): Promise<void> {
-    await this.graph.post<void>(this.lockPath(id), undefined, {
+    await this.graph.post<void>(this.actionPath(id, 'remoteLock'), undefined, {
       headers: { [APPROVAL_CODE_HEADER]: approvalId },
     });
   }
 
-  private lockPath(id: string): string {
-    return `/deviceManagement/managedDevices/${encodeURIComponent(id)}/remoteLock`;
+  /**
+   * enableLostMode exists in Graph's beta only (reference actions.enableLostMode, versions
+   * ["beta"]; https://learn.microsoft.com/graph/api/intune-devices-manageddevice-enablelostmode?view=graph-rest-beta).
+   */
+  private actionPath(id: string, action: DeviceActionName | 'remoteLock'): string {
+    const base = action === 'enableLostMode' ? this.approvalBase : '';
+    return `${base}/deviceManagement/managedDevices/${encodeURIComponent(id)}/${action}`;
   }
 }
 

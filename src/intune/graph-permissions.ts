@@ -19,7 +19,7 @@ export const GRAPH_APP_PERMISSIONS: readonly GraphAppPermission[] = [
   },
   {
     permission: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
-    usedFor: 'remote lock',
+    usedFor: 'remote lock, sync, restart, retire, wipe, reset passcode, lost mode and locate',
     source: 'https://learn.microsoft.com/graph/api/intune-devices-manageddevice-remotelock',
   },
   {
@@ -42,7 +42,8 @@ export const GRAPH_APP_PERMISSIONS: readonly GraphAppPermission[] = [
 const NEEDS: { method: string; pattern: RegExp; permission: string }[] = [
   {
     method: 'POST',
-    pattern: /\/deviceManagement\/managedDevices\/[^/]+\/remoteLock$/i,
+    pattern:
+      /\/deviceManagement\/managedDevices\/[^/]+\/(remoteLock|syncDevice|rebootNow|retire|wipe|resetPasscode|enableLostMode|disableLostMode|locateDevice)$/i,
     permission: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
   },
   {

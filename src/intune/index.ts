@@ -6,3 +6,4 @@ export * from './to-inventory';
 export * from './intune-sync';
 export * from './graph-permissions';
 export * from './remote-lock-eligibility';
+export * from './device-actions';

@@ -3,6 +3,19 @@
  * src/intune knows whether it talks to Graph or to the sandbox emulator.
  */
 
+/** Graph's bound actions on managedDevice that Device Desk sends (besides remoteLock). */
+export const DEVICE_ACTION_NAMES = [
+  'syncDevice',
+  'rebootNow',
+  'retire',
+  'wipe',
+  'resetPasscode',
+  'enableLostMode',
+  'disableLostMode',
+  'locateDevice',
+] as const;
+export type DeviceActionName = (typeof DEVICE_ACTION_NAMES)[number];
+
 /** Graph's actionState of a device action. */
 export const ACTION_STATES = ['none', 'pending', 'canceled', 'active', 'done', 'failed', 'notSupported'] as const;
 export type ActionState = (typeof ACTION_STATES)[number];
@@ -41,6 +54,8 @@ export interface ManagedDevice {
   deviceEnrollmentType?: string;
   /** Which agent manages it, e.g. mdm, googleCloudDevicePolicyController, intuneAosp. */
   managementAgent?: string;
+  /** iOS/iPadOS: supervised (lost mode, restart and locate need it). */
+  isSupervised?: boolean;
   lastSyncDateTime?: string;
   enrolledDateTime?: string;
   deviceActionResults: DeviceActionResult[];
@@ -72,6 +87,8 @@ export interface ApprovalRequest {
 
 /** What submitting a remote lock gave: sent to the device, or held until a second admin approves. */
 export type LockSubmission = { kind: 'sent' } | { kind: 'approval'; approval: ApprovalRequest };
+/** The same for any device action. */
+export type ActionSubmission = LockSubmission;
 
 export interface ManagedDeviceDirectory {
   /** Every managed device, a page at a time (@odata.nextLink followed). */
@@ -88,6 +105,23 @@ export interface ManagedDeviceDirectory {
   approval(id: string): Promise<ApprovalRequest>;
   /** Sends the remote lock again, carrying the approved request. */
   resubmitRemoteLock(id: string, approvalId: string): Promise<void>;
+  /**
+   * Sends one of Graph's device actions once, with its parameters (never retried after a server
+   * error). Under Multi Admin Approval it files an approval request with the justification.
+   */
+  deviceAction(
+    id: string,
+    action: DeviceActionName,
+    body: Record<string, unknown> | undefined,
+    options: { justification: string },
+  ): Promise<ActionSubmission>;
+  /** Sends the action again, carrying the approved request. */
+  resubmitDeviceAction(
+    id: string,
+    action: DeviceActionName,
+    body: Record<string, unknown> | undefined,
+    approvalId: string,
+  ): Promise<void>;
 }
 
 const PIN = /^\d{4,16}$/;

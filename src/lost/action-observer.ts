@@ -10,6 +10,9 @@ export const LOST_DEVICE_ACTIONS: ReadonlySet<string> = new Set([
   'wipeUsers',
   'powerwash',
   'deprovision',
+  'intune.lostMode.on',
+  'intune.wipe',
+  'intune.retire',
 ]);
 
 /**

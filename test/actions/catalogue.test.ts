@@ -39,9 +39,34 @@ describe('action catalogue', () => {
     ['deprovision', 'Deprovision', 'Remote tasks/Retire', true],
     ['retireForGood', 'Retire for good', 'Remote tasks/Retire', true],
     ['remoteLock', 'Remote lock', 'Remote tasks/Remote lock', false],
+    ['intune.sync', 'Sync', 'Remote tasks/Sync devices', false],
+    ['intune.restart', 'Restart', 'Remote tasks/Reboot now', false],
+    ['intune.retire', 'Retire', 'Remote tasks/Retire', true],
+    ['intune.wipe', 'Wipe', 'Remote tasks/Wipe', true],
+    ['intune.resetPasscode', 'Reset passcode', 'Remote tasks/Reset passcode', false],
+    ['intune.lostMode.on', 'Lost mode', 'Remote tasks/Enable lost mode', false],
+    ['intune.lostMode.off', 'Disable lost mode', 'Remote tasks/Disable lost mode', false],
+    ['intune.locate', 'Locate', 'Remote tasks/Locate device', false],
   ])('%s: "%s", needs %s, destructive %s', (id, label, permission, destructive) => {
     const a = findAction(catalogue, id)!;
     expect(a).toMatchObject({ label, permission, destructive });
+  });
+
+  it('Intune actions fit only what Intune said of the device, and never a ChromeOS device', () => {
+    const intune = (over: Partial<ActionTarget> = {}): ActionTarget => ({
+      source: 'intune',
+      status: 'COMPLIANT',
+      ...over,
+    });
+    expect(ids(intune()).filter((id) => id.startsWith('intune.'))).toEqual([]);
+    expect(findAction(catalogue, 'intune.wipe')!.whyNot(intune())).toMatch(/could not be reached/);
+    const said = intune({
+      intuneActions: { syncDevice: { allowed: true }, wipe: { allowed: false, message: 'Not here.' } },
+    });
+    expect(ids(said)).toEqual(['remoteLock', 'intune.sync']);
+    expect(findAction(catalogue, 'intune.wipe')!.whyNot(said)).toBe('Not here.');
+    expect(ids(chrome()).some((id) => id.startsWith('intune.'))).toBe(false);
+    expect(findAction(catalogue, 'intune.sync')!.runsWithoutConfirmation).toBe(true);
   });
 
   it('carries the seed warnings', () => {

@@ -14,7 +14,7 @@ describe('Intune device card', () => {
     await h.stop();
   });
 
-  it('shows platform, OS, compliance, user, last check-in, read from Intune, with Remote lock for the admin', async () => {
+  it('shows platform, OS, compliance, user, last check-in, read from Intune, with the Mac’s actions for the admin', async () => {
     const card = cardOf((await h.send(`find ${mac.serialNumber}`)).replies[0]);
     const text = cardText(card);
     expect(text).toContain('macOS · Intune');
@@ -23,7 +23,15 @@ describe('Intune device card', () => {
     expect(text).toContain(`${mac.userDisplayName} (adelev@example.com)`);
     expect(text).toMatch(/Last check-in\n.+ \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
     expect(text).toMatch(/Read from Intune at /);
-    expect(card.actions.map((a: any) => a.title)).toEqual(['Remote lock', 'Refresh']);
+    // A Mac: lock, sync, restart; retire and wipe in the overflow menu; no lost mode, locate or passcode reset.
+    expect(card.actions.map((a: any) => `${a.title}${a.mode === 'secondary' ? ' (more)' : ''}`)).toEqual([
+      'Remote lock',
+      'Sync',
+      'Restart',
+      'Retire (more)',
+      'Wipe (more)',
+      'Refresh',
+    ]);
   });
 
   it('shows no action to the auditor and no org-unit facts, which Intune devices do not have', async () => {

@@ -24,10 +24,26 @@ const impactOf = (action: Confirmation['action'], params: Confirmation['params']
   ).impact;
 
 describe('a confirmation card says what will happen, not what has happened', () => {
-  it.each(catalogue.filter((a) => a.source === 'chrome').map((a) => a.id))('%s is in the future tense', (action) => {
+  it.each(catalogue.filter((a) => a.id !== 'remoteLock').map((a) => a.id))('%s is in the future tense', (action) => {
     const impact = impactOf(action);
     expect(impact).toMatch(/\bwill\b/);
-    expect(impact).not.toMatch(/\bis (factory reset|deprovisioned|removed|disabled)\b|\brestarts\b/);
+    expect(impact).not.toMatch(
+      /\bis (factory reset|deprovisioned|removed|disabled|retired|wiped|locked)\b|\brestarts\b/,
+    );
+  });
+
+  it('only a Mac’s lock speaks of a recovery PIN', () => {
+    const lock = (model: string) =>
+      confirmCardData(
+        { ...confirmation('remoteLock'), device: { id: 'd', serialNumber: 'X1', model } },
+        catalogue.find((a) => a.id === 'remoteLock')!,
+        true,
+        false,
+      ).impact;
+    expect(lock('iPhone 15')).not.toContain('PIN');
+    expect(lock('iPhone 15')).toContain('will be locked at once');
+    expect(lock('MacBook Pro 14')).toContain('six-digit recovery PIN');
+    expect(lock('iMac 24')).toContain('six-digit recovery PIN');
   });
 
   it('a restart with a delay says what the delay does, without "as soon as"', () => {

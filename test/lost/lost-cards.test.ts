@@ -29,9 +29,13 @@ describe('lost-device cards', () => {
     expect(text).toContain('HP Chromebook 14 5CD9');
     expect(text).toContain('after 15 min without an acknowledgement');
     expect((card.actions as any[]).map((a) => [a.title, a.verb, a.data])).toEqual([
-      ['Acknowledge', 'lost.acknowledge', { reportId: 'LR-ABCD', resolution: '' }],
-      ['Resolve: found', 'lost.resolve', { reportId: 'LR-ABCD', resolution: 'found' }],
-      ['Resolve: replaced', 'lost.resolve', { reportId: 'LR-ABCD', resolution: 'replaced' }],
+      ['Acknowledge', 'lost.acknowledge', { reportId: 'LR-ABCD', resolution: '', action: '', deviceId: 'dev-x' }],
+      ['Resolve: found', 'lost.resolve', { reportId: 'LR-ABCD', resolution: 'found', action: '', deviceId: 'dev-x' }],
+      [
+        'Resolve: replaced',
+        'lost.resolve',
+        { reportId: 'LR-ABCD', resolution: 'replaced', action: '', deviceId: 'dev-x' },
+      ],
       ['Open device', 'device.open', { deviceId: 'dev-x' }],
     ]);
     // No refresh: teams-ai would make every click replace the card for everyone.

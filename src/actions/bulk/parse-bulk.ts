@@ -31,7 +31,7 @@ export interface ParsedBulk {
 export type BulkParseResult = { ok: true; value: ParsedBulk } | { ok: false; message: string };
 
 export const BULK_USAGE =
-  '`bulk ‹action› ‹serials, asset ids or device ids›` (separated by spaces, commas or new lines), `bulk ‹action› ou:/Org/Unit`, or `bulk ‹action›` with a CSV file attached. Actions: lost mode on, lost mode off, restart [in ‹N› minutes], wipe, factory reset, deprovision … reason ‹same-model|different-model|retiring|upgrade›, lock (Intune iPhones, iPads and Android devices; Macs one at a time).';
+  '`bulk ‹action› ‹serials, asset ids or device ids›` (separated by spaces, commas or new lines), `bulk ‹action› ou:/Org/Unit`, or `bulk ‹action›` with a CSV file attached. Actions: lost mode on, lost mode off, restart [in ‹N› minutes], wipe, factory reset, deprovision … reason ‹same-model|different-model|retiring|upgrade›, lock (Intune iPhones, iPads and Android devices; Macs one at a time); for Intune devices also sync, restart, retire, wipe (Macs one at a time) and lost mode on/off.';
 
 /** Teams sends some messages as HTML: line breaks become new lines, other tags go. */
 export function plainText(text: string): string {

@@ -44,6 +44,9 @@ export interface ResolveOptions extends ClassifyOptions {
   precheck?: Precheck;
 }
 
+export const MAC_WIPE_REFUSAL =
+  "a Mac's wipe comes with a recovery PIN shown only to the requester: wipe Macs one at a time with `wipe <serial>`.";
+
 export const MAC_LOCK_REFUSAL =
   'a Mac gets a recovery PIN shown only to the requester: lock Macs one at a time with `lock ‹serial›`.';
 
@@ -83,12 +86,19 @@ export function classify(
       skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is a Mac: ${MAC_LOCK_REFUSAL}` },
     };
   }
+  if (action.id === 'intune.wipe' && isMacOs(device.platform)) {
+    return {
+      skipped: { input, reason: 'wrong-state', detail: `${device.serialNumber} is a Mac: ${MAC_WIPE_REFUSAL}` },
+    };
+  }
   const context = contextOf(device);
   const decision = options.decide(context);
   if (!decision.allowed) {
     const reason = decision.reason === 'out-of-scope' ? 'out-of-scope' : 'no-permission';
     return { skipped: { input, reason, detail: `${device.serialNumber}: ${decision.message}` } };
   }
+  // Intune's platform rules need the device as Graph has it now: the precheck reads it fresh.
+  if (action.graphAction) return { target: { deviceId: device.id, serialNumber: device.serialNumber, input, context } };
   const fits = action.fits({
     source: device.source,
     status: device.status,

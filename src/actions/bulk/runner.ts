@@ -17,7 +17,9 @@ import { type AuditTrail, actorOf } from '../../audit';
 import type { Clock } from '../../clock';
 import { defaultSleep, type DirectoryFor } from '../../directory';
 import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../../errors';
-import type { ManagedDeviceDirectory } from '../../intune';
+import type { DeviceActionName, ManagedDeviceDirectory } from '../../intune';
+import { graphActionOf, type ActionId } from '../catalogue';
+import { DEFAULT_LOST_MODE_MESSAGE, wipeChoicesFor } from '../intune-params';
 import type { Logger } from '../../log';
 import type { JobQueue } from '../../store';
 import { MAX_REBOOT_DELAY_SECONDS, Operation, operationOf } from '../operations';
@@ -68,11 +70,13 @@ export interface BulkRunnerDeps {
   google: DirectoryFor;
   /** Intune, for remote locks; without it a lock run fails every device and sends nothing. */
   /** Each run's tenant's own Intune, when it has a Graph app. */
-  intune?: (tenantId: string) => Pick<ManagedDeviceDirectory, 'remoteLock'> | undefined;
+  intune?: (tenantId: string) => Pick<ManagedDeviceDirectory, 'remoteLock' | 'deviceAction' | 'get'> | undefined;
   /** The single remote lock's refusals (a lock still pending…), asked again right before each lock. */
   lockPrecheck?: Precheck;
   /** The requester's scope, checked again right before each device is acted on. */
   recheck?: Pick<TargetRecheck, 'split'>;
+  /** The single Intune actions' refusals (the platform can't, one still pending…), asked again right before each. */
+  prechecks?: Partial<Record<ActionId, Precheck>>;
   store: BulkRunStore;
   queue: JobQueue;
   limiter: RateLimiter;
@@ -92,11 +96,14 @@ interface RunJob {
 /** The run stopped short of its end on purpose (shutdown, lost lease): it resumes later. */
 class Interrupted extends Error {}
 
-/** How a run's action is carried out: through Google (Operation) or an Intune remote lock. */
-type Step = Operation | { kind: 'lock' };
+/** How a run's action is carried out: through Google (Operation), an Intune remote lock or another Intune action. */
+type Step = Operation | { kind: 'lock' } | { kind: 'intune'; graphAction: DeviceActionName };
 
-const stepOf = (action: BulkRun['action']): Step | undefined =>
-  action === 'remoteLock' ? { kind: 'lock' } : operationOf(action);
+function stepOf(action: BulkRun['action']): Step | undefined {
+  if (action === 'remoteLock') return { kind: 'lock' };
+  const graphAction = graphActionOf(action);
+  return graphAction ? { kind: 'intune', graphAction } : operationOf(action);
+}
 
 /** Google's throttling and server errors: worth another try of any Google call. */
 function googleTransient(error: unknown): boolean {
@@ -235,7 +242,9 @@ export class BulkRunner {
             check();
             const [t] = await this.stillInScope(run, [pending[next++]], progress);
             if (!t) continue;
-            await (op.kind === 'lock' ? this.lock(run, t, progress) : this.command(run, op.type, t, progress));
+            if (op.kind === 'lock') await this.lock(run, t, progress);
+            else if (op.kind === 'intune') await this.intuneAction(run, op.graphAction, t, progress);
+            else await this.command(run, op.type, t, progress);
           }
         }),
       );
@@ -314,8 +323,8 @@ export class BulkRunner {
       check();
       if (op.kind !== 'status') {
         const error =
-          op.kind === 'lock'
-            ? 'The bot stopped while sending this remote lock, so Intune may have received it. It was not sent again: check the device in the Intune admin center.'
+          op.kind === 'lock' || op.kind === 'intune'
+            ? 'The bot stopped while sending this to Intune, so Intune may have received it. It was not sent again: check the device in the Intune admin center.'
             : 'The bot stopped while sending this command, so Google may have received it. It was not sent again: check the device in the Google Admin console.';
         await progress.record([{ deviceId: t.deviceId, state: 'unknown', error, at: this.deps.clock.now() }]);
         continue;
@@ -486,6 +495,100 @@ export class BulkRunner {
       { step: 'remoteLock', state: final.state, ...(final.commandId ? { approvalId: final.commandId } : {}) },
       t,
     );
+  }
+
+  /** One Intune action: checked again on the device as Graph has it, then sent once; an approval request is no failure. */
+  private async intuneAction(
+    run: BulkRun,
+    graphAction: DeviceActionName,
+    t: BulkTarget,
+    progress: Progress,
+  ): Promise<void> {
+    const now = () => this.deps.clock.now();
+    const intune = this.deps.intune?.(run.tenantId);
+    const precheck = this.deps.prechecks?.[run.action];
+    let record: ItemRecord | undefined;
+    if (!intune || !precheck)
+      record = {
+        deviceId: t.deviceId,
+        state: 'failed',
+        error: 'Intune is not set up on this bot: nothing was sent.',
+        at: now(),
+      };
+    else {
+      try {
+        await this.call(
+          () => precheck(run.tenantId, t.deviceId, t.serialNumber),
+          (e) => googleTransient(e) || throttledOnly(e),
+        );
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        record = { deviceId: t.deviceId, state: 'failed', error: `${error.userMessage} Nothing was sent.`, at: now() };
+      }
+    }
+    if (!record && intune) {
+      const justification = `${run.action.replace(/^intune\./, '')} of ${t.serialNumber} requested in Teams by ${run.requester.name}${run.requester.upn ? ` (${run.requester.upn})` : ''} through Device Desk, bulk run ${run.id}.`;
+      try {
+        const body = await this.bodyOf(run, graphAction, intune, t);
+        await progress.record([{ deviceId: t.deviceId, state: 'inflight', at: now() }]);
+        const sent = await this.call(
+          () => intune.deviceAction(t.deviceId, graphAction, body, { justification }),
+          throttledOnly,
+        );
+        record =
+          sent.kind === 'sent'
+            ? { deviceId: t.deviceId, state: 'done', at: now() }
+            : {
+                deviceId: t.deviceId,
+                state: 'approval',
+                commandId: sent.approval.id,
+                error: `Waiting for a second Intune admin (Multi Admin Approval, request ${sent.approval.id}). Nothing is sent yet: once approved, complete it in the Intune admin center under Tenant administration › Multi Admin Approval › My requests.`,
+                at: now(),
+              };
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        const status = error instanceof UpstreamError ? error.status : undefined;
+        const uncertain = error instanceof UpstreamError && (status === undefined || status === 0 || status >= 500);
+        record = uncertain
+          ? {
+              deviceId: t.deviceId,
+              state: 'unknown',
+              error: `${error.userMessage} Intune may have received it: check ${t.serialNumber} in the Intune admin center before sending it again.`,
+              at: now(),
+            }
+          : { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: now() };
+      }
+    }
+    const final = record as ItemRecord;
+    await progress.record([final]);
+    await this.auditCall(
+      run,
+      { step: graphAction, state: final.state, ...(final.commandId ? { approvalId: final.commandId } : {}) },
+      t,
+    );
+  }
+
+  /** Graph's parameters in bulk: a wipe keeps what Intune keeps by default on the platform; lost mode shows the run's message. */
+  private async bodyOf(
+    run: BulkRun,
+    graphAction: DeviceActionName,
+    intune: Pick<ManagedDeviceDirectory, 'get'>,
+    t: BulkTarget,
+  ): Promise<Record<string, unknown> | undefined> {
+    if (graphAction === 'enableLostMode') {
+      const l = run.params.lostMode;
+      return {
+        message: l?.message ?? DEFAULT_LOST_MODE_MESSAGE,
+        ...(l?.phoneNumber ? { phoneNumber: l.phoneNumber } : {}),
+      };
+    }
+    if (graphAction !== 'wipe') return undefined;
+    const device = await this.call(
+      () => intune.get(t.deviceId),
+      (e) => googleTransient(e) || throttledOnly(e),
+    );
+    const { macRecoveryPin: _pin, ...choices } = wipeChoicesFor(device.operatingSystem);
+    return { ...choices };
   }
 
   private async auditCall(run: BulkRun, detail: Record<string, unknown>, device?: BulkTarget): Promise<void> {

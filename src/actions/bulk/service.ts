@@ -10,7 +10,7 @@ import type { Clock } from '../../clock';
 import type { DirectoryFor } from '../../directory';
 import type { Inventory, MatchKind } from '../../inventory';
 import { InvalidState } from '../../errors';
-import type { ActionId, DeviceAction } from '../catalogue';
+import { BULK_INTUNE_ACTIONS, type ActionId, type DeviceAction } from '../catalogue';
 import type { ActionParams, RequesterRef } from '../types';
 import { classifyTargets } from './recheck';
 import { Precheck, resolveDevices, resolveEntries, Resolution } from './resolve';
@@ -104,22 +104,46 @@ export class BulkService {
   /** Why a second person must approve, or undefined. */
   approvalReason(action: DeviceAction, devices: number): string | undefined {
     if (action.id === 'powerwash') return 'A factory reset in bulk always needs a second person.';
+    if (action.id === 'intune.wipe') return 'A wipe in bulk always needs a second person.';
+    if (action.id === 'intune.retire') return 'A retire in bulk always needs a second person.';
     if (devices > this.settings.approvalThreshold)
       return `Runs on more than ${this.settings.approvalThreshold} devices need a second person.`;
     return undefined;
   }
 
+  /**
+   * `intune`: the Intune action the same words stand for (`bulk wipe` of Windows laptops). A list
+   * that names only Intune devices runs it instead; a mixed list runs the ChromeOS action on the
+   * ChromeOS devices and says the others need a run of their own.
+   */
   async preview(
     actor: Actor,
     action: DeviceAction,
     params: ActionParams,
     source: Source,
     where: Pick<BulkRun, 'conversation'>,
+    intune?: DeviceAction,
   ): Promise<{ run: BulkRun; targets: BulkTarget[] }> {
+    const first = await this.resolve(actor, action, source);
+    if (intune && source.kind === 'list' && first.resolution.targets.length === 0) {
+      const second = await this.resolve(actor, intune, source).catch(() => undefined);
+      if (second && second.resolution.targets.length > 0) return this.create(actor, intune, params, second, where);
+    }
+    return this.create(actor, action, params, first, where);
+  }
+
+  private async resolve(
+    actor: Actor,
+    action: DeviceAction,
+    source: Source,
+  ): Promise<{ resolution: Resolution; label: string }> {
+    if (action.graphAction && !BULK_INTUNE_ACTIONS.includes(action.id))
+      throw new InvalidState(
+        `${action.label} runs on one device at a time: what it gives back is for your eyes only. Use \`${action.label.toLowerCase()} <serial>\`.`,
+      );
     const precheck = this.deps.prechecks?.[action.id];
     if (action.source !== 'chrome' && !precheck)
       throw new InvalidState(`${action.label} in bulk is not set up on this bot.`);
-    const now = this.deps.clock.now();
     let resolution: Resolution;
     let label: string;
     if (source.kind === 'orgUnit') {
@@ -148,6 +172,17 @@ export class BulkService {
         precheck,
       });
     }
+    return { resolution, label };
+  }
+
+  private async create(
+    actor: Actor,
+    action: DeviceAction,
+    params: ActionParams,
+    { resolution, label }: { resolution: Resolution; label: string },
+    where: Pick<BulkRun, 'conversation'>,
+  ): Promise<{ run: BulkRun; targets: BulkTarget[] }> {
+    const now = this.deps.clock.now();
     const total = resolution.targets.length;
     const why = this.approvalReason(action, total);
     const run: BulkRun = {

@@ -14,6 +14,8 @@ export interface IntuneDeviceBehaviour {
   connectivity: IntuneConnectivity;
   /** Without a passcode a lock only turns the screen off. */
   passcode: boolean;
+  /** Actions this device answers notSupported although its platform lists them (an OS too old for them). */
+  rejects?: string[];
 }
 
 /** A managed device in Graph's field names, plus its behaviour. */
@@ -34,6 +36,8 @@ export interface IntuneFleetDevice {
   deviceEnrollmentType: string;
   /** Graph's managementAgent (managementAgentType). */
   managementAgent: string;
+  /** iOS/iPadOS enrolled through Apple's automated device enrolment are supervised. */
+  isSupervised: boolean;
   lastSyncDateTime: string;
   enrolledDateTime: string;
   behaviour: IntuneDeviceBehaviour;
@@ -244,13 +248,15 @@ export function generateIntuneFleet(options: {
 /** How each generated device is enrolled: Apple automated enrolment, Android Enterprise fully managed. */
 function enrolmentOf(
   os: IntuneFleetDevice['operatingSystem'],
-): Pick<IntuneFleetDevice, 'deviceEnrollmentType' | 'managementAgent'> {
+): Pick<IntuneFleetDevice, 'deviceEnrollmentType' | 'managementAgent' | 'isSupervised'> {
   if (os === 'Android')
     return {
       deviceEnrollmentType: 'androidEnterpriseFullyManaged',
       managementAgent: 'googleCloudDevicePolicyController',
+      isSupervised: false,
     };
-  return { deviceEnrollmentType: 'appleBulkWithUser', managementAgent: 'mdm' };
+  // Automated device enrolment (appleBulkWithUser) supervises iPhones and iPads.
+  return { deviceEnrollmentType: 'appleBulkWithUser', managementAgent: 'mdm', isSupervised: os !== 'macOS' };
 }
 
 /**
@@ -271,6 +277,7 @@ function unlockableDevices(now: number, domain: string): IntuneFleetDevice[] {
     lastSyncDateTime: at(now - (i + 1) * 3 * HOUR),
     enrolledDateTime: at(now - (i + 30) * DAY),
     behaviour: { connectivity: 'online' as const, passcode: true },
+    isSupervised: false,
   });
   return [
     {
@@ -331,11 +338,82 @@ function unlockableDevices(now: number, domain: string): IntuneFleetDevice[] {
       managementState: 'retirePending',
       deviceEnrollmentType: 'appleBulkWithUser',
       managementAgent: 'mdm',
+      isSupervised: true,
+    },
+  ];
+}
+
+/**
+ * Devices for the everyday actions: Windows laptops (online, offline, one that fails), an Android
+ * dedicated kiosk (device-level passcode reset) and a personally owned iPhone (user enrolment: not
+ * supervised, so no lost mode or restart). Their own random stream, so the devices above stay the same.
+ */
+function everydayDevices(now: number, domain: string): IntuneFleetDevice[] {
+  const r = createRandom('intune-everyday');
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const person = (i: number, first: string, last: string, connectivity: IntuneConnectivity) => ({
+    id: guid(r),
+    userPrincipalName: `${ascii(first)}.${ascii(last)}@${domain}`,
+    userDisplayName: `${first} ${last}`,
+    complianceState: 'compliant',
+    managementState: 'managed',
+    managedDeviceOwnerType: 'company',
+    lastSyncDateTime: at(now - (connectivity === 'offline' ? 9 * DAY : (i + 1) * HOUR)),
+    enrolledDateTime: at(now - (i + 60) * DAY),
+    behaviour: { connectivity, passcode: true },
+    isSupervised: false,
+  });
+  const windows = (i: number, first: string, last: string, connectivity: IntuneConnectivity, model: string) => ({
+    ...person(i, first, last, connectivity),
+    deviceName: `${first}'s laptop`,
+    serialNumber: `5CG${chars(r, DIGITS, 3)}${chars(r, UPPER, 1)}${chars(r, ALNUM, 3)}`,
+    operatingSystem: 'Windows' as const,
+    osVersion: '10.0.26100.2314',
+    model,
+    manufacturer: 'HP',
+    deviceEnrollmentType: 'windowsAzureADJoin',
+    managementAgent: 'mdm',
+  });
+  return [
+    windows(0, 'Diego', 'Siciliani', 'online', 'HP EliteBook 840 G10'),
+    windows(1, 'Irvin', 'Sayers', 'offline', 'HP EliteBook 840 G9'),
+    windows(2, 'Joni', 'Sherman', 'failing', 'HP ProBook 450 G10'),
+    windows(5, 'Pradeep', 'Gupta', 'online', 'HP EliteBook 860 G10'),
+    windows(6, 'Christie', 'Cline', 'online', 'HP ZBook Firefly 14 G10'),
+    {
+      ...person(3, 'Lobby', 'Kiosk', 'online'),
+      userPrincipalName: '',
+      userDisplayName: '',
+      deviceName: 'Lobby kiosk',
+      serialNumber: `R9T${chars(r, UPPER, 2)}${chars(r, DIGITS, 2)}${chars(r, ALNUM, 4)}`,
+      operatingSystem: 'Android',
+      osVersion: '14',
+      model: 'Galaxy Tab Active5',
+      manufacturer: 'samsung',
+      deviceEnrollmentType: 'androidEnterpriseDedicatedDevice',
+      managementAgent: 'googleCloudDevicePolicyController',
+    },
+    {
+      ...person(4, 'Henrietta', 'Mueller', 'online'),
+      deviceName: "Henrietta's iPhone",
+      serialNumber: apple(r),
+      operatingSystem: 'iOS',
+      osVersion: '18.1',
+      model: 'iPhone 14',
+      manufacturer: 'Apple',
+      managedDeviceOwnerType: 'personal',
+      // Apple User Enrollment: personally owned, never supervised.
+      deviceEnrollmentType: 'appleUserEnrollment',
+      managementAgent: 'mdm',
     },
   ];
 }
 
 /** The sandbox's Intune devices (Adele has an iPhone and a MacBook Air), Windows and Linux among them. */
 export function sandboxIntuneFleet(now: number): IntuneFleetDevice[] {
-  return [...generateIntuneFleet({ now }), ...unlockableDevices(now, SANDBOX_DOMAIN)];
+  return [
+    ...generateIntuneFleet({ now }),
+    ...unlockableDevices(now, SANDBOX_DOMAIN),
+    ...everydayDevices(now, SANDBOX_DOMAIN),
+  ];
 }

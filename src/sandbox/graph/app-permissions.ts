@@ -44,6 +44,25 @@ const RULES: Rule[] = [
     anyOf: ['DeviceManagementManagedDevices.PrivilegedOperations.All'],
     body: 'intune',
   },
+  // wipe: https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe (Application:
+  // DeviceManagementManagedDevices.ReadWrite.All, …PrivilegedOperations.All); reference
+  // permissionsByPath "POST /devicemanagement/manageddevices/{id}/wipe" names both.
+  {
+    method: 'POST',
+    pattern: /^\/deviceManagement\/managedDevices\/[^/]+\/wipe$/,
+    anyOf: ['DeviceManagementManagedDevices.PrivilegedOperations.All', 'DeviceManagementManagedDevices.ReadWrite.All'],
+    body: 'intune',
+  },
+  // syncDevice, rebootNow, retire, resetPasscode, enableLostMode, disableLostMode, locateDevice:
+  // reference permissionsByPath names PrivilegedOperations.All only for each
+  // (https://learn.microsoft.com/graph/api/intune-devices-manageddevice-syncdevice and its siblings).
+  {
+    method: 'POST',
+    pattern:
+      /^\/deviceManagement\/managedDevices\/[^/]+\/(syncDevice|rebootNow|retire|resetPasscode|enableLostMode|disableLostMode|locateDevice)$/,
+    anyOf: ['DeviceManagementManagedDevices.PrivilegedOperations.All'],
+    body: 'intune',
+  },
   // https://learn.microsoft.com/graph/api/intune-rbac-operationapprovalrequest-get?view=graph-rest-beta
   // (Application, least to most privileged: DeviceManagementConfiguration.Read.All, …ReadWrite.All,
   // DeviceManagementRBAC.Read.All, …ReadWrite.All). The 2022 reference permissionsByPath names

@@ -1,4 +1,5 @@
 /** Graph routes of the emulator's Intune: managed devices, remote lock, approval requests. */
+import { DEVICE_ACTION_NAMES, type DeviceActionName } from '../../intune';
 import type { IntuneFleetDevice } from '../fleet/intune-fleet';
 import { graphError } from './graph-errors';
 import type { EmulatedIntune } from './managed-devices';
@@ -108,6 +109,22 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
     return { status: 204 };
   });
 
+  const actionPath = new RegExp(`^/deviceManagement/managedDevices/([^/]+)/(${DEVICE_ACTION_NAMES.join('|')})$`);
+  addRoute('POST', actionPath, ({ params, req, url, body }) => {
+    const name = params[1] as DeviceActionName;
+    // Graph has enableLostMode in beta only (reference actions.enableLostMode versions ["beta"]).
+    if (name === 'enableLostMode' && !url.pathname.startsWith('/beta/'))
+      return graphError(400, 'BadRequest', `Resource not found for the segment '${name}'.`);
+    const d = intune.find(params[0]);
+    if (!d) return notFound(params[0]);
+    const invalid = invalidParameters(name, body, d);
+    if (invalid) return graphError(400, 'BadRequest', invalid);
+    const parameters = body as Record<string, unknown> | undefined;
+    if (intune.approvalActions.has(name)) return protectedCall(intune, d, req.headers, name, parameters);
+    intune.runAction(d.id, name, parameters);
+    return { status: 204 };
+  });
+
   addRoute('GET', /^\/deviceManagement\/operationApprovalRequests\/([^/]+)$/, ({ params, apiBase }) => {
     const a = intune.approval(params[0]);
     if (!a) return graphError(404, 'ResourceNotFound', `Resource not found: operationApprovalRequest ${params[0]}.`);
@@ -141,6 +158,92 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
 }
 
 type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * The parameters each action takes, from Graph's v1.0 metadata (reference `actions`): none but
+ * wipe's four (plus beta's obliterationBehavior and useProtectedWipe) and enableLostMode's three.
+ * OData refuses a parameter the action does not declare, or of the wrong type.
+ */
+const PARAMETERS: Partial<Record<DeviceActionName, Record<string, 'boolean' | 'string'>>> = {
+  wipe: {
+    keepEnrollmentData: 'boolean',
+    keepUserData: 'boolean',
+    macOsUnlockCode: 'string',
+    persistEsimDataPlan: 'boolean',
+    obliterationBehavior: 'string',
+    useProtectedWipe: 'boolean',
+  },
+  enableLostMode: { message: 'string', phoneNumber: 'string', footer: 'string' },
+};
+
+function invalidParameters(name: DeviceActionName, body: unknown, d: IntuneFleetDevice): string | undefined {
+  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+    return 'The request payload must be a JSON object.';
+  const given = (body ?? {}) as Record<string, unknown>;
+  const declared = PARAMETERS[name] ?? {};
+  for (const [key, value] of Object.entries(given)) {
+    const type = declared[key];
+    if (!type)
+      return `The parameter '${key}' in the request payload is not a valid parameter for the operation '${name}'.`;
+    if (value !== null && typeof value !== type)
+      return `Cannot convert the literal '${String(value)}' to the expected type 'Edm.${type === 'boolean' ? 'Boolean' : 'String'}'.`;
+  }
+  if (name === 'wipe') {
+    const code = given.macOsUnlockCode;
+    // "Enter a 6-digit Recovery PIN" (https://learn.microsoft.com/intune/device-management/actions/wipe, macOS);
+    // whether Graph itself refuses a Mac wipe without one is unconfirmed: the emulator is strict.
+    if (code !== undefined && code !== null && !/^\d{6}$/.test(String(code)))
+      return 'macOsUnlockCode must be a six-digit PIN.';
+    if (d.operatingSystem === 'macOS' && (code === undefined || code === null))
+      return 'A macOS wipe needs macOsUnlockCode, the six-digit recovery PIN.';
+  }
+  // Apple's EnableLostMode needs a message or a phone number
+  // (https://developer.apple.com/documentation/devicemanagement/enable-lost-mode-command); Graph's answer without either is unconfirmed.
+  if (name === 'enableLostMode' && !String(given.message ?? '').trim() && !String(given.phoneNumber ?? '').trim())
+    return 'Lost mode needs a message or a phone number to show on the lock screen.';
+  return undefined;
+}
+
+/** A device action under a Device actions access policy: file, refuse, or run with an approved code. */
+function protectedCall(
+  intune: EmulatedIntune,
+  d: IntuneFleetDevice,
+  headers: Headers,
+  name: DeviceActionName,
+  body: Record<string, unknown> | undefined,
+): RouteResult {
+  const code = headers[APPROVAL_CODE_HEADER];
+  if (typeof code === 'string') {
+    const a = intune.approval(code);
+    if (!a || a.deviceId !== d.id.toLowerCase() || a.operation !== name)
+      return graphError(400, 'BadRequest', 'The approval code does not belong to this request.');
+    if (a.status !== 'approved') return graphError(400, 'BadRequest', `The approval request is ${a.status}.`);
+    a.status = 'completed';
+    intune.runAction(d.id, name, body);
+    return { status: 204 };
+  }
+  const filed = justificationOf(headers);
+  if (typeof filed !== 'string' || filed.startsWith('!')) return graphError(400, 'BadRequest', filed.slice(1));
+  const a = intune.fileApproval(d.id, filed, name, body);
+  const refused = graphError(
+    403,
+    'ApprovalRequired',
+    `Approval Required. Request Approval using the request ID returned as part of the ${APPROVAL_CODE_HEADER} response header. ${APPROVAL_CODE_HEADER}: ${a.id}`,
+  );
+  return { ...refused, headers: { ...refused.headers, [APPROVAL_CODE_HEADER]: a.id } };
+}
+
+/** The decoded justification, or '!' and why it is refused (same rules as protectedLock's). */
+function justificationOf(headers: Headers): string {
+  const raw = headers[JUSTIFICATION_HEADER];
+  if (typeof raw !== 'string' || !raw.trim())
+    return `!Header '${JUSTIFICATION_HEADER}' is required to request approval`;
+  const text = decodeBase64(raw.trim());
+  if (text === undefined) return `!Header '${JUSTIFICATION_HEADER}' must be Base64-encoded.`;
+  if (text.length > MAX_JUSTIFICATION)
+    return `!Decoded content of '${JUSTIFICATION_HEADER}' header must be no greater than ${MAX_JUSTIFICATION} characters`;
+  return text;
+}
 
 /** A remote lock under a Device actions access policy: file, refuse, or run with an approved code. */
 function protectedLock(intune: EmulatedIntune, d: IntuneFleetDevice, headers: Headers): RouteResult {

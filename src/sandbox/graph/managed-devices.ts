@@ -6,9 +6,18 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../clock';
 import type { IntuneDeviceBehaviour, IntuneFleetDevice } from '../fleet/intune-fleet';
+import { deviceActionEligibility, platformSupports, type DeviceActionName } from '../../intune';
 
 /** How long a device that is online takes for each step of a lock. */
 export const LOCK_STEP_MS = 3_000;
+/** The same for every other device action. */
+export const ACTION_STEP_MS = LOCK_STEP_MS;
+
+/** A made-up place near the sandbox's offices, the same for a device every time. */
+function locationOf(id: string): { latitude: number; longitude: number; horizontalAccuracy: number } {
+  const seed = [...id].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 100_000, 7);
+  return { latitude: 47.64 + (seed % 100) / 10_000, longitude: -122.13 - (seed % 37) / 10_000, horizontalAccuracy: 25 };
+}
 /** Approval requests expire if nobody decides (Intune: 30 days; shorter here for demos). */
 export const APPROVAL_TTL_MS = 24 * 3_600_000;
 
@@ -45,10 +54,22 @@ export interface ApproverIdentity {
   displayName: string;
 }
 
+/** One device action the emulator runs (besides remote lock): its parameters and how it goes. */
+export interface EmulatedAction {
+  name: DeviceActionName;
+  startedAt: number;
+  behaviour: IntuneDeviceBehaviour['connectivity'] | 'notSupported' | 'leaving';
+  body?: Record<string, unknown>;
+  /** resetPasscode: the passcode Intune generated. */
+  passcode?: string;
+}
+
 export interface EmulatedApproval {
   id: string;
   deviceId: string;
-  operation: 'remoteLock';
+  operation: 'remoteLock' | DeviceActionName;
+  /** The protected call's parameters: the approved call must carry the same. */
+  body?: Record<string, unknown>;
   status: 'needsApproval' | 'approved' | 'rejected' | 'cancelled' | 'completed' | 'expired';
   requestJustification: string;
   approvalJustification?: string;
@@ -64,8 +85,15 @@ export class EmulatedIntune {
   private readonly locks = new Map<string, EmulatedLock>();
   private readonly approvals = new Map<string, EmulatedApproval>();
   private readonly lockCounts = new Map<string, number>();
+  private readonly actions = new Map<string, EmulatedAction[]>();
   /** Multi Admin Approval for remote lock: off until a test or demo turns it on. */
   approvalRequired = false;
+  /**
+   * Device actions protected by a Multi Admin Approval access policy. Intune's policies for device
+   * actions cover retire, wipe and delete
+   * (https://learn.microsoft.com/intune/fundamentals/role-based-access-control/multi-admin-approval); none by default.
+   */
+  readonly approvalActions = new Set<DeviceActionName>();
   /**
    * When a Mac's lock result starts to carry its PIN. Graph's timing is unconfirmed, so the bot
    * must cope with either: at once, or only once the device ran the lock.
@@ -122,8 +150,115 @@ export class EmulatedIntune {
     return {
       '@odata.type': '#microsoft.graph.managedDevice',
       ...fields,
-      deviceActionResults: lock ? [this.lockResult(lock)] : [],
+      ...this.effectsOn(d),
+      deviceActionResults: [
+        ...(lock ? [this.lockResult(lock)] : []),
+        ...(this.actions.get(d.id.toLowerCase()) ?? []).map((a) => this.actionResult(d, a)),
+      ],
     };
+  }
+
+  /** Every device action sent to the device, oldest first. */
+  actionsOn(id: string): EmulatedAction[] {
+    return [...(this.actions.get(id.toLowerCase()) ?? [])];
+  }
+
+  /**
+   * Runs a device action: Intune accepts it (204) and the device takes it at its next check-in.
+   * What Graph answers for a platform that can't take the action is unconfirmed: as for remote lock,
+   * the call is accepted and the result reports notSupported (reference enums.actionState, and the
+   * platform lists each action's page gives, src/intune/device-actions.ts); a device being retired or
+   * wiped runs nothing else (stays pending).
+   */
+  runAction(id: string, name: DeviceActionName, body?: Record<string, unknown>): EmulatedAction {
+    const d = this.find(id);
+    if (!d) throw new Error(`no managed device ${id}`);
+    const eligible = deviceActionEligibility(name, this.managedView(d));
+    const leaving = LEAVING_STATES.has(d.managementState);
+    // A supported platform in the wrong state (lost mode already on, or off) fails on the device.
+    const behaviour = leaving
+      ? 'leaving'
+      : !platformSupports(name, d) || d.behaviour.rejects?.includes(name)
+        ? 'notSupported'
+        : !eligible.allowed
+          ? 'failing'
+          : d.behaviour.connectivity;
+    const action: EmulatedAction = { name, startedAt: this.clock.now(), behaviour, body };
+    if (name === 'resetPasscode' && behaviour !== 'notSupported')
+      action.passcode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const list = this.actions.get(d.id.toLowerCase()) ?? [];
+    // Intune keeps one result per action name: a new one replaces the last.
+    this.actions.set(d.id.toLowerCase(), [...list.filter((a) => a.name !== name), action]);
+    if (name === 'retire' && behaviour !== 'notSupported') d.managementState = 'retirePending';
+    if (name === 'wipe' && behaviour !== 'notSupported') d.managementState = 'wipePending';
+    return action;
+  }
+
+  /** Fields an action changes once the device ran it (managementState, lastSyncDateTime). */
+  private effectsOn(d: IntuneFleetDevice): Partial<IntuneFleetDevice> {
+    const effects: Partial<IntuneFleetDevice> = {};
+    for (const a of this.actions.get(d.id.toLowerCase()) ?? []) {
+      const state = this.stateOf(a).actionState;
+      if (a.name === 'syncDevice' && state === 'done') effects.lastSyncDateTime = iso(a.startedAt + ACTION_STEP_MS);
+      if (a.name === 'retire' && (state === 'done' || state === 'failed'))
+        effects.managementState = state === 'done' ? 'retireIssued' : 'retireFailed';
+      if (a.name === 'wipe' && (state === 'done' || state === 'failed'))
+        effects.managementState = state === 'done' ? 'wipeIssued' : 'wipeFailed';
+    }
+    return effects;
+  }
+
+  /** The fields the shared eligibility rule reads, as the bot would read them from Graph. */
+  private managedView(d: IntuneFleetDevice) {
+    const lock = this.locks.get(d.id.toLowerCase());
+    return {
+      ...d,
+      deviceActionResults: [
+        ...(lock ? [this.lockResult(lock)] : []),
+        ...(this.actions.get(d.id.toLowerCase()) ?? []).map((a) => ({
+          actionName: a.name,
+          startDateTime: iso(a.startedAt),
+          ...this.stateOf(a),
+        })),
+      ] as never,
+    };
+  }
+
+  /** pending → active after a step → done after two (failed for a failing device); offline devices stay pending. */
+  private stateOf(a: EmulatedAction): { actionState: string; lastUpdatedDateTime: string } {
+    const elapsed = this.clock.now() - a.startedAt;
+    const at = (steps: number) => iso(a.startedAt + steps * ACTION_STEP_MS);
+    if (a.behaviour === 'notSupported') return { actionState: 'notSupported', lastUpdatedDateTime: at(0) };
+    if (a.behaviour === 'offline' || a.behaviour === 'leaving' || elapsed < ACTION_STEP_MS)
+      return { actionState: 'pending', lastUpdatedDateTime: at(0) };
+    if (a.behaviour === 'failing') return { actionState: 'failed', lastUpdatedDateTime: at(1) };
+    if (elapsed < 2 * ACTION_STEP_MS) return { actionState: 'active', lastUpdatedDateTime: at(1) };
+    return { actionState: 'done', lastUpdatedDateTime: at(2) };
+  }
+
+  /**
+   * deviceActionResult in Graph's shape; resetPasscode and locateDevice carry their derived types
+   * (reference complexTypes resetPasscodeActionResult {passcode, errorCode},
+   * locateDeviceActionResult {deviceLocation: deviceGeoLocation}). When Intune fills them in is
+   * unconfirmed: the passcode at issue, the location once the device answered.
+   */
+  private actionResult(d: IntuneFleetDevice, a: EmulatedAction): Record<string, unknown> {
+    const state = this.stateOf(a);
+    const base = { actionName: a.name, ...state, startDateTime: iso(a.startedAt) };
+    if (a.name === 'resetPasscode' && a.passcode)
+      return {
+        '@odata.type': 'microsoft.graph.resetPasscodeActionResult',
+        ...base,
+        passcode: a.passcode,
+        errorCode: 0,
+      };
+    if (a.name === 'locateDevice' && state.actionState === 'done')
+      return {
+        '@odata.type': 'microsoft.graph.locateDeviceActionResult',
+        ...base,
+        deviceLocation: { ...locationOf(d.id), lastCollectedDateTime: state.lastUpdatedDateTime },
+      };
+    return base;
   }
 
   /** Issues a lock now: the device gets it at its next check-in. */
@@ -179,12 +314,18 @@ export class EmulatedIntune {
     };
   }
 
-  fileApproval(deviceId: string, justification: string): EmulatedApproval {
+  fileApproval(
+    deviceId: string,
+    justification: string,
+    operation: EmulatedApproval['operation'] = 'remoteLock',
+    body?: Record<string, unknown>,
+  ): EmulatedApproval {
     const now = this.clock.now();
     const approval: EmulatedApproval = {
       id: randomUUID(),
       deviceId: deviceId.toLowerCase(),
-      operation: 'remoteLock',
+      operation,
+      body,
       status: 'needsApproval',
       requestJustification: justification,
       createdAt: now,

@@ -101,7 +101,7 @@ export interface RunnerParts {
   limiterKey?: string;
   settings?: Partial<RunnerSettings>;
   /** Intune, for remote lock runs. */
-  managedDevices?: Pick<ManagedDeviceDirectory, 'remoteLock'>;
+  managedDevices?: Pick<ManagedDeviceDirectory, 'remoteLock' | 'deviceAction' | 'get'>;
   lockPrecheck?: BulkRunnerDeps['lockPrecheck'];
   /** The requester's scope, checked again before each device. */
   recheck?: BulkRunnerDeps['recheck'];
