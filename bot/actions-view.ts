@@ -15,6 +15,8 @@ import type { ActionStatusCardData, StatusBadgeData } from './cards/action-statu
 import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
 import { utcTime } from './lookup-view';
 import { markup, type Markdown } from './cards/markdown';
+import { warningCard } from './cards/message-card';
+import type { AdaptiveCard, CardView } from './cards/render';
 
 /** What confirming will do, in the future tense: nothing has happened yet when this is read. */
 const IMPACT: Record<string, (serial: string, params: ActionParams) => string> = {
@@ -257,4 +259,10 @@ export function closingText(r: ActionRequest, label: string): string {
     default:
       return `${head} no final answer. ${r.error ?? ''}`.trim();
   }
+}
+
+/** What an unused confirmation turns into at its expiry, and what a late click gets. */
+export function expiredConfirmationCard(c: Confirmation, view: CardView): AdaptiveCard {
+  const text = `Nothing was sent to ${c.device.serialNumber}: ${c.requester.name} did not confirm by ${utcTime(iso(c.expiresAt))}. Ask again if it is still needed.`;
+  return warningCard('Confirmation expired', text, view);
 }

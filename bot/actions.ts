@@ -20,7 +20,7 @@ import {
   type TextRequestOutcome,
 } from '../src/actions';
 import { DeskError, InvalidInput } from '../src/errors';
-import { confirmCardData, statusCardData } from './actions-view';
+import { confirmCardData, expiredConfirmationCard, statusCardData } from './actions-view';
 import { registerActionStatus } from './actions-status';
 import { actionStatusCard } from './cards/action-status-card';
 import { confirmCard } from './cards/confirm-card';
@@ -215,10 +215,8 @@ async function confirmAnswer(deps: ActionsDeps, ctx: TurnContext, outcome: Confi
     case 'needs-input':
       return outcome.message;
     case 'expired': {
-      const { device, cardActivityId } = outcome.confirmation;
-      const text = `Nothing was sent to ${device.serialNumber}. Ask again if it is still needed.`;
-      const card = warningCard('Confirmation expired', text, view);
-      await replaceConfirmation(ctx, cardActivityId, card);
+      const card = expiredConfirmationCard(outcome.confirmation, view);
+      await replaceConfirmation(ctx, outcome.confirmation.cardActivityId, card);
       return card;
     }
     case 'refused': {
@@ -260,6 +258,8 @@ function registerConfirmationVerbs(app: Application<TurnState>, deps: ActionsDep
     const outcome = await actions.view(confirmationIdOf(data), ctx.activity.from?.id);
     if (outcome.kind === 'gone')
       return warningCard('No longer waiting', 'This confirmation was used, cancelled or has expired.', view);
+    // Seen after its time: expired, even before the expiry job has turned the card for everyone.
+    if (deps.clock.now() > outcome.confirmation.expiresAt) return expiredConfirmationCard(outcome.confirmation, view);
     return confirmCard(confirmCardData(outcome.confirmation, outcome.action, outcome.canAct, true), view);
   });
 

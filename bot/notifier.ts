@@ -1,6 +1,6 @@
 import { Activity, ConversationReference, TurnContext } from 'botbuilder';
-import { DeviceAction, findAction, type RequestNotifier, type ActionRequest } from '../src/actions';
-import { closingText, statusCardData } from './actions-view';
+import { DeviceAction, findAction, type ActionRequest, type Confirmation, type RequestNotifier } from '../src/actions';
+import { closingText, expiredConfirmationCard, statusCardData } from './actions-view';
 import { actionStatusCard } from './cards/action-status-card';
 import { cardMessage, type CardView } from './cards/render';
 import { escapeMarkdown } from './cards/markdown';
@@ -63,6 +63,15 @@ export class TeamsRequestNotifier implements RequestNotifier {
     const activity = { ...statusActivity(r, this.catalogue, this.view), id: r.cardActivityId };
     await this.adapter.continueConversationAsync(this.botAppId, r.conversation, async (c) => {
       await c.updateActivity(activity);
+    });
+  }
+
+  /** An unused confirmation ran out: its card says so for everyone, with nothing sent. */
+  async confirmationExpired(c: Confirmation): Promise<void> {
+    if (!c.conversation || !c.cardActivityId) return;
+    const activity = { ...cardMessage(expiredConfirmationCard(c, this.view)), id: c.cardActivityId };
+    await this.adapter.continueConversationAsync(this.botAppId, c.conversation, async (ctx) => {
+      await ctx.updateActivity(activity);
     });
   }
 

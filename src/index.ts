@@ -320,7 +320,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     parts.closers.push(() => metricsServer.close());
     metricsPort = metricsServer.port;
   }
-  await startBackgroundWork(parts, actions.tracker, bulk, lost.reports);
+  await startBackgroundWork(parts, actions, bulk, lost.reports);
   logger.info(
     { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
     'Device Desk is listening on /api/messages',
@@ -735,8 +735,14 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     clock,
     logger,
     checkIns: p.connector,
+    queue: stores.queue,
+    expired: (c) =>
+      requestNotifier.confirmationExpired(c).catch((err: unknown) => {
+        logger.warn({ err, confirmationId: c.id }, 'could not turn an expired confirmation card');
+      }),
     settings: {
       confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
+      expiryCheckMs: options.actions?.expiryCheckMs,
       skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,
     },
   });
@@ -833,12 +839,13 @@ function createBulk(
 /** Work an earlier process left unfinished is picked up again: tracking, bulk runs, escalations. */
 async function startBackgroundWork(
   parts: Parts,
-  tracker: ActionTracker,
+  { tracker, service }: Pick<Actions, 'tracker' | 'service'>,
   bulk: { chat: BulkChat; runner: BulkRunner },
   reports: LostReportService,
 ): Promise<void> {
   const { closers, logger, options } = parts;
   await tracker.start();
+  service.start();
   await bulk.runner.start();
   closers.push(() => bulk.runner.stop());
   closers.push(startApprovalExpiry(bulk.chat.service, bulk.chat.notifier, logger, options.bulk?.approvalCheckMs));

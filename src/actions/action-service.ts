@@ -8,6 +8,7 @@
 import { refOf, type Guard, type Requester } from '../access';
 import { actorOf, type AuditOutcome, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
+import type { JobQueue } from '../store/job-queue';
 import { readableId } from '../readable-id';
 import { DeviceUnavailable, deviceContextOf, type DeviceReader, type DeviceView } from '../devices';
 import { DEPROVISION_REASONS, type DeprovisionReason, type DirectoryFor } from '../directory';
@@ -33,6 +34,8 @@ export interface ActionServiceSettings {
   confirmationTtlMs: number;
   /** Run non-destructive actions (lost mode, restart) without a confirmation. Destructive ones always ask. */
   skipConfirmation: boolean;
+  /** The longest wait between looks at a waiting confirmation's expiry (tests move a manual clock). */
+  expiryCheckMs?: number;
 }
 
 export interface ActionServiceDeps {
@@ -52,7 +55,13 @@ export interface ActionServiceDeps {
   settings: ActionServiceSettings;
   /** Told whenever an action talked to Google for a tenant (the connection's last check-in moves). */
   checkIns?: { recordCheckIn(tenantId: string): Promise<void> };
+  /** Where a confirmation's expiry waits (any instance turns the card into "expired" at the time). */
+  queue?: JobQueue;
+  /** Turns an unused confirmation's card into "expired" for everyone who sees it. */
+  expired?: (confirmation: Confirmation) => Promise<void>;
 }
+
+const EXPIRE_JOB = 'confirmation.expire';
 
 /** Where the request was made: the conversation, and the card to turn into the status card. */
 export interface Place {
@@ -175,8 +184,39 @@ export class ActionService {
   }
 
   /** Records where the confirmation card went, so it can be replaced for everyone later. */
-  attachCard(confirmationId: string, cardActivityId: string): Promise<void> {
-    return this.deps.confirmations.attachCard(confirmationId, cardActivityId);
+  /** The card is in the conversation: at its expiry, an unused one turns into "expired" by itself. */
+  async attachCard(confirmationId: string, cardActivityId: string): Promise<void> {
+    await this.deps.confirmations.attachCard(confirmationId, cardActivityId);
+    const c = await this.deps.confirmations.get(confirmationId);
+    if (c && this.deps.queue && this.deps.expired) await this.scheduleExpiry(c);
+  }
+
+  /** Starts turning expired confirmation cards; call once per instance. */
+  start(): void {
+    this.deps.queue?.process<{ id: string }>(EXPIRE_JOB, (job) => this.expireIfUnused(job.id));
+  }
+
+  private async scheduleExpiry(c: Confirmation): Promise<void> {
+    const untilExpiry = Math.max(0, c.expiresAt - this.deps.clock.now()) + 1_000;
+    const delayMs = Math.min(untilExpiry, this.deps.settings.expiryCheckMs ?? untilExpiry);
+    const jobId = `${EXPIRE_JOB}:${c.id}:${this.deps.clock.now()}`;
+    await this.deps.queue!.add(EXPIRE_JOB, { id: c.id }, { jobId, delayMs });
+  }
+
+  /** Used or cancelled meanwhile: nothing to do. Still waiting past its time: used up as expired, and the card says so. */
+  private async expireIfUnused(id: string): Promise<void> {
+    const pending = await this.deps.confirmations.get(id);
+    if (!pending) return;
+    // The queue's clock and the service's may differ (tests move the service's): wait the rest.
+    if (this.deps.clock.now() <= pending.expiresAt) return this.scheduleExpiry(pending);
+    const c = await this.deps.confirmations.consume(id);
+    if (!c) return;
+    await this.record(c.requester, c.action, c.device, 'cancelled', {
+      step: 'expire',
+      confirmationId: id,
+      why: 'expired',
+    });
+    await this.deps.expired?.(c);
   }
 
   /** Runs a request that needs no confirmation, right after `request` said so. */

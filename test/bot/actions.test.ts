@@ -33,7 +33,7 @@ describe('remote actions', () => {
     h = await startHarness({}, undefined, {
       start: {
         clock,
-        actions: { tracking: TRACKING },
+        actions: { tracking: TRACKING, expiryCheckMs: 30 },
         directoryRetry: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
       },
     });
@@ -313,6 +313,23 @@ describe('remote actions', () => {
       expect(cardText(res.body.value)).toContain('expired');
       expect(statusChanges()).toBe(before);
       expect(google().readDevice(d.deviceId)?.status).toBe('ACTIVE');
+    });
+
+    it('an unused confirmation turns into "expired" by itself for everyone, and a late look says so too', async () => {
+      const d = take();
+      const { id, call } = await ask(`lost mode on ${d.serialNumber}`);
+      clock.advance(5 * 60_000 + 1_000);
+      const turned = await h.connector.waitFor(
+        (c) => c.method === 'PUT' && c.activityId === call.id && cardText(cardOf(c)).includes('Confirmation expired'),
+      );
+      expect(cardText(cardOf(turned))).toContain(`Nothing was sent to ${d.serialNumber}`);
+      expect(JSON.stringify(cardOf(turned))).not.toContain('action.confirm');
+      const late = await h.invoke('action.view', { confirmationId: id }, { as: 'megan' });
+      expect(cardText(late.body.value)).toMatch(/expired|No longer waiting/);
+      expect((await confirm(id)).body.value).toBeDefined();
+      expect(google().readDevice(d.deviceId)?.status).toBe('ACTIVE');
+      const { replies } = await h.send(`audit ${d.serialNumber}`, { as: 'alex' });
+      expect(cardText(cardOf(replies[0]))).toContain('lostMode.on** cancelled');
     });
 
     it('a reused confirmation: the second confirm sends nothing', async () => {
