@@ -157,7 +157,8 @@ export async function benchBulkRounds(options: {
 }): Promise<BenchBulkResult[]> {
   await benchBulk({ devices: options.warmUpDevices ?? 3_000, speed: options.speed });
   const rounds: BenchBulkResult[] = [];
-  for (let i = 0; i < options.rounds; i++) rounds.push(await benchBulk({ devices: options.devices, speed: options.speed }));
+  for (let i = 0; i < options.rounds; i++)
+    rounds.push(await benchBulk({ devices: options.devices, speed: options.speed }));
   return rounds;
 }
 

@@ -31,7 +31,8 @@ export async function startChild<Ready>(script: string, args: string[] = []): Pr
   lines.on('line', (line) => {
     const answer = JSON.parse(line) as { error?: string };
     const next = waiting.shift();
-    if (answer && typeof answer === 'object' && 'error' in answer && answer.error) next?.reject(new Error(answer.error));
+    if (answer && typeof answer === 'object' && 'error' in answer && answer.error)
+      next?.reject(new Error(answer.error));
     else next?.resolve(answer);
   });
   proc.once('exit', (code) => {

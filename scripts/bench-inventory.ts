@@ -99,10 +99,7 @@ export function buildLookups(devices: InventoryDevice[], count: number, seed: nu
 }
 
 /** Times each call of `call` and the process's CPU time across them all. */
-async function timeRound(
-  items: readonly Lookup[],
-  call: (l: Lookup) => Promise<boolean>,
-): Promise<LookupRound> {
+async function timeRound(items: readonly Lookup[], call: (l: Lookup) => Promise<boolean>): Promise<LookupRound> {
   const samples: number[] = [];
   let matched = 0;
   const cpuBefore = cpuMicros();
@@ -147,7 +144,10 @@ export async function benchInventory(options: BenchInventoryOptions = {}): Promi
   const kinds = Object.keys(lookups) as BenchKind[];
   const steps = (inventory: Inventory) =>
     Object.fromEntries(
-      kinds.map((kind) => [kind, (r: number) => timeRound(slice(lookups[kind], r, perRound), searchWith(inventory, tenant))]),
+      kinds.map((kind) => [
+        kind,
+        (r: number) => timeRound(slice(lookups[kind], r, perRound), searchWith(inventory, tenant)),
+      ]),
     ) as Record<BenchKind, (r: number) => Promise<LookupRound>>;
 
   for (const impl of implementations) {
@@ -193,7 +193,9 @@ function parseArgs(argv: string[]): BenchInventoryOptions {
     else if (flag === '--redis-url') options.redisUrl = value;
     else if (flag === '--only') options.implementations = [value as BenchImplementation];
     else
-      throw new Error(`Unknown option ${flag}; use --devices, --lookups, --rounds, --seed, --redis-url or --only memory|redis`);
+      throw new Error(
+        `Unknown option ${flag}; use --devices, --lookups, --rounds, --seed, --redis-url or --only memory|redis`,
+      );
   }
   return options;
 }

@@ -157,9 +157,7 @@ if (require.main === module) {
         devices,
         latencyMs: arg('latency-ms') ? Number(arg('latency-ms')) : undefined,
         rounds: arg('rounds') ? Number(arg('rounds')) : undefined,
-      }).then((r) =>
-        console.log(JSON.stringify(r, null, 2)),
-      );
+      }).then((r) => console.log(JSON.stringify(r, null, 2)));
   run.then(
     () => process.exit(0),
     (error) => {

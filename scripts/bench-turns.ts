@@ -41,7 +41,10 @@ export async function benchTurns(options: {
     return child;
   };
   try {
-    const google = await start<Record<string, unknown>>('google-emulator.ts', ['--sandbox-fleet', '--until-stdin-closes']);
+    const google = await start<Record<string, unknown>>('google-emulator.ts', [
+      '--sandbox-fleet',
+      '--until-stdin-closes',
+    ]);
     const echo = await start<{ url: string }>('bench-bot.ts', ['echo']);
     const desk = await start<{ url: string }>('bench-bot.ts', [
       'desk',

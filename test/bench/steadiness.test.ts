@@ -25,7 +25,13 @@ describe('bench statistics', () => {
   });
 
   test('a summary gives the median with its min–max and the spread between them', () => {
-    expect(summarize([1.2, 0.9, 1.0, 1.1, 0.95])).toEqual({ rounds: 5, median: 1.0, min: 0.9, max: 1.2, spread: 1.2 - 0.9 });
+    expect(summarize([1.2, 0.9, 1.0, 1.1, 0.95])).toEqual({
+      rounds: 5,
+      median: 1.0,
+      min: 0.9,
+      max: 1.2,
+      spread: 1.2 - 0.9,
+    });
   });
 
   test('ratios pair each round with the round taken next to it', () => {
