@@ -19,8 +19,6 @@ export interface BenchStatusLagResult {
   requests: number;
   pollIntervalMs: number;
   lagMs: { p50: number; max: number };
-  /** Every restart's lag, ms. */
-  lagsMs: number[];
   withinTwoPolls: number;
 }
 
@@ -145,7 +143,6 @@ export async function benchStatusLag(
       requests: lags.length,
       pollIntervalMs,
       lagMs: { p50: lags[Math.floor(lags.length / 2)], max: lags[lags.length - 1] },
-      lagsMs: lags,
       withinTwoPolls: lags.filter((l) => l <= 2 * pollIntervalMs).length,
     };
   } finally {
