@@ -380,7 +380,7 @@ ${figureTable(lookupDetails(inv))}
     const s = r.sync;
     out.push(`## Full sync of ${s.devices.toLocaleString('en')} devices
 
-The page-fetch bound is every page (${s.pages} of ${200}) fetched one after the other with nothing stored, the
+The page-fetch bound is every page (${s.pages} pages of 200 devices) fetched one after the other with nothing stored, the
 emulator answering each after ${s.latencyMs} ms; it is measured in every round next to the Redis sync, each in
 a fresh process of its own, so CPU time and RSS are the syncing process's alone. The memory inventory
 syncs once after the rounds (its target is RSS).
