@@ -23,6 +23,7 @@ import { generateFleet } from '../src/sandbox/fleet';
 import type { FleetDevice } from '../src/sandbox/fleet/types';
 import { EmulatorStats, startGoogleEmulator } from '../src/sandbox/google';
 import { MemoryJobQueue } from '../src/store/job-queue';
+import { cpuMicros } from './bench-child';
 
 export interface BenchBulkResult {
   devices: number;
@@ -39,6 +40,8 @@ export interface BenchBulkResult {
   done: number;
   failed: number;
   realSeconds: number;
+  /** CPU time (user + system) of the bot's process per device, µs: the runner, limiter and client. */
+  cpuMicrosPerDevice: number;
 }
 
 export async function benchBulk(
@@ -109,9 +112,11 @@ export async function benchBulk(
     await google.ask('reset');
     const started = clock.now();
     const realStarted = Date.now();
+    const cpuBefore = cpuMicros();
     await runner.enqueue(run.id);
     const { counts, rows } = await ended;
     const seconds = (clock.now() - started) / 1000;
+    const cpuMicrosPerDevice = (cpuMicros() - cpuBefore) / devices;
     // The n-th call (0-based) can't be admitted before floor(n / quota) full windows have passed.
     const minimumSeconds = Math.floor((devices - 1) / quota) * 60;
     const stats = (await google.ask('stats')) as EmulatorStats;
@@ -131,12 +136,30 @@ export async function benchBulk(
       done: counts.done,
       failed: counts.failed,
       realSeconds: Number(((Date.now() - realStarted) / 1000).toFixed(1)),
+      cpuMicrosPerDevice,
     };
   } finally {
     runner.stop();
     await queue.close();
     google.close();
   }
+}
+
+/**
+ * The bulk run in rounds, each with a fresh emulator (its quota window and pending commands start
+ * empty). The warm-up is a smaller run of `warmUpDevices`, thrown away.
+ */
+export async function benchBulkRounds(options: {
+  rounds: number;
+  devices: number;
+  speed: number;
+  warmUpDevices?: number;
+}): Promise<BenchBulkResult[]> {
+  await benchBulk({ devices: options.warmUpDevices ?? 3_000, speed: options.speed });
+  const rounds: BenchBulkResult[] = [];
+  for (let i = 0; i < options.rounds; i++)
+    rounds.push(await benchBulk({ devices: options.devices, speed: options.speed }));
+  return rounds;
 }
 
 function benchFleet(devices: number, t0: number): FleetDevice[] {

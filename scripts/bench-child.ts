@@ -1,0 +1,125 @@
+/**
+ * Bench parts that must not share an event loop (the bot under test, the load generator, Google)
+ * run in child processes of their own and talk in JSON lines: the child prints one line when it is
+ * ready, then answers each command read on stdin with one line on stdout.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { cpus, loadavg } from 'node:os';
+import { median } from './bench-steadiness';
+
+export interface BenchChild<Ready> {
+  ready: Ready;
+  pid: number;
+  ask<T>(command: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The node arguments that run a TypeScript file of ours: tsx's loader, as the bench itself runs. */
+export function tsNodeArgs(): string[] {
+  return ['--disable-warning=DEP0111', '--import', 'tsx'];
+}
+
+export async function startChild<Ready>(script: string, args: string[] = []): Promise<BenchChild<Ready>> {
+  const proc: ChildProcess = spawn(process.execPath, [...tsNodeArgs(), join(__dirname, script), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: proc.stdout! });
+  const waiting: Array<{ resolve: (v: unknown) => void; reject: (e: Error) => void }> = [];
+  let exited: Error | undefined;
+  lines.on('line', (line) => {
+    const answer = JSON.parse(line) as { error?: string };
+    const next = waiting.shift();
+    if (answer && typeof answer === 'object' && 'error' in answer && answer.error)
+      next?.reject(new Error(answer.error));
+    else next?.resolve(answer);
+  });
+  proc.once('exit', (code) => {
+    exited = new Error(`${script} exited with ${code}`);
+    for (const w of waiting.splice(0)) w.reject(exited);
+  });
+  const nextLine = () =>
+    new Promise<unknown>((resolve, reject) => {
+      if (exited) reject(exited);
+      else waiting.push({ resolve, reject });
+    });
+  const ready = (await nextLine()) as Ready;
+  return {
+    ready,
+    pid: proc.pid!,
+    ask: <T>(command: Record<string, unknown>) => {
+      const answer = nextLine() as Promise<T>;
+      proc.stdin!.write(`${JSON.stringify(command)}\n`);
+      return answer;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        proc.once('exit', () => resolve());
+        proc.stdin!.end();
+        // A child that does not leave on its own within 10 s is stopped.
+        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}
+
+/** Child side: prints `ready`, answers every command, and leaves when stdin closes. */
+export function serveCommands(
+  ready: unknown,
+  handle: (command: Record<string, unknown>) => Promise<unknown>,
+  onClose: () => Promise<void> = async () => undefined,
+): void {
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  const input = createInterface({ input: process.stdin });
+  let queue = Promise.resolve();
+  input.on('line', (line) => {
+    queue = queue.then(async () => {
+      try {
+        process.stdout.write(`${JSON.stringify(await handle(JSON.parse(line)))}\n`);
+      } catch (error) {
+        process.stdout.write(`${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+      }
+    });
+  });
+  input.on('close', () => {
+    void queue.then(onClose).then(() => process.exit(0));
+  });
+}
+
+/** This process's CPU time (user + system) in microseconds. */
+export function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+export interface LoadSummary {
+  cores: number;
+  samples: number;
+  /** One-minute load average. */
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Samples the machine's one-minute load average while the bench runs. */
+export function sampleLoadAverage(everyMs = 5_000): { stop: () => LoadSummary; cores: number } {
+  const samples: number[] = [loadavg()[0]];
+  const timer = setInterval(() => samples.push(loadavg()[0]), everyMs);
+  timer.unref();
+  const cores = cpus().length;
+  return {
+    cores,
+    stop: () => {
+      clearInterval(timer);
+      samples.push(loadavg()[0]);
+      return {
+        cores,
+        samples: samples.length,
+        min: Math.min(...samples),
+        median: median(samples),
+        max: Math.max(...samples),
+      };
+    },
+  };
+}
