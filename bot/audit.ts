@@ -1,5 +1,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
+import type { DeviceAction } from '../src/actions';
 import type { AuditRecord } from '../src/audit';
+import { actionWords, outcomeWords } from './audit-words';
 import { factsCard } from './cards/facts-card';
 import { warningCard } from './cards/message-card';
 import type { BotDeps } from './deps';
@@ -9,18 +11,18 @@ import { markup, type Markdown } from './cards/markdown';
 
 const SHOWN = 10;
 
-function line(r: AuditRecord): Markdown {
+function line(r: AuditRecord, catalogue: readonly DeviceAction[]): Markdown {
   const who = r.actor.upn ?? r.actor.name ?? r.actor.teamsId;
   const target = r.target ? ` · ${r.target.label ?? r.target.id}` : '';
   const reason = r.reason ? ` — ${r.reason}` : '';
   const time = r.time.replace('T', ' ').slice(0, 19);
-  return markup`#${r.seq} ${time} UTC · **${r.action}** ${r.outcome} · ${who}${target}${reason}`;
+  return markup`#${r.seq} ${time} UTC · **${actionWords(r.action, catalogue)}** ${outcomeWords(r)} · ${who}${target}${reason}`;
 }
 
 /** `audit [serial | user]`: the latest entries of the trail a reader may see, for holders of Audit/Read. */
 export function registerAudit(
   app: Application<TurnState>,
-  deps: Pick<BotDeps, 'identity' | 'auditDesk' | 'view'>,
+  deps: Pick<BotDeps, 'identity' | 'auditDesk' | 'view' | 'actions'>,
 ): void {
   app.message(/^\s*audit\b/i, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
@@ -41,7 +43,7 @@ export function registerAudit(
           title: heading,
           subtitle: records.length ? `Newest first, ${records.length} shown.` : 'Nothing recorded that you can see.',
           facts: [],
-          sections: [{ heading: 'Entries', lines: records.map(line) }],
+          sections: [{ heading: 'Entries', lines: records.map((r) => line(r, deps.actions.catalogue)) }],
           footer:
             'The trail is append-only and chained with a keyed MAC: `npm run audit:verify` checks it has not been altered.',
         },

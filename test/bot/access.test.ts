@@ -81,7 +81,7 @@ describe('who is asking: whoami, help per role, audit', () => {
     expect(text).toContain('You need "Audit/Read"');
     expect(text).toContain('Read Only Operator');
     const trail = await say('audit adelev@example.com', 'patti');
-    expect(trail).toMatch(/\*\*access\.denied\*\* denied · adelev@example\.com/);
+    expect(trail).toMatch(/\*\*Access\*\* denied · adelev@example\.com/);
     expect(trail).toContain('Audit/Read');
   });
 });

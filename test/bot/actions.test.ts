@@ -255,7 +255,7 @@ describe('remote actions', () => {
       expect(text).not.toContain('confirm');
       expect(statusChanges()).toBe(before);
       const audit = await h.send(`audit ${d.serialNumber}`, { as: 'alex' });
-      expect(cardText(cardOf(audit.replies[0]))).toContain('access.denied');
+      expect(cardText(cardOf(audit.replies[0]))).toContain('Access** denied');
     });
 
     it('outside the requester’s scope: refused', async () => {
@@ -329,7 +329,7 @@ describe('remote actions', () => {
       expect((await confirm(id)).body.value).toBeDefined();
       expect(google().readDevice(d.deviceId)?.status).toBe('ACTIVE');
       const { replies } = await h.send(`audit ${d.serialNumber}`, { as: 'alex' });
-      expect(cardText(cardOf(replies[0]))).toContain('lostMode.on** cancelled');
+      expect(cardText(cardOf(replies[0]))).toContain('Lost mode** cancelled');
     });
 
     it('a reused confirmation: the second confirm sends nothing', async () => {
@@ -478,7 +478,7 @@ describe('remote actions', () => {
       expect(await read('audit', 'isaiah')).not.toContain(south.serialNumber);
       // The tenant-wide auditor sees all of it.
       expect(await read(`status ${requestId}`, 'patti')).toContain(requestId);
-      expect(await read(`audit ${south.serialNumber}`, 'patti')).toContain('lostMode.on** succeeded');
+      expect(await read(`audit ${south.serialNumber}`, 'patti')).toContain('Lost mode** succeeded');
       expect(await read('audit meganb@example.com', 'patti')).toContain(south.serialNumber);
     });
 
@@ -488,9 +488,9 @@ describe('remote actions', () => {
       await closing(requestIdIn((await confirm(id)).body.value));
       const { replies } = await h.send(`audit ${d.serialNumber}`, { as: 'alex' });
       const text = cardText(cardOf(replies[0]));
-      expect(text).toContain('lostMode.on** requested');
-      expect(text).toContain('lostMode.on** approved');
-      expect(text).toContain('lostMode.on** succeeded');
+      expect(text).toContain('Lost mode** requested');
+      expect(text).toContain('Lost mode** confirmed');
+      expect(text).toContain('Lost mode** succeeded');
     });
   });
 });

@@ -44,7 +44,7 @@ describe('connector delete confirmation: bound to the requester, expires', () =>
     expect(await connected()).toBe(true);
     const trail = cardText(cardOf((await h.send('audit meganb@example.com', { as: 'alex' })).replies[0]));
     expect(trail).toMatch(
-      /\*\*connector\.delete\*\* rejected · meganb@example\.com · admin@example\.com — someone else's confirmation/,
+      /\*\*Delete the Google connection\*\* rejected · meganb@example\.com · admin@example\.com — someone else's confirmation/,
     );
   });
 

@@ -87,8 +87,8 @@ describe('connector commands through the bot', () => {
     expect(textOf(done)).toContain(`${fleetSize.toLocaleString('en-US')} devices from Google`);
     expect(fact(cardOf(done), 'Chrome devices synced')).toBe(fleetSize.toLocaleString('en-US'));
     const trail = await auditOf('alexw@example.com');
-    expect(trail).toMatch(/\*\*connector\.sync\*\* requested/);
-    expect(trail).toMatch(/\*\*connector\.sync\*\* succeeded/);
+    expect(trail).toMatch(/\*\*Sync from Google\*\* requested/);
+    expect(trail).toMatch(/\*\*Sync from Google\*\* succeeded/);
   });
 
   it('lets a Read Only Operator see the status but not sync, set up or delete, and audits the denials', async () => {
@@ -98,7 +98,7 @@ describe('connector commands through the bot', () => {
       expect(text).toContain('Intune Administrator');
     }
     const trail = await auditOf('pattif@example.com');
-    expect(trail).toMatch(/\*\*access\.denied\*\* denied/);
+    expect(trail).toMatch(/\*\*Access\*\* denied/);
     expect(trail).toContain('You need "Chrome Enterprise/Update connection settings"');
     expect(trail).toContain('You need "Chrome Enterprise/Delete connection settings"');
   });
@@ -117,7 +117,7 @@ describe('connector commands through the bot', () => {
     const denied = await h.invoke('connector.delete.confirm', { confirmationId: 'whatever' }, { as: 'adele' });
     expect(denied.status).toBe(200);
     expect(cardText(denied.body.value)).toContain('You need "Chrome Enterprise/Delete connection settings"');
-    expect(await auditOf('adelev@example.com')).toMatch(/\*\*access\.denied\*\* denied/);
+    expect(await auditOf('adelev@example.com')).toMatch(/\*\*Access\*\* denied/);
   });
 
   it('"connector" alone shows the status; an unknown subcommand lists the real ones', async () => {
@@ -212,9 +212,9 @@ describe('connector commands through the bot', () => {
     expect(left).toMatch(/iPhone|MacBook/);
 
     const trail = await auditOf('alexw@example.com');
-    expect(trail).toMatch(/\*\*connector\.delete\*\* succeeded/);
-    expect(trail).toMatch(/\*\*connector\.delete\*\* rejected/);
-    expect(trail).toMatch(/\*\*connector\.delete\*\* cancelled/);
+    expect(trail).toMatch(/\*\*Delete the Google connection\*\* succeeded/);
+    expect(trail).toMatch(/\*\*Delete the Google connection\*\* rejected/);
+    expect(trail).toMatch(/\*\*Delete the Google connection\*\* cancelled/);
     expect(await say('connector sync').then((r) => textOf(r[0]))).toContain('Not connected');
   });
 
@@ -230,6 +230,6 @@ describe('connector commands through the bot', () => {
     );
     expect(fact(cardOf(done), 'Chrome devices synced')).toBe(fleetSize.toLocaleString('en-US'));
     expect(textOf(done)).toContain('Active');
-    expect(await auditOf('alexw@example.com')).toMatch(/\*\*connector\.connect\*\* succeeded/);
+    expect(await auditOf('alexw@example.com')).toMatch(/\*\*Connect to Google\*\* succeeded/);
   });
 });

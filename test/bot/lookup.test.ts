@@ -335,9 +335,9 @@ describe('finding devices', () => {
       expect(titles(refused)).toEqual([]);
 
       const audit = cardText(cardOf((await h.send(`audit ${south.serialNumber}`, { as: 'alex' })).replies[0]));
-      expect(audit).toMatch(/access\.denied\*\* denied · isaiah@example\.com/);
+      expect(audit).toMatch(/Access\*\* denied · isaiah@example\.com/);
       const auditMegan = cardText(cardOf((await h.send(`audit ${megans.serialNumber}`, { as: 'alex' })).replies[0]));
-      expect(auditMegan).toMatch(/access\.denied\*\* denied · adelev@example\.com/);
+      expect(auditMegan).toMatch(/Access\*\* denied · adelev@example\.com/);
     });
 
     it('an end user’s forged open of a device that does not exist reads the same as one that is not theirs', async () => {

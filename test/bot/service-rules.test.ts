@@ -133,8 +133,8 @@ describe('the services’ rules in chat', () => {
     expect(text).toContain('may have been sent');
     expect((google().stats().byMethod['customer.devices.chromeos.issueCommand'] ?? 0) - before).toBe(1);
     const audit = cardText(await card(`audit ${d.serialNumber}`));
-    expect(audit).toContain('wipeUsers** unknown');
-    expect(audit).not.toContain('wipeUsers** failed');
+    expect(audit).toContain('Wipe user profiles** unknown');
+    expect(audit).not.toContain('Wipe user profiles** failed');
   });
 
   it('an action moves the connection’s last check-in, as a sync does', async () => {
