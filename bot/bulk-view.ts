@@ -86,7 +86,7 @@ export function previewCardData(
       run.state === 'cancelled'
         ? 'Cancelled: nothing was run.'
         : run.state === 'awaiting-approval'
-          ? 'Waiting for approval in the help desk channel.'
+          ? `Waiting for approval in the help desk channel${run.approval?.expiresAt ? ` until ${time(run.approval.expiresAt)}` : ''}. ${run.requester.name} can still cancel it.`
           : `This run is ${run.state}.`;
     tone = run.state === 'cancelled' ? 'blocked' : 'approval';
   } else if (run.total === 0) {
@@ -120,7 +120,7 @@ export function previewCardData(
     warnings: action.warnings,
     notice,
     tone,
-    footer: `Run ${run.id} · only ${run.requester.name} can start or cancel it · the preview expires at ${time(run.previewExpiresAt)}`,
+    footer: previewFooter(run, interactive),
     destructive: action.destructive,
     primaryVerb: open ? primaryVerb : '',
     primaryLabel,
@@ -208,6 +208,26 @@ export function progressCardData(
   };
 }
 
+/**
+ * Who may do what, and the one expiry that counts now: the preview's, or the approval's once it
+ * was asked for. Where the client shows no buttons, the words to type instead.
+ */
+function previewFooter(run: BulkRun, interactive: boolean): string {
+  const waiting = run.state === 'awaiting-approval';
+  const until = waiting
+    ? run.approval?.expiresAt !== undefined
+      ? ` · the approval request expires at ${time(run.approval.expiresAt)}`
+      : ''
+    : run.state === 'preview'
+      ? ` · the preview expires at ${time(run.previewExpiresAt)}`
+      : '';
+  const typed =
+    !interactive && (run.state === 'preview' || waiting)
+      ? ` · no buttons? ${run.requester.name} types \`${waiting ? 'cancel' : 'start'} ${run.id}\`${waiting ? '' : ` or \`cancel ${run.id}\``}`
+      : '';
+  return `Run ${run.id} · only ${run.requester.name} can start or cancel it${until}${typed}`;
+}
+
 export function approvalCardData(
   run: BulkRun,
   targets: BulkTarget[],
@@ -232,7 +252,7 @@ export function approvalCardData(
     targets: targetsLine(targets),
     warnings: action.warnings,
     status,
-    footer: `Run ${run.id} · ${run.requester.name} can't approve their own run${a?.expiresAt ? ` · expires at ${time(a.expiresAt)}` : ''}`,
+    footer: `Run ${run.id} · ${run.requester.name} can't approve their own run${a?.expiresAt ? ` · expires at ${time(a.expiresAt)}` : ''} · no buttons? type \`approve ${run.id}\` or \`reject ${run.id}\``,
     open: run.state === 'awaiting-approval' && !expired,
   };
 }

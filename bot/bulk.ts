@@ -31,7 +31,7 @@ import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb, type InvokeAnswer } from './invoke';
 import { quote, replyWithCard } from './reply';
-import { conversationOf, isPersonal } from './turn';
+import { conversationOf, isPersonal, messageText } from './turn';
 
 export type BulkDeps = Pick<
   BotDeps,
@@ -51,6 +51,7 @@ export function registerBulk(app: Application<TurnState>, deps: BulkDeps): void 
   registerBulkCommand(app, deps);
   registerRequesterVerbs(app, deps);
   registerApprovalVerbs(app, deps);
+  registerTypedSteps(app, deps);
 }
 
 function actionOf(deps: BulkDeps, run: BulkRun): DeviceAction {
@@ -282,9 +283,10 @@ async function askApproval(deps: BulkDeps, ctx: TurnContext, data: unknown): Pro
     return warningCard('Approval request not posted', text, view);
   }
   await audit(deps, requester, posted, 'requested', { step: 'approval requested', channel: channel!.name ?? '' });
-  const card = await previewCard(deps, posted, false);
-  await replaceRunCard(deps, ctx, posted, card);
-  return card;
+  // Everyone sees it waiting; the requester's own view keeps Cancel while it waits.
+  const forEveryone = await previewCard(deps, posted, false, posted.requester.teamsId);
+  await replaceRunCard(deps, ctx, posted, forEveryone);
+  return previewCard(deps, posted, true, posted.requester.teamsId);
 }
 
 async function startOrCancel(
@@ -318,6 +320,25 @@ async function startOrCancel(
   await replaceRunCard(deps, ctx, run, card);
   if (step === 'cancel') await bulk.notifier.closeApproval(run);
   return card;
+}
+
+const TYPED_STEP = /^\s*(start|cancel|approve|reject)\s+(BR-[A-Za-z0-9]{4,12})\s*[.!]?\s*$/i;
+
+/**
+ * `start BR-…`, `cancel BR-…`, `approve BR-…`, `reject BR-…`: for clients that show no buttons on
+ * a card meant for one person. The same steps, and checks, as the buttons.
+ */
+function registerTypedSteps(app: Application<TurnState>, deps: BulkDeps): void {
+  app.message(TYPED_STEP, async (ctx) => {
+    const [, word, id] = TYPED_STEP.exec(messageText(ctx)) ?? [];
+    const step = word.toLowerCase() as 'start' | 'cancel' | 'approve' | 'reject';
+    const data = { runId: id.toUpperCase() };
+    const answer =
+      step === 'approve' || step === 'reject'
+        ? await decide(deps, ctx, data, step)
+        : await startOrCancel(deps, ctx, data, step);
+    await replyWithCard(ctx, typeof answer === 'string' ? warningCard('Not yet', answer, deps.view) : answer);
+  });
 }
 
 /** Approve / reject, in the help desk channel. */

@@ -324,6 +324,58 @@ describe('bulk actions in chat', () => {
     const bad = await preview('bulk explode 5CD1');
     expect(cardText(bad.card)).toContain('Which action?');
   });
+
+  it('where a client shows no buttons, people type start, cancel, approve or reject BR-…; one expiry shows at a time', async () => {
+    const channelId = '19:helpdesk@thread.tacv2';
+    const inChannel = { conversationId: channelId, conversationType: 'channel' as const };
+    // A run small enough to start at once, typed in a channel: the card's footer says what to type.
+    const small = active(2);
+    const { card: smallCard } = await preview(`bulk lost mode on ${small.map((d) => d.serialNumber).join(' ')}`);
+    const smallRun = runIdOf(smallCard);
+    const inChannelPreview = cardText(
+      cardOf((await h.send(`bulk status ${smallRun}`, { as: 'megan', ...inChannel })).replies[0]),
+    );
+    expect(inChannelPreview).toContain(`no buttons? Megan Bowen types \`start ${smallRun}\` or \`cancel ${smallRun}\``);
+    const started = await h.send(`start ${smallRun}`, { as: 'megan' });
+    expect(cardText(cardOf(started.replies[0]))).toMatch(/Bulk|done|running|Pending/i);
+    const summary = await summaryFor(smallRun, `personal-${PEOPLE.megan.teamsId}`);
+    expect(summary.body.text).toContain('2 of 2 done');
+
+    // Above the threshold: the approval request is approved by typing, by a second person only.
+    const devices = active(5);
+    const { call, card } = await preview(`bulk lost mode on ${devices.map((d) => d.serialNumber).join(',')}`);
+    const runId = runIdOf(card);
+    const asked = await h.invoke('bulk.askApproval', { runId }, { as: 'megan', replyToId: call.id });
+    const waiting = cardText(asked.body.value);
+    expect(waiting).toMatch(
+      /Waiting for approval in the help desk channel until \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Megan Bowen can still cancel it/,
+    );
+    // One expiry on the card: the approval's, no longer the preview's.
+    expect(waiting).toContain('the approval request expires at');
+    expect(waiting).not.toContain('the preview expires at');
+    expect(buttons(asked.body.value)).toContain('bulk.cancel');
+    const request = await h.connector.waitFor(
+      (c) => c.method === 'POST' && c.conversationId === channelId && cardText(cardOf(c)).includes(runId),
+    );
+    expect(cardText(cardOf(request))).toContain(`no buttons? type \`approve ${runId}\` or \`reject ${runId}\``);
+    const own = await h.send(`approve ${runId}`, { as: 'megan', ...inChannel });
+    expect(own.replies.map((c) => cardText(cardOf(c))).join('\n')).toContain(
+      'someone else holding the same permission',
+    );
+    expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE')).toBe(true);
+    const approved = await h.send(`approve ${runId.toLowerCase()}`, { as: 'lynne', ...inChannel });
+    expect(approved.replies.map((c) => cardText(cardOf(c))).join('\n')).toContain(`Approved by ${PEOPLE.lynne.name}`);
+    await summaryFor(runId, `personal-${PEOPLE.megan.teamsId}`);
+    expect(devices.every((d) => google.readDevice(d.deviceId)?.status === 'DISABLED')).toBe(true);
+
+    // And a waiting run is cancelled by typing.
+    const more = active(5);
+    const third = await preview(`bulk lost mode on ${more.map((d) => d.serialNumber).join(',')}`);
+    const thirdRun = runIdOf(third.card);
+    await h.invoke('bulk.askApproval', { runId: thirdRun }, { as: 'megan', replyToId: third.call.id });
+    const cancelled = await h.send(`cancel ${thirdRun}`, { as: 'megan' });
+    expect(cardText(cardOf(cancelled.replies[0]))).toContain('Cancelled');
+  });
 });
 
 describe('bulk approval requests expire', () => {

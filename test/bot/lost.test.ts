@@ -175,7 +175,7 @@ describe('lost-device reports through the conversation', () => {
     expect(postsTo(HELPDESK, since)).toHaveLength(0);
     expect(h.logs.lines.some((l) => l.msg === 'permission denied' && l.action === 'lost.report')).toBe(true);
     const audit = cardText(cardOf((await h.send(`audit ${megans[0].serialNumber}`, { as: 'alex' })).replies[0]));
-    expect(audit).toMatch(/access\.denied/);
+    expect(audit).toMatch(/\*\*Access\*\* denied/);
   });
 
   it('a duplicate report of the same device is refused with the open report’s id; someone else’s is merged', async () => {
