@@ -12,18 +12,24 @@ import type { Requester } from '../src/access';
 import type { DeviceView } from '../src/devices';
 import { DeskError, InvalidInput } from '../src/errors';
 import { deviceLabel, LostReport, matchesHint, parseLostIntent, REPORT_ID } from '../src/lost';
-import { factsCard } from './cards/facts-card';
-import { lostFiledCard, lostPickCard, lostReportCard } from './cards/lost-cards';
+import {
+  lostFiledCard,
+  lostPickCard,
+  lostReportCard,
+  reportListCard,
+  type ReportListCardData,
+} from './cards/lost-cards';
 import { warningCard } from './cards/message-card';
 import type { AdaptiveCard } from './cards/render';
 import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb } from './invoke';
+import { openCard } from './lookup';
 import { choiceTitle, filedFacts, reportCardData, reportLine } from './lost-view';
 import { replyWithCard } from './reply';
 import { conversationOf, messageText } from './turn';
 
-export type LostDeps = Pick<BotDeps, 'identity' | 'clock' | 'logger' | 'view' | 'lost' | 'actions'>;
+export type LostDeps = Pick<BotDeps, 'identity' | 'clock' | 'logger' | 'view' | 'lost' | 'actions' | 'devices'>;
 
 /** Open reports listed on one card. */
 const LIST_LIMIT = 25;
@@ -215,26 +221,44 @@ function registerHelpdeskVerbs(app: Application<TurnState>, deps: LostDeps): voi
   }
   onCardVerb(app, 'lost.acknowledge', deps, (ctx, data) => manage(ctx, data, 'acknowledge'));
   onCardVerb(app, 'lost.resolve', deps, (ctx, data) => manage(ctx, data, 'resolve'));
+
+  // Open device: the device card comes as a new message; the report card stays, buttons and all.
+  onCardVerb(app, 'lost.openDevice', deps, async (ctx, data) => {
+    const requester = await deps.identity.requester(ctx);
+    const report = await deps.lost.desk.show(requester, reportIdOf(data));
+    if (!report) return 'I know no lost-device report with that id that you can see.';
+    await replyWithCard(ctx, await openCard(deps, requester, report.device.id, 'device.open'));
+    return reportCard(deps, report);
+  });
+
+  // Open on the `reports` list: the report's own card as a new message; the list stays.
+  onCardVerb(app, 'lost.show', deps, async (ctx, data) => {
+    const requester = await deps.identity.requester(ctx);
+    const id = reportIdOf(data);
+    const report = await deps.lost.desk.show(requester, id);
+    if (!report) return `There is no report ${id}.`;
+    await replyWithCard(ctx, reportCard(deps, report));
+    return reportListCard(await reportList(deps, requester, ctx.activity.id), deps.view);
+  });
+}
+
+async function reportList(deps: LostDeps, requester: Requester, auditId?: string): Promise<ReportListCardData> {
+  const open = await deps.lost.desk.listOpen(requester, auditId);
+  const now = deps.clock.now();
+  const more = open.length > LIST_LIMIT ? `; the first ${LIST_LIMIT} shown` : '';
+  return {
+    title: 'Open lost-device reports',
+    subtitle: open.length ? `${open.length} open, oldest first${more}.` : 'No open reports. 🎉',
+    rows: open.slice(0, LIST_LIMIT).map((r) => ({ reportId: r.id, line: reportLine(r, now) })),
+    footer: 'Open shows a report with its Acknowledge and Resolve buttons (or type `report ‹id›`).',
+  };
 }
 
 /** `reports` / `report LR-…`. */
 function registerReportLists(app: Application<TurnState>, deps: LostDeps): void {
   app.message(REPORTS, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
-    const open = await deps.lost.desk.listOpen(requester, ctx.activity.id);
-    const now = deps.clock.now();
-    const more = open.length > LIST_LIMIT ? `; the first ${LIST_LIMIT} shown` : '';
-    const card = factsCard(
-      {
-        title: 'Open lost-device reports',
-        subtitle: open.length ? `${open.length} open, oldest first${more}.` : 'No open reports. 🎉',
-        facts: [],
-        sections: [{ heading: 'Reports', lines: open.slice(0, LIST_LIMIT).map((r) => reportLine(r, now)) }],
-        footer: 'Type `report <id>` to open one with its buttons.',
-      },
-      deps.view,
-    );
-    await replyWithCard(ctx, card);
+    await replyWithCard(ctx, reportListCard(await reportList(deps, requester, ctx.activity.id), deps.view));
   });
 
   app.message(SHOW_REPORT, async (ctx) => {

@@ -1,6 +1,8 @@
 import filedTemplate from '../../cards/lost-filed.json';
 import pickTemplate from '../../cards/lost-pick.json';
 import reportTemplate from '../../cards/lost-report.json';
+import listTemplate from '../../cards/report-list.json';
+import type { CardText } from './markdown';
 import { AdaptiveCard, CardView, expandCard } from './render';
 
 export interface Fact {
@@ -67,4 +69,17 @@ export interface LostFiledCardData {
 /** What the reporter gets back: the report id, what happens next, and self-service if allowed. */
 export function lostFiledCard(data: LostFiledCardData, view: CardView): AdaptiveCard {
   return expandCard(filedTemplate, data, view);
+}
+
+export interface ReportListCardData {
+  title: string;
+  subtitle: string;
+  /** One line per report, each with an Open button that posts the report's own card. */
+  rows: Array<{ reportId: string; line: CardText }>;
+  footer?: string;
+}
+
+/** `reports`: the open reports, each one a click from its card with Acknowledge and Resolve. */
+export function reportListCard(data: ReportListCardData, view: CardView): AdaptiveCard {
+  return expandCard(listTemplate, { ...data, footer: data.footer ?? '' }, view);
 }

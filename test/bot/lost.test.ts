@@ -342,6 +342,28 @@ describe('lost-device reports through the conversation', () => {
       `Lost device · ${id}`,
     );
     expect(cardText(cardOf((await h.send(`report ${id}`, { as: 'patti' })).replies[0]))).toContain(`No report ${id}`);
+
+    // Each report on the list is a click away, and the list stays.
+    expect(JSON.stringify(cardOf(answer))).toContain(`"verb":"lost.show","data":{"reportId":"${id}"}`);
+    const shown = await h.invoke('lost.show', { reportId: id }, { as: 'megan' });
+    expect(cardText(shown.body.value)).toContain('Open lost-device reports');
+    const posted = shown.replies.map((c) => cardOf(c)).find((c) => c && cardText(c).includes(`Lost device · ${id}`));
+    expect(JSON.stringify(posted)).toContain('"verb":"lost.resolve"');
+    const stranger = await h.invoke('lost.show', { reportId: id }, { as: 'patti' });
+    expect(JSON.stringify(stranger.replies)).not.toContain(`Lost device · ${id}`);
+
+    // Open device from the report: the device card comes as a new message, the report card keeps its buttons.
+    const opened = await h.invoke(
+      'lost.openDevice',
+      { reportId: id, deviceId: adeles[1].deviceId },
+      inChannel('megan'),
+    );
+    expect(cardText(opened.body.value)).toContain(`Lost device · ${id}`);
+    expect(JSON.stringify(opened.body.value)).toContain('"verb":"lost.resolve"');
+    const deviceCard = opened.replies
+      .map((c) => cardOf(c))
+      .find((c) => c && cardText(c).includes(adeles[1].serialNumber) && !cardText(c).includes('Lost device ·'));
+    expect(deviceCard).toBeDefined();
   });
 });
 

@@ -36,7 +36,7 @@ describe('lost-device cards', () => {
         'lost.resolve',
         { reportId: 'LR-ABCD', resolution: 'replaced', action: '', deviceId: 'dev-x' },
       ],
-      ['Open device', 'device.open', { deviceId: 'dev-x' }],
+      ['Open device', 'lost.openDevice', { reportId: 'LR-ABCD', deviceId: 'dev-x' }],
     ]);
     // No refresh: teams-ai would make every click replace the card for everyone.
     expect(card.refresh).toBeUndefined();
