@@ -180,13 +180,9 @@ function registerRequestButton(app: Application<TurnState>, deps: ActionsDeps): 
     try {
       const { action, deviceId } = buttonRequestOf(data);
       const requester = await deps.identity.requester(ctx);
-      const outcome = await deps.actions.request(
-        requester,
-        action,
-        deviceId,
-        {},
-        { conversation: conversationOf(ctx) },
-      );
+      // The device card the button is on shows the device as it is once the action ends.
+      const place = { conversation: conversationOf(ctx), deviceCardActivityId: ctx.activity.replyToId };
+      const outcome = await deps.actions.request(requester, action, deviceId, {}, place);
       await present(deps, ctx, outcome);
       return `${outcome.action.label}: confirm in the card below.`;
     } catch (error) {

@@ -5,4 +5,5 @@ export { startApprovalExpiry, TeamsBulkNotifier } from './bulk-notifier';
 export type { BotDeps, BotSettings, BulkChat } from './deps';
 export { IdentityService } from './identity';
 export { TeamsLostNotifier } from './lost-notifier';
+export { freshDeviceCard } from './lookup';
 export { TeamsRequestNotifier } from './notifier';

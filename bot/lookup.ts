@@ -1,6 +1,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Requester } from '../src/access';
+import type { ActionRequest } from '../src/actions';
 import { DeviceUnavailable, MAX_SEARCH_OFFSET } from '../src/devices';
 import { InvalidInput } from '../src/errors';
 import { MATCH_KIND_ORDER, type MatchKind } from '../src/inventory';
@@ -163,6 +164,24 @@ export async function openCard(
     }
     throw error;
   }
+}
+
+/**
+ * The device card of an action's requester, read fresh once the action has ended: their roles are
+ * read again (they may have changed), then the same read and checks as Refresh.
+ */
+export async function freshDeviceCard(
+  deps: LookupDeps & Pick<BotDeps, 'access'>,
+  r: ActionRequest,
+): Promise<AdaptiveCard | undefined> {
+  const { requester: who } = r;
+  const access = await deps.access.resolve({
+    aadObjectId: who.aadObjectId ?? '',
+    upn: who.upn,
+    tenantId: who.tenantId,
+    name: who.name,
+  });
+  return openCard(deps, { ...who, access }, r.device.id, 'device.refresh');
 }
 
 /** `find …`, a serial on its own, "who has asset …", and the Open / Refresh verbs of device cards. */

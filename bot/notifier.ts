@@ -2,7 +2,7 @@ import { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { DeviceAction, findAction, type ActionRequest, type Confirmation, type RequestNotifier } from '../src/actions';
 import { closingText, expiredConfirmationCard, statusCardData } from './actions-view';
 import { actionStatusCard } from './cards/action-status-card';
-import { cardMessage, type CardView } from './cards/render';
+import { cardMessage, type AdaptiveCard, type CardView } from './cards/render';
 import { escapeMarkdown } from './cards/markdown';
 
 /** What the notifier needs of the adapter: proactive turns (CloudAdapter has it). */
@@ -50,6 +50,9 @@ export function pinReadActivity(r: ActionRequest, readerName: string): Partial<A
 
 /** Tells the conversation where a request was made about its progress, outside any turn. */
 export class TeamsRequestNotifier implements RequestNotifier {
+  /** The device card as the requester would see it now; set once the services it reads exist. */
+  deviceCard?: (r: ActionRequest) => Promise<AdaptiveCard | undefined>;
+
   constructor(
     private readonly adapter: ProactiveAdapter,
     /** '' in the sandbox, where Bot Framework auth is off. */
@@ -85,8 +88,11 @@ export class TeamsRequestNotifier implements RequestNotifier {
 
   async finished(r: ActionRequest): Promise<void> {
     if (!r.conversation) return;
+    // The device card the action started from stops saying "Active" after a lost mode went on.
+    const deviceCard = r.deviceCardActivityId ? await this.deviceCard?.(r) : undefined;
     await this.adapter.continueConversationAsync(this.botAppId, r.conversation, async (c) => {
       await c.sendActivity(closingActivity(r, this.catalogue));
+      if (deviceCard) await c.updateActivity({ ...cardMessage(deviceCard), id: r.deviceCardActivityId });
     });
   }
 }

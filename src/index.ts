@@ -10,6 +10,8 @@ import {
   TeamsBulkNotifier,
   TeamsLostNotifier,
   TeamsRequestNotifier,
+  freshDeviceCard,
+  type BotDeps,
 } from '../bot';
 import { version } from '../package.json';
 import { AccessResolver, emptyAccessConfig, type GroupMembership, loadAccessFile, LostPolicyGuard } from './access';
@@ -273,7 +275,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     () => publicUrl,
   );
 
-  const app = createBotApp(adapter, stores.storage, {
+  const botDeps: BotDeps = {
     settings: { botAppId: config.bot.appId, allowedTenantIds: servedTenants(config, tenants) },
     logger,
     metrics,
@@ -298,7 +300,9 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
       redis: stores.redis,
       prefix: `${parts.prefix}turn-limit:`,
     }),
-  });
+  };
+  const app = createBotApp(adapter, stores.storage, botDeps);
+  actions.requestNotifier.deviceCard = (r) => freshDeviceCard(botDeps, r);
 
   const server = createServer({
     adapter,
@@ -653,6 +657,8 @@ interface ActionParts {
 interface Actions {
   service: ActionService;
   tracker: ActionTracker;
+  /** Tells conversations about requests; shows the device card fresh once an action ends. */
+  requestNotifier: TeamsRequestNotifier;
   pins?: PinService;
   /** Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused). */
   lockPrecheck?: ActionExecutor['precheck'];
@@ -751,7 +757,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   const intunePrechecks: Partial<Record<ActionId, ActionExecutor['precheck']>> = {};
   for (const [id, executor] of Object.entries(executors) as [ActionId, ActionExecutor][])
     if (id !== 'remoteLock') intunePrechecks[id] = executor.precheck.bind(executor);
-  return { service, tracker, pins, lockPrecheck, intunePrechecks };
+  return { service, tracker, pins, lockPrecheck, intunePrechecks, requestNotifier };
 }
 
 interface BulkParts {

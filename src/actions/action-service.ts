@@ -67,6 +67,8 @@ const EXPIRE_JOB = 'confirmation.expire';
 export interface Place {
   conversation?: ConversationRef;
   cardActivityId?: string;
+  /** The device card the action was started from, to show the device as it is once the action ends. */
+  deviceCardActivityId?: string;
 }
 
 export type RequestOutcome =
@@ -148,6 +150,7 @@ export class ActionService {
       createdAt: now,
       expiresAt: now + this.deps.settings.confirmationTtlMs,
       conversation: place.conversation,
+      ...(place.deviceCardActivityId ? { deviceCardActivityId: place.deviceCardActivityId } : {}),
     };
     if (this.skipsConfirmation(action, params)) {
       await this.record(confirmation.requester, action.id, confirmation.device, 'requested', {
@@ -394,6 +397,7 @@ export class ActionService {
       history: [{ state: 'Pending', at: now }],
       conversation: place.conversation,
       cardActivityId: place.cardActivityId,
+      ...(c.deviceCardActivityId ? { deviceCardActivityId: c.deviceCardActivityId } : {}),
       pollSeq: 0,
     };
     // Saved before the call: a crash in between leaves a request the tracker finds and reports.

@@ -54,6 +54,8 @@ export interface Confirmation {
   /** Where the card is, so it can be replaced by the status card for everyone. */
   conversation?: ConversationRef;
   cardActivityId?: string;
+  /** The device card the action was started from (shown fresh once the action ends). */
+  deviceCardActivityId?: string;
 }
 
 // AwaitingApproval: Intune holds the action until a second admin approves it (Multi Admin Approval).
@@ -105,6 +107,8 @@ export interface ActionRequest {
   /** Where to update the card and post the closing message. */
   conversation?: ConversationRef;
   cardActivityId?: string;
+  /** The device card the action was started from (shown fresh once the action ends). */
+  deviceCardActivityId?: string;
   /** Tracking: number of the next poll, so stale or duplicate jobs know to stop. */
   pollSeq: number;
   /** Intune: the Multi Admin Approval request the action waits for, and who approved it. */

@@ -315,6 +315,26 @@ describe('remote actions', () => {
       expect(google().readDevice(d.deviceId)?.status).toBe('ACTIVE');
     });
 
+    it('the device card an action was started from shows the device as it is once the action ends', async () => {
+      const d = take();
+      const opened = await h.send(`find ${d.serialNumber}`, { as: 'megan' });
+      const deviceCall = opened.replies[0];
+      expect(cardText(cardOf(deviceCall))).toContain('Active');
+      const asked = await h.invoke(
+        'action.request',
+        { action: 'lostMode.on', deviceId: d.deviceId },
+        { as: 'megan', replyToId: deviceCall.id },
+      );
+      const id = confirmationIdIn(asked.replies.map(cardOf));
+      const requestId = requestIdIn((await confirm(id)).body.value);
+      await closing(requestId);
+      const updated = await h.connector.waitFor((c) => c.method === 'PUT' && c.activityId === deviceCall.id);
+      const text = cardText(cardOf(updated));
+      expect(text).toContain(d.serialNumber);
+      expect(text).toMatch(/Lost mode/);
+      expect(text).not.toMatch(/Status\s*\n?\s*Active/);
+    });
+
     it('an unused confirmation turns into "expired" by itself for everyone, and a late look says so too', async () => {
       const d = take();
       const { id, call } = await ask(`lost mode on ${d.serialNumber}`);
