@@ -37,6 +37,9 @@ export const INVALID_PAGE_TOKEN_RETRIES = 3;
  */
 export const SYNC_FIELDS =
   'nextPageToken,chromeosdevices(deviceId,serialNumber,status,model,osVersion,lastSync,annotatedUser,annotatedAssetId,annotatedLocation,orgUnitPath,recentUsers)';
+/** What Google's restart rule reads (restart-rule.ts), for listing an org unit's devices to restart. */
+export const RESTART_FIELDS =
+  'nextPageToken,chromeosdevices(deviceId,serialNumber,status,model,osVersion,lastSync,annotatedUser,orgUnitPath,recentUsers,deviceLicenseType,activeTimeRanges)';
 export const DEVICE_FIELDS =
   'deviceId,serialNumber,status,model,osVersion,platformVersion,lastSync,annotatedUser,annotatedAssetId,annotatedLocation,recentUsers,orgUnitPath,autoUpdateExpiration,deviceLicenseType,bootMode,notes,deprovisionReason,lastEnrollmentTime,etag,activeTimeRanges';
 

@@ -6,6 +6,7 @@ export {
   MAX_PAGE_SIZE,
   SYNC_FIELDS,
   DEVICE_FIELDS,
+  RESTART_FIELDS,
   INVALID_PAGE_TOKEN_RETRIES,
 } from './google-device-directory';
 export { createRetryPolicy, defaultSleep } from './retry';

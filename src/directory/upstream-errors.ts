@@ -170,10 +170,33 @@ export function toDeskError(
     );
   }
   const detail = safe(f.message);
+  // A refusal for the device's state is said for people; the status and reason stay on the error (and the log).
+  if (f.status === 400 && f.reason === 'failedPrecondition')
+    return new UpstreamError(
+      `Google Admin refused ${commandWords(what, '')}: ${commandWords(detail, 'a ').replace(/\.$/, '') || 'the device can’t take it in its current state'}.`,
+      f.status,
+      f.reason,
+      { cause: err },
+    );
   return new UpstreamError(
     `Google Admin refused ${what} (${f.status}${f.reason ? ` ${f.reason}` : ''})${detail ? `: ${detail}` : '.'}`,
     f.status,
     f.reason,
     { cause: err },
   );
+}
+
+const COMMAND_NAMES: Record<string, string> = {
+  REMOTE_POWERWASH: 'factory reset',
+  WIPE_USERS: 'wipe of user profiles',
+  REBOOT: 'restart',
+};
+
+/** Google's command names as the buttons say them ("the REBOOT command" → "the restart command"). */
+function commandWords(text: string, article: string): string {
+  return text.replace(/\b(REMOTE_POWERWASH|WIPE_USERS|REBOOT)\b/g, (name, _m, offset: number) => {
+    const words = COMMAND_NAMES[name];
+    // "REBOOT can only…" reads "a restart can only…"; "the REBOOT command" keeps its own article.
+    return offset === 0 ? `${article}${words}` : words;
+  });
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { sandboxFleet } from '../../src/sandbox/fleet';
+import { milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
 import type { FleetDevice } from '../../src/sandbox/fleet/types';
 import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
 import { SANDBOX_TENANT_ID } from '../../src/sandbox/people';
@@ -158,6 +158,28 @@ describe('bulk actions in chat', () => {
     expect(cardText((await preview(`bulk status ${runId}`, 'isaiah')).card)).toContain(`No bulk run ${runId}`);
     expect(cardText((await preview(`bulk status ${runId}`, 'patti')).card)).not.toContain(`No bulk run`);
     await h.invoke('bulk.cancel', { runId }, { as: 'megan' });
+  });
+
+  it('a restart by org unit is checked with the device card’s rule: old regular devices are left out, old kiosks kept', async () => {
+    // As Google has them now: other tests change some devices' state.
+    const under = (path: string) =>
+      fleet.filter((d) => google.readDevice(d.deviceId)?.status === 'ACTIVE' && d.orgUnitPath.startsWith(path));
+    const oldRegular = under('/Staff/IT').filter((d) => milestoneOf(d.osVersion) < 113 && !d.behaviour.kiosk);
+    expect(oldRegular.length).toBeGreaterThan(0);
+    const { card } = await preview('bulk restart ou:/Staff/IT', 'alex');
+    const text = cardText(card);
+    expect(text).toContain(`Bulk Restart: ${under('/Staff/IT').length - oldRegular.length} device`);
+    for (const d of oldRegular) expect(text).toContain(d.serialNumber);
+    expect(text).toMatch(
+      /Google restarts only kiosk and managed guest session devices, and others on ChromeOS 113 or later/,
+    );
+    await h.invoke('bulk.cancel', { runId: runIdOf(card) }, { as: 'alex' });
+
+    const oldKiosks = under('/Kiosks/Library').filter((d) => milestoneOf(d.osVersion) < 113 && d.behaviour.kiosk);
+    expect(oldKiosks.length).toBeGreaterThan(0);
+    const kiosks = await preview('bulk restart ou:/Kiosks/Library', 'alex');
+    expect(cardText(kiosks.card)).toContain(`Bulk Restart: ${under('/Kiosks/Library').length} device`);
+    await h.invoke('bulk.cancel', { runId: runIdOf(kiosks.card) }, { as: 'alex' });
   });
 
   it('says what is outside a scoped role, and refuses above the per-role limit', async () => {

@@ -169,7 +169,9 @@ describe('GoogleDeviceDirectory against the emulator', () => {
     const err = await h.dir.issueCommand(h.fleet[1].deviceId, 'REBOOT').catch((e) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ status: 400, reason: 'failedPrecondition' });
-    expect(err.userMessage).toMatch(/REBOOT/);
+    // Said for people: the command by the button's name, no status code or reason word.
+    expect(err.userMessage).toMatch(/a restart can only be issued to kiosk and managed guest session devices/);
+    expect(err.userMessage).not.toMatch(/400|failedPrecondition|REBOOT/);
     expect(h.em.stats().requests).toBe(1);
     expect(h.delays).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * add a target. Access is decided for the requester on every device.
  */
 import type { Decision, DeviceContext } from '../../access';
-import type { ChromeDevice } from '../../directory';
+import { restartRule, type ChromeDevice, type RestartRule } from '../../directory';
 import { fromChromeDevice, type Inventory, type InventoryDevice, type MatchKind } from '../../inventory';
 import { isMacOs } from '../../intune';
 import { DeskError } from '../../errors';
@@ -23,6 +23,8 @@ export interface ClassifyOptions {
   action: DeviceAction;
   /** The access decision for the requester on one device (AccessResolver.can with their access). */
   decide: (device: DeviceContext) => Decision;
+  /** The devices were listed with what Google's restart rule reads (RESTART_FIELDS). */
+  fullListing?: boolean;
 }
 
 /**
@@ -68,6 +70,8 @@ export function classify(
   device: InventoryDevice,
   input: string,
   options: ClassifyOptions,
+  /** Which of Google's restart rules applies, when the device was listed with what the rule reads. */
+  restart?: RestartRule,
 ): { target: BulkTarget } | { skipped: SkippedEntry } {
   const { action } = options;
   if (device.source !== action.source) {
@@ -99,19 +103,20 @@ export function classify(
   }
   // Intune's platform rules need the device as Graph has it now: the precheck reads it fresh.
   if (action.graphAction) return { target: { deviceId: device.id, serialNumber: device.serialNumber, input, context } };
-  const fits = action.fits({
-    source: device.source,
-    status: device.status,
-    osVersion: device.osVersion,
-    deviceLicenseType: undefined,
-  });
-  // Kiosk restarts: the inventory does not keep the licence type, so Google decides at run time.
-  if (!fits && !(action.id === 'reboot' && (device.status ?? '').toUpperCase() === 'ACTIVE')) {
+  const target = { source: device.source, status: device.status, osVersion: device.osVersion, restart };
+  const fits = action.fits(target);
+  // Kiosk restarts: the inventory does not keep what tells a kiosk apart, so Google decides at run
+  // time; an org unit's listing does, and the rule is the device card's.
+  const undecided = action.id === 'reboot' && !restart && (device.status ?? '').toUpperCase() === 'ACTIVE';
+  if (!fits && !undecided) {
+    const why = action.id === 'reboot' && restart ? action.whyNot(target) : undefined;
     return {
       skipped: {
         input,
         reason: 'wrong-state',
-        detail: `${device.serialNumber} is ${label(device.status)}: ${action.label} does not apply.`,
+        detail: why
+          ? `${device.serialNumber}: ${why}`
+          : `${device.serialNumber} is ${label(device.status)}: ${action.label} does not apply.`,
       },
     };
   }
@@ -226,7 +231,8 @@ export function resolveDevices(devices: ChromeDevice[], options: ClassifyOptions
       continue;
     }
     seen.add(d.deviceId);
-    const c = classify(fromChromeDevice(d), d.serialNumber, options);
+    const restart = options.action.id === 'reboot' && options.fullListing ? restartRule(d) : undefined;
+    const c = classify(fromChromeDevice(d), d.serialNumber, options, restart);
     if ('target' in c) targets.push(c.target);
     else skipped.push(c.skipped);
   }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Decision, DeviceContext, UserAccess } from '../../access';
 import type { Clock } from '../../clock';
-import type { DirectoryFor } from '../../directory';
+import { RESTART_FIELDS, type DirectoryFor } from '../../directory';
 import type { Inventory, MatchKind } from '../../inventory';
 import { InvalidState } from '../../errors';
 import { BULK_INTUNE_ACTIONS, type ActionId, type DeviceAction } from '../catalogue';
@@ -150,15 +150,22 @@ export class BulkService {
       label = `ou:${source.path}`;
       const devices = [];
       // The root is the whole fleet: Google wants no org unit at all for that.
+      // A restart needs what tells a kiosk or a managed guest device apart: the fields its rule reads.
+      const fields =
+        action.id === 'reboot'
+          ? { projection: 'FULL' as const, fields: RESTART_FIELDS }
+          : { projection: 'BASIC' as const };
       const listing =
-        source.path === '/'
-          ? { projection: 'BASIC' as const }
-          : { orgUnitPath: source.path, includeChildOrgunits: true, projection: 'BASIC' as const };
+        source.path === '/' ? fields : { orgUnitPath: source.path, includeChildOrgunits: true, ...fields };
       for await (const page of this.deps.google(actor.ref.tenantId).listAll(listing)) {
         devices.push(...page);
         if (devices.length > this.settings.maxEntries) break;
       }
-      resolution = resolveDevices(devices.slice(0, this.settings.maxEntries), { action, decide: actor.decide });
+      resolution = resolveDevices(devices.slice(0, this.settings.maxEntries), {
+        action,
+        decide: actor.decide,
+        fullListing: action.id === 'reboot',
+      });
     } else {
       label = source.label;
       resolution = await resolveEntries({
