@@ -221,7 +221,12 @@ async function confirmAnswer(deps: ActionsDeps, ctx: TurnContext, outcome: Confi
       return card;
     }
     case 'executed':
-      await postPin(deps, ctx, outcome);
+      // Once: in a personal chat the PIN gets a message of its own (status updates replace the
+      // card), elsewhere only the requester's own view of the card carries it.
+      if (outcome.pin && isPersonal(ctx)) {
+        await postPin(deps, ctx, outcome);
+        return statusCardOf(deps, outcome.request);
+      }
       return outcome.pin
         ? pinCardFor(outcome.request, outcome.pin, deps.clock.now(), view)
         : statusCardOf(deps, outcome.request);
