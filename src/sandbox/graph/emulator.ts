@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../clock';
 import type { IntuneFleetDevice } from '../fleet/intune-fleet';
 import { SANDBOX_TENANT_ID } from '../people';
-import { mintAppToken, permissionFor, readAppToken, SANDBOX_GRANTED_PERMISSIONS } from './app-permissions';
+import {
+  mintAppToken,
+  permissionFor,
+  readAppToken,
+  SANDBOX_GRANTED_PERMISSIONS,
+  type AppTokenClaims,
+} from './app-permissions';
 import { EmulatedDirectory } from './directory';
 import { authorizationDenied, graphError, intuneForbidden } from './graph-errors';
 import { registerManagedDeviceRoutes } from './managed-device-routes';
@@ -89,10 +95,76 @@ export interface GraphEmulator {
 }
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const app = appRegistration(options);
+  const directory = options.directory ?? EmulatedDirectory.sandbox();
+  const intune = new EmulatedIntune(options.managedDevices ?? [], options.clock, app.clientId, (upn) => {
+    const user = directory.findUser(upn);
+    return user && { id: user.id, displayName: user.displayName };
+  });
+  const core = new GraphCore(app);
+  registerDirectoryRoutes(core.addRoute, directory);
+  registerManagedDeviceRoutes(core.addRoute, intune);
+
+  const server = createServer((req, res) => {
+    core.handle(req, res).catch((err) => send(res, graphError(500, 'InternalServerError', (err as Error).message)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const authorityHost = `http://${address.address}:${address.port}`;
+
+  return {
+    baseUrl: `${authorityHost}${API_PREFIX}`,
+    authorityHost,
+    tokenUrl: `${authorityHost}/${app.tenantId}/oauth2/v2.0/token`,
+    tenantId: app.tenantId,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    fixedToken: app.fixedToken,
+    grantedPermissions: app.granted,
+    directory,
+    intune,
+    requests: core.requests,
+    get tokenRequests() {
+      return core.tokenRequests;
+    },
+    throttleNext(count, retryAfterSeconds = 1) {
+      core.throttle = { count, retryAfter: retryAfterSeconds };
+    },
+    failNext(count, status = 503) {
+      core.failures = { count, status };
+    },
+    revokeTokens() {
+      core.tokens.clear();
+    },
+    addRoute: core.addOverride,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The one app registration the emulator knows: its tenant, credentials and granted permissions. */
+interface AppRegistration {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Token lifetime, seconds. */
+  lifetime: number;
+  granted: string[];
+  /** A token that never expires, for tests that skip the token endpoint. */
+  fixedToken: string;
+  /** The claims of an app-only token that expires in this many seconds. */
+  claims(expiresInSeconds: number): AppTokenClaims;
+}
+
+function appRegistration(options: GraphEmulatorOptions): AppRegistration {
   const tenantId = options.tenantId ?? SANDBOX_TENANT_ID;
   const clientId = options.clientId ?? EMULATOR_CLIENT_ID;
-  const clientSecret = options.clientSecret ?? EMULATOR_CLIENT_SECRET;
-  const lifetime = options.tokenLifetimeSeconds ?? 3600;
   const without = new Set(options.withoutPermissions ?? []);
   const granted = [...(options.permissions ?? SANDBOX_GRANTED_PERMISSIONS)].filter((p) => !without.has(p));
   const claims = (expiresInSeconds: number) => ({
@@ -102,46 +174,54 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     roles: [...granted],
     exp: Math.floor(Date.now() / 1000) + expiresInSeconds,
   });
-  const fixedToken = options.fixedToken ?? mintAppToken(claims(10 * 365 * 86_400));
-  const directory = options.directory ?? EmulatedDirectory.sandbox();
-  const intune = new EmulatedIntune(options.managedDevices ?? [], options.clock, clientId, (upn) => {
-    const user = directory.findUser(upn);
-    return user && { id: user.id, displayName: user.displayName };
-  });
-  const tokens = new Map<string, number>();
-  const routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
-  const requests: RecordedRequest[] = [];
-  let throttle = { count: 0, retryAfter: 1 };
-  let failures = { count: 0, status: 503 };
-  let tokenRequests = 0;
+  return {
+    tenantId,
+    clientId,
+    clientSecret: options.clientSecret ?? EMULATOR_CLIENT_SECRET,
+    lifetime: options.tokenLifetimeSeconds ?? 3600,
+    granted,
+    fixedToken: options.fixedToken ?? mintAppToken(claims(10 * 365 * 86_400)),
+    claims,
+  };
+}
 
-  const addRoute = (method: string, pattern: RegExp, handler: RouteHandler) =>
-    routes.push({ method: method.toUpperCase(), pattern, handler });
-  registerDirectoryRoutes(addRoute, directory);
-  registerManagedDeviceRoutes(addRoute, intune);
-  const addOverride = (method: string, pattern: RegExp, handler: RouteHandler) =>
-    routes.unshift({ method: method.toUpperCase(), pattern, handler });
+type AddRoute = (method: string, pattern: RegExp, handler: RouteHandler) => void;
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => send(res, { ...graphError(500, 'InternalServerError', (err as Error).message) }));
-  });
+/**
+ * The request pipeline Graph puts every call through, in its order: the token endpoint, the API
+ * version, the bearer token, throttling and outages, the app permission, the JSON body, the route.
+ */
+class GraphCore {
+  readonly tokens = new Map<string, number>();
+  readonly requests: RecordedRequest[] = [];
+  throttle = { count: 0, retryAfter: 1 };
+  failures = { count: 0, status: 503 };
+  tokenRequests = 0;
+  private readonly routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  constructor(private readonly app: AppRegistration) {}
+
+  readonly addRoute: AddRoute = (method, pattern, handler) =>
+    this.routes.push({ method: method.toUpperCase(), pattern, handler });
+
+  /** Tests' own routes come first, so they can stand in for a built-in one. */
+  readonly addOverride: AddRoute = (method, pattern, handler) =>
+    this.routes.unshift({ method: method.toUpperCase(), pattern, handler });
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const raw = await readBody(req);
-
     const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (req.method === 'POST' && tokenMatch) {
-      tokenRequests++;
-      return send(res, issueToken(decodeURIComponent(tokenMatch[1]), new URLSearchParams(raw)));
+      this.tokenRequests++;
+      return send(res, this.issueToken(decodeURIComponent(tokenMatch[1]), new URLSearchParams(raw)));
     }
     const prefix = API_PREFIXES.find((p) => url.pathname.startsWith(`${p}/`));
-    if (!prefix) {
+    if (!prefix)
       return send(res, graphError(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1] ?? ''}`));
-    }
     const path = url.pathname.slice(prefix.length);
     const record = (result: RouteResult, body?: unknown) => {
-      requests.push({
+      this.requests.push({
         method: req.method ?? 'GET',
         path,
         status: result.status,
@@ -149,47 +229,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       });
       send(res, result);
     };
-
-    const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-    const token = auth?.[1];
-    const valid = token !== undefined && (token === fixedToken || (tokens.get(token) ?? 0) > Date.now());
-    if (!valid || token === undefined) {
-      return record(
-        graphError(
-          401,
-          'InvalidAuthenticationToken',
-          token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.',
-        ),
-      );
-    }
-    if (throttle.count > 0) {
-      throttle.count--;
-      const r = graphError(
-        429,
-        'TooManyRequests',
-        'Too many requests have been sent. Retry after the time in the Retry-After header.',
-      );
-      return record({ ...r, headers: { ...r.headers, 'retry-after': String(throttle.retryAfter) } });
-    }
-    if (failures.count > 0) {
-      failures.count--;
-      return record(
-        graphError(
-          failures.status,
-          failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError',
-          'The service is temporarily unavailable.',
-        ),
-      );
-    }
-
-    // App-only tokens carry the granted application permissions in `roles`; a route whose
-    // permission is missing is refused before anything happens (Graph checks it first too).
-    const needed = permissionFor(req.method ?? 'GET', path);
-    const roles = token === fixedToken ? granted : (readAppToken(token)?.roles ?? []);
-    if (needed && !needed.anyOf.some((p) => roles.includes(p))) {
-      return record(needed.body === 'intune' ? intuneForbidden(needed.anyOf, url.toString()) : authorizationDenied());
-    }
-
+    const refused = this.refusal(req, path, url);
+    if (refused) return record(refused);
     let body: unknown;
     if (raw) {
       try {
@@ -198,32 +239,63 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         return record(graphError(400, 'BadRequest', 'Unable to read JSON request payload.'));
       }
     }
-    for (const route of routes) {
+    const apiBase = `http://${req.headers.host}${prefix}`;
+    return record(await this.route(req, url, path, body, apiBase), body);
+  }
+
+  /** What Graph answers before it looks at the route: no valid token, throttled, an outage, a missing permission. */
+  private refusal(req: IncomingMessage, path: string, url: URL): RouteResult | undefined {
+    const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const valid = token !== undefined && (token === this.app.fixedToken || (this.tokens.get(token) ?? 0) > Date.now());
+    if (!valid || token === undefined)
+      return graphError(
+        401,
+        'InvalidAuthenticationToken',
+        token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.',
+      );
+    if (this.throttle.count > 0) {
+      this.throttle.count--;
+      const r = graphError(
+        429,
+        'TooManyRequests',
+        'Too many requests have been sent. Retry after the time in the Retry-After header.',
+      );
+      return { ...r, headers: { ...r.headers, 'retry-after': String(this.throttle.retryAfter) } };
+    }
+    if (this.failures.count > 0) {
+      this.failures.count--;
+      const code = this.failures.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
+      return graphError(this.failures.status, code, 'The service is temporarily unavailable.');
+    }
+    // App-only tokens carry the granted application permissions in `roles`; a route whose
+    // permission is missing is refused before anything happens (Graph checks it first too).
+    const needed = permissionFor(req.method ?? 'GET', path);
+    const roles = token === this.app.fixedToken ? this.app.granted : (readAppToken(token)?.roles ?? []);
+    if (needed && !needed.anyOf.some((p) => roles.includes(p)))
+      return needed.body === 'intune' ? intuneForbidden(needed.anyOf, url.toString()) : authorizationDenied();
+    return undefined;
+  }
+
+  private async route(
+    req: IncomingMessage,
+    url: URL,
+    path: string,
+    body: unknown,
+    apiBase: string,
+  ): Promise<RouteResult> {
+    for (const route of this.routes) {
       if (route.method !== req.method) continue;
       const m = route.pattern.exec(path);
       if (!m) continue;
       const params = m.slice(1).map((p) => decodeURIComponent(p));
-      const apiBase = `http://${req.headers.host}${prefix}`;
-      return record(await route.handler({ req, url, params, body, apiBase }), body);
+      return route.handler({ req, url, params, body, apiBase });
     }
-    return record(
-      graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`),
-      body,
-    );
+    return graphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
   }
 
-  function issueToken(tenant: string, form: URLSearchParams): RouteResult {
-    const aadError = (status: number, error: string, description: string): RouteResult => ({
-      status,
-      body: {
-        error,
-        error_description: description,
-        error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)],
-        timestamp: new Date().toISOString(),
-        trace_id: randomUUID(),
-        correlation_id: randomUUID(),
-      },
-    });
+  /** The client-credentials grant, with Entra's AADSTS errors for a wrong tenant, client, secret or scope. */
+  private issueToken(tenant: string, form: URLSearchParams): RouteResult {
+    const { tenantId, clientId, clientSecret, lifetime } = this.app;
     if (tenant.toLowerCase() !== tenantId.toLowerCase())
       return aadError(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found.`);
     if (form.get('grant_type') !== 'client_credentials')
@@ -242,58 +314,30 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         'invalid_scope',
         `AADSTS1002012: The provided value for scope ${form.get('scope') ?? ''} is not valid.`,
       );
-    const token = mintAppToken(claims(lifetime));
-    tokens.set(token, Date.now() + lifetime * 1000);
+    const token = mintAppToken(this.app.claims(lifetime));
+    this.tokens.set(token, Date.now() + lifetime * 1000);
     return {
       status: 200,
       body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
     };
   }
+}
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const authorityHost = `http://${address.address}:${address.port}`;
-
+function aadError(status: number, error: string, description: string): RouteResult {
   return {
-    baseUrl: `${authorityHost}${API_PREFIX}`,
-    authorityHost,
-    tokenUrl: `${authorityHost}/${tenantId}/oauth2/v2.0/token`,
-    tenantId,
-    clientId,
-    clientSecret,
-    fixedToken,
-    grantedPermissions: granted,
-    directory,
-    intune,
-    requests,
-    get tokenRequests() {
-      return tokenRequests;
+    status,
+    body: {
+      error,
+      error_description: description,
+      error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)],
+      timestamp: new Date().toISOString(),
+      trace_id: randomUUID(),
+      correlation_id: randomUUID(),
     },
-    throttleNext(count, retryAfterSeconds = 1) {
-      throttle = { count, retryAfter: retryAfterSeconds };
-    },
-    failNext(count, status = 503) {
-      failures = { count, status };
-    },
-    revokeTokens() {
-      tokens.clear();
-    },
-    addRoute: addOverride,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
   };
 }
 
-function registerDirectoryRoutes(
-  addRoute: (method: string, pattern: RegExp, handler: RouteHandler) => void,
-  directory: EmulatedDirectory,
-): void {
+function registerDirectoryRoutes(addRoute: AddRoute, directory: EmulatedDirectory): void {
   const userNotFound = (id: string) =>
     graphError(
       404,
