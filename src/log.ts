@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { traceFields } from './telemetry';
 
 /** Paths whose values must never reach a log line, wherever they appear. */
 export const REDACTED_PATHS = [
@@ -28,11 +29,15 @@ export const REDACTED_PATHS = [
 
 export type { Logger };
 
-/** JSON logs; pretty when a person is watching a terminal (and not under test). */
+/**
+ * JSON logs; pretty when a person is watching a terminal (and not under test). A line written
+ * inside a traced turn or job carries its trace_id and span_id, to find the trace from the log.
+ */
 export function createLogger(level = 'info', pretty = process.stdout.isTTY && !process.env.JEST_WORKER_ID): Logger {
   return pino({
     level,
     base: { app: 'device-desk' },
+    mixin: traceFields,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
