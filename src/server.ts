@@ -47,11 +47,11 @@ export function createServer(deps: ServerDeps): Server {
   });
 
   // One trace per turn: every span below (access check, lookup, Google, card send) hangs under it.
-  server.post('/api/messages', (req, res) =>
-    inSpan('turn', {}, (span) => handleActivity(deps, req, res, span.setAttribute.bind(span)), {
+  server.post('/api/messages', async (req, res) => {
+    await inSpan('turn', {}, (span) => handleActivity(deps, req, res, span.setAttribute.bind(span)), {
       kind: SpanKind.SERVER,
-    }),
-  );
+    });
+  });
 
   server.get('/healthz', async (_req, res) => {
     const redis = deps.redisPing ? ((await deps.redisPing().catch(() => false)) ? 'up' : 'down') : 'not configured';
