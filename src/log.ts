@@ -29,6 +29,12 @@ export const REDACTED_PATHS = [
 
 export type { Logger };
 
+/** Redaction and trace ids, for every logger of the bot (and tests' capturing loggers). */
+export const LOG_OPTIONS = {
+  redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  mixin: traceFields,
+} as const;
+
 /**
  * JSON logs; pretty when a person is watching a terminal (and not under test). A line written
  * inside a traced turn or job carries its trace_id and span_id, to find the trace from the log.
@@ -37,8 +43,7 @@ export function createLogger(level = 'info', pretty = process.stdout.isTTY && !p
   return pino({
     level,
     base: { app: 'device-desk' },
-    mixin: traceFields,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...LOG_OPTIONS,
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
       : {}),
