@@ -4,7 +4,8 @@ import { inSpan } from './tracing';
 
 const cardsIn = (activities: Partial<Activity>[]) =>
   activities.reduce(
-    (n, a) => n + (a.attachments ?? []).filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive').length,
+    (n, a) =>
+      n + (a.attachments ?? []).filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive').length,
     0,
   );
 

@@ -100,11 +100,8 @@ function watchConnections(metrics: DeskMetrics, sources: DeskSources): void {
     labels,
     (gauge) => each((l, c) => gauge.set(l, c.healthy ? 1 : 0))(),
   );
-  metrics.watch(
-    'devicedesk_sync_devices',
-    'Devices the last sync saw for the tenant.',
-    labels,
-    (gauge) => each((l, c) => gauge.set(l, c.devices))(),
+  metrics.watch('devicedesk_sync_devices', 'Devices the last sync saw for the tenant.', labels, (gauge) =>
+    each((l, c) => gauge.set(l, c.devices))(),
   );
   metrics.watch(
     'devicedesk_sync_last_success_timestamp_seconds',

@@ -74,16 +74,20 @@ export function inSpan<T>(
 ): Promise<T> {
   return trace
     .getTracer(TRACER)
-    .startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes, root: options.root }, async (span) => {
-      try {
-        return await fn(span);
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.name });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    .startActiveSpan(
+      name,
+      { kind: options.kind ?? SpanKind.INTERNAL, attributes, root: options.root },
+      async (span) => {
+        try {
+          return await fn(span);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.name });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
 }
 
 /** The trace and span ids of the active span, for log lines; empty when nothing is traced. */
