@@ -62,11 +62,7 @@ export function createServer(deps: ServerDeps): Server {
   const { metricsHere } = deps;
   if (metricsHere) {
     server.get('/metrics', async (req, res) => {
-      const { status, headers, body } = await metricsAnswer(
-        deps.metrics,
-        req.headers.authorization,
-        metricsHere.token,
-      );
+      const { status, headers, body } = await metricsAnswer(deps.metrics, req.headers.authorization, metricsHere.token);
       res.writeHead(status, headers);
       res.end(body);
     });

@@ -18,14 +18,7 @@ import {
   StatusChangeResult,
 } from './types';
 import { RetryDecision } from './retry';
-import {
-  describeFailure,
-  isQuota,
-  mayHaveRun,
-  retryDecision,
-  toDeskError,
-  UpstreamFailure,
-} from './upstream-errors';
+import { describeFailure, isQuota, mayHaveRun, retryDecision, toDeskError, UpstreamFailure } from './upstream-errors';
 
 /** Google's limit on device ids per batchChangeStatus request. */
 export const STATUS_BATCH_SIZE = 50;

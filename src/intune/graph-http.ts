@@ -177,7 +177,9 @@ export class GraphHttpClient {
     const url = this.urlFor(path, options.query);
     // A bounded name for the call: the route with its ids folded, under the client's base path.
     const route = routeOf(url.pathname.slice(new URL(this.baseUrl).pathname.replace(/\/+$/, '').length));
-    return observeUpstream(this.metrics, 'graph', `${method} ${route}`, (call) => this.send<T>(method, url, options, call));
+    return observeUpstream(this.metrics, 'graph', `${method} ${route}`, (call) =>
+      this.send<T>(method, url, options, call),
+    );
   }
 
   private async send<T>(method: string, url: URL, options: RequestOptions, call: UpstreamCall): Promise<T> {

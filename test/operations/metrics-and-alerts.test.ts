@@ -115,6 +115,11 @@ describe('/metrics after a scripted run (find, confirm, bulk, lost report) on Re
     }
   });
 
+  it('writes no trace ids to the log when tracing is off', () => {
+    expect(h.logs.lines.length).toBeGreaterThan(10);
+    expect(h.logs.lines.filter((l) => l.trace_id || l.span_id)).toEqual([]);
+  });
+
   it('carries Node.js process metrics', () => {
     for (const name of [
       'nodejs_eventloop_lag_p99_seconds',
