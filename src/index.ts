@@ -895,6 +895,7 @@ function createBulk(
     logger,
     notifier,
     settings: options.bulk?.runner,
+    metrics: parts.metrics,
   });
   const service = new BulkService({
     store,

@@ -53,6 +53,12 @@ export class DeskMetrics {
     ['action'],
   );
 
+  readonly bulkDevices = this.counter(
+    'devicedesk_bulk_devices_total',
+    'Devices of finished bulk runs, by action and outcome (done, failed, unknown).',
+    ['action', 'outcome'],
+  );
+
   readonly upstreamCalls = this.counter(
     'devicedesk_upstream_requests_total',
     'Calls to Google or Microsoft Graph, by service, method and final HTTP status (0: no answer).',

@@ -143,6 +143,7 @@ describe('/metrics after a scripted run (find, confirm, bulk, lost report) on Re
         status: '200',
       }),
     ).toBeGreaterThanOrEqual(2);
+    expect(sampleOf(families, 'devicedesk_bulk_devices_total', { action: 'lostMode.on', outcome: 'done' })).toBe(2);
     expect(sampleOf(families, 'devicedesk_upstream_throttled_total', { service: 'google' })).toBe(1);
     expect(sampleOf(families, 'devicedesk_upstream_retries_total', { service: 'google' })).toBe(1);
     expect(sampleOf(families, 'devicedesk_google_quota_used')).toBeGreaterThan(0);
