@@ -412,6 +412,8 @@ export class ActionService {
     const pin = await this.send(r);
     r.updatedAt = this.deps.clock.now();
     await this.deps.requests.save(r);
+    // The request id people quote from chat, next to the turn's trace id: where to start looking.
+    this.deps.logger.info({ requestId: r.id, action: r.action, state: r.state }, 'action sent');
     await this.record(
       c.requester,
       c.action,

@@ -143,6 +143,7 @@ export class ActionTracker {
       next = { state: 'Unknown', error: this.unknownHint(r) };
 
     const changed = next.state !== r.state;
+    if (changed) this.deps.logger.info({ requestId, from: r.state, to: next.state }, 'action state changed');
     r.pollSeq = seq + 1;
     if (changed) {
       r.state = next.state;

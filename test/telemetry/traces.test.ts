@@ -111,4 +111,15 @@ describe('traces over OTLP/HTTP: a find and a confirmed lost mode through /api/m
     expect(retry).toBeDefined();
     expect(rootedAt('turn').some((spans) => spans[0].traceId === retry.trace_id)).toBe(true);
   });
+
+  it('the request id leads from the log to the confirm turn and to the tracking job that saw it end', () => {
+    const sent = logLines.find((l) => l.msg === 'action sent');
+    expect(sent).toMatchObject({ action: 'lostMode.on', requestId: expect.stringMatching(/^DD-/) });
+    const [turnRoot] = traces.get(sent.trace_id)!.filter((s) => !s.parentSpanId);
+    expect(turnRoot.name).toBe('turn');
+    const ended = logLines.find((l) => l.msg === 'action state changed' && l.requestId === sent.requestId);
+    expect(ended).toMatchObject({ to: 'Done' });
+    const [jobRoot] = traces.get(ended.trace_id)!.filter((s) => !s.parentSpanId);
+    expect(jobRoot.name).toBe('job action.track');
+  });
 });
