@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'restify';
-import { BulkRunStore, resultRows, resultsCsv, RUN_ID } from '../src/actions/bulk';
+import { BulkRunStore, resultRows, resultsCsvStream, RUN_ID } from '../src/actions/bulk';
 import type { Logger } from '../src/log';
 
 export const BULK_RESULTS_PATH = '/api/bulk/:runId/results.csv';
@@ -31,14 +31,12 @@ export function registerBulkDownload(server: Server, deps: { store: BulkRunStore
       return;
     }
     const [targets, items] = await Promise.all([deps.store.targets(runId), deps.store.items(runId)]);
-    const body = resultsCsv(resultRows(run, targets, items));
     deps.logger.info({ runId }, 'bulk results downloaded');
     res.writeHead(200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="bulk-${run.id}-results.csv"`,
-      'Content-Length': Buffer.byteLength(body),
       'Cache-Control': 'no-store',
     });
-    res.end(body);
+    resultsCsvStream(resultRows(run, targets, items)).pipe(res);
   });
 }

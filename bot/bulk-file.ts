@@ -4,6 +4,7 @@
  * short-lived pre-authenticated link; the bot fetches it once, small and CSV only.
  */
 import type { Attachment } from 'botbuilder';
+import { type CsvEntries, CsvTooLarge, CsvUnreadable, readCsvEntries } from '../src/actions/bulk';
 import { InvalidInput } from '../src/errors';
 
 export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -23,10 +24,11 @@ export function sentFileOf(attachments: Attachment[] | undefined): SentFile | un
   return { name: a.name ?? 'the file', downloadUrl: content.downloadUrl };
 }
 
+/** Fetches the file and reads its device list as it streams in, capped at MAX_LIST_FILE_BYTES. */
 export async function downloadList(
   file: SentFile,
   options: { allowHttp: boolean; timeoutMs?: number },
-): Promise<string> {
+): Promise<CsvEntries> {
   if (!/\.(csv|txt)$/i.test(file.name))
     throw new InvalidInput(
       `${file.name} is not a CSV file. Save the list as CSV (one device per row) and send it again.`,
@@ -46,25 +48,23 @@ export async function downloadList(
   } catch {
     throw new InvalidInput(`I could not download ${file.name}. Send it again in a minute.`);
   }
-  if (!res.ok) throw new InvalidInput(`I could not download ${file.name} (HTTP ${res.status}). Send it again.`);
+  if (!res.ok || !res.body)
+    throw new InvalidInput(`I could not download ${file.name} (HTTP ${res.status}). Send it again.`);
   const tooLarge = new InvalidInput(`${file.name} is larger than 2 MB; split the list.`);
   if (Number(res.headers.get('content-length') ?? 0) > MAX_LIST_FILE_BYTES) {
     await res.body?.cancel();
     throw tooLarge;
   }
-  // Counted as it arrives, so a file with no declared size is never held whole: leaving the loop
-  // at the cap cancels the download.
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  // A file with no declared size is never held whole: the reader stops, and the download is
+  // cancelled, at the cap.
   try {
-    for await (const chunk of res.body ?? []) {
-      size += chunk.length;
-      if (size > MAX_LIST_FILE_BYTES) throw tooLarge;
-      chunks.push(chunk);
-    }
+    return await readCsvEntries(res.body, MAX_LIST_FILE_BYTES);
   } catch (error) {
-    if (error === tooLarge) throw tooLarge;
+    if (error instanceof CsvTooLarge) throw tooLarge;
+    if (error instanceof CsvUnreadable)
+      throw new InvalidInput(
+        `I could not read ${file.name} as CSV${error.line ? ` (line ${error.line})` : ''}: check its quotes, save it as CSV again and send it.`,
+      );
     throw new InvalidInput(`I could not download ${file.name}. Send it again in a minute.`);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -13,7 +13,6 @@ import {
   BULK_COMMAND,
   BULK_USAGE,
   countsOf,
-  entriesFromCsv,
   parseBulkCommand,
   plainText,
   RUN_ID,
@@ -154,7 +153,7 @@ async function sourceOf(
   let label = 'your list';
   let matchKind;
   if (file) {
-    const csv = entriesFromCsv(await downloadList(file, { allowHttp: bulk.allowHttpDownloads }));
+    const csv = await downloadList(file, { allowHttp: bulk.allowHttpDownloads });
     entries.push(...csv.entries);
     blanks += csv.blanks;
     matchKind = entries.length === csv.entries.length ? csv.kind : undefined;

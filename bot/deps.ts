@@ -8,7 +8,7 @@ import type { ConnectorService, IntuneConnection } from '../src/connector';
 import type { DeviceReader } from '../src/devices';
 import type { Logger } from '../src/log';
 import type { LostReportDesk, OnCallRoster } from '../src/lost';
-import type { Metrics } from '../src/metrics';
+import type { DeskMetrics } from '../src/telemetry';
 import type { TenantSettingsStore } from '../src/store';
 import type { TurnLimiter } from '../src/turn-limit';
 import type { TeamsBulkNotifier } from './bulk-notifier';
@@ -36,7 +36,7 @@ export interface BulkChat {
 export interface BotDeps {
   settings: BotSettings;
   logger: Logger;
-  metrics: Metrics;
+  metrics: DeskMetrics;
   view: CardView;
   clock: Clock;
   identity: IdentityService;

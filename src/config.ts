@@ -100,6 +100,8 @@ export interface Config {
   metrics: { port?: number; token?: string };
   /** Turns and card verbs a person, and a whole tenant, may send per minute. */
   rateLimit: { personPerMinute: number; tenantPerMinute: number };
+  /** OpenTelemetry traces over OTLP/HTTP; absent (off) unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: { endpoint: string; serviceName: string; headers: Record<string, string> };
 }
 
 /** Prometheus exporters' customary port; production serves /metrics there on loopback by default. */
@@ -236,6 +238,18 @@ const schema = z.object({
       .optional(),
   ),
   METRICS_TOKEN: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl('http://otel-collector:4318'),
+  OTEL_EXPORTER_OTLP_HEADERS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, {
+        message: 'must list headers as name=value pairs separated by commas, such as api-key=abc123',
+      })
+      .optional(),
+  ),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_SDK_DISABLED: optionalString,
   RATE_LIMIT_PERSON_PER_MINUTE: positiveInt('30'),
   RATE_LIMIT_TENANT_PER_MINUTE: positiveInt('600'),
   SANDBOX: z.preprocess(
@@ -472,6 +486,7 @@ function configOf(e: Env, p: CheckedParts): Config {
       personPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE,
       tenantPerMinute: e.RATE_LIMIT_TENANT_PER_MINUTE,
     },
+    tracing: readTracing(e),
   };
 }
 
@@ -513,6 +528,17 @@ function readAuditKeys(e: Env, sandbox: boolean, problems: string[]) {
   macKey ??= SANDBOX_AUDIT_MAC_KEY;
   const seed = signing?.seed ?? SANDBOX_AUDIT_SIGNING_SEED;
   return { macKey, seed, signingKey: signing?.key ?? signingKeyFromSeed(seed), devKeys };
+}
+
+/** The standard OpenTelemetry variables: traces only when an endpoint is set and the SDK is not disabled. */
+function readTracing(e: Env): Config['tracing'] {
+  if (!e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of (e.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',').filter((p) => p.includes('='))) {
+    const at = pair.indexOf('=');
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME ?? 'device-desk', headers };
 }
 
 /** Production never serves /metrics to the world: its own loopback port, or a bearer token. */

@@ -75,7 +75,14 @@ import {
   type LostSettings,
   type OnCallRoster,
 } from './lost';
-import { Metrics } from './metrics';
+import {
+  DeskMetrics,
+  startTracing,
+  traceCardSends,
+  traceMethods,
+  watchDesk,
+  type ConnectionReading,
+} from './telemetry';
 import { loadTenantsFile, type TenantConnections, type TenantEntry, Tenants } from './tenants';
 import {
   type GoogleEmulator,
@@ -95,6 +102,7 @@ import { startMetricsServer } from './http';
 import { createTurnLimiter } from './turn-limit';
 import {
   BullJobQueue,
+  ObservedJobQueue,
   createStorage,
   createTenantSettingsStore,
   type JobQueue,
@@ -166,6 +174,8 @@ interface Parts {
   clock: Clock;
   prefix: string;
   closers: Array<() => Promise<unknown> | void>;
+  /** This bot's /metrics registry; every client and service that counts something gets it. */
+  metrics: DeskMetrics;
 }
 
 interface Clients {
@@ -197,6 +207,7 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     clock: options.clock ?? systemClock,
     prefix: options.redisPrefix ?? config.redisPrefix,
     closers: [],
+    metrics: new DeskMetrics({ googleQuotaPerMinute: config.googleQuotaPerMinute }),
   };
   const stop = async () => {
     for (const close of parts.closers.reverse()) await close();
@@ -210,7 +221,13 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
 }
 
 async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBot> {
-  const { config, logger } = parts;
+  const { config, logger, metrics } = parts;
+  // First in, last out: spans of the whole shutdown still reach the collector.
+  if (config.tracing) {
+    const tracing = startTracing({ ...config.tracing, version });
+    parts.closers.push(() => tracing.stop());
+    logger.info({ endpoint: config.tracing.endpoint }, 'traces go out over OTLP/HTTP');
+  }
   if (config.sandbox) {
     logger.warn(
       { host: config.host },
@@ -234,15 +251,17 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   });
-  const metrics = new Metrics();
+  traceCardSends(adapter);
   const view = { sandbox: config.sandbox };
   const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
   const lost = await createLost(parts, stores, adapter, view);
   const guard = new LostPolicyGuard(access, stores.audit, logger, lost.reports.settings.selfService);
+  traceMethods(access, 'access', ['resolve']);
+  traceMethods(guard, 'access', ['authorize']);
   const devices = new DeviceReader({
     google: (tenantId) => tenants.google(tenantId),
     intune: (tenantId) => tenants.intune(tenantId),
-    inventory: stores.inventory,
+    inventory: traceMethods(stores.inventory, 'inventory', ['search', 'get']),
     guard,
     logger,
   });
@@ -325,11 +344,51 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     metricsPort = metricsServer.port;
   }
   await startBackgroundWork(parts, actions, bulk, lost.reports);
+  watchDesk(metrics, {
+    now: () => parts.clock.now(),
+    activeCommands: () => actions.requests.listActive(),
+    openLostReports: () => lost.store.listAllUnresolved(),
+    queueCounts: () => stores.queue.counts(),
+    connections: () => connectionReadings(tenants, connector, intuneSync),
+    redisUp: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
+  });
   logger.info(
     { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
     'Device Desk is listening on /api/messages',
   );
   return { port, metricsPort, config, sandbox: clients.sandbox, audit: stores.audit, stop };
+}
+
+/** Each tenant's Google connection (from the shared store) and Intune sync (this process's last run), for /metrics. */
+async function connectionReadings(
+  tenants: Tenants,
+  connector: ConnectorService,
+  intuneSync: IntuneSync | undefined,
+): Promise<ConnectionReading[]> {
+  const readings: ConnectionReading[] = [];
+  for (const tenantId of tenants.ids()) {
+    const c = await connector.status(tenantId);
+    if (c)
+      readings.push({
+        tenantId,
+        source: 'chrome',
+        healthy: c.state !== 'Error',
+        devices: c.devicesSynced,
+        lastSuccessAt: c.lastFullSync ? Date.parse(c.lastFullSync.finishedAt) : undefined,
+        lastDurationMs: c.lastFullSync?.durationMs,
+      });
+    const last = intuneSync?.lastOutcome(tenantId);
+    if (last)
+      readings.push({
+        tenantId,
+        source: 'intune',
+        healthy: last.status === 'completed',
+        devices: last.status === 'completed' ? last.devices : 0,
+        lastSuccessAt: last.status === 'completed' ? Date.parse(last.finishedAt) : undefined,
+        lastDurationMs: last.status === 'completed' ? last.durationMs : undefined,
+      });
+  }
+  return readings;
 }
 
 /**
@@ -361,11 +420,12 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
     baseUrl: graph.baseUrl,
     clock,
     logger,
+    metrics: parts.metrics,
     ...options.graphRetry,
   });
   const emulated = (emulator: GoogleEmulator, account: string) => {
     const o = { customerId: config.google.customerId, rootUrl: emulator.rootUrl, accessToken: emulator.accessToken };
-    const base = { ...o, account, logger, clock, retry: options.directoryRetry };
+    const base = { ...o, account, logger, clock, retry: options.directoryRetry, metrics: parts.metrics };
     return {
       directory: createDeviceDirectory(base),
       bulkDirectory: createDeviceDirectory({ ...base, retry: { maxAttempts: 1 } }),
@@ -426,6 +486,7 @@ async function tenantConnections(parts: Parts, id: string, name: string, p: Tena
       subject: p.google.adminSubject,
       logger,
       clock,
+      metrics: parts.metrics,
     };
     google = {
       directory: createDeviceDirectory(base),
@@ -439,6 +500,7 @@ async function tenantConnections(parts: Parts, id: string, name: string, p: Tena
         baseUrl: config.graph.baseUrl,
         clock,
         logger,
+        metrics: parts.metrics,
       })
     : undefined;
   if (!client) logger.warn({ tenantId: id }, 'no Graph app for this tenant: Intune and group roles are off for it');
@@ -495,9 +557,12 @@ function createStores(parts: Parts): Stores {
     redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
     closers.push(() => redis?.quit());
   }
-  const queue: JobQueue = config.redisUrl
-    ? new BullJobQueue({ redisUrl: config.redisUrl, redisOptions, prefix: `${prefix}bull`, logger })
-    : new MemoryJobQueue({ logger });
+  const queue: JobQueue = new ObservedJobQueue(
+    config.redisUrl
+      ? new BullJobQueue({ redisUrl: config.redisUrl, redisOptions, prefix: `${prefix}bull`, logger })
+      : new MemoryJobQueue({ logger }),
+    parts.metrics,
+  );
   closers.push(() => queue.close());
   return {
     redis,
@@ -605,6 +670,8 @@ function createAccess(parts: Parts, clients: Clients): AccessResolver {
 interface Lost {
   reports: LostReportService;
   roster: OnCallRoster;
+  /** Read by /metrics for open and unacknowledged reports. */
+  store: { listAllUnresolved(): Promise<Array<{ state: string; createdAt: number }>> };
 }
 
 /** Lost-device reports: escalation checks on the job queue, so they survive a restart with Redis. */
@@ -617,8 +684,9 @@ async function createLost(
   const { config, options, clock, logger, prefix } = parts;
   const rosterPath = config.lost.rosterPath ?? (config.sandbox ? SANDBOX_ROSTER_FILE : undefined);
   const roster = rosterPath ? await loadRoster(rosterPath) : EMPTY_ROSTER;
+  const store = createLostReportStore({ redis: stores.redis, prefix });
   const reports: LostReportService = new LostReportService({
-    store: createLostReportStore({ redis: stores.redis, prefix }),
+    store,
     queue: stores.queue,
     clock,
     audit: stores.audit,
@@ -637,7 +705,7 @@ async function createLost(
       ...options.lost,
     },
   });
-  return { reports, roster };
+  return { reports, roster, store };
 }
 
 interface ActionParts {
@@ -659,6 +727,8 @@ interface Actions {
   tracker: ActionTracker;
   /** Tells conversations about requests; shows the device card fresh once an action ends. */
   requestNotifier: TeamsRequestNotifier;
+  /** Executed requests, read by /metrics for what is still in flight. */
+  requests: { listActive(): Promise<Array<{ action: string; createdAt: number }>> };
   pins?: PinService;
   /** Bulk remote lock reuses the single lock's refusals (a lock pending, a Mac PIN unused). */
   lockPrecheck?: ActionExecutor['precheck'];
@@ -728,6 +798,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
     notifier: new LostActionObserver(requestNotifier, p.lost.reports, p.access, p.catalogue, logger),
     // Tests shorten polling further through StartOptions; the environment sets the first wait.
     settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
+    metrics: parts.metrics,
   });
   const service = new ActionService({
     catalogue: p.catalogue,
@@ -746,6 +817,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
       requestNotifier.confirmationExpired(c).catch((err: unknown) => {
         logger.warn({ err, confirmationId: c.id }, 'could not turn an expired confirmation card');
       }),
+    metrics: parts.metrics,
     settings: {
       confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
       expiryCheckMs: options.actions?.expiryCheckMs,
@@ -757,7 +829,7 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   const intunePrechecks: Partial<Record<ActionId, ActionExecutor['precheck']>> = {};
   for (const [id, executor] of Object.entries(executors) as [ActionId, ActionExecutor][])
     if (id !== 'remoteLock') intunePrechecks[id] = executor.precheck.bind(executor);
-  return { service, tracker, pins, lockPrecheck, intunePrechecks, requestNotifier };
+  return { service, tracker, pins, lockPrecheck, intunePrechecks, requestNotifier, requests: actionStores.requests };
 }
 
 interface BulkParts {
@@ -823,6 +895,7 @@ function createBulk(
     logger,
     notifier,
     settings: options.bulk?.runner,
+    metrics: parts.metrics,
   });
   const service = new BulkService({
     store,

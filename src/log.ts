@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { traceFields } from './telemetry';
 
 /** Paths whose values must never reach a log line, wherever they appear. */
 export const REDACTED_PATHS = [
@@ -28,12 +29,21 @@ export const REDACTED_PATHS = [
 
 export type { Logger };
 
-/** JSON logs; pretty when a person is watching a terminal (and not under test). */
+/** Redaction and trace ids, for every logger of the bot (and tests' capturing loggers). */
+export const LOG_OPTIONS = {
+  redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  mixin: traceFields,
+} as const;
+
+/**
+ * JSON logs; pretty when a person is watching a terminal (and not under test). A line written
+ * inside a traced turn or job carries its trace_id and span_id, to find the trace from the log.
+ */
 export function createLogger(level = 'info', pretty = process.stdout.isTTY && !process.env.JEST_WORKER_ID): Logger {
   return pino({
     level,
     base: { app: 'device-desk' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...LOG_OPTIONS,
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
       : {}),

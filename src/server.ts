@@ -12,13 +12,13 @@ import {
   type HeldAnswer,
 } from './http';
 import type { Logger } from './log';
-import type { Metrics } from './metrics';
+import { type DeskMetrics, inSpan, SpanKind } from './telemetry';
 
 export interface ServerDeps {
   adapter: TeamsAdapter;
   /** Runs one turn: the teams-ai Application's `run`. */
   runTurn: (ctx: TurnContext) => Promise<unknown>;
-  metrics: Metrics;
+  metrics: DeskMetrics;
   logger: Logger;
   mode: 'sandbox' | 'production';
   version: string;
@@ -46,24 +46,11 @@ export function createServer(deps: ServerDeps): Server {
     done();
   });
 
+  // One trace per turn: every span below (access check, lookup, Google, card send) hangs under it.
   server.post('/api/messages', async (req, res) => {
-    const started = process.hrtime.bigint();
-    let type = 'unknown';
-    try {
-      const activity = await readJsonBody(req, MAX_ACTIVITY_BYTES);
-      const problem = activityProblem(activity);
-      if (problem) throw new HttpRefusal(400, problem);
-      type = activityTypeLabel(activity);
-      req.body = activity;
-      const { res: held, answer } = holdAnswer();
-      await deps.adapter.process(req, held as never, (ctx) => deps.runTurn(ctx).then(() => undefined));
-      sendAnswer(res, answer, deps.logger, (activity as { id?: string }).id);
-    } catch (error) {
-      refuse(res, error, deps.logger, req.body?.id);
-    } finally {
-      deps.metrics.turns.inc({ type });
-      deps.metrics.turnSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9, { type });
-    }
+    await inSpan('turn', {}, (span) => handleActivity(deps, req, res, span.setAttribute.bind(span)), {
+      kind: SpanKind.SERVER,
+    });
   });
 
   server.get('/healthz', async (_req, res) => {
@@ -75,13 +62,39 @@ export function createServer(deps: ServerDeps): Server {
   const { metricsHere } = deps;
   if (metricsHere) {
     server.get('/metrics', async (req, res) => {
-      const { status, headers, body } = metricsAnswer(deps.metrics, req.headers.authorization, metricsHere.token);
+      const { status, headers, body } = await metricsAnswer(deps.metrics, req.headers.authorization, metricsHere.token);
       res.writeHead(status, headers);
       res.end(body);
     });
   }
 
   return server;
+}
+
+async function handleActivity(
+  deps: ServerDeps,
+  req: Request,
+  res: Response,
+  note: (key: string, value: string) => unknown,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  let type = 'unknown';
+  try {
+    const activity = await readJsonBody(req, MAX_ACTIVITY_BYTES);
+    const problem = activityProblem(activity);
+    if (problem) throw new HttpRefusal(400, problem);
+    type = activityTypeLabel(activity);
+    note('devicedesk.activity.type', type);
+    req.body = activity;
+    const { res: held, answer } = holdAnswer();
+    await deps.adapter.process(req, held as never, (ctx) => deps.runTurn(ctx).then(() => undefined));
+    sendAnswer(res, answer, deps.logger, (activity as { id?: string }).id);
+  } catch (error) {
+    refuse(res, error, deps.logger, req.body?.id);
+  } finally {
+    deps.metrics.turns.inc({ type });
+    deps.metrics.turnSeconds.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
 }
 
 /** Relays the adapter's answer; an error status goes out with a fixed phrase, its own text only to the log. */

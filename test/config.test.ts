@@ -235,6 +235,30 @@ describe('production guard-rails', () => {
     ]);
   });
 
+  it('sends traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set, with the standard OTEL_* variables', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc%3D1, x-scope=desk',
+        OTEL_SERVICE_NAME: 'desk-eu',
+      }).tracing,
+    ).toEqual({
+      endpoint: 'http://collector:4318',
+      serviceName: 'desk-eu',
+      headers: { 'api-key': 'abc=1', 'x-scope': 'desk' },
+    });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing,
+    ).toBeUndefined();
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT must be a URL/),
+    ]);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_HEADERS: 'just-a-key' })).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_HEADERS must list headers as name=value/),
+    ]);
+  });
+
   it('never echoes a key in its messages', () => {
     const key = 'ab'.repeat(32);
     expect(problemsOf({ ...production(), AUDIT_MAC_KEY: key }).join('\n')).not.toContain(key);

@@ -15,6 +15,7 @@ import { DEPROVISION_REASONS, type DeprovisionReason, type DirectoryFor } from '
 import { DeskError, Forbidden, InvalidInput, InvalidState, isOutcomeUnknown, UpstreamError } from '../errors';
 import type { MatchKind, SearchResult } from '../inventory';
 import type { Logger } from '../log';
+import type { DeskMetrics } from '../telemetry';
 import type { ActionConfirmationStore } from './action-confirmation-store';
 import { actionForSource, findAction, fittingActions, type ActionId, type DeviceAction } from './catalogue';
 import { applyCardInputs, defaultParams } from './intune-params';
@@ -59,6 +60,8 @@ export interface ActionServiceDeps {
   queue?: JobQueue;
   /** Turns an unused confirmation's card into "expired" for everyone who sees it. */
   expired?: (confirmation: Confirmation) => Promise<void>;
+  /** Counts requests, confirmations and late clicks for /metrics. */
+  metrics?: DeskMetrics;
 }
 
 const EXPIRE_JOB = 'confirmation.expire';
@@ -152,6 +155,7 @@ export class ActionService {
       conversation: place.conversation,
       ...(place.deviceCardActivityId ? { deviceCardActivityId: place.deviceCardActivityId } : {}),
     };
+    this.deps.metrics?.actionsRequested.inc({ action: action.id });
     if (this.skipsConfirmation(action, params)) {
       await this.record(confirmation.requester, action.id, confirmation.device, 'requested', {
         step: 'request',
@@ -214,6 +218,7 @@ export class ActionService {
     if (this.deps.clock.now() <= pending.expiresAt) return this.scheduleExpiry(pending);
     const c = await this.deps.confirmations.consume(id);
     if (!c) return;
+    this.deps.metrics?.confirmationsExpired.inc({ action: c.action });
     await this.record(c.requester, c.action, c.device, 'cancelled', {
       step: 'expire',
       confirmationId: id,
@@ -276,6 +281,7 @@ export class ActionService {
     if (!consumed) return { kind: 'used' };
     const c: Confirmation = { ...consumed, params };
     if (this.deps.clock.now() > c.expiresAt) {
+      this.deps.metrics?.confirmationsExpired.inc({ action: c.action });
       await this.record(
         c.requester,
         c.action,
@@ -384,6 +390,7 @@ export class ActionService {
 
   /** Saves the request, then sends it once, records the outcome and hands it to the tracker. */
   private async execute(c: Confirmation, place: Place): Promise<ExecutedAction> {
+    this.deps.metrics?.actionsConfirmed.inc({ action: c.action });
     const now = this.deps.clock.now();
     const r: ActionRequest = {
       id: await this.deps.requests.newId(),
@@ -405,6 +412,8 @@ export class ActionService {
     const pin = await this.send(r);
     r.updatedAt = this.deps.clock.now();
     await this.deps.requests.save(r);
+    // The request id people quote from chat, next to the turn's trace id: where to start looking.
+    this.deps.logger.info({ requestId: r.id, action: r.action, state: r.state }, 'action sent');
     await this.record(
       c.requester,
       c.action,

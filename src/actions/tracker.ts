@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { DirectoryFor } from '../directory';
 import type { Logger } from '../log';
 import type { JobQueue } from '../store';
+import type { DeskMetrics } from '../telemetry';
 import type { ActionId } from './catalogue';
 import type { ActionExecutor } from './intune-lock';
 import type { ActionRequestStore } from './request-store';
@@ -57,6 +58,8 @@ export interface ActionTrackerDeps {
   settings?: Partial<TrackingSettings>;
   /** Actions followed outside Google (Intune remote lock). */
   executors?: Partial<Record<ActionId, ActionExecutor>>;
+  /** Counts every action's terminal outcome for /metrics. */
+  metrics?: DeskMetrics;
 }
 
 export class ActionTracker {
@@ -140,6 +143,7 @@ export class ActionTracker {
       next = { state: 'Unknown', error: this.unknownHint(r) };
 
     const changed = next.state !== r.state;
+    if (changed) this.deps.logger.info({ requestId, from: r.state, to: next.state }, 'action state changed');
     r.pollSeq = seq + 1;
     if (changed) {
       r.state = next.state;
@@ -156,6 +160,7 @@ export class ActionTracker {
   async announce(r: ActionRequest): Promise<void> {
     await this.tell(r);
     if (!isTerminal(r.state)) return;
+    this.deps.metrics?.actionsFinished.inc({ action: r.action, outcome: r.state });
     await this.deps.audit.append({
       actor: actorOf(r.requester),
       tenantId: r.requester.tenantId,

@@ -3,6 +3,7 @@ import { admin, auth } from '@googleapis/admin';
 import { Logger } from 'pino';
 import { Clock, systemClock } from '../clock';
 import { silentLogger } from '../log';
+import type { DeskMetrics } from '../telemetry';
 import { GoogleDeviceDirectory } from './google-device-directory';
 import { RetryOptions, createRetryPolicy } from './retry';
 
@@ -30,6 +31,8 @@ export interface DeviceDirectoryConfig {
   retry?: RetryOptions;
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
+  /** Counts and times every call for /metrics. */
+  metrics?: DeskMetrics;
   /** Reads the key file; injectable for tests. */
   readKeyFile?: (path: string) => string;
 }
@@ -90,5 +93,6 @@ export function createDeviceDirectory(config: DeviceDirectoryConfig): GoogleDevi
     logger: config.logger ?? silentLogger,
     retry: createRetryPolicy(config.retry, config.clock ?? systemClock),
     clock: config.clock ?? systemClock,
+    metrics: config.metrics,
   });
 }

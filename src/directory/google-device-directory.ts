@@ -3,6 +3,7 @@ import { Logger } from 'pino';
 import { Clock, systemClock } from '../clock';
 import { InvalidInput, UpstreamError } from '../errors';
 import { silentLogger } from '../log';
+import { type DeskMetrics, observeUpstream } from '../telemetry';
 import { toChromeDevice, toDeviceCommand } from './map-device';
 import { RetryPolicy, createRetryPolicy } from './retry';
 import {
@@ -17,7 +18,7 @@ import {
   StatusChangeResult,
 } from './types';
 import { RetryDecision } from './retry';
-import { describeFailure, mayHaveRun, retryDecision, toDeskError, UpstreamFailure } from './upstream-errors';
+import { describeFailure, isQuota, mayHaveRun, retryDecision, toDeskError, UpstreamFailure } from './upstream-errors';
 
 /** Google's limit on device ids per batchChangeStatus request. */
 export const STATUS_BATCH_SIZE = 50;
@@ -59,6 +60,8 @@ export interface GoogleDeviceDirectoryDeps {
   retry?: RetryPolicy;
   /** Says when a daily quota resets; the system clock by default. */
   clock?: Clock;
+  /** Where every call is counted and timed; traced spans need nothing passed. */
+  metrics?: DeskMetrics;
 }
 
 /** The Directory API's ChromeOS devices, with one retry policy and typed errors. */
@@ -69,8 +72,10 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
   private readonly clock: Clock;
+  private readonly metrics?: DeskMetrics;
 
   constructor(deps: GoogleDeviceDirectoryDeps) {
+    this.metrics = deps.metrics;
     this.clock = deps.clock ?? systemClock;
     this.api = deps.api;
     this.customerId = deps.customerId;
@@ -244,7 +249,7 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     }
   }
 
-  private async call<T>(
+  private call<T>(
     method: string,
     what: string,
     idempotent: boolean,
@@ -252,22 +257,34 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     deviceId?: string,
     decide: (f: UpstreamFailure) => RetryDecision = (f) => retryDecision(f, idempotent),
   ): Promise<T> {
-    try {
-      return await this.retry.run(
-        op,
-        (err) => decide(describeFailure(err)),
-        ({ attempt, delayMs, error }) => {
-          const f = describeFailure(error);
-          this.logger.warn(
-            { method, attempt, delayMs, status: f.status, reason: f.reason },
-            'google directory call failed; retrying',
-          );
-        },
-      );
-    } catch (err) {
-      const f = describeFailure(err);
-      this.logger.warn({ method, status: f.status, reason: f.reason }, 'google directory call failed');
-      throw toDeskError(err, what, deviceId, idempotent, this.clock.now());
-    }
+    return observeUpstream(this.metrics, 'google', method, async (call) => {
+      try {
+        const result = await this.retry.run(
+          () => {
+            call.attempt();
+            return op();
+          },
+          (err) => {
+            const f = describeFailure(err);
+            if (isQuota(f)) call.throttled();
+            return decide(f);
+          },
+          ({ attempt, delayMs, error }) => {
+            const f = describeFailure(error);
+            this.logger.warn(
+              { method, attempt, delayMs, status: f.status, reason: f.reason },
+              'google directory call failed; retrying',
+            );
+          },
+        );
+        call.status((result as { status?: number }).status ?? 200);
+        return result;
+      } catch (err) {
+        const f = describeFailure(err);
+        this.logger.warn({ method, status: f.status, reason: f.reason }, 'google directory call failed');
+        call.status(f.status ?? 0);
+        throw toDeskError(err, what, deviceId, idempotent, this.clock.now());
+      }
+    });
   }
 }

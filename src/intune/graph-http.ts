@@ -6,6 +6,7 @@
 import { systemClock, type Clock } from '../clock';
 import { UpstreamError } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import { type DeskMetrics, observeUpstream, routeOf, type UpstreamCall } from '../telemetry';
 import { graphPermissionFor, scopesNamedIn } from './graph-permissions';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
@@ -30,6 +31,8 @@ export interface GraphClientOptions {
   /** Injectable so tests need not wait out a Retry-After. */
   sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
+  /** Counts and times every call for /metrics. */
+  metrics?: DeskMetrics;
 }
 
 export interface RequestOptions {
@@ -128,6 +131,7 @@ export class GraphHttpClient {
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly timeoutMs: number;
+  private readonly metrics?: DeskMetrics;
   private token?: { value: string; expiresAt: number };
   private pendingToken?: Promise<string>;
 
@@ -141,6 +145,7 @@ export class GraphHttpClient {
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.sleep = options.sleep ?? defaultSleep;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.metrics = options.metrics;
   }
 
   get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
@@ -170,6 +175,14 @@ export class GraphHttpClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = this.urlFor(path, options.query);
+    // A bounded name for the call: the route with its ids folded, under the client's base path.
+    const route = routeOf(url.pathname.slice(new URL(this.baseUrl).pathname.replace(/\/+$/, '').length));
+    return observeUpstream(this.metrics, 'graph', `${method} ${route}`, (call) =>
+      this.send<T>(method, url, options, call),
+    );
+  }
+
+  private async send<T>(method: string, url: URL, options: RequestOptions, call: UpstreamCall): Promise<T> {
     const idempotent = options.idempotent ?? (method === 'GET' || method === 'HEAD');
     const shownPath = url.pathname;
     let refreshedToken = false;
@@ -177,6 +190,7 @@ export class GraphHttpClient {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken();
       let response: Response;
+      call.attempt();
       try {
         response = await fetch(url, {
           method,
@@ -221,6 +235,8 @@ export class GraphHttpClient {
         );
       }
 
+      call.status(response.status);
+      if (response.status === 429) call.throttled();
       if (response.ok) {
         this.logger.debug({ method, path: shownPath, status: response.status, attempt }, 'Graph request');
         if (response.status === 204) return undefined as T;

@@ -33,6 +33,7 @@ export {
   type MemoryJobQueueOptions,
 } from './job-queue';
 export { BullJobQueue, type BullJobQueueOptions } from './job-queue-bullmq';
+export { ObservedJobQueue } from './observed-job-queue';
 export {
   createTenantSettingsStore,
   MemoryTenantSettingsStore,

@@ -81,6 +81,16 @@ export class BullJobQueue implements JobQueue {
     this.worker.on('error', (err) => this.logger.warn({ err: { message: err.message } }, 'job worker problem'));
   }
 
+  /** Failed jobs are removed to free their ids, so failures are counted as they happen instead. */
+  async counts(): Promise<Record<string, number>> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+    return {
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0),
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+    };
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();

@@ -26,6 +26,8 @@ export interface JobQueue {
   add<T>(name: string, data: T, options?: JobOptions): Promise<void>;
   /** One handler per job name; jobs added before it is registered wait for it. */
   process<T>(name: string, handler: JobHandler<T>): void;
+  /** Jobs by state (waiting, delayed, active), for /metrics. */
+  counts(): Promise<Record<string, number>>;
   /** Stops taking jobs and waits for the running ones; waiting jobs stay for the next start (Redis) or are dropped (memory). */
   close(): Promise<void>;
 }
@@ -77,6 +79,16 @@ export class MemoryJobQueue implements JobQueue {
     this.handlers.set(name, handler as JobHandler<unknown>);
     // Jobs that arrived before their handler: run them now.
     for (const job of this.pending.values()) if (job.name === name && !job.timer) this.schedule(job, 0);
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    let waiting = 0;
+    let delayed = 0;
+    for (const job of this.pending.values()) {
+      if (job.timer) delayed++;
+      else waiting++;
+    }
+    return { waiting, delayed, active: this.running.size };
   }
 
   async close(): Promise<void> {

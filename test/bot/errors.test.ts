@@ -2,14 +2,14 @@ import { MemoryStorage, TestAdapter } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { registerErrorHandler } from '../../bot/errors';
 import { DeviceNotFound } from '../../src/errors';
-import { Metrics } from '../../src/metrics';
+import { DeskMetrics } from '../../src/telemetry';
 import { cardText } from '../support/connector';
 import { captureLogger } from '../support/logs';
 
 /** The error handler alone: what a person sees and what the log keeps when a turn fails. */
 function botThatFails() {
   const logs = captureLogger();
-  const metrics = new Metrics();
+  const metrics = new DeskMetrics();
   // The adapter catches what a turn throws and hands it to the Application's error handler.
   const adapter = new TestAdapter(async (ctx) => {
     await app.run(ctx);
@@ -47,7 +47,7 @@ describe('turn errors', () => {
     expect(JSON.stringify(reply)).not.toMatch(/hunter2|10\.0\.0\.5|at .*\.ts/);
     const line = logs.lines.find((l) => l.msg === 'turn failed');
     expect(line).toMatchObject({ activityId: 'activity-42', level: 50 });
-    expect(metrics.turnErrors.get({ kind: 'internal' })).toBe(1);
+    expect((await metrics.turnErrors.get()).values.find((v) => v.labels.kind === 'internal')?.value).toBe(1);
   });
 
   it('answers a known error with its own friendly message', async () => {
@@ -74,7 +74,7 @@ describe('turn errors', () => {
       longRunningMessages: false,
       removeRecipientMention: false,
     } as never);
-    registerErrorHandler(app, { logger: logs.logger, metrics: new Metrics(), view: { sandbox: false } } as never);
+    registerErrorHandler(app, { logger: logs.logger, metrics: new DeskMetrics(), view: { sandbox: false } } as never);
     app.message('race', async () => {
       throw new Error('Storage: error writing "conv" due to eTag conflict.');
     });

@@ -1,5 +1,5 @@
 import type { Server } from 'restify';
-import { Metrics } from '../../src/metrics';
+import { DeskMetrics } from '../../src/telemetry';
 import { createServer, listen } from '../../src/server';
 import { captureLogger } from '../support/logs';
 
@@ -12,7 +12,7 @@ describe('a route that fails', () => {
     server = createServer({
       adapter: {} as never,
       runTurn: async () => undefined,
-      metrics: new Metrics(),
+      metrics: new DeskMetrics(),
       logger: logs.logger,
       mode: 'production',
       version: 'test',

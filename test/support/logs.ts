@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACTED_PATHS, Logger } from '../../src/log';
+import { LOG_OPTIONS, Logger } from '../../src/log';
 
-/** A real pino logger (same redaction as production) whose lines tests can read. */
+/** A real pino logger (same redaction and trace ids as production) whose lines tests can read. */
 export function captureLogger(): { logger: Logger; lines: any[]; text: () => string } {
   const lines: any[] = [];
   const stream = new Writable({
@@ -11,6 +11,6 @@ export function captureLogger(): { logger: Logger; lines: any[]; text: () => str
       done();
     },
   });
-  const logger = pino({ level: 'debug', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+  const logger = pino({ level: 'debug', ...LOG_OPTIONS }, stream);
   return { logger, lines, text: () => lines.map((l) => JSON.stringify(l)).join('\n') };
 }

@@ -9,7 +9,16 @@ export {
   type BulkParseResult,
   type BulkEntries,
 } from './parse-bulk';
-export { entriesFromCsv, parseCsvRows, resultsCsv, type CsvEntries } from './csv';
+export {
+  CsvTooLarge,
+  CsvUnreadable,
+  entriesFromCsv,
+  parseCsvRows,
+  readCsvEntries,
+  resultsCsv,
+  resultsCsvStream,
+  type CsvEntries,
+} from './csv';
 export {
   resolveEntries,
   resolveDevices,

@@ -22,6 +22,7 @@ import { graphActionOf, type ActionId } from '../catalogue';
 import { DEFAULT_LOST_MODE_MESSAGE, wipeChoicesFor } from '../intune-params';
 import type { Logger } from '../../log';
 import type { JobQueue } from '../../store';
+import type { DeskMetrics } from '../../telemetry';
 import { MAX_REBOOT_DELAY_SECONDS, Operation, operationOf } from '../operations';
 import type { RateLimiter } from './rate-limiter';
 import type { TargetRecheck } from './recheck';
@@ -86,6 +87,8 @@ export interface BulkRunnerDeps {
   notifier: BulkNotifier;
   settings?: Partial<RunnerSettings>;
   sleep?: (ms: number) => Promise<void>;
+  /** Counts every finished run's devices by outcome for /metrics. */
+  metrics?: DeskMetrics;
   random?: () => number;
 }
 
@@ -278,6 +281,8 @@ export class BulkRunner {
     );
     if (!done) return;
     const counts = progress.counts();
+    for (const outcome of ['done', 'failed', 'unknown'] as const)
+      this.deps.metrics?.bulkDevices.inc({ action: run.action, outcome }, counts[outcome]);
     await this.deps.audit.append({
       actor: actorOf(run.requester),
       tenantId: run.tenantId,
