@@ -166,9 +166,9 @@ function readNote(device: DeviceView, now: number): string {
   if (device.fresh) return `Read from ${console} at ${utcTime(new Date(now).toISOString())}.`;
   const sync = device.source === 'intune' ? 'From the last Intune sync' : 'From the last inventory sync';
   if (device.staleBecause) return `${sync}: ${device.staleBecause}`;
-  return device.source === 'intune'
-    ? `${sync}: Intune could not be reached just now.`
-    : `${sync}. Refresh reads the current state from Google Admin.`;
+  // Not read fresh and no reason given: a card built from the inventory on purpose (a list, the
+  // compose box), not a failed read.
+  return `${sync}. Refresh reads the current state from ${console}.`;
 }
 
 export function deviceCardData(device: DeviceView, actions: DeviceAction[], now: number): DeviceCardData {
