@@ -18,13 +18,13 @@ const LOOKS: Record<string, Look> = {
     ...PLAIN,
     note: "Deprovisioned: Google policies are removed and the device can't re-enrol until it is factory reset.",
   },
-  INACTIVE: { style: 'warning', color: 'Warning', note: '' },
-  RETURN_REQUESTED: { style: 'warning', color: 'Warning', note: '' },
+  INACTIVE: { style: 'warning', color: 'Default', note: '' },
+  RETURN_REQUESTED: { style: 'warning', color: 'Default', note: '' },
   COMPLIANT: { style: 'good', color: 'Good', note: '' },
   NONCOMPLIANT: { style: 'attention', color: 'Attention', note: '' },
-  IN_GRACE_PERIOD: { style: 'warning', color: 'Warning', note: '' },
-  RETIRE_PENDING: { style: 'warning', color: 'Warning', note: 'Intune is retiring this device.' },
-  WIPE_PENDING: { style: 'warning', color: 'Warning', note: 'Intune is wiping this device.' },
+  IN_GRACE_PERIOD: { style: 'warning', color: 'Default', note: '' },
+  RETIRE_PENDING: { style: 'warning', color: 'Default', note: 'Intune is retiring this device.' },
+  WIPE_PENDING: { style: 'warning', color: 'Default', note: 'Intune is wiping this device.' },
 };
 
 /** Google's status is an open string: unknown values are shown as they come, neutrally. */
