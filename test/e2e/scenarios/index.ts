@@ -1,4 +1,11 @@
 import type { Scenario } from '../scenario';
+import {
+  channelApprovalByTyping,
+  confirmationExpires,
+  deviceCardFollowsAction,
+  foundTurnsLostModeOff,
+  listPaging,
+} from './first-hour';
 import { help } from './help';
 import { intuneActions } from './intune-actions';
 import { lookup } from './lookup';
@@ -7,4 +14,16 @@ import { lostMode } from './lost-mode';
 import { rigSelfCheck } from './rig-self-check';
 
 /** Run in this order; add new flows here. */
-export const SCENARIOS: Scenario[] = [help, lookup, lostMode, lostReport, intuneActions, rigSelfCheck];
+export const SCENARIOS: Scenario[] = [
+  help,
+  lookup,
+  listPaging,
+  lostMode,
+  deviceCardFollowsAction,
+  confirmationExpires,
+  lostReport,
+  foundTurnsLostModeOff,
+  channelApprovalByTyping,
+  intuneActions,
+  rigSelfCheck,
+];
