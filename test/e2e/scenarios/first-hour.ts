@@ -105,7 +105,7 @@ export const foundTurnsLostModeOff: Scenario = {
     await pick.getByPlaceholder('e.g. on the 8:15 train, or Room 12').fill('The library');
     await t.clickButton('Report lost');
     await t.waitForCardText('Reported: LR-', 15_000);
-    const reportId = await idIn(t, 'Reported: LR-', /LR-[A-Z0-9]+/);
+    const reportId = await idIn(t, 'Reported: LR-', /LR-[A-Z0-9]{4}/);
 
     // The help desk locks it while the report is open.
     await t.switchUser('Alex Wilber');
@@ -151,7 +151,7 @@ export const channelApprovalByTyping: Scenario = {
     await t.openConversation('Personal Chat');
     await t.sendMessage(`bulk factory reset ${BULK_SERIALS.join(' ')}`);
     await t.waitForCardText('Ask for approval', 15_000);
-    const runId = await idIn(t, 'Ask for approval', /BR-[A-Za-z0-9]+/);
+    const runId = await idIn(t, 'Ask for approval', /BR-[A-Z0-9]{6}/);
     await t.clickButton('Ask for approval');
     await t.waitForCardText('Waiting for approval in the help desk channel', 15_000);
 
