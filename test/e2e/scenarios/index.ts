@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario';
 import {
   channelApprovalByTyping,
+  composeBoxSearch,
   confirmationExpires,
   deviceCardFollowsAction,
   foundTurnsLostModeOff,
@@ -18,6 +19,7 @@ export const SCENARIOS: Scenario[] = [
   help,
   lookup,
   listPaging,
+  composeBoxSearch,
   lostMode,
   deviceCardFollowsAction,
   confirmationExpires,
