@@ -158,13 +158,13 @@ export function confirmCardData(
 
 const BADGE: Record<RequestState, StatusBadgeData> = {
   Pending: { label: 'Pending', style: 'emphasis', color: 'Default' },
-  AwaitingApproval: { label: 'Waiting for approval', style: 'warning', color: 'Warning' },
+  AwaitingApproval: { label: 'Waiting for approval', style: 'warning', color: 'Default' },
   Sent: { label: 'Sent', style: 'accent', color: 'Accent' },
   Acknowledged: { label: 'Acknowledged', style: 'accent', color: 'Accent' },
   Done: { label: 'Done', style: 'good', color: 'Good' },
   Failed: { label: 'Failed', style: 'attention', color: 'Attention' },
-  Expired: { label: 'Expired', style: 'warning', color: 'Warning' },
-  Unknown: { label: 'Unknown', style: 'warning', color: 'Warning' },
+  Expired: { label: 'Expired', style: 'warning', color: 'Default' },
+  Unknown: { label: 'Unknown', style: 'warning', color: 'Default' },
 };
 
 const MEANING: Record<RequestState, string> = {

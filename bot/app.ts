@@ -10,7 +10,7 @@ import { registerErrorHandler } from './errors';
 import { registerFallback, registerHelp } from './help';
 import { registerLookup } from './lookup';
 import { registerLost } from './lost';
-import { registerMessageExtension } from './message-extension';
+import { registerInsertedCards, registerMessageExtension } from './message-extension';
 import { registerPin } from './pin';
 import { registerTenantGuard } from './tenant-guard';
 import { registerTurnLimit } from './turn-limit';
@@ -36,6 +36,8 @@ export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotD
   registerTenantGuard(app, deps);
   // After the tenant guard: turns of tenants that are turned away don't use anyone's allowance.
   registerTurnLimit(app, deps);
+  // A card inserted from the compose box and sent is no command: before every text route.
+  registerInsertedCards(app, deps);
   registerHelp(app, deps);
   registerWhoami(app, deps);
   registerRoles(app, deps);

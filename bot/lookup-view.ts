@@ -18,13 +18,13 @@ const LOOKS: Record<string, Look> = {
     ...PLAIN,
     note: "Deprovisioned: Google policies are removed and the device can't re-enrol until it is factory reset.",
   },
-  INACTIVE: { style: 'warning', color: 'Warning', note: '' },
-  RETURN_REQUESTED: { style: 'warning', color: 'Warning', note: '' },
+  INACTIVE: { style: 'warning', color: 'Default', note: '' },
+  RETURN_REQUESTED: { style: 'warning', color: 'Default', note: '' },
   COMPLIANT: { style: 'good', color: 'Good', note: '' },
   NONCOMPLIANT: { style: 'attention', color: 'Attention', note: '' },
-  IN_GRACE_PERIOD: { style: 'warning', color: 'Warning', note: '' },
-  RETIRE_PENDING: { style: 'warning', color: 'Warning', note: 'Intune is retiring this device.' },
-  WIPE_PENDING: { style: 'warning', color: 'Warning', note: 'Intune is wiping this device.' },
+  IN_GRACE_PERIOD: { style: 'warning', color: 'Default', note: '' },
+  RETIRE_PENDING: { style: 'warning', color: 'Default', note: 'Intune is retiring this device.' },
+  WIPE_PENDING: { style: 'warning', color: 'Default', note: 'Intune is wiping this device.' },
 };
 
 /** Google's status is an open string: unknown values are shown as they come, neutrally. */
@@ -166,9 +166,9 @@ function readNote(device: DeviceView, now: number): string {
   if (device.fresh) return `Read from ${console} at ${utcTime(new Date(now).toISOString())}.`;
   const sync = device.source === 'intune' ? 'From the last Intune sync' : 'From the last inventory sync';
   if (device.staleBecause) return `${sync}: ${device.staleBecause}`;
-  return device.source === 'intune'
-    ? `${sync}: Intune could not be reached just now.`
-    : `${sync}. Refresh reads the current state from Google Admin.`;
+  // Not read fresh and no reason given: a card built from the inventory on purpose (a list, the
+  // compose box), not a failed read.
+  return `${sync}. Refresh reads the current state from ${console}.`;
 }
 
 export function deviceCardData(device: DeviceView, actions: DeviceAction[], now: number): DeviceCardData {

@@ -11,7 +11,7 @@ const at = (ms: number | undefined) => (ms === undefined ? '' : utcTime(iso(ms))
 
 const BADGES: Record<string, LostReportCardData['badge']> = {
   open: { label: 'Open', style: 'attention', color: 'Attention' },
-  acknowledged: { label: 'Acknowledged', style: 'warning', color: 'Warning' },
+  acknowledged: { label: 'Acknowledged', style: 'warning', color: 'Default' },
   actioned: { label: 'Actioned', style: 'accent', color: 'Accent' },
   found: { label: 'Resolved: found', style: 'good', color: 'Good' },
   replaced: { label: 'Resolved: replaced', style: 'good', color: 'Good' },

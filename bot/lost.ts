@@ -153,7 +153,7 @@ function filedCard(
       {
         title: `You already reported this device: ${r.id}`,
         text: `${deviceLabel(r)} has an open report from you (${r.state}). I did not file a second one; you'll get updates here as it moves.`,
-        color: 'Warning',
+        color: 'Default',
         facts: filedFacts(r),
         steps: [],
         deviceId: device.id,

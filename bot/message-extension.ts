@@ -1,15 +1,17 @@
-import { CardFactory, MessagingExtensionAttachment, MessagingExtensionResult } from 'botbuilder';
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessagingExtensionAttachment, MessagingExtensionResult, TurnContext } from 'botbuilder';
+import { Application, Query, TurnState } from '@microsoft/teams-ai';
 import { deviceCard } from './cards/device-card';
 import { statusWord, viewOfInventory } from '../src/devices';
 import type { BotDeps } from './deps';
 import { parseFind } from './lookup-query';
 import { deviceCardData } from './lookup-view';
+import { isInsertedCardOnly } from './turn';
 
 export type MessageExtensionDeps = Pick<BotDeps, 'identity' | 'devices' | 'clock' | 'logger' | 'view'>;
 
-/** The compose-box command in appPackage/manifest.json. */
+/** The compose-box command in appPackage/manifest.json, and its one parameter. */
 export const SEARCH_DEVICES_COMMAND = 'searchDevices';
+export const SEARCH_DEVICES_PARAMETER = 'query';
 const MAX_RESULTS = 25;
 
 /**
@@ -19,8 +21,8 @@ const MAX_RESULTS = 25;
  * device fresh and shows each person who clicks it their own buttons.
  */
 export function registerMessageExtension(app: Application<TurnState>, deps: MessageExtensionDeps): void {
-  app.messageExtensions.query<{ query?: string }>(SEARCH_DEVICES_COMMAND, async (ctx, _state, query) => {
-    const text = typeof query.parameters.query === 'string' ? query.parameters.query.trim() : '';
+  app.messageExtensions.query<{ query?: string }>(isDeviceSearch, async (ctx, _state, query) => {
+    const text = searchText(ctx, query);
     if (!text) return message('Type at least 3 characters of a serial, an asset id or a user’s email.');
     // Phrasings work here too ("devices of jane@…"); anything else is searched as typed.
     const request = parseFind(text) ?? { query: text };
@@ -44,6 +46,41 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
     });
     return { type: 'result', attachmentLayout: 'list', attachments };
   });
+}
+
+/**
+ * Our one search command. The Agents Playground doesn't read the manifest: its search box sends
+ * no command id (and an unnamed parameter) unless one is typed by hand, so that counts as ours too.
+ */
+async function isDeviceSearch(ctx: TurnContext): Promise<boolean> {
+  const { activity } = ctx;
+  if (activity.type !== 'invoke' || activity.name !== 'composeExtension/query') return false;
+  const commandId: unknown = activity.value?.commandId;
+  return commandId === undefined || commandId === '' || commandId === SEARCH_DEVICES_COMMAND;
+}
+
+/** The typed text: our named parameter, else the first unnamed one (the Playground's). */
+function searchText(ctx: TurnContext, query: Query<{ query?: string }>): string {
+  const named = query.parameters[SEARCH_DEVICES_PARAMETER];
+  if (typeof named === 'string') return named.trim();
+  const params: { name?: string; value?: unknown }[] = Array.isArray(ctx.activity.value?.parameters)
+    ? ctx.activity.value.parameters
+    : [];
+  const unnamed = params.find((p) => !p.name && typeof p.value === 'string');
+  return typeof unnamed?.value === 'string' ? unnamed.value.trim() : '';
+}
+
+/**
+ * Registered before every command: a device card someone found with *Find device* and sent is
+ * for the people in the conversation; the bot has nothing to add (no "I didn't understand").
+ */
+export function registerInsertedCards(app: Application<TurnState>, deps: Pick<BotDeps, 'logger'>): void {
+  app.message(
+    async (ctx) => isInsertedCardOnly(ctx),
+    async (ctx) => {
+      deps.logger.info({ activityId: ctx.activity.id }, 'a card inserted from the compose box was posted: no answer');
+    },
+  );
 }
 
 function message(text: string): MessagingExtensionResult {

@@ -9,9 +9,17 @@ export function activityTenantId(activity: {
   return activity.channelData?.tenant?.id ?? activity.conversation?.tenantId;
 }
 
-/** User text without the bot mention, collapsed whitespace. */
+/**
+ * The placeholder Teams (and the Playground) writes into a message for a card inserted from the
+ * compose box: `<span itemtype="http://schema.skype.com/InputExtension"><span itemprop="cardId"></span></span>`.
+ */
+const INSERTED_CARD_MARKUP =
+  /<span[^>]*itemtype="http:\/\/schema\.skype\.com\/InputExtension"[^>]*>(?:\s*<span[^>]*>\s*<\/span>)*\s*<\/span>/gi;
+
+/** User text without the bot mention and inserted-card placeholders, collapsed whitespace. */
 export function messageText(ctx: TurnContext): string {
   return (ctx.activity.text ?? '')
+    .replace(INSERTED_CARD_MARKUP, ' ')
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -25,4 +33,24 @@ export function isPersonal(ctx: TurnContext): boolean {
 /** Where this turn happens, to post or update cards there later. */
 export function conversationOf(ctx: TurnContext): ConversationRef {
   return TurnContext.getConversationReference(ctx.activity);
+}
+
+const CARD_TYPES = new Set([
+  'application/vnd.microsoft.card.adaptive',
+  'application/vnd.microsoft.card.hero',
+  'application/vnd.microsoft.card.thumbnail',
+]);
+
+/**
+ * A message that only carries a card someone inserted from the compose box (a device card found
+ * with *Find device*) and sent: it is for the people in the conversation, not a command.
+ */
+export function isInsertedCardOnly(ctx: TurnContext): boolean {
+  const { activity } = ctx;
+  if (activity.type !== 'message' || messageText(ctx) !== '') return false;
+  const text = activity.text ?? '';
+  return (
+    text.replace(INSERTED_CARD_MARKUP, '') !== text ||
+    (activity.attachments ?? []).some((a) => CARD_TYPES.has(a.contentType))
+  );
 }

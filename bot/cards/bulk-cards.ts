@@ -36,7 +36,7 @@ export interface BulkPreviewCardData {
   refreshFor?: string;
 }
 
-const NOTICE_COLOR = { ready: 'Good', blocked: 'Attention', approval: 'Warning' } as const;
+const NOTICE_COLOR = { ready: 'Good', blocked: 'Attention', approval: 'Accent' } as const;
 
 export function bulkPreviewCard(data: BulkPreviewCardData, view: CardView): AdaptiveCard {
   const card = expandCard(
@@ -71,7 +71,7 @@ export interface BulkProgressCardData {
   downloadUrl: string;
 }
 
-const PROGRESS_COLOR = { running: 'Default', good: 'Good', problem: 'Warning' } as const;
+const PROGRESS_COLOR = { running: 'Default', good: 'Good', problem: 'Attention' } as const;
 
 export function bulkProgressCard(data: BulkProgressCardData, view: CardView): AdaptiveCard {
   return expandCard(progressTemplate, { ...data, titleColor: PROGRESS_COLOR[data.tone] }, view);

@@ -74,7 +74,7 @@ export function connectorStatusCard(
       statusTemplate,
       {
         stateLabel: 'Not connected',
-        stateColor: 'Warning',
+        stateColor: 'Attention',
         reason: 'This organisation has no Chrome Enterprise connection, so no ChromeOS devices are synced.',
         connected: false,
         hint:

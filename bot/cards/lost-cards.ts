@@ -57,7 +57,7 @@ export function lostPickCard(data: LostPickCardData, view: CardView): AdaptiveCa
 export interface LostFiledCardData {
   title: string;
   text: string;
-  color: 'Good' | 'Warning' | 'Default';
+  color: 'Good' | 'Default';
   facts: Fact[];
   steps: string[];
   deviceId: string;

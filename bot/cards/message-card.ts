@@ -4,7 +4,15 @@ import { AdaptiveCard, CardView, expandCard } from './render';
 
 export type MessageTone = 'info' | 'success' | 'warning' | 'error';
 
-const COLOR: Record<MessageTone, string> = { info: 'Default', success: 'Good', warning: 'Warning', error: 'Attention' };
+// Yellow text is hard to read on white (Teams' light theme): a warning is a warning-styled band
+// around default text instead.
+const COLOR: Record<MessageTone, string> = { info: 'Default', success: 'Good', warning: 'Default', error: 'Attention' };
+const STYLE: Record<MessageTone, string> = {
+  info: 'default',
+  success: 'default',
+  warning: 'warning',
+  error: 'default',
+};
 
 export interface MessageCardData {
   title: string;
@@ -19,7 +27,13 @@ export interface MessageCardData {
 export function messageCard(data: MessageCardData, view: CardView): AdaptiveCard {
   return expandCard(
     template,
-    { ...data, hint: data.hint ?? '', reference: data.reference ?? '', color: COLOR[data.tone ?? 'info'] },
+    {
+      ...data,
+      hint: data.hint ?? '',
+      reference: data.reference ?? '',
+      color: COLOR[data.tone ?? 'info'],
+      style: STYLE[data.tone ?? 'info'],
+    },
     view,
   );
 }

@@ -107,7 +107,9 @@ export class DeviceReader {
     const { logger } = this.deps;
     const managedDevices = this.deps.intune(tenantId);
     if (synced?.source === 'intune') {
-      if (!managedDevices) return viewOfInventory(synced);
+      if (!managedDevices) {
+        return { ...viewOfInventory(synced), staleBecause: 'Intune is not connected for your organisation.' };
+      }
       try {
         return viewOfManaged(await managedDevices.get(deviceId));
       } catch (error) {
@@ -117,7 +119,7 @@ export class DeviceReader {
           { deviceId, err: { message: (error as Error).message } },
           'device read from the inventory: Graph could not be reached',
         );
-        return { ...viewOfInventory(synced), staleBecause: reasonOf(error) };
+        return { ...viewOfInventory(synced), staleBecause: reasonOf(error) ?? 'Intune could not be reached just now.' };
       }
     }
     try {
@@ -130,7 +132,10 @@ export class DeviceReader {
         { deviceId, err: { message: (error as Error).message } },
         'device read from the inventory: Google could not be reached',
       );
-      return { ...viewOfInventory(synced), staleBecause: reasonOf(error) };
+      return {
+        ...viewOfInventory(synced),
+        staleBecause: reasonOf(error) ?? 'Google Admin could not be reached just now.',
+      };
     }
   }
 

@@ -10,6 +10,7 @@ import {
   SANDBOX_BOT_ID,
   validateManifest,
 } from '../../scripts/package-app';
+import { SEARCH_DEVICES_COMMAND, SEARCH_DEVICES_PARAMETER } from '../../bot/message-extension';
 import { decodePng } from './png';
 
 // @microsoft/app-manifest requires strip-bom 5, which is ESM only: Node 20 loads it through
@@ -102,8 +103,9 @@ describe('Teams manifest', () => {
     const manifest = render();
     const ext = manifest.composeExtensions[0];
     expect(ext.botId).toBe(manifest.bots[0].botId);
-    expect(ext.commands[0]).toMatchObject({ id: 'searchDevices', type: 'query', title: 'Find device' });
-    expect(ext.commands[0].parameters.map((p: Json) => p.name)).toEqual(['query']);
+    // The ids the bot answers to, so Teams' search reaches its handler.
+    expect(ext.commands[0]).toMatchObject({ id: SEARCH_DEVICES_COMMAND, type: 'query', title: 'Find device' });
+    expect(ext.commands[0].parameters.map((p: Json) => p.name)).toEqual([SEARCH_DEVICES_PARAMETER]);
   });
 
   it('fills placeholders safely and refuses unknown ones', () => {

@@ -382,6 +382,25 @@ describe('finding devices', () => {
   });
 
   describe('message extension', () => {
+    const meActivity = (as: PersonKey, conversationType = 'groupChat') => {
+      const person = PEOPLE[as];
+      return {
+        type: 'invoke',
+        name: 'composeExtension/query',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: h.connector.url,
+        from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
+        recipient: { id: '28:device-desk', name: 'Device Desk' },
+        conversation: {
+          id: `${conversationType}-x`,
+          conversationType,
+          tenantId: SANDBOX_TENANT_ID,
+          isGroup: conversationType !== 'personal',
+        },
+        channelData: { tenant: { id: SANDBOX_TENANT_ID } },
+      };
+    };
     const query = async (text: string, as: PersonKey = 'alex') => {
       const person = PEOPLE[as];
       const res = await h.post({
@@ -422,6 +441,56 @@ describe('finding devices', () => {
       expect((await query(megans.serialNumber, 'adele')).type).toBe('message');
       const own = await query('adelev@example.com', 'adele');
       expect(own.attachments).toHaveLength(adelesIds.length);
+    });
+
+    it('answers the Playground, which sends no command id and an unnamed parameter', async () => {
+      const res = await h.post({
+        ...meActivity('alex'),
+        value: { parameters: [{ value: megans.serialNumber }], queryOptions: { skip: 0, count: 25 } },
+      });
+      expect(res.status).toBe(200);
+      const result = res.body.composeExtension;
+      expect(result.type).toBe('result');
+      expect(cardText(result.attachments[0].content)).toContain(megans.serialNumber);
+    });
+
+    it('leaves other command ids to their own handlers', async () => {
+      const res = await h.post({
+        ...meActivity('alex'),
+        value: { commandId: 'somethingElse', parameters: [{ name: 'query', value: megans.serialNumber }] },
+      });
+      expect(res.body?.composeExtension).toBeUndefined();
+    });
+
+    it('an Intune device from the inventory says it is from the last sync, not that Intune failed', async () => {
+      const phone = intune.find((d) => d.serialNumber)!;
+      const result = await query(phone.serialNumber);
+      const text = cardText(result.attachments[0].content);
+      expect(text).toContain(phone.serialNumber);
+      expect(text).toContain('From the last Intune sync. Refresh reads the current state from Intune.');
+      expect(text).not.toContain('could not be reached');
+    });
+
+    it('stays quiet when a card inserted from the compose box is sent', async () => {
+      const [item] = (await query(megans.serialNumber)).attachments;
+      const markup =
+        '\n<span class="ck-card" itemid="0" itemtype="http://schema.skype.com/InputExtension">\n  <span content="0" itemprop="cardId"></span>\n</span>\n';
+      const before = h.connector.calls.length;
+      for (const [conversationType, text] of [
+        ['personal', markup],
+        ['channel', `<at>Device Desk</at> ${markup}`],
+        ['groupChat', ''],
+      ]) {
+        const res = await h.post({
+          ...meActivity('megan', conversationType),
+          type: 'message',
+          text,
+          attachments: [{ contentType: item.contentType, content: item.content }],
+        });
+        expect(res.status).toBe(200);
+      }
+      expect(h.connector.calls.slice(before).filter((c) => c.method === 'POST')).toEqual([]);
+      expect(h.logs.lines.filter((l) => /inserted from the compose box/.test(l.msg))).toHaveLength(3);
     });
 
     it('lists several matches and says when nothing matches', async () => {

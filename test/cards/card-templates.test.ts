@@ -66,6 +66,20 @@ describe('card templates', () => {
   const dir = join(__dirname, '..', '..', 'cards');
   const templates = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
+  it('no template colours its text yellow: warnings are warning-styled containers with default text', () => {
+    for (const file of templates) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect({ file, yellow: /"color":\s*"warning"/i.test(text) }).toEqual({ file, yellow: false });
+    }
+  });
+
+  it('a warning card is a warning band with default text', () => {
+    const card = messageCard({ title: 'Not now', text: 'Try later.', tone: 'warning' }, plain);
+    expect(validateCard(card)).toEqual([]);
+    const band: any = card.body.find((e: any) => e.type === 'Container' && e.style === 'warning');
+    expect(band.items[0]).toMatchObject({ text: 'Not now', color: 'Default' });
+  });
+
   it('covers the lookup templates with samples', () => {
     expect(templates).toEqual(expect.arrayContaining(['device.json', 'device-list.json', 'no-match.json']));
   });
@@ -177,6 +191,12 @@ describe('card validator', () => {
     expect(problems).toContain('a fact needs string title and value');
     expect(problems).toContain('unknown action type "Action.Http"');
     expect(problems).toMatch(/actions\[1\]\.verb: is required/);
+  });
+
+  it('reports yellow text, which is hard to read on white in the light theme', () => {
+    const card = good();
+    card.body.push({ type: 'TextBlock', text: 'careful', color: 'Warning' });
+    expect(validateCard(card).join('\n')).toContain('yellow text is hard to read on white');
   });
 
   it('reports bad enum values, duplicate ids and too many buttons', () => {

@@ -7,7 +7,7 @@
  * Environment:
  *   E2E_BOT=stand-in             use test/e2e/fixtures/stand-in-bot.ts instead of src/index.ts
  *   E2E_ONLY=<text>              run only scenarios whose name contains the text
- *   E2E_TIMEOUT_MS               whole run (default 300000)
+ *   E2E_TIMEOUT_MS               whole run (default 900000)
  *   E2E_SCENARIO_TIMEOUT_MS      each scenario (default 90000)
  *   CHROMIUM_PATH                default /usr/bin/chromium
  */
@@ -38,7 +38,7 @@ function readOptions(env: NodeJS.ProcessEnv): RunOptions {
   return {
     bot,
     only: env.E2E_ONLY || undefined,
-    timeoutMs: Number(env.E2E_TIMEOUT_MS) || 300_000,
+    timeoutMs: Number(env.E2E_TIMEOUT_MS) || 900_000,
     scenarioTimeoutMs: Number(env.E2E_SCENARIO_TIMEOUT_MS) || 90_000,
     chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
   };
@@ -101,7 +101,14 @@ async function main(): Promise<number> {
     const bot = startProcess('bot', tsx, [botEntry], {
       cwd: REPO_ROOT,
       // The Playground calls the bot without a token: the bot must run with anonymous auth.
-      env: { ...process.env, PORT: String(botPort), MicrosoftAppId: '', MicrosoftAppPassword: '' },
+      // The shortest confirmation time there is, so a scenario can watch one expire by itself.
+      env: {
+        ...process.env,
+        PORT: String(botPort),
+        MicrosoftAppId: '',
+        MicrosoftAppPassword: '',
+        CONFIRMATION_TTL_MINUTES: '1',
+      },
       logFile: join(runDir, 'bot.log'),
     });
     processes.push(bot);

@@ -90,7 +90,7 @@ describe('lost-device cards', () => {
       data: { action: 'lostMode.on', deviceId: 'd1' },
     });
     const bare = lostFiledCard(
-      { title: 'x', text: 't', color: 'Warning', facts: [], steps: [], deviceId: 'd1', buttons: [], footer: '' },
+      { title: 'x', text: 't', color: 'Default', facts: [], steps: [], deviceId: 'd1', buttons: [], footer: '' },
       sandbox,
     );
     expect(validateCard(bare)).toEqual([]);

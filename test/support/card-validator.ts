@@ -133,6 +133,12 @@ export function validateCard(card: unknown, options: ValidateOptions = {}): stri
       case 'TextBlock':
         needString(e, 'text', path);
         checkEnum(e, 'color', COLORS, path);
+        if (typeof e.color === 'string' && e.color.toLowerCase() === 'warning') {
+          fail(
+            `${path}.color`,
+            'yellow text is hard to read on white: use a warning-styled Container with default text',
+          );
+        }
         checkEnum(e, 'size', SIZES, path);
         checkEnum(e, 'weight', WEIGHTS, path);
         if (e.wrap !== undefined && typeof e.wrap !== 'boolean') fail(`${path}.wrap`, 'must be a boolean');

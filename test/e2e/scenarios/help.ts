@@ -5,6 +5,13 @@ export const help: Scenario = {
   async run(t) {
     await t.sendMessage('help');
     await t.waitForCardText('Device Desk', 15_000);
+    // Arguments survive Teams' markdown, and each command shows one worked example.
+    await t.waitForCardText('lost mode on ‹serial›');
+    await t.waitForCardText('e.g. find 5CD12');
+    await t.page
+      .locator('.ac-adaptiveCard', { hasText: 'e.g. find 5CD12' })
+      .last()
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await t.screenshot('help-card');
   },
 };

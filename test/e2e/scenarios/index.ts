@@ -1,4 +1,12 @@
 import type { Scenario } from '../scenario';
+import {
+  channelApprovalByTyping,
+  composeBoxSearch,
+  confirmationExpires,
+  deviceCardFollowsAction,
+  foundTurnsLostModeOff,
+  listPaging,
+} from './first-hour';
 import { help } from './help';
 import { intuneActions } from './intune-actions';
 import { lookup } from './lookup';
@@ -7,4 +15,17 @@ import { lostMode } from './lost-mode';
 import { rigSelfCheck } from './rig-self-check';
 
 /** Run in this order; add new flows here. */
-export const SCENARIOS: Scenario[] = [help, lookup, lostMode, lostReport, intuneActions, rigSelfCheck];
+export const SCENARIOS: Scenario[] = [
+  help,
+  lookup,
+  listPaging,
+  composeBoxSearch,
+  lostMode,
+  deviceCardFollowsAction,
+  confirmationExpires,
+  lostReport,
+  foundTurnsLostModeOff,
+  channelApprovalByTyping,
+  intuneActions,
+  rigSelfCheck,
+];
