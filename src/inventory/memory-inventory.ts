@@ -15,7 +15,16 @@ interface Entry {
 }
 
 /** Fields that take few distinct values across a fleet: one shared copy of each value. */
-const SHARED_FIELDS = ['source', 'name', 'model', 'status', 'platform', 'osVersion', 'location', 'orgUnitPath'] as const;
+const SHARED_FIELDS = [
+  'source',
+  'name',
+  'model',
+  'status',
+  'platform',
+  'osVersion',
+  'location',
+  'orgUnitPath',
+] as const;
 
 /**
  * Batches bigger than this mark the serial order stale instead of splicing into it: a sync writes
