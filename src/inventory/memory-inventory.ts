@@ -1,4 +1,12 @@
-import { checkedCopy, clampLimit, deviceTerms, normalizeFilter, passesFilter, type DeviceTerms } from './indexing';
+import {
+  checkedCopy,
+  clampLimit,
+  deviceTerms,
+  idFromSortKey,
+  normalizeFilter,
+  passesFilter,
+  type DeviceTerms,
+} from './indexing';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
 
@@ -93,7 +101,6 @@ class TenantIndex {
   /** Sort keys (serial, id) in order, for serial-prefix range scans. */
   private sorted: string[] = [];
   private sortedDirty = false;
-  private readonly sortKeyToId = new Map<string, string>();
   /** One copy of each value of the fields in SHARED_FIELDS, and of each org unit's ancestor list. */
   private readonly strings = new Map<string, string>();
   private readonly orgUnitLists = new Map<string, string[]>();
@@ -115,7 +122,7 @@ class TenantIndex {
       orgUnits: this.orgUnitsOf(device.orgUnitPath, terms.orgUnits),
     });
     this.indexFields(device.id, device.source, terms);
-    if (!old || old.sortKey !== terms.sortKey) this.addSorted(terms.sortKey, device.id, bulk);
+    if (!old || old.sortKey !== terms.sortKey) this.addSorted(terms.sortKey, bulk);
   }
 
   delete(id: string, bulk: boolean): boolean {
@@ -172,14 +179,12 @@ class TenantIndex {
     return orgUnits;
   }
 
-  private addSorted(key: string, id: string, bulk: boolean): void {
-    this.sortKeyToId.set(key, id);
+  private addSorted(key: string, bulk: boolean): void {
     if (bulk || this.sortedDirty) this.sortedDirty = true;
     else this.sorted.splice(lowerBound(this.sorted, key), 0, key);
   }
 
   private removeSorted(key: string, bulk: boolean): void {
-    this.sortKeyToId.delete(key);
     if (bulk || this.sortedDirty) {
       this.sortedDirty = true;
       return;
@@ -191,14 +196,15 @@ class TenantIndex {
   /** Devices whose serial starts with `prefix`, in serial order. */
   serialPrefix(prefix: string, visit: (entry: Entry) => void): void {
     if (this.sortedDirty) {
-      this.sorted = [...this.sortKeyToId.keys()].sort();
+      // Sort keys are unique (they end with the device id), so the stored entries give them all.
+      this.sorted = Array.from(this.entries.values(), (e) => e.sortKey).sort();
       this.sortedDirty = false;
     }
     for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
       const key = this.sorted[i];
       // The serial is the part before NUL: a prefix must not run into the id.
       if (!key.startsWith(prefix) || key.indexOf('\u0000') < prefix.length) break;
-      visit(this.entries.get(this.sortKeyToId.get(key)!)!);
+      visit(this.entries.get(idFromSortKey(key))!);
     }
   }
 }
