@@ -80,6 +80,15 @@ export interface Config {
   };
   /** Google Directory API queries per minute the bot may use, shared by every instance. */
   googleQuotaPerMinute: number;
+  /** The Chrome Enterprise connection's syncs. */
+  connector: {
+    /** Minutes between periodic syncs, each reading only devices changed since the last. */
+    syncMinutes: number;
+    /** Minutes between full reconciliations, which also drop devices removed from Google. */
+    reconcileMinutes: number;
+    /** Minutes an incremental sync reaches back before the last sync's start, for clock skew. */
+    syncOverlapMinutes: number;
+  };
   /** The bot's public base URL, for download links in cards (sandbox: its loopback address). */
   publicUrl?: string;
   /** Production without REDIS_URL only with ALLOW_MEMORY_STATE=true: state is lost on restart. */
@@ -207,6 +216,9 @@ const schema = z.object({
   BULK_APPROVAL_THRESHOLD: positiveInt('25'),
   BULK_APPROVAL_TTL_MINUTES: positiveInt('60'),
   GOOGLE_QUOTA_PER_MINUTE: positiveInt('2400'),
+  CONNECTOR_SYNC_MINUTES: positiveInt('15'),
+  CONNECTOR_RECONCILE_MINUTES: positiveInt('360'),
+  CONNECTOR_SYNC_OVERLAP_MINUTES: positiveInt('10'),
   ACTIONS_SKIP_CONFIRMATION: z.preprocess(
     blankToUndefined,
     z
@@ -471,6 +483,11 @@ function configOf(e: Env, p: CheckedParts): Config {
       rebootMinMilestone: e.REBOOT_MIN_MILESTONE,
     },
     googleQuotaPerMinute: e.GOOGLE_QUOTA_PER_MINUTE,
+    connector: {
+      syncMinutes: e.CONNECTOR_SYNC_MINUTES,
+      reconcileMinutes: e.CONNECTOR_RECONCILE_MINUTES,
+      syncOverlapMinutes: e.CONNECTOR_SYNC_OVERLAP_MINUTES,
+    },
     publicUrl: e.PUBLIC_URL,
     allowMemoryState: e.ALLOW_MEMORY_STATE === 'true',
     audit: {

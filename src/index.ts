@@ -615,6 +615,9 @@ async function startConnector(parts: Parts, clients: Clients, stores: Stores): P
     setup: (tenantId) => ({ clientId: clients.tenants.get(tenantId)?.google?.clientId, scopes: DIRECTORY_SCOPES }),
     clock,
     logger,
+    resyncMinutes: config.connector.syncMinutes,
+    reconcileMinutes: config.connector.reconcileMinutes,
+    syncOverlapMinutes: config.connector.syncOverlapMinutes,
   });
   closers.push(() => connector.stop());
   // The sandbox tenants start connected, so the demo has devices to find at once.

@@ -27,6 +27,20 @@ const production = () => ({
 });
 
 describe('loadConfig', () => {
+  it('reads the connector sync periods, with defaults, and refuses a zero period', () => {
+    expect(loadConfig(production()).connector).toEqual({
+      syncMinutes: 15,
+      reconcileMinutes: 360,
+      syncOverlapMinutes: 10,
+    });
+    expect(
+      loadConfig({ ...production(), CONNECTOR_SYNC_MINUTES: '5', CONNECTOR_RECONCILE_MINUTES: '1440' }).connector,
+    ).toMatchObject({ syncMinutes: 5, reconcileMinutes: 1440 });
+    expect(problemsOf({ ...production(), CONNECTOR_RECONCILE_MINUTES: '0' })).toEqual([
+      expect.stringMatching(/^CONNECTOR_RECONCILE_MINUTES must be at least 1/),
+    ]);
+  });
+
   it('refuses production without a tenant: every read and action belongs to one', () => {
     const { MicrosoftAppTenantId: _tenant, ...noTenant } = production();
     expect(problemsOf(noTenant)).toEqual([expect.stringContaining('No tenant to serve')]);

@@ -86,6 +86,7 @@ export function connectorStatusCard(
   }
   const state = STATE[connection.state];
   const last = connection.lastFullSync;
+  const changes = connection.lastIncrementalSync;
   return expandCard(
     statusTemplate,
     {
@@ -106,6 +107,9 @@ export function connectorStatusCard(
       lastFullSync: last
         ? `${duration(last.durationMs)} for ${last.devices.toLocaleString('en-US')} devices${last.removed ? `, ${last.removed.toLocaleString('en-US')} removed` : ''}, finished ${relativeTime(Date.parse(last.finishedAt), now)}`
         : 'not completed yet',
+      lastChangesSync: changes
+        ? `${changes.devices.toLocaleString('en-US')} changed devices read, finished ${relativeTime(Date.parse(changes.finishedAt), now)}`
+        : '',
       hint,
     },
     view,

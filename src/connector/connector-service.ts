@@ -19,8 +19,12 @@ export interface ConnectorServiceOptions {
   setup: (tenantId: string) => SetupInfo;
   clock?: Clock;
   logger?: Logger;
-  /** Minutes between periodic re-syncs (default 15). */
+  /** Minutes between periodic syncs, each reading only the devices changed since the last (default 15). */
   resyncMinutes?: number;
+  /** Minutes between full reconciliations, which also drop removed devices (default 360). */
+  reconcileMinutes?: number;
+  /** How far before the last sync's start an incremental sync reads, for clock skew (default 10 minutes). */
+  syncOverlapMinutes?: number;
   /** Sync lock lifetime, renewed while the sync runs (default 60 s). */
   lockTtlMs?: number;
   /** How long a delete confirmation can be used (default 5 minutes). */
@@ -34,7 +38,15 @@ export interface SetupInfo {
 }
 
 export type SyncOutcome =
-  | { status: 'completed'; devices: number; removed: number; durationMs: number; connection: Connection }
+  | {
+      status: 'completed';
+      /** full: every device read, removed ones dropped; incremental: only those changed since the last sync. */
+      kind: 'full' | 'incremental';
+      devices: number;
+      removed: number;
+      durationMs: number;
+      connection: Connection;
+    }
   | { status: 'failed'; reason: string; connection?: Connection }
   /** Another instance holds the tenant's sync lock. */
   | { status: 'busy' }
@@ -83,6 +95,8 @@ export class ConnectorService {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly resyncMs: number;
+  private readonly reconcileMs: number;
+  private readonly overlapMs: number;
   private readonly lockTtlMs: number;
   private readonly confirmationTtlMs: number;
   private readonly setup: (tenantId: string) => SetupInfo;
@@ -101,6 +115,8 @@ export class ConnectorService {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.resyncMs = (options.resyncMinutes ?? 15) * MINUTE;
+    this.reconcileMs = (options.reconcileMinutes ?? 360) * MINUTE;
+    this.overlapMs = (options.syncOverlapMinutes ?? 10) * MINUTE;
     this.lockTtlMs = options.lockTtlMs ?? MINUTE;
     this.confirmationTtlMs = options.confirmationTtlMs ?? 5 * MINUTE;
   }
@@ -175,7 +191,15 @@ export class ConnectorService {
 
   /** A full sync; concurrent calls in this process share one run, other instances are locked out. */
   sync(tenantId: string): Promise<SyncOutcome> {
-    return this.inflight.run(tenantId, () => this.runSync(tenantId));
+    return this.inflight.run(tenantId, () => this.runSync(tenantId, 'full'));
+  }
+
+  /**
+   * Reads only the devices Google heard from since the last sync; a full sync when there has been
+   * none. A sync already running in this process is joined instead.
+   */
+  syncChanges(tenantId: string): Promise<SyncOutcome> {
+    return this.inflight.run(tenantId, () => this.runSync(tenantId, 'incremental'));
   }
 
   /**
@@ -229,7 +253,10 @@ export class ConnectorService {
     return { removedDevices, existed };
   }
 
-  /** Periodic re-sync of every connected tenant; the timer does not keep the process alive. */
+  /**
+   * Periodic sync of every connected tenant: incremental, with a full reconciliation once the last
+   * one is `reconcileMinutes` old. The timer does not keep the process alive.
+   */
   start(): void {
     if (this.timer) return;
     this.stopping = false;
@@ -260,12 +287,21 @@ export class ConnectorService {
     for (const tenantId of tenants) {
       if (this.stopping) return;
       const c = await this.store.get(tenantId).catch(() => undefined);
-      // Another instance may have synced it moments ago.
-      const finished = c?.lastFullSync ? Date.parse(c.lastFullSync.finishedAt) : 0;
-      if (!c || this.clock.now() - finished < this.resyncMs / 2) continue;
-      const outcome = await this.sync(tenantId);
-      this.logger.info({ tenantId, outcome: outcome.status }, 'connector: periodic re-sync');
+      const due = c && this.dueSync(c);
+      if (!due) continue;
+      const outcome = due === 'full' ? await this.sync(tenantId) : await this.syncChanges(tenantId);
+      this.logger.info({ tenantId, due, outcome: outcome.status }, 'connector: periodic sync');
     }
+  }
+
+  /** Which sync the tenant needs now, if any. */
+  private dueSync(c: Connection): 'full' | 'incremental' | undefined {
+    const now = this.clock.now();
+    const fullAt = c.lastFullSync ? Date.parse(c.lastFullSync.finishedAt) : 0;
+    const incrementalAt = c.lastIncrementalSync ? Date.parse(c.lastIncrementalSync.finishedAt) : 0;
+    // Another instance may have synced it moments ago.
+    if (now - Math.max(fullAt, incrementalAt) < this.resyncMs / 2) return undefined;
+    return !c.syncWatermark || now - fullAt >= this.reconcileMs ? 'full' : 'incremental';
   }
 
   private async useConfirmation(
@@ -288,12 +324,12 @@ export class ConnectorService {
     return this.confirmationTtlMs + 60 * MINUTE;
   }
 
-  private async runSync(tenantId: string): Promise<SyncOutcome> {
+  private async runSync(tenantId: string, kind: 'full' | 'incremental'): Promise<SyncOutcome> {
     if (!(await this.store.get(tenantId))) return { status: 'not-connected' };
     const lock = await this.lock.acquire(`sync:${tenantId}`, this.lockTtlMs);
     if (!lock) return { status: 'busy' };
     try {
-      return await this.fullSync(tenantId);
+      return kind === 'full' ? await this.fullSync(tenantId) : await this.incrementalSync(tenantId);
     } finally {
       await lock
         .release()
@@ -345,22 +381,79 @@ export class ConnectorService {
         lastCheckIn,
         devicesSynced,
         lastFullSync: { startedAt, finishedAt: new Date(finished).toISOString(), devices, removed, durationMs },
+        syncWatermark: startedAt,
       });
       if (!connection) return await this.deletedMeanwhile(tenantId);
       this.logger.info({ tenantId, devices, removed, durationMs }, 'connector: full sync finished');
-      return { status: 'completed', devices, removed, durationMs, connection };
+      return { status: 'completed', kind: 'full', devices, removed, durationMs, connection };
     } catch (error) {
-      const reason = friendlyReason(error, 'sync');
-      this.logger.warn(
-        { tenantId, devices, err: { message: (error as Error)?.message } },
-        'connector: full sync failed',
-      );
-      const devicesSynced = await this.inventory.count(tenantId, 'chrome').catch(() => before.devicesSynced);
-      const connection = await this.store
-        .update(tenantId, { state: 'Error', error: reason, syncStartedAt: undefined, lastCheckIn, devicesSynced })
-        .catch(() => undefined);
-      return { status: 'failed', reason, connection };
+      return await this.failed(tenantId, 'full', error, devices, lastCheckIn, before.devicesSynced);
     }
+  }
+
+  /**
+   * Reads only the devices Google heard from since the last sync's start (less the overlap): new,
+   * re-enrolled and checked-in devices. Removals, and changes that don't move a device's last sync
+   * (an admin's edit, a status change), wait for the next full reconciliation.
+   */
+  private async incrementalSync(tenantId: string): Promise<SyncOutcome> {
+    const before = await this.store.get(tenantId);
+    if (!before) return { status: 'not-connected' };
+    if (!before.syncWatermark || !before.lastFullSync) return await this.fullSync(tenantId);
+    const started = this.clock.now();
+    const startedAt = new Date(started).toISOString();
+    const since = new Date(Date.parse(before.syncWatermark) - this.overlapMs).toISOString();
+    let devices = 0;
+    let lastCheckIn = before.lastCheckIn;
+    try {
+      for await (const page of this.directory(tenantId).listChangedSince(since, { fields: SYNC_FIELDS })) {
+        lastCheckIn = this.iso();
+        if (this.stopping) return await this.interrupted(tenantId, lastCheckIn);
+        if (!(await this.store.get(tenantId))) return await this.deletedMeanwhile(tenantId);
+        // The current generation: a device seen here is not stale for the next reconciliation either.
+        await this.inventory.upsertMany(
+          tenantId,
+          page.map((d) => fromChromeDevice(d, before.generation)),
+        );
+        devices += page.length;
+      }
+      lastCheckIn = this.iso();
+      const finished = this.clock.now();
+      const durationMs = finished - started;
+      const connection = await this.store.update(tenantId, {
+        state: 'Active',
+        error: undefined,
+        lastCheckIn,
+        devicesSynced: await this.inventory.count(tenantId, 'chrome'),
+        lastIncrementalSync: { startedAt, finishedAt: new Date(finished).toISOString(), devices, durationMs },
+        syncWatermark: startedAt,
+      });
+      if (!connection) return await this.deletedMeanwhile(tenantId);
+      this.logger.info({ tenantId, devices, since, durationMs }, 'connector: incremental sync finished');
+      return { status: 'completed', kind: 'incremental', devices, removed: 0, durationMs, connection };
+    } catch (error) {
+      return await this.failed(tenantId, 'incremental', error, devices, lastCheckIn, before.devicesSynced);
+    }
+  }
+
+  private async failed(
+    tenantId: string,
+    kind: 'full' | 'incremental',
+    error: unknown,
+    devices: number,
+    lastCheckIn: string | undefined,
+    devicesBefore: number,
+  ): Promise<SyncOutcome> {
+    const reason = friendlyReason(error, 'sync');
+    this.logger.warn(
+      { tenantId, kind, devices, err: { message: (error as Error)?.message } },
+      `connector: ${kind} sync failed`,
+    );
+    const devicesSynced = await this.inventory.count(tenantId, 'chrome').catch(() => devicesBefore);
+    const connection = await this.store
+      .update(tenantId, { state: 'Error', error: reason, syncStartedAt: undefined, lastCheckIn, devicesSynced })
+      .catch(() => undefined);
+    return { status: 'failed', reason, connection };
   }
 
   private async interrupted(tenantId: string, lastCheckIn: string): Promise<SyncOutcome> {

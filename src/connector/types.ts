@@ -13,6 +13,16 @@ export interface FullSyncSummary {
   durationMs: number;
 }
 
+/** A periodic sync that read only the devices Google heard from since the previous sync. */
+export interface IncrementalSyncSummary {
+  /** ISO 8601. */
+  startedAt: string;
+  finishedAt: string;
+  /** Devices Google listed as synced since the watermark (less the overlap). */
+  devices: number;
+  durationMs: number;
+}
+
 export interface Connection {
   tenantId: string;
   /** The Google admin the service account acts as. */
@@ -27,6 +37,12 @@ export interface Connection {
   /** Last successful contact with Google (ISO 8601). */
   lastCheckIn?: string;
   lastFullSync?: FullSyncSummary;
+  lastIncrementalSync?: IncrementalSyncSummary;
+  /**
+   * Start of the last completed sync, full or incremental (ISO 8601): the next incremental sync
+   * reads the devices whose last sync is later, less a small overlap for clock skew.
+   */
+  syncWatermark?: string;
   /** ChromeOS devices in the inventory for this tenant. */
   devicesSynced: number;
   /** Generation of the last sync started: devices not seen by a completed sync are stale. */

@@ -110,6 +110,8 @@ export interface DeviceDirectory {
   listPage(options?: ListOptions, pageToken?: string): Promise<DevicePage>;
   /** Every page, in order, until Google has no more. */
   listAll(options?: ListOptions): AsyncIterable<ChromeDevice[]>;
+  /** Devices whose last sync is at or after `since` (ISO 8601), newest first; `fields` must keep lastSync. */
+  listChangedSince(since: string, options?: ListOptions): AsyncIterable<ChromeDevice[]>;
   get(deviceId: string): Promise<ChromeDevice>;
   /** Any number of ids: sent in batches of at most 50, one result per id. */
   batchChangeStatus(

@@ -137,7 +137,10 @@ export function normalizeFilter(filter: SearchFilter | undefined): NormalizedFil
   return out;
 }
 
-export function passesFilter(terms: DeviceTerms, filter: NormalizedFilter | undefined): boolean {
+export function passesFilter(
+  terms: Pick<DeviceTerms, 'users' | 'orgUnits'>,
+  filter: NormalizedFilter | undefined,
+): boolean {
   if (!filter) return true;
   if (filter.none) return false;
   if (filter.users && !filter.users.some((u) => terms.users.includes(u))) return false;

@@ -57,6 +57,21 @@ describe('connector cards', () => {
       'Last full sync': '2 min 5 s for 12,345 devices, 3 removed, finished 3 minutes ago',
     });
     expect(cardText(card)).not.toContain('Sandbox');
+    const withChanges = connectorStatusCard(
+      {
+        ...active,
+        lastIncrementalSync: {
+          startedAt: '2026-01-05T08:58:00.000Z',
+          finishedAt: '2026-01-05T08:58:01.000Z',
+          devices: 1234,
+          durationMs: 1000,
+        },
+      },
+      NOW,
+      view,
+    );
+    expect(validateCard(withChanges)).toEqual([]);
+    expect(facts(withChanges)['Last changes sync']).toBe('1,234 changed devices read, finished 2 minutes ago');
   });
 
   it('status card: Error shows the reason, Syncing says since when, none says how to connect', () => {

@@ -236,7 +236,7 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
     expect((await a.status(TENANT))?.generation).toBe(2);
   });
 
-  it('re-syncs connected tenants periodically, skipping ones synced moments ago', async () => {
+  it('syncs connected tenants periodically, skipping ones synced moments ago', async () => {
     const inventory = new MemoryInventory();
     const service = track(serviceFor(directoryFor(full, clock), inventory, clock));
     await (
@@ -245,9 +245,13 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
     full.resetStats();
     await service.resyncAll();
     expect(listCalls(full)).toBe(0);
+    // Nothing changed since: the incremental sync re-reads only devices within its 10-minute overlap.
+    const overlapStart = Date.parse((await service.status(TENANT))!.syncWatermark!) - 10 * 60_000;
+    const inOverlap = fleet.filter((d) => Date.parse(d.lastSync) >= overlapStart).length;
     clock.advance(15 * 60_000);
     await service.resyncAll();
-    expect(listCalls(full)).toBe(5);
+    expect(listCalls(full)).toBe(1);
+    expect((await service.status(TENANT))?.lastIncrementalSync).toMatchObject({ devices: inOverlap });
   });
 
   it('delete confirmations are single-use, bound to the requester, and expire after 5 minutes', async () => {
@@ -278,6 +282,115 @@ describe('ConnectorService: devices that leave Google, quota storms, locks', () 
     expect(await service.confirmDelete(TENANT, pending.id, alex.teamsId)).toMatchObject({ ok: false, why: 'used' });
     expect(await inventory.count(TENANT, 'chrome')).toBe(0);
     expect(await service.requestDelete(TENANT, alex)).toBeUndefined();
+  });
+});
+
+describe('incremental sync: the periodic sync reads what changed, reconciliation catches the rest', () => {
+  const MINUTE = 60_000;
+  let clock: ManualClock;
+  let fleet: FleetDevice[];
+  let em: GoogleEmulator;
+  const services: ConnectorService[] = [];
+
+  beforeAll(async () => {
+    clock = new ManualClock(NOW);
+    fleet = generateFleet({ seed: 'connector-incremental', size: 10_000, domain: 'school.example', now: NOW });
+    em = await startGoogleEmulator({ clock, devices: fleet });
+  });
+  afterAll(async () => {
+    for (const s of services) await s.stop();
+    await em.close();
+  });
+
+  /** A tenant connected and fully synced now, with a 15-minute sync and a 6-hour reconciliation. */
+  async function connected(): Promise<{ service: ConnectorService; inventory: MemoryInventory }> {
+    const inventory = new MemoryInventory();
+    const service = new ConnectorService({
+      directory: directoryOf({
+        customerId: 'my_customer',
+        rootUrl: em.rootUrl,
+        accessToken: em.accessToken,
+        account: 'admin@school.example',
+        clock,
+      }),
+      inventory,
+      ...createConnectorStores({ clock }),
+      clock,
+      setup: () => ({ clientId: SANDBOX_CLIENT_ID, scopes: DIRECTORY_SCOPES }),
+      resyncMinutes: 15,
+      reconcileMinutes: 360,
+      syncOverlapMinutes: 10,
+    });
+    services.push(service);
+    expect(await (await service.connect(TENANT, 'alexw@example.com')).sync).toMatchObject({ kind: 'full' });
+    return { service, inventory };
+  }
+
+  const checkIn = (d: FleetDevice, change: Partial<FleetDevice> = {}) =>
+    em.updateDevice(d.deviceId, { lastSync: new Date(clock.now()).toISOString(), ...change });
+
+  it('a device changed in Google appears after the next periodic sync, which reads only it', async () => {
+    const { service, inventory } = await connected();
+    clock.advance(15 * MINUTE);
+    const [moved, skewed] = [fleet[11], fleet[12]];
+    checkIn(moved, { annotatedUser: 'new.owner@school.example', annotatedAssetId: 'ASSET-NEW-11' });
+    // Google's clock runs 5 minutes behind ours: its last sync falls before the watermark, within the overlap.
+    em.updateDevice(skewed.deviceId, {
+      lastSync: new Date(NOW - 5 * MINUTE).toISOString(),
+      annotatedLocation: 'Room 12',
+    });
+    em.resetStats();
+    await service.resyncAll();
+    expect(await inventory.get(TENANT, moved.deviceId)).toMatchObject({
+      assetId: 'ASSET-NEW-11',
+      users: expect.arrayContaining(['new.owner@school.example']),
+    });
+    expect(await inventory.get(TENANT, skewed.deviceId)).toMatchObject({ location: 'Room 12' });
+    expect(listCalls(em)).toBe(1);
+    const status = await service.status(TENANT);
+    expect(status?.lastIncrementalSync?.devices).toBeGreaterThanOrEqual(2);
+    expect(status?.syncWatermark).toBe(new Date(clock.now()).toISOString());
+    expect(status?.lastFullSync?.startedAt).toBe(new Date(clock.now() - 15 * MINUTE).toISOString());
+  });
+
+  it('a device removed from Google, or edited without a check-in, changes only at the next reconciliation', async () => {
+    const { service, inventory } = await connected();
+    const fullSyncAt = new Date(clock.now()).toISOString();
+    const [removed, edited] = [fleet[21], fleet[22]];
+    em.removeDevice(removed.deviceId);
+    em.updateDevice(edited.deviceId, { annotatedAssetId: 'ASSET-EDITED-22' });
+    for (let i = 0; i < 23; i++) {
+      clock.advance(15 * MINUTE);
+      await service.resyncAll();
+    }
+    // Five and three-quarter hours of incremental syncs: neither change is seen.
+    expect(await inventory.get(TENANT, removed.deviceId)).toBeDefined();
+    expect((await inventory.get(TENANT, edited.deviceId))?.assetId).not.toBe('ASSET-EDITED-22');
+    expect((await service.status(TENANT))?.lastFullSync?.startedAt).toBe(fullSyncAt);
+    clock.advance(15 * MINUTE);
+    em.resetStats();
+    await service.resyncAll();
+    expect(await inventory.get(TENANT, removed.deviceId)).toBeUndefined();
+    expect((await inventory.get(TENANT, edited.deviceId))?.assetId).toBe('ASSET-EDITED-22');
+    expect(listCalls(em)).toBe(50);
+    expect((await service.status(TENANT))?.lastFullSync).toMatchObject({ removed: 1 });
+  });
+
+  it('with 1% of a 10,000-device fleet changed, a periodic sync makes 2% of a full sync’s requests', async () => {
+    const { service, inventory } = await connected();
+    em.resetStats();
+    expect(await service.sync(TENANT)).toMatchObject({ kind: 'full' });
+    const fullCalls = em.stats().requests;
+    clock.advance(15 * MINUTE);
+    const changed = fleet.filter((_, i) => i % 100 === 7 && i < 9_900);
+    for (const d of changed) checkIn(d, { osVersion: '140.0.7339.1' });
+    em.resetStats();
+    const outcome = await service.syncChanges(TENANT);
+    expect(outcome).toMatchObject({ status: 'completed', kind: 'incremental' });
+    const incrementalCalls = em.stats().requests;
+    expect(fullCalls).toBe(50);
+    expect(incrementalCalls).toBeLessThanOrEqual(0.02 * fullCalls);
+    for (const d of changed) expect((await inventory.get(TENANT, d.deviceId))?.osVersion).toBe('140.0.7339.1');
   });
 });
 

@@ -1,6 +1,6 @@
 import { ManualClock } from '../../src/clock';
 import { DeviceNotFound, InvalidInput, OutcomeUnknown, QuotaExceeded, UpstreamError } from '../../src/errors';
-import { createDeviceDirectory, GoogleDeviceDirectory, RetryOptions } from '../../src/directory';
+import { createDeviceDirectory, GoogleDeviceDirectory, RetryOptions, SYNC_FIELDS } from '../../src/directory';
 import { generateFleet } from '../../src/sandbox/fleet';
 import { FleetDevice } from '../../src/sandbox/fleet/types';
 import { GoogleEmulator, GoogleEmulatorOptions, startGoogleEmulator } from '../../src/sandbox/google';
@@ -288,6 +288,43 @@ describe('GoogleDeviceDirectory limits', () => {
       expect(seen.size).toBe(10_000);
       expect(pages).toBe(50);
       expect(h.em.stats().byMethod).toEqual({ 'chromeosdevices.list': 50 });
+    } finally {
+      await h.em.close();
+    }
+  });
+
+  it('lists only devices synced since a time, newest first, in as few requests as they fill', async () => {
+    const h = await harness(10_000);
+    try {
+      const since = new Date(NOW + 60_000).toISOString();
+      // 250 devices check in after `since`: two pages of 200, the second cut short.
+      const changed = h.fleet.slice(100, 350);
+      changed.forEach((d, i) => h.em.updateDevice(d.deviceId, { lastSync: new Date(NOW + 120_000 + i).toISOString() }));
+      h.em.resetStats();
+      const seen: string[] = [];
+      for await (const chunk of h.dir.listChangedSince(since, { fields: SYNC_FIELDS })) {
+        for (const d of chunk) seen.push(d.deviceId);
+      }
+      expect([...seen].sort()).toEqual(changed.map((d) => d.deviceId).sort());
+      expect(seen[0]).toBe(changed[249].deviceId);
+      expect(h.em.stats().byMethod).toEqual({ 'chromeosdevices.list': 2 });
+      // Nothing newer: one request, nothing listed.
+      h.em.resetStats();
+      const none = [];
+      for await (const chunk of h.dir.listChangedSince(new Date(NOW + 3_600_000).toISOString())) none.push(...chunk);
+      expect(none).toEqual([]);
+      expect(h.em.stats().requests).toBe(1);
+    } finally {
+      await h.em.close();
+    }
+  });
+
+  it('refuses a changed-devices listing whose fields leave out lastSync', async () => {
+    const h = await harness(10);
+    try {
+      const listing = h.dir.listChangedSince(new Date(NOW).toISOString(), { fields: 'chromeosdevices(deviceId)' });
+      await expect(listing[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(InvalidInput);
+      expect(h.em.stats().requests).toBe(0);
     } finally {
       await h.em.close();
     }

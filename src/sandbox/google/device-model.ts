@@ -120,6 +120,27 @@ export class DeviceModel {
     this.touchAll();
   }
 
+  /**
+   * Changes a device as the admin console or the device itself would (a new user, a sync):
+   * listings see it at once. The id and serial number stay.
+   */
+  updateDevice(deviceId: string, change: Partial<Omit<DeviceData, 'deviceId' | 'serialNumber'>>): void {
+    const e = this.mustGet(deviceId);
+    this.settle();
+    Object.assign(e.data, change);
+    this.touch(e);
+  }
+
+  /** The device leaves the customer (moved to another domain, or deleted): later listings miss it. */
+  removeDevice(deviceId: string): void {
+    const e = this.mustGet(deviceId);
+    this.byId.delete(deviceId);
+    this.bySerial.delete(e.data.serialNumber);
+    this.unsettled.delete(e);
+    this.base = this.base.filter((x) => x !== e);
+    this.touchAll();
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -37,6 +37,10 @@ export interface GoogleEmulatorOptions {
 export interface GoogleEmulatorControl {
   /** The emulator takes the objects over (no copy): don't change them afterwards. */
   addDevices(devices: FleetDevice[]): void;
+  /** Changes a device's fields (not its id or serial), as an admin edit or a device check-in would. */
+  updateDevice(deviceId: string, change: Partial<Omit<FleetDevice, 'deviceId' | 'serialNumber'>>): void;
+  /** The device leaves the customer: later listings and reads miss it. */
+  removeDevice(deviceId: string): void;
   deviceCount(): number;
   /** The device as chromeosdevices.get with projection FULL would return it. */
   readDevice(deviceId: string): Record<string, unknown> | undefined;
@@ -112,6 +116,8 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
         server.closeAllConnections();
       }),
     addDevices: (devices) => model.addDevices(devices),
+    updateDevice: (id, change) => model.updateDevice(id, change),
+    removeDevice: (id) => model.removeDevice(id),
     deviceCount: () => model.size,
     readDevice: (id) => model.readDevice(id),
     deviceIdBySerial: (serial) => model.deviceIdBySerial(serial),

@@ -1,8 +1,9 @@
 /**
  * Google's list query language for ChromeOS devices, the part the bot uses: `id:` (serial,
  * partial from three characters), `asset_id:`, `user:`, `location:`, `note:`, `status:`,
- * `model:`/`public_model_name:`, `recent_user:` and plain words (any of those fields). Terms are
- * ANDed; values may be quoted ("tom sawyer"). Matching is case-insensitive.
+ * `model:`/`public_model_name:`, `recent_user:`, `sync:` (last sync day or range of days) and plain
+ * words (any of those fields). Terms are ANDed; values may be quoted ("tom sawyer"). Matching is
+ * case-insensitive.
  */
 import { invalid } from './google-errors';
 
@@ -16,6 +17,8 @@ export interface Searchable {
   notes?: string;
   macAddress?: string;
   recentUsers?: { email?: string }[];
+  /** RFC 3339. */
+  lastSync?: string;
 }
 
 export type DevicePredicate = (d: Searchable) => boolean;
@@ -48,6 +51,35 @@ const STATUS_MATCHERS: Record<string, (status: string) => boolean> = {
   pre_provisioned: (s) => s === 'PRE_PROVISIONED',
 };
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day in YYYY-MM-DD, else undefined. */
+function calendarDay(text: string): string | undefined {
+  if (!DAY.test(text)) return undefined;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? undefined : text;
+}
+
+/**
+ * `sync:` takes a day (`2013-10-12`), a range (`2013-10-01..2013-10-12`), or an open range
+ * (`..2013-10-12`, `2013-10-01..`): Google's list query operators,
+ * https://developers.google.com/workspace/admin/directory/v1/list-query-operators ("Last sync",
+ * and its "Date and time formats" section; the four forms as GAMADV-XTD3's ChromeOS Devices wiki
+ * spells them out). Unconfirmed, and chosen here: both ends are inclusive, days are UTC days, and
+ * a time of day is refused (Google documents none for this operator).
+ */
+function dayRangePredicate(operator: string, value: string, field: (d: Searchable) => string | undefined) {
+  const [from, to, ...rest] = value.includes('..') ? value.split('..') : [value, value];
+  const start = from === '' ? '' : calendarDay(from);
+  const end = to === '' ? '' : calendarDay(to);
+  if (rest.length || start === undefined || end === undefined || (start === '' && end === ''))
+    throw invalid(`Invalid Input: ${operator}:${value}`);
+  return (d: Searchable) => {
+    const day = (field(d) ?? '').slice(0, 10);
+    return day !== '' && (start === '' || day >= start) && (end === '' || day <= end);
+  };
+}
+
 function termPredicate(term: Term): DevicePredicate {
   const v = term.value;
   switch (term.key) {
@@ -77,6 +109,8 @@ function termPredicate(term: Term): DevicePredicate {
       return (d) => has(d.model, v);
     case 'recent_user':
       return (d) => (d.recentUsers ?? []).some((u) => has(u.email, v));
+    case 'sync':
+      return dayRangePredicate('sync', v, (d) => d.lastSync);
     case 'status': {
       const match = STATUS_MATCHERS[v];
       if (!match) throw invalid(`Invalid Input: status:${v}`);

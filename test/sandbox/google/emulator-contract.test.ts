@@ -158,6 +158,57 @@ describe('Google Directory emulator: HTTP contract', () => {
       );
     });
 
+    it('sync: a day, a range, before and after a day (UTC), ordered by lastSync', async () => {
+      const day = (d: FleetDevice) => d.lastSync.slice(0, 10);
+      const target = day(reference[7]);
+      const synced = (pred: (day: string) => boolean) => sortedIds(reference.filter((d) => pred(day(d))));
+      expect(sortedIds(await listEverything(http, { query: `sync:${target}`, maxResults: 200 }))).toEqual(
+        synced((d) => d === target),
+      );
+      expect(sortedIds(await listEverything(http, { query: `sync:${target}..`, maxResults: 200 }))).toEqual(
+        synced((d) => d >= target),
+      );
+      expect(sortedIds(await listEverything(http, { query: `sync:..${target}`, maxResults: 200 }))).toEqual(
+        synced((d) => d <= target),
+      );
+      expect(
+        sortedIds(await listEverything(http, { query: `sync:2025-12-01..${target} status:managed`, maxResults: 200 })),
+      ).toEqual(
+        sortedIds(reference.filter((d) => day(d) >= '2025-12-01' && day(d) <= target && d.status !== 'DEPROVISIONED')),
+      );
+      const newest = await http.list({ query: `sync:${target}..`, orderBy: 'lastSync', sortOrder: 'DESCENDING' });
+      const times = newest.body.chromeosdevices.map((d: { lastSync: string }) => d.lastSync);
+      expect(times).toEqual([...times].sort().reverse());
+    });
+
+    it('sees a device changed or removed through the control handle', async () => {
+      // An emulator of its own: the other tests read the untouched fleet.
+      const own = await startGoogleEmulator({ clock, devices: testFleet() });
+      try {
+        const ownHttp = googleHttp(own);
+        const [changed, gone] = [reference[20], reference[21]];
+        const today = new Date(NOW).toISOString().slice(0, 10);
+        own.updateDevice(changed.deviceId, { lastSync: new Date(NOW).toISOString(), annotatedUser: 'new.owner' });
+        expect(ids(await listEverything(ownHttp, { query: `sync:${today} user:new.owner` }))).toEqual([
+          changed.deviceId,
+        ]);
+        own.removeDevice(gone.deviceId);
+        expect(own.readDevice(gone.deviceId)).toBeUndefined();
+        expect(ids(await listEverything(ownHttp, { query: `id:${gone.serialNumber}` }))).toEqual([]);
+        expect(own.deviceCount()).toBe(reference.length - 1);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('rejects a sync: value that is not a day or a range of days with 400', async () => {
+      for (const bad of ['sync:yesterday', 'sync:2026-13-01', 'sync:2026-01-05T10:00:00..', 'sync:..']) {
+        const r = await http.list({ query: bad });
+        expect(r.status).toBe(400);
+        expect(r.body.error.errors[0].reason).toBe('invalid');
+      }
+    });
+
     it('rejects an unknown operator with 400', async () => {
       const r = await http.list({ query: 'colour:blue' });
       expect(r.status).toBe(400);
