@@ -163,7 +163,13 @@ export interface StartOptions {
   /** Confirmation and tracking settings of remote actions. */
   actions?: Partial<Omit<ActionSettings, 'tracking'>> & { tracking?: Partial<TrackingSettings> };
   /** Bulk runs: runner pacing and guard rails (tests shorten or raise them). */
-  bulk?: { runner?: Partial<RunnerSettings>; settings?: Partial<BulkSettings>; approvalCheckMs?: number };
+  bulk?: {
+    runner?: Partial<RunnerSettings>;
+    settings?: Partial<BulkSettings>;
+    approvalCheckMs?: number;
+    /** The Google quota's window (default a minute); tests shorten it, with the emulator's, to see it bind. */
+    quotaWindowMs?: number;
+  };
   /** Tenant settings to use instead of a new store (tests set the help desk channel in it). */
   tenantSettings?: TenantSettingsStore;
   /** Lost-device reports: escalation delay and check interval (tests shorten them), self-service policy. */
@@ -949,7 +955,13 @@ function createBulk(
     prechecks: p.intunePrechecks,
     store,
     queue: stores.queue,
-    limiter: createRateLimiter({ redis: stores.redis, key: `${prefix}google-quota`, limit: quota, clock }),
+    limiter: createRateLimiter({
+      redis: stores.redis,
+      key: `${prefix}google-quota`,
+      limit: quota,
+      clock,
+      windowMs: options.bulk?.quotaWindowMs,
+    }),
     clock,
     audit: stores.audit,
     logger,

@@ -175,7 +175,9 @@ export class BulkRunner {
     if (this.stopping || this.running.has(runId)) return;
     const { store, logger } = this.deps;
     if (!(await store.claim(runId, this.owner, this.settings.leaseMs))) return;
+    logger.info({ runId, worker: this.owner, pid: process.pid }, 'bulk run claimed');
     this.running.add(runId);
+    let paused = false;
     let lost = false;
     const renew = setInterval(
       () => {
@@ -195,7 +197,8 @@ export class BulkRunner {
       await this.process(runId, check);
     } catch (error) {
       if (error instanceof Interrupted) {
-        logger.info({ runId }, 'bulk run paused; it resumes on the next start');
+        paused = this.stopping;
+        logger.info({ runId }, 'bulk run paused; another instance or the next start resumes it');
         return;
       }
       throw error;
@@ -203,7 +206,15 @@ export class BulkRunner {
       clearInterval(renew);
       this.running.delete(runId);
       await store.release(runId, this.owner).catch(() => undefined);
+      if (paused) await this.handOver(runId);
     }
+  }
+
+  /** On shutdown, once the lease is free: queued again at once, so another instance goes on without waiting for a sweep. */
+  private async handOver(runId: string): Promise<void> {
+    await this.enqueue(runId).catch((err: unknown) =>
+      this.deps.logger.warn({ runId, err: { message: (err as Error).message } }, 'could not hand the bulk run over'),
+    );
   }
 
   private async process(runId: string, check: () => void): Promise<void> {
