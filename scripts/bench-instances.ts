@@ -1,19 +1,17 @@
 /**
  * Turn throughput with three bot processes on one Redis against one, in the same run: each
  * instance is `src/index.ts` in its own process (sandbox on Redis, one REDIS_KEY_PREFIX), all on
- * one shared Google and Graph emulator; the load is spread over the instances round-robin, as a
+ * one shared Google and Graph emulator in a process of its own, as Google and Graph are elsewhere; the load is spread over the instances round-robin, as a
  * load balancer does. Run alone: npx tsx scripts/bench-instances.ts [--quick]
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { sandboxFleet, sandboxIntuneFleet, SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../src/sandbox';
-import { startGoogleEmulator } from '../src/sandbox/google';
-import { startGraphEmulator } from '../src/sandbox/graph';
+import { sandboxFleet, SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../src/sandbox';
 import { deleteKeysByPrefix } from '../src/store/redis-keys';
 import { freePort, startProcess, stopProcess, waitForHttp, type ManagedProcess } from '../test/e2e/processes';
 
@@ -127,15 +125,38 @@ async function startInstance(env: Record<string, string>, logDir: string, name: 
   return { url: `http://127.0.0.1:${port}/api/messages`, process: child };
 }
 
+/** scripts/sandbox-emulators.ts on free ports; resolves with the URLs it prints. */
+async function startEmulators(
+  logDir: string,
+): Promise<{ process: ManagedProcess; urls: { SANDBOX_GOOGLE_URL: string; SANDBOX_GRAPH_URL: string } }> {
+  const logFile = join(logDir, 'emulators.log');
+  const child = startProcess(
+    'emulators',
+    join(ROOT, 'node_modules', '.bin', 'tsx'),
+    ['scripts/sandbox-emulators.ts', '--google-port', '0', '--graph-port', '0'],
+    { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, logFile },
+  );
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const line = (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
+      .split('\n')
+      .find((l) => l.startsWith('{"SANDBOX_GOOGLE_URL"'));
+    if (line) return { process: child, urls: JSON.parse(line) };
+    if (child.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stopProcess(child);
+  throw new Error(`the emulators did not start; see ${logFile}`);
+}
+
 export async function benchInstances(options: { quick?: boolean } = {}): Promise<BenchInstancesResult> {
   const turns = options.quick ? 600 : 3000;
   const clients = 16;
   const now = Date.now();
-  const google = await startGoogleEmulator({ devices: sandboxFleet(now) });
-  const graph = await startGraphEmulator({ managedDevices: sandboxIntuneFleet(now) });
   const sink = await sinkConnector();
   const prefix = `bench-instances:${randomUUID().slice(0, 8)}:`;
   const logDir = mkdtempSync(join(tmpdir(), 'desk-bench-instances-'));
+  const emulators = await startEmulators(logDir);
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -143,8 +164,7 @@ export async function benchInstances(options: { quick?: boolean } = {}): Promise
     LOG_LEVEL: 'warn',
     REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
-    SANDBOX_GOOGLE_URL: google.rootUrl,
-    SANDBOX_GRAPH_URL: graph.baseUrl,
+    ...emulators.urls,
     // Limits out of reach: the bench measures turns, not the limiter's refusals.
     RATE_LIMIT_PERSON_PER_MINUTE: '100000000',
     RATE_LIMIT_TENANT_PER_MINUTE: '100000000',
@@ -180,8 +200,7 @@ export async function benchInstances(options: { quick?: boolean } = {}): Promise
   } finally {
     await Promise.all(instances.map((i) => stopProcess(i.process, 12_000)));
     await sink.close();
-    await google.close();
-    await graph.close();
+    await stopProcess(emulators.process);
     const redis = new Redis(REDIS_URL);
     await deleteKeysByPrefix(redis, prefix);
     redis.disconnect();
@@ -199,7 +218,7 @@ export function instancesSection(r: BenchInstancesResult): string {
 Measured on ${r.measuredOn}. Target: turn throughput grows with instances; no action runs twice (test/operate/instances.test.ts
 shows the second). Three bot processes against one, in the same run, on one Redis and one shared
 Google and Graph emulator; ${r.clients} concurrent clients spread the turns round-robin, as a load
-balancer does. Everything — clients, emulators, Redis and the bots — shares this machine's ${r.cores} cores.
+balancer does. Everything — clients, emulators, Redis and the bots — shares this machine's ${r.cores} cores, so\nthe gain is bounded by the cores left over, not by the bot.
 
 | turn | instances | turns/s | p50 ms | p99 ms |
 |---|---|---|---|---|
