@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { sandboxFleet, SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../src/sandbox';
@@ -29,6 +29,8 @@ export interface InstancesRun {
 export interface BenchInstancesResult {
   measuredOn: string;
   cores: number;
+  /** The machine's 1-minute load average when the run began: other work on the same cores. */
+  loadAverage: number;
   clients: number;
   help: InstancesRun[];
   find: InstancesRun[];
@@ -151,6 +153,7 @@ async function startEmulators(
 
 export async function benchInstances(options: { quick?: boolean } = {}): Promise<BenchInstancesResult> {
   const turns = options.quick ? 600 : 3000;
+  const loadAverage = Number(loadavg()[0].toFixed(1));
   const clients = 16;
   const now = Date.now();
   const sink = await sinkConnector();
@@ -191,6 +194,7 @@ export async function benchInstances(options: { quick?: boolean } = {}): Promise
     return {
       measuredOn: new Date().toISOString().slice(0, 10),
       cores: cpus().length,
+      loadAverage,
       clients,
       help,
       find: findRuns,
@@ -218,7 +222,7 @@ export function instancesSection(r: BenchInstancesResult): string {
 Measured on ${r.measuredOn}. Target: turn throughput grows with instances; no action runs twice (test/operate/instances.test.ts
 shows the second). Three bot processes against one, in the same run, on one Redis and one shared
 Google and Graph emulator; ${r.clients} concurrent clients spread the turns round-robin, as a load
-balancer does. Everything — clients, emulators, Redis and the bots — shares this machine's ${r.cores} cores, so\nthe gain is bounded by the cores left over, not by the bot.
+balancer does. Everything — clients, emulators, Redis and the bots — shares this machine's ${r.cores} cores (load\naverage ${r.loadAverage} when the run began), so the gain is bounded by the cores left over, not by the bot.
 
 | turn | instances | turns/s | p50 ms | p99 ms |
 |---|---|---|---|---|

@@ -86,7 +86,7 @@ describe('/healthz, /readyz and /api/messages as the gate and the checks say', (
     gate.close();
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
-    expect((await ready.json()).checks.acceptingTurns).toBe('failing');
+    expect(((await ready.json()) as any).checks.acceptingTurns).toBe('failing');
     const res = await fetch(`${base}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
