@@ -174,9 +174,18 @@ export class BulkRunner {
   async execute(runId: string): Promise<void> {
     if (this.stopping || this.running.has(runId)) return;
     const { store, logger } = this.deps;
-    if (!(await store.claim(runId, this.owner, this.settings.leaseMs))) return;
-    logger.info({ runId, worker: this.owner, pid: process.pid }, 'bulk run claimed');
+    // Marked before the claim is awaited: two jobs of one run at once here (a resume and a
+    // hand-over) would otherwise both pass, as the lease is this instance's own.
     this.running.add(runId);
+    const claimed = await store.claim(runId, this.owner, this.settings.leaseMs).catch((error: unknown) => {
+      this.running.delete(runId);
+      throw error;
+    });
+    if (!claimed) {
+      this.running.delete(runId);
+      return;
+    }
+    logger.info({ runId, worker: this.owner, pid: process.pid }, 'bulk run claimed');
     let paused = false;
     let lost = false;
     const renew = setInterval(
