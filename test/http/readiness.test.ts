@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'restify';
 import { readiness, TurnGate } from '../../src/http';
-import { Metrics } from '../../src/metrics';
+import { DeskMetrics } from '../../src/telemetry';
 import { createServer, listen } from '../../src/server';
 import { captureLogger } from '../support/logs';
 
@@ -57,7 +57,7 @@ describe('/healthz, /readyz and /api/messages as the gate and the checks say', (
     server = createServer({
       adapter: {} as never,
       runTurn: async () => undefined,
-      metrics: new Metrics(),
+      metrics: new DeskMetrics(),
       logger: logs.logger,
       mode: 'production',
       version: 'test',
