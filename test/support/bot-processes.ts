@@ -20,7 +20,6 @@ import { RecordingConnector } from './connector';
 import { testRedis, TEST_REDIS_URL } from './redis';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** One Google call as the emulator saw it, through the counting pass-through in front of it. */
 export interface GoogleCall {
@@ -156,15 +155,21 @@ export async function startInstance(
 ): Promise<BotInstance> {
   const port = await freePort();
   const logFile = join(world.dir, `${name}.log`);
-  const child = startProcess(name, TSX, ['test/support/bot-process.ts'], {
-    cwd: ROOT,
-    env: {
-      ...sharedEnv(world, options.env),
-      PORT: String(port),
-      DESK_TEST_START_OPTIONS: JSON.stringify(options.start ?? {}),
+  // One node process with tsx's loader, as production runs one node process: the signals reach the bot itself.
+  const child = startProcess(
+    name,
+    process.execPath,
+    ['--disable-warning=DEP0111', '--import', 'tsx', 'test/support/bot-process.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...sharedEnv(world, options.env),
+        PORT: String(port),
+        DESK_TEST_START_OPTIONS: JSON.stringify(options.start ?? {}),
+      },
+      logFile,
     },
-    logFile,
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/readyz`, { timeoutMs: 60_000, process: child });
   return {
