@@ -28,6 +28,8 @@ COPY --from=build /app/dist ./dist
 COPY config ./config
 USER node
 EXPOSE 3978
-# Liveness: /healthz answers 200 while the process serves HTTP and Redis (if configured) answers.
+# Liveness: /healthz answers 200 while the process serves HTTP. Readiness to take turns (Redis,
+# tenants, queues; 503 while shutting down) is /readyz, for load balancers. SIGTERM (docker stop)
+# finishes running turns and exits 0 within 10 s.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--disable-warning=DEP0111", "dist/src/index.js"]

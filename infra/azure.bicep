@@ -221,6 +221,15 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
                   periodSeconds: 30
                   failureThreshold: 3
                 }
+                {
+                  // Turns go to a replica only while Redis, its tenants and its queues are up; 503 from SIGTERM on.
+                  type: 'Readiness'
+                  httpGet: { path: '/readyz', port: 3978 }
+                  initialDelaySeconds: 5
+                  periodSeconds: 5
+                  timeoutSeconds: 3
+                  failureThreshold: 2
+                }
               ]
             : []
         }

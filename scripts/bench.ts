@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoadSummary, sampleLoadAverage } from './bench-child';
 import { benchBulkRounds, BenchBulkResult } from './bench-bulk';
+import { BenchInstancesResult, benchInstances, instancesGainRounds, instancesSection } from './bench-instances';
 import { benchInstructions, BenchInstructionsResult, callgrindAvailable } from './bench-instructions';
 import { BenchInventoryResult, benchInventory, BenchKind, LookupRound, PLAIN_KINDS } from './bench-inventory';
 import { benchStatusLag, BenchStatusLagResult } from './bench-status-lag';
@@ -18,7 +19,7 @@ import { benchSync, BenchSyncResult } from './bench-sync';
 import { benchTurns, BenchTurnsResult } from './bench-turns';
 import { margin, roundRatios, summarize, Target, targetBound, verdict } from './bench-steadiness';
 
-const PARTS = ['turns', 'lookups', 'sync', 'bulk', 'lag', 'instructions'] as const;
+const PARTS = ['turns', 'lookups', 'sync', 'bulk', 'lag', 'instances', 'instructions'] as const;
 type Part = (typeof PARTS)[number];
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -306,6 +307,16 @@ function lagFigures(l: BenchStatusLagResult): Figure[] {
   ];
 }
 
+function instancesFigures(r: BenchInstancesResult): Figure[] {
+  return (['help', 'find'] as const).map((kind) => ({
+    name: `\`${kind}\` turns/s, three instances on one Redis ÷ one`,
+    unit: '×',
+    values: instancesGainRounds(r, kind),
+    digits: 2,
+    target: { atLeast: 1 },
+  }));
+}
+
 function instructionFigures(i: BenchInstructionsResult): Figure[] {
   return (Object.keys(i.rounds) as Array<keyof typeof i.rounds>).map((step) => ({
     name: step === 'deviceCard' ? 'device card (view, data, template expansion)' : `memory lookup, ${step}`,
@@ -321,6 +332,7 @@ interface Results {
   sync?: BenchSyncResult;
   bulk?: BenchBulkResult[];
   lag?: BenchStatusLagResult;
+  instances?: BenchInstancesResult;
   instructions?: BenchInstructionsResult | { skipped: string };
 }
 
@@ -331,6 +343,7 @@ function report(r: Results, options: Options, load: LoadSummary, minutes: number
     ...(r.sync ? syncFigures(r.sync) : []),
     ...(r.bulk ? bulkFigures(r.bulk) : []),
     ...(r.lag ? lagFigures(r.lag) : []),
+    ...(r.instances ? instancesFigures(r.instances) : []),
   ];
   const out: string[] = [];
   out.push(`# Benchmarks
@@ -415,6 +428,7 @@ The tracker backs off (the interval grows by half per poll up to 5 minutes by de
 production the bound is twice the interval in force when the command completes.
 `);
   }
+  if (r.instances) out.push(instancesSection(r.instances));
   if (r.instructions) {
     const i = r.instructions;
     out.push(
@@ -468,6 +482,7 @@ async function run(part: Part, options: Options, results: Results): Promise<void
   // 10,000 devices is the target's size; at 8× real time the run's four minutes of quota pass in 30 s.
   else if (part === 'bulk') results.bulk = await benchBulkRounds({ rounds, devices: quick ? 3_000 : 10_000, speed: 8 });
   else if (part === 'lag') results.lag = await benchStatusLag();
+  else if (part === 'instances') results.instances = await benchInstances({ quick, rounds });
   else if (part === 'instructions')
     results.instructions = callgrindAvailable()
       ? await benchInstructions({ rounds })

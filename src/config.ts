@@ -16,6 +16,11 @@ export interface Config {
   sandbox: boolean;
   /** Sandbox only: Graph application permissions the emulated app registration lacks, to show the refusal. */
   sandboxGraphWithoutPermissions: string[];
+  /**
+   * Sandbox only: emulators already running elsewhere, shared by several sandbox instances on one
+   * Redis (the Google emulator's root URL, the Graph emulator's base URL); unset: each starts its own.
+   */
+  sandboxEmulators: { googleUrl?: string; graphUrl?: string };
   logLevel: string;
   bot: {
     appId: string;
@@ -272,6 +277,8 @@ const schema = z.object({
       })
       .optional(),
   ),
+  SANDBOX_GOOGLE_URL: optionalUrl('http://127.0.0.1:8444/'),
+  SANDBOX_GRAPH_URL: optionalUrl('http://127.0.0.1:8445/v1.0'),
   SANDBOX_GRAPH_WITHOUT_PERMISSIONS: z.preprocess(
     blankToUndefined,
     z
@@ -438,6 +445,7 @@ function configOf(e: Env, p: CheckedParts): Config {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean),
+    sandboxEmulators: { googleUrl: e.SANDBOX_GOOGLE_URL, graphUrl: e.SANDBOX_GRAPH_URL },
     logLevel: e.LOG_LEVEL,
     bot: {
       appId: e.MicrosoftAppId,

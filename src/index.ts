@@ -85,6 +85,9 @@ import {
 } from './telemetry';
 import { loadTenantsFile, type TenantConnections, type TenantEntry, Tenants } from './tenants';
 import {
+  DEFAULT_EMULATOR_TOKEN,
+  EMULATOR_CLIENT_ID,
+  EMULATOR_CLIENT_SECRET,
   type GoogleEmulator,
   type GoogleEmulatorControl,
   type GraphEmulator,
@@ -98,7 +101,7 @@ import {
   startGraphEmulator,
 } from './sandbox';
 import { createServer, listen } from './server';
-import { startMetricsServer } from './http';
+import { type ReadinessCheck, startMetricsServer, TurnGate } from './http';
 import { createTurnLimiter } from './turn-limit';
 import {
   BullJobQueue,
@@ -127,8 +130,15 @@ export interface RunningBot {
   };
   /** The audit trail, for tests that check what it holds (and what it must never hold). */
   audit: AuditTrail;
+  /**
+   * Shuts down gracefully: /readyz answers 503 and new turns get 503 at once, the turns already
+   * running finish (up to TURN_GRACE_MS), then background work, queues and Redis close.
+   */
   stop(): Promise<void>;
 }
+
+/** How long running turns may take to finish on shutdown; the rest of the 10 s is for closing. */
+export const TURN_GRACE_MS = 6_000;
 
 export interface StartOptions {
   logger?: Logger;
@@ -153,7 +163,13 @@ export interface StartOptions {
   /** Confirmation and tracking settings of remote actions. */
   actions?: Partial<Omit<ActionSettings, 'tracking'>> & { tracking?: Partial<TrackingSettings> };
   /** Bulk runs: runner pacing and guard rails (tests shorten or raise them). */
-  bulk?: { runner?: Partial<RunnerSettings>; settings?: Partial<BulkSettings>; approvalCheckMs?: number };
+  bulk?: {
+    runner?: Partial<RunnerSettings>;
+    settings?: Partial<BulkSettings>;
+    approvalCheckMs?: number;
+    /** The Google quota's window (default a minute); tests shorten it, with the emulator's, to see it bind. */
+    quotaWindowMs?: number;
+  };
   /** Tenant settings to use instead of a new store (tests set the help desk channel in it). */
   tenantSettings?: TenantSettingsStore;
   /** Lost-device reports: escalation delay and check interval (tests shorten them), self-service policy. */
@@ -176,6 +192,8 @@ interface Parts {
   closers: Array<() => Promise<unknown> | void>;
   /** This bot's /metrics registry; every client and service that counts something gets it. */
   metrics: DeskMetrics;
+  /** Open while this instance takes turns. */
+  gate: TurnGate;
 }
 
 interface Clients {
@@ -208,16 +226,26 @@ export async function startDeviceDesk(config: Config, options: StartOptions = {}
     prefix: options.redisPrefix ?? config.redisPrefix,
     closers: [],
     metrics: new DeskMetrics({ googleQuotaPerMinute: config.googleQuotaPerMinute }),
+    gate: new TurnGate(),
   };
-  const stop = async () => {
-    for (const close of parts.closers.reverse()) await close();
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= shutDown(parts));
   try {
     return await start(parts, stop);
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Closes the gate, lets running turns finish, then closes what was opened, newest first. */
+async function shutDown(parts: Parts): Promise<void> {
+  parts.gate.close();
+  const inFlight = parts.gate.inFlight;
+  if (inFlight > 0) parts.logger.info({ inFlight }, 'waiting for running turns to finish');
+  if (!(await parts.gate.settled(TURN_GRACE_MS)))
+    parts.logger.warn({ inFlight: parts.gate.inFlight }, 'turns still running after the grace period');
+  for (const close of parts.closers.reverse()) await close();
 }
 
 async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBot> {
@@ -330,7 +358,8 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     logger,
     mode: config.sandbox ? 'sandbox' : 'production',
     version,
-    redisPing: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
+    gate: parts.gate,
+    readinessChecks: readinessChecks(stores, tenants, () => backgroundWorkRunning),
     metricsHere: config.metrics.port === undefined ? { token: config.metrics.token } : false,
   });
   registerBulkDownload(server, { store: bulk.chat.store, logger });
@@ -343,6 +372,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     parts.closers.push(() => metricsServer.close());
     metricsPort = metricsServer.port;
   }
+  let backgroundWorkRunning = false;
   await startBackgroundWork(parts, actions, bulk, lost.reports);
   watchDesk(metrics, {
     now: () => parts.clock.now(),
@@ -352,6 +382,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     connections: () => connectionReadings(tenants, connector, intuneSync),
     redisUp: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
   });
+  backgroundWorkRunning = true;
   logger.info(
     { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
     'Device Desk is listening on /api/messages',
@@ -391,6 +422,21 @@ async function connectionReadings(
   return readings;
 }
 
+/** What /readyz asks before a load balancer sends this instance turns. */
+function readinessChecks(
+  stores: Stores,
+  tenants: Tenants,
+  backgroundWorkRunning: () => boolean,
+): Record<string, ReadinessCheck> {
+  const { redis, queue } = stores;
+  return {
+    ...(redis ? { redis: async () => (await redis.ping()) === 'PONG' } : {}),
+    tenants: () => tenants.ids().length > 0,
+    // Tracking, bulk runs and escalations are picked up by this instance's workers.
+    queues: () => backgroundWorkRunning() && queue.isRunning(),
+  };
+}
+
 /**
  * The tenants turns are taken from: those configured with their own connections, cut to
  * ALLOWED_TENANT_IDS when it is set. Any other tenant is turned away before a route runs.
@@ -403,27 +449,41 @@ function servedTenants(config: Config, tenants: Tenants): string[] {
 /** Sandbox: two tenants on emulators of their own, Contoso (Google and Graph) and Fabrikam (Google only). */
 async function sandboxClients(parts: Parts): Promise<Clients> {
   const { config, options, clock, logger, closers } = parts;
-  const google = options.google ?? (await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
-  if (!options.google) closers.push(() => google.close());
+  const shared = config.sandboxEmulators;
+  const google =
+    options.google ??
+    (shared.googleUrl ? undefined : await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
+  if (google && !options.google) closers.push(() => google.close());
   const fabrikam = await startGoogleEmulator({ devices: fabrikamFleet(clock.now()), clock, logger, seed: 'fabrikam' });
   closers.push(() => fabrikam.close());
   const graph =
     options.graph ??
-    (await startGraphEmulator({
-      managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()),
-      clock,
-      withoutPermissions: config.sandboxGraphWithoutPermissions,
-    }));
-  if (!options.graph) closers.push(() => graph.close());
+    (shared.graphUrl
+      ? undefined
+      : await startGraphEmulator({
+          managedDevices: options.intuneDevices ?? sandboxIntuneFleet(clock.now()),
+          clock,
+          withoutPermissions: config.sandboxGraphWithoutPermissions,
+        }));
+  if (graph && !options.graph) closers.push(() => graph.close());
   const client = new GraphHttpClient({
-    auth: { kind: 'fixed-token', token: graph.fixedToken },
-    baseUrl: graph.baseUrl,
+    // Shared emulators (several instances): the client-credentials flow against the emulator's own token endpoint.
+    auth: graph
+      ? { kind: 'fixed-token', token: graph.fixedToken }
+      : {
+          kind: 'client-credentials',
+          tenantId: SANDBOX_TENANT_ID,
+          clientId: EMULATOR_CLIENT_ID,
+          clientSecret: EMULATOR_CLIENT_SECRET,
+          authorityHost: new URL(shared.graphUrl!).origin,
+        },
+    baseUrl: graph?.baseUrl ?? shared.graphUrl!,
     clock,
     logger,
     metrics: parts.metrics,
     ...options.graphRetry,
   });
-  const emulated = (emulator: GoogleEmulator, account: string) => {
+  const emulated = (emulator: { rootUrl: string; accessToken: string }, account: string) => {
     const o = { customerId: config.google.customerId, rootUrl: emulator.rootUrl, accessToken: emulator.accessToken };
     const base = { ...o, account, logger, clock, retry: options.directoryRetry, metrics: parts.metrics };
     return {
@@ -432,10 +492,11 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
       clientId: SANDBOX_CLIENT_ID,
     };
   };
+  const contosoGoogle = google ?? { rootUrl: shared.googleUrl!, accessToken: DEFAULT_EMULATOR_TOKEN };
   const contoso: TenantConnections = {
     id: SANDBOX_TENANT_ID,
     name: 'Contoso (sandbox)',
-    google: emulated(google, 'admin@example.com'),
+    google: emulated(contosoGoogle, 'admin@example.com'),
     intune: { client, devices: new GraphManagedDeviceDirectory(client) },
     groups: new GraphGroupMembership(client, { clock }),
     access: await loadAccessFile(config.accessConfigPath ?? SANDBOX_ACCESS_FILE),
@@ -447,10 +508,12 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
     groups: NO_GROUPS,
     access: await loadAccessFile(FABRIKAM_ACCESS_FILE),
   };
-  return {
-    sandbox: { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph, fabrikam },
-    tenants: new Tenants([contoso, second]),
-  };
+  // Emulators running elsewhere are controlled there: this instance has no handles on them.
+  const sandbox =
+    google && graph
+      ? { googleRootUrl: google.rootUrl, graphBaseUrl: graph.baseUrl, google, graph, fabrikam }
+      : undefined;
+  return { sandbox, tenants: new Tenants([contoso, second]) };
 }
 
 /** Production: the home tenant from GOOGLE_* and GRAPH_*, and every tenant of TENANTS_CONFIG. */
@@ -892,7 +955,13 @@ function createBulk(
     prechecks: p.intunePrechecks,
     store,
     queue: stores.queue,
-    limiter: createRateLimiter({ redis: stores.redis, key: `${prefix}google-quota`, limit: quota, clock }),
+    limiter: createRateLimiter({
+      redis: stores.redis,
+      key: `${prefix}google-quota`,
+      limit: quota,
+      clock,
+      windowMs: options.bulk?.quotaWindowMs,
+    }),
     clock,
     audit: stores.audit,
     logger,
@@ -935,12 +1004,19 @@ async function startBackgroundWork(
   closers.push(() => tracker.stop());
 }
 
-async function main(): Promise<void> {
+/** Orchestrators send SIGKILL after 10 s (Azure Container Apps, Kubernetes' default grace period). */
+export const SHUTDOWN_DEADLINE_MS = 9_500;
+
+/**
+ * `npm start`: reads the environment, starts the bot and shuts it down gracefully on SIGTERM or
+ * SIGINT. `options` lets a test run this same path with its own timings.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env, options: Omit<StartOptions, 'logger'> = {}) {
   let config: Config;
   let proxy: OutboundProxy | undefined;
   try {
-    config = loadConfig(process.env);
-    proxy = installOutboundProxy(process.env);
+    config = loadConfig(env);
+    proxy = installOutboundProxy(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Device Desk cannot start.\n${error.message}\n`);
@@ -950,14 +1026,36 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   if (proxy) logger.info({ proxy }, 'outbound HTTP goes through the proxy, except to NO_PROXY hosts');
-  const bot = await startDeviceDesk(config, { logger });
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await bot.stop();
-    process.exit(0);
+  const bot = await startDeviceDesk(config, { ...options, logger });
+  exitOnSignal(bot, logger);
+}
+
+/** The first SIGTERM or SIGINT stops the bot gracefully and exits 0; a shutdown that hangs exits 1 at the deadline. */
+function exitOnSignal(bot: RunningBot, logger: Logger): void {
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    const startedAt = Date.now();
+    logger.info({ signal }, 'shutting down: no new turns, finishing running ones');
+    setTimeout(() => {
+      logger.error({ signal, afterMs: Date.now() - startedAt }, 'shutdown took too long: exiting now');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    bot.stop().then(
+      () => {
+        logger.info({ signal, tookMs: Date.now() - startedAt }, 'stopped cleanly');
+        // pino writes synchronously to stdout: the line is out before the process ends.
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 if (require.main === module) {

@@ -8,8 +8,11 @@ import {
   HttpRefusal,
   metricsAnswer,
   publicError,
+  readiness,
   readJsonBody,
   type HeldAnswer,
+  type ReadinessCheck,
+  type TurnGate,
 } from './http';
 import type { Logger } from './log';
 import { type DeskMetrics, inSpan, SpanKind } from './telemetry';
@@ -22,8 +25,10 @@ export interface ServerDeps {
   logger: Logger;
   mode: 'sandbox' | 'production';
   version: string;
-  /** Answers whether Redis is reachable; absent when the bot runs on memory storage. */
-  redisPing?: () => Promise<boolean>;
+  /** Open while the instance takes turns; closed on shutdown, with the running turns counted. */
+  gate: TurnGate;
+  /** What /readyz asks (Redis reachable, tenants loaded, queues running…); each must pass. */
+  readinessChecks: Record<string, ReadinessCheck>;
   /** Serve /metrics on this listener (else it has its own loopback port); behind the token when set. */
   metricsHere: { token?: string } | false;
 }
@@ -31,7 +36,10 @@ export interface ServerDeps {
 /** Teams messages are at most about 28 KB; a megabyte leaves room for cards and attachments' metadata. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;
 
-/** The HTTP face of the bot: Bot Framework messages, a health check and Prometheus metrics. */
+/** Seconds a turned-away sender is asked to wait: by then the load balancer has seen /readyz fail. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The HTTP face of the bot: Bot Framework messages, liveness and readiness, Prometheus metrics. */
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'device-desk' });
   // No body parser: /api/messages reads its own body, capped while it streams in.
@@ -48,15 +56,32 @@ export function createServer(deps: ServerDeps): Server {
 
   // One trace per turn: every span below (access check, lookup, Google, card send) hangs under it.
   server.post('/api/messages', async (req, res) => {
-    await inSpan('turn', {}, (span) => handleActivity(deps, req, res, span.setAttribute.bind(span)), {
-      kind: SpanKind.SERVER,
-    });
+    if (!deps.gate.enter()) {
+      // Shutting down: Teams retries, and the next try reaches another instance.
+      res.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.header('Connection', 'close');
+      res.send(503, { error: 'shutting down' });
+      return;
+    }
+    try {
+      await inSpan('turn', {}, (span) => handleActivity(deps, req, res, span.setAttribute.bind(span)), {
+        kind: SpanKind.SERVER,
+      });
+    } finally {
+      deps.gate.leave();
+    }
   });
 
-  server.get('/healthz', async (_req, res) => {
-    const redis = deps.redisPing ? ((await deps.redisPing().catch(() => false)) ? 'up' : 'down') : 'not configured';
-    const ok = redis !== 'down';
-    res.send(ok ? 200 : 503, { ok, mode: deps.mode, version: deps.version, redis });
+  // Liveness: the process serves HTTP. Nothing outside it is asked, so a Redis outage never restarts every instance.
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { ok: true, mode: deps.mode, version: deps.version });
+    next();
+  });
+
+  // Readiness: send this instance turns. 503 while a dependency fails or once it is shutting down.
+  server.get('/readyz', async (_req, res) => {
+    const { ready, checks } = await readiness({ ...deps.readinessChecks, acceptingTurns: () => deps.gate.open });
+    res.send(ready ? 200 : 503, { ready, checks });
   });
 
   const { metricsHere } = deps;

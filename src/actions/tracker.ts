@@ -143,6 +143,8 @@ export class ActionTracker {
       next = { state: 'Unknown', error: this.unknownHint(r) };
 
     const changed = next.state !== r.state;
+    // Any instance may take the poll: the log says which one saw what.
+    this.deps.logger.debug({ requestId, seq, from: r.state, to: next.state }, 'action polled');
     if (changed) this.deps.logger.info({ requestId, from: r.state, to: next.state }, 'action state changed');
     r.pollSeq = seq + 1;
     if (changed) {

@@ -9,5 +9,5 @@ export {
   type SandboxPerson,
 } from './people';
 export { fabrikamFleet, sandboxFleet, sandboxIntuneFleet, type IntuneFleetDevice } from './fleet';
-export { startGoogleEmulator, type GoogleEmulator, type GoogleEmulatorControl } from './google';
-export { startGraphEmulator, type GraphEmulator } from './graph';
+export { DEFAULT_EMULATOR_TOKEN, startGoogleEmulator, type GoogleEmulator, type GoogleEmulatorControl } from './google';
+export { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, startGraphEmulator, type GraphEmulator } from './graph';

@@ -30,6 +30,7 @@ export class BullJobQueue implements JobQueue {
   private workerConnection?: Redis;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly logger: Logger;
+  private closing = false;
 
   constructor(private readonly options: BullJobQueueOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -91,7 +92,13 @@ export class BullJobQueue implements JobQueue {
     };
   }
 
+  /** A worker is started and connected to Redis (BullMQ's own view); false once closing. */
+  isRunning(): boolean {
+    return this.worker?.isRunning() === true && this.workerConnection?.status === 'ready' && !this.closing;
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     await this.worker?.close();
     await this.queue.close();
     await this.workerConnection?.quit().catch(() => undefined);

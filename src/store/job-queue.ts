@@ -28,6 +28,8 @@ export interface JobQueue {
   process<T>(name: string, handler: JobHandler<T>): void;
   /** Jobs by state (waiting, delayed, active), for /metrics. */
   counts(): Promise<Record<string, number>>;
+  /** Takes jobs now: its worker runs (readiness). */
+  isRunning(): boolean;
   /** Stops taking jobs and waits for the running ones; waiting jobs stay for the next start (Redis) or are dropped (memory). */
   close(): Promise<void>;
 }
@@ -89,6 +91,10 @@ export class MemoryJobQueue implements JobQueue {
       else waiting++;
     }
     return { waiting, delayed, active: this.running.size };
+  }
+
+  isRunning(): boolean {
+    return !this.closed;
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,10 @@ export class ObservedJobQueue implements JobQueue {
     return this.queue.counts();
   }
 
+  isRunning(): boolean {
+    return this.queue.isRunning();
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }

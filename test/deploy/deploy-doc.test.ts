@@ -44,6 +44,14 @@ const COMMANDS: Record<string, Coverage> = {
   'curl -fsS https://<BOT_DOMAIN from env/.env.dev>/healthz': {
     covered: 'container.test.ts runs the image HEALTHCHECK on /healthz; .ci/container',
   },
+  'curl -fsS https://<BOT_DOMAIN from env/.env.dev>/readyz': {
+    covered: 'test/operate/lifecycle.test.ts asks /readyz of a bot process, up and shutting down',
+  },
+  'npx tsx scripts/sandbox-emulators.ts': { covered: 'test/operate/scale-out-doc.test.ts runs it' },
+  'SANDBOX_GOOGLE_URL=http://127.0.0.1:8444/ SANDBOX_GRAPH_URL=http://127.0.0.1:8445/v1.0 REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX=desk-try: PORT=3981 npm run dev':
+    { covered: 'test/operate/scale-out-doc.test.ts runs it twice (free ports and its own key prefix)' },
+  'curl -fsS http://127.0.0.1:3981/readyz': { covered: 'test/operate/scale-out-doc.test.ts' },
+  'curl -fsS http://127.0.0.1:3978/readyz': { covered: 'test/operate/lifecycle.test.ts asks /readyz' },
   'npx atk publish --env dev': { needs: 'a Microsoft 365 sign-in (the app package: agents-toolkit.test.ts)' },
   'git pull': { covered: 'plain git' },
   "REDIS_URL='<redis-url>' REDIS_KEY_PREFIX=desk-dev: AUDIT_MAC_KEY='<audit-mac-key>' AUDIT_SIGNING_KEY='<audit-signing-key>' npm run audit:verify":

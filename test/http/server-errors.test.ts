@@ -1,5 +1,6 @@
 import type { Server } from 'restify';
 import { DeskMetrics } from '../../src/telemetry';
+import { TurnGate } from '../../src/http';
 import { createServer, listen } from '../../src/server';
 import { captureLogger } from '../support/logs';
 
@@ -17,6 +18,8 @@ describe('a route that fails', () => {
       mode: 'production',
       version: 'test',
       metricsHere: false,
+      gate: new TurnGate(),
+      readinessChecks: {},
     });
     server.get('/throws', async () => {
       throw new Error('connect ECONNREFUSED 10.0.0.5:6379 password=hunter2');

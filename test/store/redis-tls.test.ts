@@ -128,14 +128,14 @@ describeTls('Redis over TLS with a password (rediss://)', () => {
   });
 
   describe('the bot on rediss:// with REDIS_KEY_PREFIX', () => {
-    it('answers a turn, reports Redis up, and keeps every key under its prefix', async () => {
+    it('answers a turn, reports Redis ready, and keeps every key under its prefix', async () => {
       const bot = await startHarness(env);
       try {
         const { status, replies } = await bot.send('help');
         expect(status).toBe(200);
         expect(replies.length).toBeGreaterThan(0);
-        const health = await fetch(`http://127.0.0.1:${bot.bot.port}/healthz`).then((r) => r.json());
-        expect(health).toMatchObject({ ok: true, redis: 'up' });
+        const ready = await fetch(`http://127.0.0.1:${bot.bot.port}/readyz`).then((r) => r.json());
+        expect(ready).toMatchObject({ ready: true, checks: { redis: 'ok' } });
       } finally {
         await bot.stop();
       }

@@ -33,6 +33,8 @@ export class RecordingConnector {
     this.people.push({ ...person, tenantId });
   }
   url = '';
+  /** Answers activities this much later (already recorded): a turn whose reply is on its way. */
+  answerDelayMs = 0;
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -127,7 +129,8 @@ export class RecordingConnector {
           w.resolve(call);
         }
       }
-      send(res, 200, JSON.stringify({ id }));
+      if (this.answerDelayMs > 0) setTimeout(() => send(res, 200, JSON.stringify({ id })), this.answerDelayMs);
+      else send(res, 200, JSON.stringify({ id }));
     });
   }
 }

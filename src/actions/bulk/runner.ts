@@ -174,8 +174,19 @@ export class BulkRunner {
   async execute(runId: string): Promise<void> {
     if (this.stopping || this.running.has(runId)) return;
     const { store, logger } = this.deps;
-    if (!(await store.claim(runId, this.owner, this.settings.leaseMs))) return;
+    // Marked before the claim is awaited: two jobs of one run at once here (a resume and a
+    // hand-over) would otherwise both pass, as the lease is this instance's own.
     this.running.add(runId);
+    const claimed = await store.claim(runId, this.owner, this.settings.leaseMs).catch((error: unknown) => {
+      this.running.delete(runId);
+      throw error;
+    });
+    if (!claimed) {
+      this.running.delete(runId);
+      return;
+    }
+    logger.info({ runId, worker: this.owner, pid: process.pid }, 'bulk run claimed');
+    let paused = false;
     let lost = false;
     const renew = setInterval(
       () => {
@@ -195,7 +206,8 @@ export class BulkRunner {
       await this.process(runId, check);
     } catch (error) {
       if (error instanceof Interrupted) {
-        logger.info({ runId }, 'bulk run paused; it resumes on the next start');
+        paused = this.stopping;
+        logger.info({ runId }, 'bulk run paused; another instance or the next start resumes it');
         return;
       }
       throw error;
@@ -203,7 +215,15 @@ export class BulkRunner {
       clearInterval(renew);
       this.running.delete(runId);
       await store.release(runId, this.owner).catch(() => undefined);
+      if (paused) await this.handOver(runId);
     }
+  }
+
+  /** On shutdown, once the lease is free: queued again at once, so another instance goes on without waiting for a sweep. */
+  private async handOver(runId: string): Promise<void> {
+    await this.enqueue(runId).catch((err: unknown) =>
+      this.deps.logger.warn({ runId, err: { message: (err as Error).message } }, 'could not hand the bulk run over'),
+    );
   }
 
   private async process(runId: string, check: () => void): Promise<void> {

@@ -19,6 +19,8 @@ export interface GoogleEmulatorOptions {
   accessToken?: string;
   /** Enforced queries per minute (sliding window on the clock); undefined = unlimited. */
   quotaPerMinute?: number;
+  /** The window the quota counts in (default a minute, as Google's); tests shorten it to see it bind quickly. */
+  quotaWindowMs?: number;
   /** Added to every response. */
   latencyMs?: number;
   /** Share of requests (0..1) that fail with 503 backendError or 429 rateLimitExceeded, seeded. */
@@ -88,6 +90,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     clock,
     random: createRandom(`faults:${seed}`),
     quotaPerMinute: options.quotaPerMinute,
+    quotaWindowMs: options.quotaWindowMs,
     faultRate: options.faultRate,
   });
   const server = createGoogleServer({

@@ -11,6 +11,8 @@ export interface TrafficOptions {
   random: Random;
   /** Queries per minute per user; undefined = unlimited. */
   quotaPerMinute?: number;
+  /** The quota's window: Google's is a minute (https://developers.google.com/workspace/admin/directory/v1/limits); tests shorten it. */
+  quotaWindowMs?: number;
   /** Share of requests (0..1) that fail at random with 503 backendError or 429 rateLimitExceeded. */
   faultRate?: number;
 }
@@ -94,7 +96,8 @@ export class TrafficControl {
     }
     if (this.quota !== undefined) {
       const now = this.options.clock.now();
-      while (this.head < this.admitted.length && this.admitted[this.head] <= now - WINDOW_MS) this.head++;
+      const windowMs = this.options.quotaWindowMs ?? WINDOW_MS;
+      while (this.head < this.admitted.length && this.admitted[this.head] <= now - windowMs) this.head++;
       if (this.head > 4096) {
         this.admitted = this.admitted.slice(this.head);
         this.head = 0;
