@@ -17,7 +17,7 @@ import { type AuditTrail, actorOf } from '../../audit';
 import type { Clock } from '../../clock';
 import { defaultSleep, type DirectoryFor } from '../../directory';
 import { DeskError, DeviceNotFound, QuotaExceeded, UpstreamError } from '../../errors';
-import type { DeviceActionName, ManagedDeviceDirectory } from '../../intune';
+import type { DeviceActionName, LockSubmission, ManagedDeviceDirectory } from '../../intune';
 import { graphActionOf, type ActionId } from '../catalogue';
 import { DEFAULT_LOST_MODE_MESSAGE, wipeChoicesFor } from '../intune-params';
 import type { Logger } from '../../log';
@@ -488,29 +488,10 @@ export class BulkRunner {
       const justification = `Remote lock of ${t.serialNumber} requested in Teams by ${run.requester.name}${run.requester.upn ? ` (${run.requester.upn})` : ''} through Device Desk, bulk run ${run.id}.`;
       try {
         const sent = await this.call(() => managedDevices.remoteLock(t.deviceId, { justification }), throttledOnly);
-        record =
-          sent.kind === 'sent'
-            ? { deviceId: t.deviceId, state: 'done', at: now() }
-            : {
-                deviceId: t.deviceId,
-                state: 'approval',
-                commandId: sent.approval.id,
-                error: `Waiting for a second Intune admin (Multi Admin Approval, request ${sent.approval.id}). Nothing is locked yet: once approved, complete it in the Intune admin center under Tenant administration › Multi Admin Approval › My requests.`,
-                at: now(),
-              };
+        record = submittedRecord(t, sent, now(), LOCK_WORDS);
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
-        const status = error instanceof UpstreamError ? error.status : undefined;
-        // No answer, or a server error on a POST that is never repeated: Intune may have the lock.
-        const uncertain = error instanceof UpstreamError && (status === undefined || status === 0 || status >= 500);
-        record = uncertain
-          ? {
-              deviceId: t.deviceId,
-              state: 'unknown',
-              error: `${error.userMessage} Intune may have received the lock: check ${t.serialNumber} in the Intune admin center before locking it again.`,
-              at: now(),
-            }
-          : { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: now() };
+        record = refusedRecord(t, error, now(), LOCK_WORDS);
       }
     }
     const final = record as ItemRecord;
@@ -560,28 +541,10 @@ export class BulkRunner {
           () => intune.deviceAction(t.deviceId, graphAction, body, { justification }),
           throttledOnly,
         );
-        record =
-          sent.kind === 'sent'
-            ? { deviceId: t.deviceId, state: 'done', at: now() }
-            : {
-                deviceId: t.deviceId,
-                state: 'approval',
-                commandId: sent.approval.id,
-                error: `Waiting for a second Intune admin (Multi Admin Approval, request ${sent.approval.id}). Nothing is sent yet: once approved, complete it in the Intune admin center under Tenant administration › Multi Admin Approval › My requests.`,
-                at: now(),
-              };
+        record = submittedRecord(t, sent, now(), ACTION_WORDS);
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
-        const status = error instanceof UpstreamError ? error.status : undefined;
-        const uncertain = error instanceof UpstreamError && (status === undefined || status === 0 || status >= 500);
-        record = uncertain
-          ? {
-              deviceId: t.deviceId,
-              state: 'unknown',
-              error: `${error.userMessage} Intune may have received it: check ${t.serialNumber} in the Intune admin center before sending it again.`,
-              at: now(),
-            }
-          : { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at: now() };
+        record = refusedRecord(t, error, now(), ACTION_WORDS);
       }
     }
     const final = record as ItemRecord;
@@ -700,4 +663,43 @@ export function resultRows(run: BulkRun, targets: BulkTarget[], items: Map<strin
   for (const s of run.skipped)
     rows.push({ serialNumber: '', deviceId: '', input: s.input, result: s.reason, detail: s.detail });
   return rows;
+}
+
+/** How a run's results speak of one Intune submission: a lock, or any other action. */
+interface IntuneWords {
+  /** What is not the case while a second admin has not approved. */
+  notYet: string;
+  /** What Intune may hold after an unanswered send. */
+  received: string;
+  /** What not to do before checking. */
+  again: string;
+}
+
+const LOCK_WORDS: IntuneWords = { notYet: 'Nothing is locked yet', received: 'the lock', again: 'locking it again' };
+const ACTION_WORDS: IntuneWords = { notYet: 'Nothing is sent yet', received: 'it', again: 'sending it again' };
+
+/** Intune took it: done, or held for a second admin under Multi Admin Approval (no failure). */
+function submittedRecord(t: BulkTarget, sent: LockSubmission, at: number, words: IntuneWords): ItemRecord {
+  if (sent.kind === 'sent') return { deviceId: t.deviceId, state: 'done', at };
+  const id = sent.approval.id;
+  return {
+    deviceId: t.deviceId,
+    state: 'approval',
+    commandId: id,
+    error: `Waiting for a second Intune admin (Multi Admin Approval, request ${id}). ${words.notYet}: once approved, complete it in the Intune admin center under Tenant administration › Multi Admin Approval › My requests.`,
+    at,
+  };
+}
+
+/** Refused: failed; or no answer, or a server error on a POST that is never repeated: Intune may have it. */
+function refusedRecord(t: BulkTarget, error: DeskError, at: number, words: IntuneWords): ItemRecord {
+  const status = error instanceof UpstreamError ? error.status : undefined;
+  const uncertain = error instanceof UpstreamError && (status === undefined || status === 0 || status >= 500);
+  if (!uncertain) return { deviceId: t.deviceId, state: 'failed', error: error.userMessage, at };
+  return {
+    deviceId: t.deviceId,
+    state: 'unknown',
+    error: `${error.userMessage} Intune may have received ${words.received}: check ${t.serialNumber} in the Intune admin center before ${words.again}.`,
+    at,
+  };
 }
