@@ -1,9 +1,7 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { REQUEST_ID } from '../src/actions';
 import { requestLine, statusCardData } from './actions-view';
-import { actionStatusCard } from './cards/action-status-card';
-import { factsCard } from './cards/facts-card';
-import { messageCard } from './cards/message-card';
+import { actionStatusCard, factsCard, messageCard } from './cards';
 import type { BotDeps } from './deps';
 import { labelOf } from './notifier';
 import { quote, replyWithCard } from './reply';

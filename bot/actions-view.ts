@@ -10,13 +10,19 @@ import {
   DEPROVISION_REASONS,
   WIPE_INPUTS,
 } from '../src/actions';
-import type { ConfirmCardData } from './cards/confirm-card';
-import type { ActionStatusCardData, StatusBadgeData } from './cards/action-status-card';
-import { remoteLockImpact, remoteLockSummary } from './cards/intune-lock-view';
+import {
+  type ConfirmCardData,
+  type ActionStatusCardData,
+  type StatusBadgeData,
+  remoteLockImpact,
+  remoteLockSummary,
+  markup,
+  type Markdown,
+  warningCard,
+  type AdaptiveCard,
+  type CardView,
+} from './cards';
 import { utcTime } from './lookup-view';
-import { markup, type Markdown } from './cards/markdown';
-import { warningCard } from './cards/message-card';
-import type { AdaptiveCard, CardView } from './cards/render';
 
 /** What confirming will do, in the future tense: nothing has happened yet when this is read. */
 const IMPACT: Record<string, (serial: string, params: ActionParams) => string> = {

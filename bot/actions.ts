@@ -22,11 +22,15 @@ import {
 import { DeskError, InvalidInput } from '../src/errors';
 import { confirmCardData, expiredConfirmationCard, statusCardData } from './actions-view';
 import { registerActionStatus } from './actions-status';
-import { actionStatusCard } from './cards/action-status-card';
-import { confirmCard } from './cards/confirm-card';
-import { deviceListCard } from './cards/device-list-card';
-import { messageCard, warningCard } from './cards/message-card';
-import { AdaptiveCard, cardMessage } from './cards/render';
+import {
+  actionStatusCard,
+  confirmCard,
+  deviceListCard,
+  messageCard,
+  warningCard,
+  AdaptiveCard,
+  cardMessage,
+} from './cards';
 import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb, verbOf, type InvokeAnswer } from './invoke';

@@ -2,12 +2,10 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { DeviceAction } from '../src/actions';
 import type { AuditRecord } from '../src/audit';
 import { actionWords, outcomeWords } from './audit-words';
-import { factsCard } from './cards/facts-card';
-import { warningCard } from './cards/message-card';
+import { factsCard, warningCard, markup, type Markdown } from './cards';
 import type { BotDeps } from './deps';
 import { quote, replyWithCard } from './reply';
 import { messageText } from './turn';
-import { markup, type Markdown } from './cards/markdown';
 
 const SHOWN = 10;
 

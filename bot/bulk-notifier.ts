@@ -13,10 +13,15 @@ import { BulkCounts, BulkNotifier, BulkResultRow, BulkRun, BulkRunStore, BulkSer
 import { DeviceAction, findAction } from '../src/actions';
 import type { Logger } from '../src/log';
 import { approvalCardData, progressCardData } from './bulk-view';
-import { bulkApprovalCard, bulkProgressCard } from './cards/bulk-cards';
-import { cardMessage, type AdaptiveCard, type CardView } from './cards/render';
+import {
+  bulkApprovalCard,
+  bulkProgressCard,
+  cardMessage,
+  type AdaptiveCard,
+  type CardView,
+  escapeMarkdown,
+} from './cards';
 import type { ProactiveAdapter } from './notifier';
-import { escapeMarkdown } from './cards/markdown';
 
 export class TeamsBulkNotifier implements BulkNotifier {
   constructor(

@@ -2,13 +2,7 @@
 import { type DeviceAction, REASON_LABELS } from '../src/actions';
 import { BulkCounts, BulkResultRow, BulkRun, BulkTarget, SKIP_REASONS, SkipReason } from '../src/actions/bulk';
 import { quote } from './reply';
-import type {
-  BulkApprovalCardData,
-  BulkPreviewCardData,
-  BulkProgressCardData,
-  Fact,
-  Section,
-} from './cards/bulk-cards';
+import type { BulkApprovalCardData, BulkPreviewCardData, BulkProgressCardData, Fact, Section } from './cards';
 
 export const SKIP_HEADINGS: Record<SkipReason, string> = {
   'not-found': 'Not found',

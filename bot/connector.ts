@@ -4,10 +4,16 @@ import { z } from 'zod';
 import type { Permission, Requester } from '../src/access';
 import { type AuditOutcome, actorOf } from '../src/audit';
 import type { Connection, SyncOutcome } from '../src/connector';
-import { connectorDeleteConfirmCard, connectorSetupCard, connectorStatusCard, duration } from './cards/connector-cards';
-import { messageCard } from './cards/message-card';
-import { markup, type CardText } from './cards/markdown';
-import type { AdaptiveCard } from './cards/render';
+import {
+  connectorDeleteConfirmCard,
+  connectorSetupCard,
+  connectorStatusCard,
+  duration,
+  messageCard,
+  markup,
+  type CardText,
+  type AdaptiveCard,
+} from './cards';
 import type { BotDeps } from './deps';
 import { onCardVerb } from './invoke';
 import { replyWithCard } from './reply';

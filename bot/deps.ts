@@ -12,7 +12,7 @@ import type { DeskMetrics } from '../src/telemetry';
 import type { TenantSettingsStore } from '../src/store';
 import type { TurnLimiter } from '../src/turn-limit';
 import type { TeamsBulkNotifier } from './bulk-notifier';
-import type { CardView } from './cards/render';
+import type { CardView } from './cards';
 import type { IdentityService } from './identity';
 
 /** The few settings the chat layer reads itself. */

@@ -1,9 +1,8 @@
 import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { DeskError } from '../src/errors';
-import { messageCard } from './cards/message-card';
+import { messageCard, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
-import type { AdaptiveCard } from './cards/render';
 import { replyWithCard } from './reply';
 
 const ETAG_CONFLICT = /eTag conflict/i;

@@ -1,6 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { helpCard } from './cards/help-card';
+import { helpCard } from './cards';
 import { COMMANDS } from './commands';
 import type { BotDeps } from './deps';
 import { quote, replyWithCard } from './reply';

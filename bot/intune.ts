@@ -5,14 +5,11 @@
 import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { GraphPermissionNeed, IntuneStatus } from '../src/connector';
-import { factsCard } from './cards/facts-card';
-import { warningCard } from './cards/message-card';
-import type { AdaptiveCard, CardView } from './cards/render';
+import { factsCard, warningCard, type AdaptiveCard, type CardView, markup, type Markdown } from './cards';
 import type { BotDeps } from './deps';
 import { utcTime } from './lookup-view';
 import { replyWithCard } from './reply';
 import { messageText } from './turn';
-import { markup, type Markdown } from './cards/markdown';
 
 export type IntuneDeps = Pick<BotDeps, 'identity' | 'guard' | 'view' | 'intune'>;
 

@@ -2,7 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
 import { failureCard } from './errors';
-import type { AdaptiveCard } from './cards/render';
+import type { AdaptiveCard } from './cards';
 
 /** What a card verb answers: a card in place of the clicked one (for the clicker), or a short notice. */
 export type InvokeAnswer = AdaptiveCard | string;

@@ -1,8 +1,7 @@
 import type { DeviceAction } from '../src/actions';
 import { statusWord, type DeviceView } from '../src/devices';
 import type { InventoryDevice } from '../src/inventory';
-import type { DeviceCardData, DeviceFact, StatusBadge } from './cards/device-card';
-import type { DeviceListRow } from './cards/device-list-card';
+import type { DeviceCardData, DeviceFact, StatusBadge, DeviceListRow } from './cards';
 
 type Look = Omit<StatusBadge, 'label'>;
 const PLAIN: Look = { style: 'emphasis', color: 'Default', note: '' };

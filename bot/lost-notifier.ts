@@ -1,11 +1,9 @@
 import { Activity, ConversationReference } from 'botbuilder';
 import type { LostNotifier, LostReport, PostedCard, Responder } from '../src/lost';
 import type { ChannelRef, TenantSettingsStore } from '../src/store';
-import { lostReportCard } from './cards/lost-cards';
-import { cardMessage, type CardView } from './cards/render';
+import { lostReportCard, cardMessage, type CardView, escapeMarkdown } from './cards';
 import { reportCardData } from './lost-view';
 import type { ProactiveAdapter } from './notifier';
-import { escapeMarkdown } from './cards/markdown';
 
 /** Posts and updates lost-device report cards in the help desk and on-call channels, and tells reporters. */
 export class TeamsLostNotifier implements LostNotifier {

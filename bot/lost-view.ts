@@ -2,9 +2,8 @@
 import { statusWord } from '../src/devices';
 import type { InventoryDevice } from '../src/inventory';
 import { deviceLabel, LostReport } from '../src/lost';
-import type { LostReportCardData, LostReportButton, Fact } from './cards/lost-cards';
+import { type LostReportCardData, type LostReportButton, type Fact, markup, type Markdown } from './cards';
 import { utcTime } from './lookup-view';
-import { markup, type Markdown } from './cards/markdown';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (ms: number | undefined) => (ms === undefined ? '' : utcTime(iso(ms)));

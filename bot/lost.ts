@@ -18,9 +18,9 @@ import {
   lostReportCard,
   reportListCard,
   type ReportListCardData,
-} from './cards/lost-cards';
-import { warningCard } from './cards/message-card';
-import type { AdaptiveCard } from './cards/render';
+  warningCard,
+  type AdaptiveCard,
+} from './cards';
 import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb } from './invoke';

@@ -1,6 +1,6 @@
 import { CardFactory, MessagingExtensionAttachment, MessagingExtensionResult, TurnContext } from 'botbuilder';
 import { Application, Query, TurnState } from '@microsoft/teams-ai';
-import { deviceCard } from './cards/device-card';
+import { deviceCard } from './cards';
 import { statusWord, viewOfInventory } from '../src/devices';
 import type { BotDeps } from './deps';
 import { parseFind } from './lookup-query';

@@ -1,9 +1,7 @@
 import { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import { DeviceAction, findAction, type ActionRequest, type Confirmation, type RequestNotifier } from '../src/actions';
 import { closingText, expiredConfirmationCard, statusCardData } from './actions-view';
-import { actionStatusCard } from './cards/action-status-card';
-import { cardMessage, type AdaptiveCard, type CardView } from './cards/render';
-import { escapeMarkdown } from './cards/markdown';
+import { actionStatusCard, cardMessage, type AdaptiveCard, type CardView, escapeMarkdown } from './cards';
 
 /** What the notifier needs of the adapter: proactive turns (CloudAdapter has it). */
 export interface ProactiveAdapter {

@@ -6,9 +6,15 @@
 import { TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { ActionRequest, PinMark, PinRead } from '../src/actions';
-import { intunePinCard, PIN_NOTE, pinFooter } from './cards/intune-pin-card';
-import { messageCard, warningCard } from './cards/message-card';
-import type { AdaptiveCard, CardView } from './cards/render';
+import {
+  intunePinCard,
+  PIN_NOTE,
+  pinFooter,
+  messageCard,
+  warningCard,
+  type AdaptiveCard,
+  type CardView,
+} from './cards';
 import type { BotDeps } from './deps';
 import { utcTime } from './lookup-view';
 import { quote, replyWithCard } from './reply';

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { AdaptiveCard, cardMessage } from './cards/render';
+import { AdaptiveCard, cardMessage } from './cards';
 
 /** Sends one Adaptive Card as a reply; returns the id Teams gave the message (for later updates). */
 export async function replyWithCard(ctx: TurnContext, card: AdaptiveCard): Promise<string | undefined> {

@@ -1,7 +1,6 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { RoleHolder, RoleListing } from '../src/access';
-import { factsCard } from './cards/facts-card';
-import { markup, type Markdown } from './cards/markdown';
+import { factsCard, markup, type Markdown } from './cards';
 import type { BotDeps } from './deps';
 import { replyWithCard } from './reply';
 

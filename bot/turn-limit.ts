@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnVerdict } from '../src/turn-limit';
-import { messageCard } from './cards/message-card';
+import { messageCard } from './cards';
 import type { BotDeps } from './deps';
 import { replyWithCard } from './reply';
 import { activityTenantId } from './turn';

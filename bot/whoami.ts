@@ -1,9 +1,8 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { ALL_PERMISSIONS, END_USER_ROLE, OWN_DEVICE_PERMISSIONS } from '../src/access';
-import { factsCard } from './cards/facts-card';
+import { factsCard, markup } from './cards';
 import type { BotDeps } from './deps';
 import { replyWithCard } from './reply';
-import { markup } from './cards/markdown';
 
 /** `whoami`: who the bot thinks you are and what you may do, so nobody has to guess. */
 export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'view' | 'access'>): void {

@@ -19,6 +19,8 @@ import {
   ActionService,
   type ActionExecutor,
   type ActionId,
+  type ActionRequestStore,
+  type ActionServiceSettings,
   type ActionSettings,
   ActionTracker,
   createActionCatalogue,
@@ -249,11 +251,39 @@ async function shutDown(parts: Parts): Promise<void> {
 }
 
 async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBot> {
-  const { config, logger, metrics } = parts;
-  // First in, last out: spans of the whole shutdown still reach the collector.
+  const { config, logger } = parts;
+  announce(parts);
+  const clients = config.sandbox ? await sandboxClients(parts) : await productionClients(parts);
+  const stores = createStores(parts);
+  // Known once the server listens (the sandbox's port may be chosen then).
+  const site: Site = { publicUrl: config.publicUrl };
+  const services = await createServices(parts, clients, stores, site);
+  const botDeps = botDepsOf(parts, services);
+  const app = createBotApp(services.adapter, stores.storage, botDeps);
+  services.actions.requestNotifier.deviceCard = (r) => freshDeviceCard(botDeps, r);
+  const background = { running: false };
+  const { port, metricsPort } = await serve(
+    parts,
+    services,
+    (ctx) => app.run(ctx),
+    () => background.running,
+  );
+  if (!site.publicUrl && config.sandbox) site.publicUrl = `http://127.0.0.1:${port}`;
+  await startBackgroundWork(parts, services.actions, services.bulk, services.lost.reports);
+  watch(parts, services);
+  background.running = true;
+  logger.info(
+    { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
+    'Device Desk is listening on /api/messages',
+  );
+  return { port, metricsPort, config, sandbox: clients.sandbox, audit: stores.audit, stop };
+}
+
+/** First in, last out: tracing starts before anything else so spans of the whole shutdown still reach the collector. */
+function announce({ config, logger, closers }: Parts): void {
   if (config.tracing) {
     const tracing = startTracing({ ...config.tracing, version });
-    parts.closers.push(() => tracing.stop());
+    closers.push(() => tracing.stop());
     logger.info({ endpoint: config.tracing.endpoint }, 'traces go out over OTLP/HTTP');
   }
   if (config.sandbox) {
@@ -262,9 +292,33 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
       'SANDBOX MODE: emulated Google Directory and Microsoft Graph, generated devices, anonymous Bot Framework auth on loopback only. Set GOOGLE_SERVICE_ACCOUNT_KEY_FILE for production.',
     );
   }
-  const clients = config.sandbox ? await sandboxClients(parts) : await productionClients(parts);
+}
+
+/** Where people reach this bot's own pages (bulk CSV downloads). */
+interface Site {
+  publicUrl?: string;
+}
+
+/** Every service of the bot, built once, below the chat layer. */
+interface Services {
+  clients: Clients;
+  stores: Stores;
+  adapter: TeamsAdapter;
+  view: { sandbox: boolean };
+  connector: ConnectorService;
+  intuneSync?: IntuneSync;
+  intune: IntuneConnection;
+  access: AccessResolver;
+  guard: LostPolicyGuard;
+  devices: DeviceReader;
+  lost: Lost;
+  actions: Actions;
+  bulk: { chat: BulkChat; runner: BulkRunner };
+}
+
+async function createServices(parts: Parts, clients: Clients, stores: Stores, site: Site): Promise<Services> {
+  const { config, logger } = parts;
   const { tenants } = clients;
-  const stores = createStores(parts);
   const connector = await startConnector(parts, clients, stores);
   const intuneSync = await startIntuneSync(parts, clients, stores);
   const intune = new IntuneConnection({
@@ -273,13 +327,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     sync: intuneSync,
   });
   const access = createAccess(parts, clients);
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-  });
-  traceCardSends(adapter);
+  const adapter = createAdapter(config);
   const view = { sandbox: config.sandbox };
   const catalogue = createActionCatalogue({ rebootMinMilestone: config.actions.rebootMinMilestone });
   const lost = await createLost(parts, stores, adapter, view);
@@ -293,101 +341,95 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
     guard,
     logger,
   });
-  const actions = createActions(parts, {
-    clients,
-    stores,
-    adapter,
-    view,
-    catalogue,
-    access,
-    guard,
-    devices,
-    lost,
-    connector,
-  });
-  // Known once the server listens (the sandbox's port may be chosen then).
-  let publicUrl = config.publicUrl;
-  const bulk = createBulk(
-    parts,
-    {
-      clients,
-      stores,
-      adapter,
-      view,
-      catalogue,
-      lockPrecheck: actions.lockPrecheck,
-      intunePrechecks: actions.intunePrechecks,
-      access,
-    },
-    () => publicUrl,
-  );
+  const shared = { clients, stores, adapter, view, catalogue, access };
+  const actions = createActions(parts, { ...shared, guard, devices, lost, connector });
+  const bulkParts = { ...shared, lockPrecheck: actions.lockPrecheck, intunePrechecks: actions.intunePrechecks };
+  const bulk = createBulk(parts, bulkParts, () => site.publicUrl);
+  return { clients, stores, adapter, view, connector, intuneSync, intune, access, guard, devices, lost, actions, bulk };
+}
 
-  const botDeps: BotDeps = {
-    settings: { botAppId: config.bot.appId, allowedTenantIds: servedTenants(config, tenants) },
+function createAdapter(config: Config): TeamsAdapter {
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+  });
+  traceCardSends(adapter);
+  return adapter;
+}
+
+/** What the chat layer is given: services and the few settings it needs, nothing that reaches Google itself. */
+function botDepsOf(parts: Parts, s: Services): BotDeps {
+  const { config, logger, metrics, clock, prefix } = parts;
+  const { stores, devices, guard, access } = s;
+  return {
+    settings: { botAppId: config.bot.appId, allowedTenantIds: servedTenants(config, s.clients.tenants) },
     logger,
     metrics,
-    clock: parts.clock,
-    view,
-    identity: new IdentityService(access, parts.clock, logger),
+    clock,
+    view: s.view,
+    identity: new IdentityService(access, clock, logger),
     guard,
     access,
     audit: stores.audit,
     auditDesk: new AuditDesk({ audit: stores.audit, devices, inventory: stores.inventory, guard }),
     devices,
-    actions: actions.service,
-    pins: actions.pins,
+    actions: s.actions.service,
+    pins: s.actions.pins,
     tenantSettings: stores.tenantSettings,
-    connector,
-    intune,
-    bulk: bulk.chat,
-    lost: { desk: new LostReportDesk({ reports: lost.reports, devices, guard }), roster: lost.roster },
+    connector: s.connector,
+    intune: s.intune,
+    bulk: s.bulk.chat,
+    lost: { desk: new LostReportDesk({ reports: s.lost.reports, devices, guard }), roster: s.lost.roster },
     turnLimiter: createTurnLimiter({
       limits: config.rateLimit,
-      clock: parts.clock,
+      clock,
       redis: stores.redis,
-      prefix: `${parts.prefix}turn-limit:`,
+      prefix: `${prefix}turn-limit:`,
     }),
   };
-  const app = createBotApp(adapter, stores.storage, botDeps);
-  actions.requestNotifier.deviceCard = (r) => freshDeviceCard(botDeps, r);
+}
 
+/** The HTTP server (messages, health, bulk downloads) and, when it has its own port, /metrics. */
+async function serve(
+  parts: Parts,
+  s: Services,
+  runTurn: Parameters<typeof createServer>[0]['runTurn'],
+  backgroundWorkRunning: () => boolean,
+): Promise<{ port: number; metricsPort?: number }> {
+  const { config, metrics, logger, closers } = parts;
   const server = createServer({
-    adapter,
-    runTurn: (ctx) => app.run(ctx),
+    adapter: s.adapter,
+    runTurn,
     metrics,
     logger,
     mode: config.sandbox ? 'sandbox' : 'production',
     version,
     gate: parts.gate,
-    readinessChecks: readinessChecks(stores, tenants, () => backgroundWorkRunning),
+    readinessChecks: readinessChecks(s.stores, s.clients.tenants, backgroundWorkRunning),
     metricsHere: config.metrics.port === undefined ? { token: config.metrics.token } : false,
   });
-  registerBulkDownload(server, { store: bulk.chat.store, logger });
+  registerBulkDownload(server, { store: s.bulk.chat.store, logger });
   const port = await listen(server, config.port, config.host);
-  if (!publicUrl && config.sandbox) publicUrl = `http://127.0.0.1:${port}`;
-  parts.closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  let metricsPort: number | undefined;
-  if (config.metrics.port !== undefined) {
-    const metricsServer = await startMetricsServer(metrics, { port: config.metrics.port, token: config.metrics.token });
-    parts.closers.push(() => metricsServer.close());
-    metricsPort = metricsServer.port;
-  }
-  let backgroundWorkRunning = false;
-  await startBackgroundWork(parts, actions, bulk, lost.reports);
-  watchDesk(metrics, {
+  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  if (config.metrics.port === undefined) return { port };
+  const metricsServer = await startMetricsServer(metrics, { port: config.metrics.port, token: config.metrics.token });
+  closers.push(() => metricsServer.close());
+  return { port, metricsPort: metricsServer.port };
+}
+
+/** The readings /metrics takes of work in flight and of connections. */
+function watch(parts: Parts, s: Services): void {
+  const { stores } = s;
+  watchDesk(parts.metrics, {
     now: () => parts.clock.now(),
-    activeCommands: () => actions.requests.listActive(),
-    openLostReports: () => lost.store.listAllUnresolved(),
+    activeCommands: () => s.actions.requests.listActive(),
+    openLostReports: () => s.lost.store.listAllUnresolved(),
     queueCounts: () => stores.queue.counts(),
-    connections: () => connectionReadings(tenants, connector, intuneSync),
+    connections: () => connectionReadings(s.clients.tenants, s.connector, s.intuneSync),
     redisUp: stores.redis ? async () => (await stores.redis!.ping()) === 'PONG' : undefined,
   });
-  backgroundWorkRunning = true;
-  logger.info(
-    { port, host: config.host, metricsPort, mode: config.sandbox ? 'sandbox' : 'production', version },
-    'Device Desk is listening on /api/messages',
-  );
-  return { port, metricsPort, config, sandbox: clients.sandbox, audit: stores.audit, stop };
 }
 
 /** Each tenant's Google connection (from the shared store) and Intune sync (this process's last run), for /metrics. */
@@ -804,91 +846,30 @@ interface Actions {
 
 /** Remote actions: confirmations and requests in the stores, tracking on the job queue. */
 function createActions(parts: Parts, p: ActionParts): Actions {
-  const { config, options, clock, logger, prefix } = parts;
-  const { clients, stores } = p;
-  const actionStores = createActionStores({ redis: stores.redis, prefix, clock });
-  const executors: Partial<Record<ActionId, ActionExecutor>> = {};
+  const { config, clock, logger, prefix } = parts;
+  const actionStores = createActionStores({ redis: p.stores.redis, prefix, clock });
   const requestNotifier = new TeamsRequestNotifier(p.adapter, config.bot.appId, p.catalogue, p.view);
-  let pins: PinService | undefined;
-  // Remote lock of Intune devices; Mac recovery PINs encrypted at rest for 30 days.
-  const { tenants } = clients;
-  if (tenants.ids().some((id) => tenants.intune(id)) && config.intune.pinKey) {
-    if (config.intune.pinKeyIsDevKey)
-      logger.warn(
-        'PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.',
-      );
-    const vault = createPinVault({ key: config.intune.pinKey, clock, redis: stores.redis, prefix });
-    executors.remoteLock = new RemoteLockService({
-      devices: (tenantId) => tenants.intune(tenantId),
-      vault,
-      requests: actionStores.requests,
-      audit: stores.audit,
-      clock,
-      logger,
-    });
-    pins = new PinService({
-      vault,
-      devices: p.devices,
-      guard: p.guard,
-      audit: stores.audit,
-      tellHolder: async (record, reader) => {
-        const request = await actionStores.requests.get(record.requestId);
-        if (!request) return;
-        await requestNotifier.pinRead(request, reader.name).catch((err: unknown) => {
-          logger.warn({ err, requestId: record.requestId }, 'could not tell the requester their PIN was read');
-        });
-      },
-    });
-    // Intune's everyday actions: one executor each, a wiped Mac's recovery PIN in the same vault.
-    const intuneDeps = {
-      devices: (tenantId: string) => tenants.intune(tenantId),
-      requests: actionStores.requests,
-      vault,
-      audit: stores.audit,
-      clock,
-      logger,
-    };
-    for (const action of p.catalogue)
-      if (action.graphAction)
-        executors[action.id] = new IntuneActionExecutor(intuneDeps, action.id, action.graphAction);
-  }
-  const tracker = new ActionTracker({
-    executors,
-    google: (tenantId) => tenants.google(tenantId),
-    requests: actionStores.requests,
-    queue: stores.queue,
-    clock,
-    audit: stores.audit,
-    logger,
-    // Actions on a reported device move its report on.
-    notifier: new LostActionObserver(requestNotifier, p.lost.reports, p.access, p.catalogue, logger),
-    // Tests shorten polling further through StartOptions; the environment sets the first wait.
-    settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
-    metrics: parts.metrics,
-  });
+  const { executors, pins } = createIntuneExecutors(parts, p, actionStores.requests, requestNotifier);
+  const tracker = createTracker(parts, p, executors, actionStores.requests, requestNotifier);
   const service = new ActionService({
     catalogue: p.catalogue,
     ...actionStores,
     tracker,
     executors,
-    google: (tenantId) => tenants.google(tenantId),
+    google: (tenantId) => p.clients.tenants.google(tenantId),
     devices: p.devices,
     guard: p.guard,
-    audit: stores.audit,
+    audit: p.stores.audit,
     clock,
     logger,
     checkIns: p.connector,
-    queue: stores.queue,
+    queue: p.stores.queue,
     expired: (c) =>
       requestNotifier.confirmationExpired(c).catch((err: unknown) => {
         logger.warn({ err, confirmationId: c.id }, 'could not turn an expired confirmation card');
       }),
     metrics: parts.metrics,
-    settings: {
-      confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
-      expiryCheckMs: options.actions?.expiryCheckMs,
-      skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,
-    },
+    settings: actionSettings(parts),
   });
   const lockPrecheck = executors.remoteLock?.precheck.bind(executors.remoteLock);
   // Bulk runs of Intune's actions ask the same refusals, device by device.
@@ -896,6 +877,83 @@ function createActions(parts: Parts, p: ActionParts): Actions {
   for (const [id, executor] of Object.entries(executors) as [ActionId, ActionExecutor][])
     if (id !== 'remoteLock') intunePrechecks[id] = executor.precheck.bind(executor);
   return { service, tracker, pins, lockPrecheck, intunePrechecks, requestNotifier, requests: actionStores.requests };
+}
+
+function actionSettings({ config, options }: Parts): ActionServiceSettings {
+  return {
+    confirmationTtlMs: options.actions?.confirmationTtlMs ?? config.actions.confirmationTtlMinutes * 60_000,
+    expiryCheckMs: options.actions?.expiryCheckMs,
+    skipConfirmation: options.actions?.skipConfirmation ?? config.actions.skipConfirmation,
+  };
+}
+
+/** Follows each sent command to its end on the job queue; actions on a reported device move its report on. */
+function createTracker(
+  parts: Parts,
+  p: ActionParts,
+  executors: Partial<Record<ActionId, ActionExecutor>>,
+  requests: ActionRequestStore,
+  requestNotifier: TeamsRequestNotifier,
+): ActionTracker {
+  const { config, options, clock, logger } = parts;
+  return new ActionTracker({
+    executors,
+    google: (tenantId) => p.clients.tenants.google(tenantId),
+    requests,
+    queue: p.stores.queue,
+    clock,
+    audit: p.stores.audit,
+    logger,
+    notifier: new LostActionObserver(requestNotifier, p.lost.reports, p.access, p.catalogue, logger),
+    // Tests shorten polling further through StartOptions; the environment sets the first wait.
+    settings: { pollIntervalMs: config.actions.pollSeconds * 1000, ...options.actions?.tracking },
+    metrics: parts.metrics,
+  });
+}
+
+/**
+ * Intune's actions, when some tenant has Intune and a PIN key is set: remote lock and the everyday
+ * actions, one executor each, Mac recovery PINs encrypted at rest for 30 days in one vault.
+ */
+function createIntuneExecutors(
+  parts: Parts,
+  p: ActionParts,
+  requests: ActionRequestStore,
+  requestNotifier: TeamsRequestNotifier,
+): { executors: Partial<Record<ActionId, ActionExecutor>>; pins?: PinService } {
+  const { config, clock, logger, prefix } = parts;
+  const { tenants } = p.clients;
+  if (!tenants.ids().some((id) => tenants.intune(id)) || !config.intune.pinKey) return { executors: {} };
+  if (config.intune.pinKeyIsDevKey)
+    logger.warn(
+      'PIN_ENCRYPTION_KEY not set: Mac recovery PINs are encrypted with the public SANDBOX development key. Never use this outside the sandbox.',
+    );
+  const vault = createPinVault({ key: config.intune.pinKey, clock, redis: p.stores.redis, prefix });
+  const deps = {
+    devices: (tenantId: string) => tenants.intune(tenantId),
+    requests,
+    vault,
+    audit: p.stores.audit,
+    clock,
+    logger,
+  };
+  const executors: Partial<Record<ActionId, ActionExecutor>> = { remoteLock: new RemoteLockService(deps) };
+  for (const action of p.catalogue)
+    if (action.graphAction) executors[action.id] = new IntuneActionExecutor(deps, action.id, action.graphAction);
+  const pins = new PinService({
+    vault,
+    devices: p.devices,
+    guard: p.guard,
+    audit: p.stores.audit,
+    tellHolder: async (record, reader) => {
+      const request = await requests.get(record.requestId);
+      if (!request) return;
+      await requestNotifier.pinRead(request, reader.name).catch((err: unknown) => {
+        logger.warn({ err, requestId: record.requestId }, 'could not tell the requester their PIN was read');
+      });
+    },
+  });
+  return { executors, pins };
 }
 
 interface BulkParts {

@@ -1,12 +1,7 @@
 import approvalTemplate from '../../cards/bulk-approval.json';
 import previewTemplate from '../../cards/bulk-preview.json';
 import progressTemplate from '../../cards/bulk-progress.json';
-import { AdaptiveCard, CardView, expandCard } from './render';
-
-export interface Fact {
-  title: string;
-  value: string;
-}
+import { AdaptiveCard, CardView, expandCard, type Fact } from './render';
 
 export interface Section {
   heading: string;

@@ -3,12 +3,7 @@ import pickTemplate from '../../cards/lost-pick.json';
 import reportTemplate from '../../cards/lost-report.json';
 import listTemplate from '../../cards/report-list.json';
 import type { CardText } from './markdown';
-import { AdaptiveCard, CardView, expandCard } from './render';
-
-export interface Fact {
-  title: string;
-  value: string;
-}
+import { AdaptiveCard, CardView, expandCard, type Fact } from './render';
 
 export interface LostReportButton {
   /** action.request: an action on the reported device, through its usual confirmation and checks. */

@@ -74,3 +74,9 @@ const FACT_KEYS = ['title', 'value'];
 function wrapBindings(text: string): string {
   return text.replace(/\$\{([^{}]+)\}/g, (_m, expression: string) => `\${${BIND_FUNCTION}(${expression})}`);
 }
+
+/** One title–value line of a card's FactSet. */
+export interface Fact {
+  title: string;
+  value: string;
+}

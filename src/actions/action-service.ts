@@ -8,7 +8,7 @@
 import { refOf, type Guard, type Requester } from '../access';
 import { actorOf, type AuditOutcome, type AuditTrail } from '../audit';
 import type { Clock } from '../clock';
-import type { JobQueue } from '../store/job-queue';
+import type { JobQueue } from '../store';
 import { readableId } from '../readable-id';
 import { DeviceUnavailable, deviceContextOf, type DeviceReader, type DeviceView } from '../devices';
 import { DEPROVISION_REASONS, type DeprovisionReason, type DirectoryFor } from '../directory';

@@ -116,110 +116,121 @@ function define(d: Definition): DeviceAction {
   return { ...d, fits: (device) => d.whyNot(device) === undefined };
 }
 
+/** Lost mode, as Google's disable and reenable commands. */
+const LOST_MODE_ACTIONS: readonly DeviceAction[] = [
+  define({
+    id: 'lostMode.on',
+    label: 'Lost mode',
+    permission: 'Remote tasks/Enable lost mode',
+    destructive: false,
+    warnings: [LOST_MODE_MESSAGE, 'Nobody can use the device until lost mode is turned off.'],
+    source: 'chrome',
+    whyNot: (d) =>
+      !chrome(d)
+        ? NOT_CHROME
+        : status(d) === 'DISABLED'
+          ? 'Lost mode is already on.'
+          : status(d) === 'ACTIVE'
+            ? undefined
+            : `Its status is ${word(d)}.`,
+  }),
+  define({
+    id: 'lostMode.off',
+    label: 'Disable lost mode',
+    permission: 'Remote tasks/Disable lost mode',
+    destructive: false,
+    warnings: ['The device can be used again by whoever holds it.'],
+    source: 'chrome',
+    whyNot: (d) =>
+      !chrome(d)
+        ? NOT_CHROME
+        : status(d) === 'DISABLED'
+          ? undefined
+          : `Lost mode is not on (its status is ${word(d)}).`,
+  }),
+];
+
+/** Restart: which devices Google restarts depends on this deployment's milestone setting. */
+function restartAction(minMilestone: number): DeviceAction {
+  return define({
+    id: 'reboot',
+    label: 'Restart',
+    permission: 'Remote tasks/Reboot now',
+    destructive: false,
+    warnings: ['Users are not notified and may lose unsaved work.'],
+    source: 'chrome',
+    whyNot: (d) => restartRefusal(d, minMilestone),
+  });
+}
+
+/** Wipes, deprovisioning and retiring: the destructive ChromeOS actions. */
+const CHROME_WIPES: readonly DeviceAction[] = [
+  define({
+    id: 'wipeUsers',
+    label: 'Wipe user profiles',
+    permission: 'Remote tasks/Wipe',
+    destructive: true,
+    warnings: ['Every user profile and its local data is removed from the device; device policies stay.'],
+    source: 'chrome',
+    whyNot: enrolled,
+  }),
+  define({
+    id: 'powerwash',
+    label: 'Factory reset',
+    permission: 'Remote tasks/Wipe',
+    destructive: true,
+    warnings: [
+      'Everything on the device is erased (powerwash).',
+      'Unless it was deprovisioned first, the device re-enrols by itself after the reset.',
+    ],
+    source: 'chrome',
+    // Seed 000: a device that must not re-enrol is deprovisioned first, then factory reset.
+    whyNot: (d) => (chrome(d) && status(d) === 'DEPROVISIONED' ? undefined : enrolled(d)),
+  }),
+  define({
+    id: 'deprovision',
+    label: 'Deprovision',
+    permission: 'Remote tasks/Retire',
+    destructive: true,
+    warnings: [
+      'Google policies are removed; the device stays listed as Deprovisioned.',
+      "The device can't re-enrol until it is factory reset.",
+    ],
+    source: 'chrome',
+    whyNot: enrolled,
+  }),
+  define({
+    id: 'retireForGood',
+    label: 'Retire for good',
+    permission: 'Remote tasks/Retire',
+    alsoNeeds: ['Remote tasks/Wipe'],
+    destructive: true,
+    warnings: [
+      'Two steps: the device is deprovisioned (reason: retiring device), then factory reset.',
+      'Everything on it is erased, and it does not re-enrol by itself: it leaves your fleet for good.',
+    ],
+    source: 'chrome',
+    whyNot: enrolled,
+  }),
+];
+
+const REMOTE_LOCK: DeviceAction = define({
+  id: 'remoteLock',
+  label: 'Remote lock',
+  permission: 'Remote tasks/Remote lock',
+  destructive: false,
+  warnings: ['A device without a passcode only has its screen turned off.'],
+  source: 'intune',
+  whyNot: (d) => {
+    if (d.source !== 'intune') return 'It is not an Intune device.';
+    if (['RETIRED', 'WIPED', 'DELETED'].includes(status(d))) return `Its status is ${word(d)}.`;
+    return d.lock && !d.lock.allowed ? d.lock.message : undefined;
+  },
+});
+
 export function createActionCatalogue(options: CatalogueOptions = {}): readonly DeviceAction[] {
   const minMilestone = options.rebootMinMilestone ?? DEFAULT_REBOOT_MIN_MILESTONE;
-  return [
-    define({
-      id: 'lostMode.on',
-      label: 'Lost mode',
-      permission: 'Remote tasks/Enable lost mode',
-      destructive: false,
-      warnings: [LOST_MODE_MESSAGE, 'Nobody can use the device until lost mode is turned off.'],
-      source: 'chrome',
-      whyNot: (d) =>
-        !chrome(d)
-          ? NOT_CHROME
-          : status(d) === 'DISABLED'
-            ? 'Lost mode is already on.'
-            : status(d) === 'ACTIVE'
-              ? undefined
-              : `Its status is ${word(d)}.`,
-    }),
-    define({
-      id: 'lostMode.off',
-      label: 'Disable lost mode',
-      permission: 'Remote tasks/Disable lost mode',
-      destructive: false,
-      warnings: ['The device can be used again by whoever holds it.'],
-      source: 'chrome',
-      whyNot: (d) =>
-        !chrome(d)
-          ? NOT_CHROME
-          : status(d) === 'DISABLED'
-            ? undefined
-            : `Lost mode is not on (its status is ${word(d)}).`,
-    }),
-    define({
-      id: 'reboot',
-      label: 'Restart',
-      permission: 'Remote tasks/Reboot now',
-      destructive: false,
-      warnings: ['Users are not notified and may lose unsaved work.'],
-      source: 'chrome',
-      whyNot: (d) => restartRefusal(d, minMilestone),
-    }),
-    define({
-      id: 'wipeUsers',
-      label: 'Wipe user profiles',
-      permission: 'Remote tasks/Wipe',
-      destructive: true,
-      warnings: ['Every user profile and its local data is removed from the device; device policies stay.'],
-      source: 'chrome',
-      whyNot: enrolled,
-    }),
-    define({
-      id: 'powerwash',
-      label: 'Factory reset',
-      permission: 'Remote tasks/Wipe',
-      destructive: true,
-      warnings: [
-        'Everything on the device is erased (powerwash).',
-        'Unless it was deprovisioned first, the device re-enrols by itself after the reset.',
-      ],
-      source: 'chrome',
-      // Seed 000: a device that must not re-enrol is deprovisioned first, then factory reset.
-      whyNot: (d) => (chrome(d) && status(d) === 'DEPROVISIONED' ? undefined : enrolled(d)),
-    }),
-    define({
-      id: 'deprovision',
-      label: 'Deprovision',
-      permission: 'Remote tasks/Retire',
-      destructive: true,
-      warnings: [
-        'Google policies are removed; the device stays listed as Deprovisioned.',
-        "The device can't re-enrol until it is factory reset.",
-      ],
-      source: 'chrome',
-      whyNot: enrolled,
-    }),
-    define({
-      id: 'retireForGood',
-      label: 'Retire for good',
-      permission: 'Remote tasks/Retire',
-      alsoNeeds: ['Remote tasks/Wipe'],
-      destructive: true,
-      warnings: [
-        'Two steps: the device is deprovisioned (reason: retiring device), then factory reset.',
-        'Everything on it is erased, and it does not re-enrol by itself: it leaves your fleet for good.',
-      ],
-      source: 'chrome',
-      whyNot: enrolled,
-    }),
-    define({
-      id: 'remoteLock',
-      label: 'Remote lock',
-      permission: 'Remote tasks/Remote lock',
-      destructive: false,
-      warnings: ['A device without a passcode only has its screen turned off.'],
-      source: 'intune',
-      whyNot: (d) => {
-        if (d.source !== 'intune') return 'It is not an Intune device.';
-        if (['RETIRED', 'WIPED', 'DELETED'].includes(status(d))) return `Its status is ${word(d)}.`;
-        return d.lock && !d.lock.allowed ? d.lock.message : undefined;
-      },
-    }),
-    ...INTUNE_ACTIONS,
-  ];
+  return [...LOST_MODE_ACTIONS, restartAction(minMilestone), ...CHROME_WIPES, REMOTE_LOCK, ...INTUNE_ACTIONS];
 }
 
 /** An Intune action fits a device Intune says it fits; read from the inventory only, nothing is known. */

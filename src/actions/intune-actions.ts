@@ -16,7 +16,6 @@ import {
   latestActionResult,
   locationOf,
   passcodeOf,
-  type ApprovalRequest,
   type DeviceActionName,
   type DeviceActionResult,
   type ManagedDevice,
@@ -25,6 +24,7 @@ import {
   type WipeOptions,
 } from '../intune';
 import type { Logger } from '../log';
+import { followApproval, undecidedApprovalHint } from './intune-approval';
 import type { ActionExecutor, LockExecuted } from './intune-lock';
 import { PIN_RETENTION_MS, type PinVault } from './pin-vault';
 import type { ActionRequestStore } from './request-store';
@@ -79,12 +79,6 @@ function stateOf(action: DeviceActionName, actionState: string): { state: Reques
       return { state: 'Pending' };
   }
 }
-
-const APPROVAL_END: Partial<Record<ApprovalRequest['status'], string>> = {
-  rejected: 'A second Intune admin rejected it (Multi Admin Approval). Nothing was sent to the device.',
-  cancelled: 'The approval request was cancelled in Intune. Nothing was sent to the device.',
-  expired: 'Nobody approved it in time (Multi Admin Approval). Nothing was sent to the device.',
-};
 
 /** Actions that may be sent again while one is under way (a second sync or locate does no harm). */
 const REPEATABLE: readonly DeviceActionName[] = ['syncDevice', 'locateDevice'];
@@ -233,36 +227,24 @@ export class IntuneActionExecutor implements ActionExecutor {
       };
   }
 
-  private async observeApproval(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
+  private observeApproval(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
     const intune = this.devicesOf(r.requester.tenantId);
-    const approval = await intune.approval(r.approvalId as string);
-    const ended = APPROVAL_END[approval.status];
-    if (ended) {
-      await this.dropMacPin(r);
-      return {
-        state: 'Failed',
-        error: approval.approvalJustification ? `${ended} Reason given: ${approval.approvalJustification}` : ended,
-      };
-    }
-    if (approval.status === 'completed') {
-      r.sentAt ??= this.deps.clock.now();
-      return { state: 'Pending' };
-    }
-    if (approval.status !== 'approved') return { state: 'AwaitingApproval' };
-    // Approved: send it now, once, with the same parameters (a Mac's PIN from the vault).
-    const macPin = r.params.wipe?.macRecoveryPin
-      ? (await this.deps.vault?.read(r.requester.tenantId, r.device.id))?.pin
-      : undefined;
-    await intune.resubmitDeviceAction(r.device.id, this.graphAction, this.bodyOf(r, macPin), approval.id);
-    r.approvedBy = approval.approverName;
-    r.sentAt = this.deps.clock.now();
-    const after = await this.afterSend(r);
-    return { state: after.state, error: after.error };
+    return followApproval(r, intune, this.deps.clock, {
+      subject: 'it',
+      // Sent with the same parameters as asked for; a Mac's recovery PIN comes from the vault.
+      resubmit: async (approvalId) => {
+        const macPin = r.params.wipe?.macRecoveryPin
+          ? (await this.deps.vault?.read(r.requester.tenantId, r.device.id))?.pin
+          : undefined;
+        await intune.resubmitDeviceAction(r.device.id, this.graphAction, this.bodyOf(r, macPin), approvalId);
+      },
+      afterSend: () => this.afterSend(r),
+      ended: () => this.dropMacPin(r),
+    });
   }
 
   unknownHint(r: ActionRequest, hours: number): string {
-    if (r.state === 'AwaitingApproval')
-      return `Nobody decided on the approval request after ${hours} h. Check Tenant administration › Multi Admin Approval in the Intune admin center (request ${r.approvalId ?? 'unknown'}).`;
+    if (r.state === 'AwaitingApproval') return undecidedApprovalHint(r, hours);
     return `Intune still reported the ${WORDS[this.graphAction]} as pending after ${hours} h: the device has probably not checked in since. Check Devices › ${r.device.serialNumber} › Device actions status in the Intune admin center.`;
   }
 

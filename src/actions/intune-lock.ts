@@ -9,7 +9,6 @@ import { type AuditTrail, actorOf } from '../audit';
 import type { Clock } from '../clock';
 import { InvalidState } from '../errors';
 import {
-  type ApprovalRequest,
   type DeviceActionResult,
   type ManagedDevice,
   type ManagedDeviceDirectory,
@@ -20,6 +19,7 @@ import {
   unlockPinOf,
 } from '../intune';
 import type { Logger } from '../log';
+import { followApproval, undecidedApprovalHint } from './intune-approval';
 import type { Executed } from './operations';
 import { PIN_RETENTION_MS, type PinVault } from './pin-vault';
 import type { ActionRequestStore } from './request-store';
@@ -66,12 +66,6 @@ const ACTION_STATE: Record<string, { state: RequestState; error?: string }> = {
   failed: { state: 'Failed', error: 'Intune reports that the device could not be locked.' },
   canceled: { state: 'Failed', error: 'The lock was cancelled in Intune.' },
   notSupported: { state: 'Failed', error: 'This device does not support remote lock.' },
-};
-
-const APPROVAL_END: Partial<Record<ApprovalRequest['status'], string>> = {
-  rejected: 'A second Intune admin rejected the lock (Multi Admin Approval). Nothing was sent to the device.',
-  cancelled: 'The approval request was cancelled in Intune. Nothing was sent to the device.',
-  expired: 'Nobody approved the lock in time (Multi Admin Approval). Nothing was sent to the device.',
 };
 
 export class RemoteLockService implements ActionExecutor {
@@ -224,33 +218,21 @@ export class RemoteLockService implements ActionExecutor {
     });
   }
 
-  private async observeApproval(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
-    const approval = await this.devicesOf(r.requester.tenantId).approval(r.approvalId as string);
-    const ended = APPROVAL_END[approval.status];
-    if (ended)
-      return {
-        state: 'Failed',
-        error: approval.approvalJustification ? `${ended} Reason given: ${approval.approvalJustification}` : ended,
-      };
-    if (approval.status === 'completed') {
-      // Our resubmission went through but its answer was lost: follow the lock from here.
-      r.sentAt ??= this.deps.clock.now();
-      return { state: 'Pending' };
-    }
-    if (approval.status !== 'approved') return { state: 'AwaitingApproval' };
-    // Approved: send the lock now, once. The request leaves AwaitingApproval in the same save.
-    const device = await this.devicesOf(r.requester.tenantId).get(r.device.id);
-    await this.devicesOf(r.requester.tenantId).resubmitRemoteLock(r.device.id, approval.id);
-    r.approvedBy = approval.approverName;
-    r.sentAt = this.deps.clock.now();
-    const after = await this.afterSend(r, isMacOs(device.operatingSystem));
-    // The PIN, if any, is in the vault now; the tracker has no requester to show it to.
-    return { state: after.state, error: after.error };
+  private observeApproval(r: ActionRequest): Promise<{ state: RequestState; error?: string }> {
+    const intune = this.devicesOf(r.requester.tenantId);
+    let mac = false;
+    return followApproval(r, intune, this.deps.clock, {
+      subject: 'the lock',
+      resubmit: async (approvalId) => {
+        mac = isMacOs((await intune.get(r.device.id)).operatingSystem);
+        await intune.resubmitRemoteLock(r.device.id, approvalId);
+      },
+      afterSend: () => this.afterSend(r, mac),
+    });
   }
 
   unknownHint(r: ActionRequest, hours: number): string {
-    if (r.state === 'AwaitingApproval')
-      return `Nobody decided on the approval request after ${hours} h. Check Tenant administration › Multi Admin Approval in the Intune admin center (request ${r.approvalId ?? 'unknown'}).`;
+    if (r.state === 'AwaitingApproval') return undecidedApprovalHint(r, hours);
     return `Intune still reported the lock as pending after ${hours} h: the device has probably not checked in since. Check Devices › ${r.device.serialNumber} › Overview in the Intune admin center.`;
   }
 

@@ -47,6 +47,16 @@ export interface RequestOptions {
   idempotent?: boolean;
 }
 
+/** One call being sent, with what its retries need to know. */
+interface Sending {
+  method: string;
+  url: URL;
+  options: RequestOptions;
+  /** The path shown in logs and errors (never the query). */
+  path: string;
+  idempotent: boolean;
+}
+
 /** Graph answered with an error (after retries, where they apply). */
 export class GraphRequestError extends UpstreamError {
   constructor(
@@ -183,97 +193,117 @@ export class GraphHttpClient {
   }
 
   private async send<T>(method: string, url: URL, options: RequestOptions, call: UpstreamCall): Promise<T> {
-    const idempotent = options.idempotent ?? (method === 'GET' || method === 'HEAD');
-    const shownPath = url.pathname;
+    const req: Sending = {
+      method,
+      url,
+      options,
+      path: url.pathname,
+      idempotent: options.idempotent ?? (method === 'GET' || method === 'HEAD'),
+    };
     let refreshedToken = false;
-
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken();
-      let response: Response;
       call.attempt();
+      let response: Response;
       try {
-        response = await fetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json',
-            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...options.headers,
-          },
-          body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+        response = await this.fetchOnce(req, token);
       } catch (err) {
-        const notSent = neverLeft(err);
-        if ((idempotent || notSent) && attempt < this.maxRetries) {
-          const delay = this.backoff(attempt);
-          this.logger.warn(
-            { method, path: shownPath, attempt, delay, err: (err as Error).message },
-            'Graph unreachable, retrying',
-          );
-          await this.sleep(delay);
-          continue;
-        }
-        if (!idempotent && !notSent) {
-          this.logger.warn({ method, path: shownPath, err: (err as Error).message }, 'Graph call sent, no answer');
-          throw new GraphOutcomeUnknown(
-            'Microsoft Graph did not answer in time, so it is unknown whether it acted on the request; it may have been sent.',
-            undefined,
-            undefined,
-            undefined,
-            method,
-            shownPath,
-          );
-        }
-        throw new GraphRequestError(
-          'Microsoft Graph could not be reached. Try again in a moment.',
-          0,
-          undefined,
-          undefined,
-          method,
-          shownPath,
-        );
+        // Throws when this failure is final; otherwise waits out the back-off and tries again.
+        await this.sleep(this.networkRetryDelay(err, req, attempt));
+        continue;
       }
-
       call.status(response.status);
       if (response.status === 429) call.throttled();
-      if (response.ok) {
-        this.logger.debug({ method, path: shownPath, status: response.status, attempt }, 'Graph request');
-        if (response.status === 204) return undefined as T;
-        const text = await response.text();
-        return (text ? JSON.parse(text) : undefined) as T;
-      }
-
-      const status = response.status;
+      if (response.ok) return this.bodyOf<T>(response, req, attempt);
       // An expired or revoked token: get a new one once rather than fail the user's action.
-      if (status === 401 && this.auth.kind === 'client-credentials' && !refreshedToken) {
+      if (response.status === 401 && this.auth.kind === 'client-credentials' && !refreshedToken) {
         await response.body?.cancel();
         this.token = undefined;
         refreshedToken = true;
         attempt--;
         continue;
       }
-      const retryable = status === 429 || (status >= 500 && idempotent);
-      if (retryable && attempt < this.maxRetries) {
-        const delay = retryAfterMs(response.headers.get('retry-after'), this.clock) ?? this.backoff(attempt);
-        await response.body?.cancel();
-        this.logger.warn({ method, path: shownPath, status, attempt, delay }, 'Graph asked to retry');
-        await this.sleep(Math.min(delay, this.maxDelayMs));
-        continue;
-      }
-      const error = await this.toError(response, method, shownPath);
-      // A server error to a call that changes something: Graph may have acted before failing.
-      if (status >= 500 && !idempotent)
-        throw new GraphOutcomeUnknown(
-          `Microsoft Graph answered ${status} after the request reached it, so it may have acted on it; it may have been sent.`,
-          status,
-          error.graphCode,
-          error.requestId,
-          method,
-          shownPath,
-        );
-      throw error;
+      const delay = await this.statusRetryDelay(response, req, attempt);
+      if (delay === undefined) throw await this.failureOf(response, req);
+      await this.sleep(delay);
     }
+  }
+
+  private fetchOnce({ method, url, options }: Sending, token: string): Promise<Response> {
+    return fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+  }
+
+  /** The wait before another try after a network failure, or the error to give up with. */
+  private networkRetryDelay(err: unknown, { method, path, idempotent }: Sending, attempt: number): number {
+    const notSent = neverLeft(err);
+    if ((idempotent || notSent) && attempt < this.maxRetries) {
+      const delay = this.backoff(attempt);
+      this.logger.warn({ method, path, attempt, delay, err: (err as Error).message }, 'Graph unreachable, retrying');
+      return delay;
+    }
+    if (!idempotent && !notSent) {
+      this.logger.warn({ method, path, err: (err as Error).message }, 'Graph call sent, no answer');
+      throw new GraphOutcomeUnknown(
+        'Microsoft Graph did not answer in time, so it is unknown whether it acted on the request; it may have been sent.',
+        undefined,
+        undefined,
+        undefined,
+        method,
+        path,
+      );
+    }
+    throw new GraphRequestError(
+      'Microsoft Graph could not be reached. Try again in a moment.',
+      0,
+      undefined,
+      undefined,
+      method,
+      path,
+    );
+  }
+
+  private async bodyOf<T>(response: Response, { method, path }: Sending, attempt: number): Promise<T> {
+    this.logger.debug({ method, path, status: response.status, attempt }, 'Graph request');
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The wait before another try of a throttled or failed call, or undefined when it must not be retried. */
+  private async statusRetryDelay(response: Response, req: Sending, attempt: number): Promise<number | undefined> {
+    const status = response.status;
+    const retryable = status === 429 || (status >= 500 && req.idempotent);
+    if (!retryable || attempt >= this.maxRetries) return undefined;
+    const delay = retryAfterMs(response.headers.get('retry-after'), this.clock) ?? this.backoff(attempt);
+    await response.body?.cancel();
+    this.logger.warn({ method: req.method, path: req.path, status, attempt, delay }, 'Graph asked to retry');
+    return Math.min(delay, this.maxDelayMs);
+  }
+
+  private async failureOf(response: Response, { method, path, idempotent }: Sending): Promise<GraphRequestError> {
+    const status = response.status;
+    const error = await this.toError(response, method, path);
+    // A server error to a call that changes something: Graph may have acted before failing.
+    if (status >= 500 && !idempotent)
+      return new GraphOutcomeUnknown(
+        `Microsoft Graph answered ${status} after the request reached it, so it may have acted on it; it may have been sent.`,
+        status,
+        error.graphCode,
+        error.requestId,
+        method,
+        path,
+      );
+    return error;
   }
 
   private urlFor(path: string, query?: RequestOptions['query']): URL {

@@ -3,8 +3,7 @@
  * which the device will pick it up, acknowledge and execute it, and its state is read off the
  * clock. Advancing a ManualClock therefore moves every command at once.
  */
-import { DeviceBehaviour } from '../fleet/types';
-import { Random } from '../fleet/random';
+import { DeviceBehaviour, Random } from '../fleet';
 
 export type CommandResultType = 'SUCCESS' | 'FAILURE' | 'IGNORED';
 

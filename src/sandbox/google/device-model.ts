@@ -4,9 +4,7 @@
  * HTTP layer is in server.ts.
  */
 import { Clock } from '../../clock';
-import { DeviceBehaviour, FleetDevice } from '../fleet/types';
-import { createRandom, seedFrom } from '../fleet/random';
-import { milestoneOf } from '../fleet/generate-fleet';
+import { DeviceBehaviour, FleetDevice, createRandom, seedFrom, milestoneOf } from '../fleet';
 import { CommandRecord, commandResource, commandState, delivered, planCommand } from './commands';
 import { GoogleApiError, RPC, failedPrecondition, invalid, notFound } from './google-errors';
 import { parseQuery } from './query';

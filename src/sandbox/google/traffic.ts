@@ -3,7 +3,7 @@
  * faults a test forces, and the counters benchmarks read.
  */
 import { Clock } from '../../clock';
-import { Random } from '../fleet/random';
+import { Random } from '../fleet';
 import { GoogleApiError, InjectedFault, faultError, invalidPageToken } from './google-errors';
 
 export interface TrafficOptions {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../clock';
-import type { IntuneFleetDevice } from '../fleet/intune-fleet';
+import type { IntuneFleetDevice } from '../fleet';
 import { SANDBOX_TENANT_ID } from '../people';
 import {
   mintAppToken,

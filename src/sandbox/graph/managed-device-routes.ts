@@ -1,6 +1,6 @@
 /** Graph routes of the emulator's Intune: managed devices, remote lock, approval requests. */
 import { DEVICE_ACTION_NAMES, type DeviceActionName } from '../../intune';
-import type { IntuneFleetDevice } from '../fleet/intune-fleet';
+import type { IntuneFleetDevice } from '../fleet';
 import { graphError } from './graph-errors';
 import type { EmulatedIntune } from './managed-devices';
 import type { AddRoute, RouteResult } from './routes';
@@ -60,9 +60,16 @@ function select(obj: Record<string, unknown>, fields: string | null): Record<str
 }
 
 export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: EmulatedIntune): void {
-  const notFound = (id: string): RouteResult =>
-    graphError(404, 'ResourceNotFound', `Resource not found: managedDevice ${id}.`);
+  registerDeviceReads(addRoute, intune);
+  registerDeviceActions(addRoute, intune);
+  registerApprovalReads(addRoute, intune);
+}
 
+const notFound = (id: string): RouteResult =>
+  graphError(404, 'ResourceNotFound', `Resource not found: managedDevice ${id}.`);
+
+/** GET managedDevices (filtered, paged, $select) and GET one managedDevice. */
+function registerDeviceReads(addRoute: AddRoute, intune: EmulatedIntune): void {
   addRoute('GET', /^\/deviceManagement\/managedDevices$/, ({ url, apiBase }) => {
     let devices = intune.all();
     const filter = url.searchParams.get('$filter');
@@ -100,7 +107,10 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
       },
     };
   });
+}
 
+/** POST remoteLock and the other device actions, behind Multi Admin Approval where it is on. */
+function registerDeviceActions(addRoute: AddRoute, intune: EmulatedIntune): void {
   addRoute('POST', /^\/deviceManagement\/managedDevices\/([^/]+)\/remoteLock$/, ({ params, req }) => {
     const d = intune.find(params[0]);
     if (!d) return notFound(params[0]);
@@ -124,7 +134,10 @@ export function registerManagedDeviceRoutes(addRoute: AddRoute, intune: Emulated
     intune.runAction(d.id, name, parameters);
     return { status: 204 };
   });
+}
 
+/** GET operationApprovalRequests, one or filtered by the approval code. */
+function registerApprovalReads(addRoute: AddRoute, intune: EmulatedIntune): void {
   addRoute('GET', /^\/deviceManagement\/operationApprovalRequests\/([^/]+)$/, ({ params, apiBase }) => {
     const a = intune.approval(params[0]);
     if (!a) return graphError(404, 'ResourceNotFound', `Resource not found: operationApprovalRequest ${params[0]}.`);

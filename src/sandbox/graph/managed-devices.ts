@@ -5,7 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../clock';
-import type { IntuneDeviceBehaviour, IntuneFleetDevice } from '../fleet/intune-fleet';
+import type { IntuneDeviceBehaviour, IntuneFleetDevice } from '../fleet';
 import { deviceActionEligibility, platformSupports, type DeviceActionName } from '../../intune';
 
 /** How long a device that is online takes for each step of a lock. */
