@@ -9,11 +9,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const at = (ms: number | undefined) => (ms === undefined ? '' : utcTime(iso(ms)));
 
 const BADGES: Record<string, LostReportCardData['badge']> = {
-  open: { label: 'Open', style: 'attention', color: 'Attention' },
-  acknowledged: { label: 'Acknowledged', style: 'warning', color: 'Default' },
-  actioned: { label: 'Actioned', style: 'accent', color: 'Accent' },
-  found: { label: 'Resolved: found', style: 'good', color: 'Good' },
-  replaced: { label: 'Resolved: replaced', style: 'good', color: 'Good' },
+  open: { label: 'Open', style: 'attention' },
+  acknowledged: { label: 'Acknowledged', style: 'warning' },
+  actioned: { label: 'Actioned', style: 'accent' },
+  found: { label: 'Resolved: found', style: 'good' },
+  replaced: { label: 'Resolved: replaced', style: 'good' },
 };
 
 function badgeOf(r: LostReport): LostReportCardData['badge'] {

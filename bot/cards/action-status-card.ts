@@ -4,6 +4,7 @@ import { AdaptiveCard, CardView, expandCard } from './render';
 export interface StatusBadgeData {
   label: string;
   style: string;
+  /** Colour of the detail line; the badge itself keeps the theme's default text. */
   color: string;
 }
 

@@ -19,7 +19,7 @@ export interface StatusBadge {
   label: string;
   /** Container style: good, attention, warning, emphasis. */
   style: string;
-  /** TextBlock colour that goes with it. */
+  /** Colour of the note under the title; the badge itself keeps the theme's default text. */
   color: string;
   /** One line under the title explaining what the status means, or ''. */
   note: string;

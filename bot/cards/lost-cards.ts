@@ -21,7 +21,7 @@ export interface LostReportCardData {
   deviceId: string;
   title: string;
   subtitle: string;
-  badge: { label: string; style: string; color: string };
+  badge: { label: string; style: string };
   summary: string;
   facts: Fact[];
   history: string[];

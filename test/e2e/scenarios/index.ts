@@ -7,6 +7,7 @@ import {
   foundTurnsLostModeOff,
   listPaging,
 } from './first-hour';
+import { readableInEveryTheme } from './contrast';
 import { help } from './help';
 import { intuneActions } from './intune-actions';
 import { lookup } from './lookup';
@@ -21,6 +22,7 @@ export const SCENARIOS: Scenario[] = [
   listPaging,
   composeBoxSearch,
   lostMode,
+  readableInEveryTheme,
   deviceCardFollowsAction,
   confirmationExpires,
   lostReport,
