@@ -39,7 +39,7 @@ export interface BenchSyncResult {
   memory: SyncRound;
 }
 
-interface Emulator {
+export interface Emulator {
   rootUrl: string;
   accessToken: string;
   customerId: string;
@@ -98,33 +98,46 @@ async function syncOnce(kind: SyncKind, emulator: Emulator, devices: number, red
   process.stdout.write(`${JSON.stringify(round)}\n`);
 }
 
-export async function benchSync(
-  options: { devices?: number; latencyMs?: number; redisUrl?: string; rounds?: number } = {},
-): Promise<BenchSyncResult> {
-  const devices = options.devices ?? 100_000;
-  const latencyMs = options.latencyMs ?? 20;
-  const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
-  const google = await startChild<Emulator>('google-emulator.ts', [
+/** The Google emulator in a child process of its own, serving `devices` generated devices. */
+export async function startSyncEmulator(devices: number, latencyMs: number) {
+  return startChild<Emulator>('google-emulator.ts', [
     '--devices',
     String(devices),
     '--latency-ms',
     String(latencyMs),
     '--until-stdin-closes',
   ]);
-  const once = async (kind: SyncKind): Promise<SyncRound> => {
-    const run = await startChild<SyncRound>('bench-sync.ts', [
-      '--child',
-      kind,
-      '--emulator',
-      JSON.stringify(google.ready),
-      '--devices',
-      String(devices),
-      '--redis-url',
-      redisUrl,
-    ]);
-    await run.close();
-    return run.ready;
-  };
+}
+
+/** One fetch of every page, or one full sync, in a fresh child process. */
+export async function syncRound(
+  kind: SyncKind,
+  emulator: Emulator,
+  devices: number,
+  redisUrl: string,
+): Promise<SyncRound> {
+  const run = await startChild<SyncRound>('bench-sync.ts', [
+    '--child',
+    kind,
+    '--emulator',
+    JSON.stringify(emulator),
+    '--devices',
+    String(devices),
+    '--redis-url',
+    redisUrl,
+  ]);
+  await run.close();
+  return run.ready;
+}
+
+export async function benchSync(
+  options: { devices?: number; latencyMs?: number; redisUrl?: string; rounds?: number } = {},
+): Promise<BenchSyncResult> {
+  const devices = options.devices ?? 100_000;
+  const latencyMs = options.latencyMs ?? 20;
+  const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
+  const google = await startSyncEmulator(devices, latencyMs);
+  const once = (kind: SyncKind) => syncRound(kind, google.ready, devices, redisUrl);
   try {
     // The warm-up round only fetches: it wakes the emulator; a sync runs in a fresh process anyway.
     const rounds = await interleave<'fetch' | 'redis', SyncRound | undefined>(options.rounds ?? 5, 1, {
