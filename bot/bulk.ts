@@ -19,7 +19,7 @@ import {
 } from '../src/actions/bulk';
 import type { Permission, Requester } from '../src/access';
 import { actionForSource, DeviceAction, findAction } from '../src/actions';
-import { actorOf as auditActorOf } from '../src/audit';
+import { actorOf } from '../src/audit';
 import { DeskError, InvalidInput } from '../src/errors';
 import { downloadList, sentFileOf } from './bulk-file';
 import { previewCardData } from './bulk-view';
@@ -56,7 +56,7 @@ function actionOf(deps: BulkDeps, run: BulkRun): DeviceAction {
 }
 
 /** A person deciding on a run, with their own roles: every device is checked against them. */
-function actorOf(deps: BulkDeps, r: Requester, permission: Permission): Actor {
+function deciderOf(deps: BulkDeps, r: Requester, permission: Permission): Actor {
   return {
     ref: { teamsId: r.teamsId, aadObjectId: r.aadObjectId, name: r.name, upn: r.upn, tenantId: r.tenantId },
     access: r.access,
@@ -73,7 +73,7 @@ async function audit(
   reason?: string,
 ): Promise<void> {
   await deps.audit.append({
-    actor: auditActorOf(who),
+    actor: actorOf(who),
     tenantId: run.tenantId,
     action: `bulk.${run.action}`,
     target: { kind: 'request', id: run.id, label: `${run.total} devices` },
@@ -116,7 +116,7 @@ function registerBulkStatus(app: Application<TurnState>, deps: BulkDeps): void {
     const id = (/(BR-\w+)/i.exec(ctx.activity.text ?? '') ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
     // Their own runs, or those whose every device their Audit/Read covers.
-    const run = RUN_ID.test(id) ? await bulk.service.readRun(id, actorOf(deps, requester, 'Audit/Read')) : undefined;
+    const run = RUN_ID.test(id) ? await bulk.service.readRun(id, deciderOf(deps, requester, 'Audit/Read')) : undefined;
     if (!run) {
       await replyWithCard(
         ctx,
@@ -202,7 +202,7 @@ function registerBulkCommand(app: Application<TurnState>, deps: BulkDeps): void 
       // Intune's retire needs no reason; ChromeOS devices do.
       const retire =
         intune &&
-        (await bulk.service.preview(actorOf(deps, requester, intune.permission), intune, params, source, where));
+        (await bulk.service.preview(deciderOf(deps, requester, intune.permission), intune, params, source, where));
       if (!retire || retire.run.total === 0) {
         const text =
           'Add the reason: `bulk deprovision <list> reason <same-model | different-model | retiring | upgrade>`.';
@@ -212,7 +212,7 @@ function registerBulkCommand(app: Application<TurnState>, deps: BulkDeps): void 
       run = retire.run;
     } else {
       run = (
-        await bulk.service.preview(actorOf(deps, requester, action.permission), action, params, source, where, intune)
+        await bulk.service.preview(deciderOf(deps, requester, action.permission), action, params, source, where, intune)
       ).run;
     }
     await audit(deps, requester, run, 'requested', {
@@ -252,7 +252,7 @@ async function askApproval(deps: BulkDeps, ctx: TurnContext, data: unknown): Pro
   const existing = await bulk.store.get(runId);
   if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run; send the bulk command again.', view);
   const requester = await deps.identity.requester(ctx);
-  const actor = actorOf(deps, requester, actionOf(deps, existing).permission);
+  const actor = deciderOf(deps, requester, actionOf(deps, existing).permission);
   // No channel, no request: the requester hears why at once and the preview stays usable.
   const channel = (await deps.tenantSettings.get(requester.tenantId)).helpdeskChannel;
   if (!channel && existing.requester.teamsId === requester.teamsId) {
@@ -297,7 +297,7 @@ async function startOrCancel(
   const existing = await bulk.store.get(runId);
   if (!existing) return warningCard('Unknown bulk run', 'I know no such bulk run; send the bulk command again.', view);
   const requester = await deps.identity.requester(ctx);
-  const actor = actorOf(deps, requester, actionOf(deps, existing).permission);
+  const actor = deciderOf(deps, requester, actionOf(deps, existing).permission);
   const result = step === 'start' ? await bulk.service.start(runId, actor) : await bulk.service.cancel(runId, actor);
   if (!result.ok) {
     if (result.why !== 'not-requester')
@@ -380,10 +380,10 @@ async function decide(
     decision === 'approve'
       ? await bulk.service.approve(
           runId,
-          actorOf(deps, approver, action.permission),
+          deciderOf(deps, approver, action.permission),
           await requesterNow(deps, existing, action),
         )
-      : await bulk.service.reject(runId, actorOf(deps, approver, action.permission));
+      : await bulk.service.reject(runId, deciderOf(deps, approver, action.permission));
   const targets = await bulk.store.targets(runId);
   if (!result.ok) {
     await audit(deps, approver, existing, 'denied', { step: decision, why: result.why }, result.message);
