@@ -4,7 +4,7 @@ import type { Requester } from '../src/access';
 import type { ActionRequest } from '../src/actions';
 import { DeviceUnavailable, MAX_SEARCH_OFFSET } from '../src/devices';
 import { InvalidInput } from '../src/errors';
-import { MATCH_KIND_ORDER, type MatchKind } from '../src/inventory';
+import { MATCH_KIND_ORDER, type InventoryDevice, type MatchKind } from '../src/inventory';
 import { deviceCard, deviceListCard, type ListPage, warningCard, noMatchCard, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { onCardVerb } from './invoke';
@@ -97,7 +97,7 @@ export async function findCard(
     );
   }
   if (result.total === 1 && result.devices.length === 1 && offset === 0) {
-    return openCard(deps, requester, result.devices[0].id, 'device.find');
+    return openCard(deps, requester, result.devices[0].id, 'device.find', result.devices[0]);
   }
   const by = result.matchedBy ? ` by ${MATCHED_BY[result.matchedBy]}` : '';
   return deviceListCard(
@@ -142,15 +142,19 @@ function suggestions(): string[] {
   ];
 }
 
-/** The device card for the requester, read fresh; refusals and missing devices become a friendly card. */
+/**
+ * The device card for the requester, read fresh; refusals and missing devices become a friendly card.
+ * `found`: the inventory record the requester's search just returned, not read again.
+ */
 export async function openCard(
   deps: LookupDeps,
   requester: Requester,
   deviceId: string,
   action: string,
+  found?: InventoryDevice,
 ): Promise<AdaptiveCard> {
   try {
-    const device = await deps.devices.read(requester, deviceId, action);
+    const device = await deps.devices.read(requester, deviceId, action, found);
     const now = deps.clock.now();
     return deviceCard(deviceCardData(device, deps.actions.availableActions(requester, device), now), deps.view);
   } catch (error) {

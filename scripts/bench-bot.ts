@@ -3,9 +3,13 @@
  *   bench-bot.ts echo                       the smallest botbuilder bot that answers every message
  *   bench-bot.ts desk <google-json> [redis-url]   Device Desk in the sandbox, reading Google from
  *                                           an emulator in another process, state in Redis
- * Prints {url} when it listens; answers {cmd:'usage'} with its CPU time and RSS.
+ * Prints {url} when it listens; answers {cmd:'usage'} with its CPU time and RSS, and
+ * {cmd:'profile', start:true} / {cmd:'profile', file} by starting and saving a CPU profile
+ * (so that start-up is not in it; see scripts/profile-turns.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import restify from 'restify';
 import Redis from 'ioredis';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
@@ -75,12 +79,30 @@ async function deviceDesk(
   };
 }
 
+const inspector = new Session();
+
+/** Starts the CPU profiler, or stops it and writes the .cpuprofile to `file`. */
+async function profile(command: Record<string, unknown>): Promise<{ ok: true }> {
+  if (command.start) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: Number(command.intervalMicros ?? 500) });
+    await inspector.post('Profiler.start');
+  } else {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    writeFileSync(String(command.file), JSON.stringify(taken));
+    inspector.disconnect();
+  }
+  return { ok: true };
+}
+
 async function main(): Promise<void> {
   const [kind, google, redisUrl] = process.argv.slice(2);
   const bot = kind === 'echo' ? await echoBot() : await deviceDesk(JSON.parse(google), redisUrl);
   serveCommands(
     { url: bot.url },
     async (command) => {
+      if (command.cmd === 'profile') return profile(command);
       if (command.cmd !== 'usage') throw new Error(`unknown command ${String(command.cmd)}`);
       const usage: BotUsage = { cpuMicros: cpuMicros(), rssMb: Math.round(process.memoryUsage().rss / 1048576) };
       return usage;

@@ -87,15 +87,22 @@ export class DeviceReader {
   /**
    * Reads a device fresh (ChromeOS from Google, Intune from Graph; the last sync when they can't
    * be reached) and checks the requester may see it. `action` names the step in the audit trail.
+   * `found` is the inventory record a search of this requester has just returned, if any: it
+   * saves reading the same record again (the device itself is still read fresh and checked).
    */
-  async read(requester: Requester, deviceId: string, action: string): Promise<DeviceView> {
+  async read(requester: Requester, deviceId: string, action: string, found?: InventoryDevice): Promise<DeviceView> {
     const staff = this.readsManagedDevices(requester);
-    const view = await this.fetch(requester.tenantId, deviceId, staff);
+    const view = await this.fetch(requester.tenantId, deviceId, staff, found?.id === deviceId ? found : undefined);
     await this.authorizeRead(requester, view, action, staff);
     return view;
   }
 
-  private async fetch(tenantId: string, deviceId: string, staff: boolean): Promise<DeviceView> {
+  private async fetch(
+    tenantId: string,
+    deviceId: string,
+    staff: boolean,
+    found: InventoryDevice | undefined,
+  ): Promise<DeviceView> {
     const missing = () =>
       new DeviceUnavailable(
         staff
@@ -103,7 +110,7 @@ export class DeviceReader {
           : NOT_YOURS_OR_MISSING,
         'not-found',
       );
-    const synced = await this.deps.inventory.get(tenantId, deviceId);
+    const synced = found ?? (await this.deps.inventory.get(tenantId, deviceId));
     const { logger } = this.deps;
     const managedDevices = this.deps.intune(tenantId);
     if (synced?.source === 'intune') {

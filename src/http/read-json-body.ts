@@ -23,8 +23,9 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     return Promise.reject(new HttpRefusal(415, 'Compressed request bodies are not accepted; send plain JSON.'));
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
     return Promise.reject(new HttpRefusal(415, 'The body must be JSON (Content-Type: application/json).'));
-  const tooLarge = new HttpRefusal(413, `The body is larger than ${maxBytes} bytes.`);
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge);
+  // Made only when needed: an Error records its stack, which every turn would pay for.
+  const tooLarge = () => new HttpRefusal(413, `The body is larger than ${maxBytes} bytes.`);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge());
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -36,7 +37,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) return stop(tooLarge);
+      if (size > maxBytes) return stop(tooLarge());
       chunks.push(chunk);
     };
     const onAborted = () => stop(new Error('the client closed the request'));
