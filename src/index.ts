@@ -103,7 +103,7 @@ import {
   startGraphEmulator,
 } from './sandbox';
 import { createServer, listen } from './server';
-import { type ReadinessCheck, startMetricsServer, TurnGate } from './http';
+import { type ReadinessCheck, reuseConnectorClients, startMetricsServer, TurnGate } from './http';
 import { createTurnLimiter } from './turn-limit';
 import {
   BullJobQueue,
@@ -355,6 +355,7 @@ function createAdapter(config: Config): TeamsAdapter {
     MicrosoftAppType: config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId,
   });
+  reuseConnectorClients(adapter);
   traceCardSends(adapter);
   return adapter;
 }
