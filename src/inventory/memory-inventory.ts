@@ -2,37 +2,15 @@ import {
   checkedCopy,
   clampLimit,
   deviceTerms,
-  idFromSortKey,
   normalizeFilter,
   passesFilter,
   type DeviceTerms,
+  type NormalizedFilter,
 } from './indexing';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
+import { PackedDevices, sameStrings } from './packed-devices';
+import { forEachSlot, heldSize, holds, SlotIndex, type Held } from './slot-index';
 import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
-
-/**
- * A stored device and what filtering and ordering need at hand. The rest of its index terms
- * (tokens above all) live only in the indexes, and are worked out again from the device when it
- * changes or leaves: keeping them per device too doubled the inventory's memory.
- */
-interface Entry {
-  device: InventoryDevice;
-  sortKey: string;
-  users: string[];
-  orgUnits: string[];
-}
-
-/** Fields that take few distinct values across a fleet: one shared copy of each value. */
-const SHARED_FIELDS = [
-  'source',
-  'name',
-  'model',
-  'status',
-  'platform',
-  'osVersion',
-  'location',
-  'orgUnitPath',
-] as const;
 
 /**
  * Batches bigger than this mark the serial order stale instead of splicing into it: a sync writes
@@ -40,135 +18,146 @@ const SHARED_FIELDS = [
  */
 const RESORT_THRESHOLD = 64;
 
-/** Key → device ids; a key held by one device (most serials and asset ids) keeps its id without a Set. */
-type MultiIndex = Map<string, string | Set<string>>;
-
-function addTo(index: MultiIndex, key: string | undefined, id: string): void {
-  if (!key) return;
-  const held = index.get(key);
-  if (held === undefined) index.set(key, id);
-  else if (typeof held === 'string') {
-    if (held !== id) index.set(key, new Set([held, id]));
-  } else held.add(id);
-}
-
-function removeFrom(index: MultiIndex, key: string | undefined, id: string): void {
-  if (!key) return;
-  const held = index.get(key);
-  if (held === undefined) return;
-  if (typeof held === 'string') {
-    if (held === id) index.delete(key);
-    return;
-  }
-  held.delete(id);
-  if (held.size === 1) index.set(key, held.values().next().value as string);
-}
-
-function sizeOf(held: string | Set<string> | undefined): number {
-  return held === undefined ? 0 : typeof held === 'string' ? 1 : held.size;
-}
-
-function forEachId(held: string | Set<string> | undefined, visit: (id: string) => void): void {
-  if (held === undefined) return;
-  if (typeof held === 'string') visit(held);
-  else for (const id of held) visit(id);
-}
-
-function hasId(held: string | Set<string>, id: string): boolean {
-  return typeof held === 'string' ? held === id : held.has(id);
-}
-
-function lowerBound(sorted: string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** One tenant's devices and their lookup indexes. */
+/**
+ * One tenant's devices and their lookup indexes. Each device has a slot, a small number: the
+ * per-device columns are arrays by slot and the indexes hold slots, so a device id is stored once.
+ * Index terms (tokens above all) live only in the indexes, and are worked out again from the
+ * device when it changes or leaves.
+ */
 class TenantIndex {
-  readonly entries = new Map<string, Entry>();
-  readonly bySerial: MultiIndex = new Map();
-  readonly byAsset: MultiIndex = new Map();
-  readonly byUser: MultiIndex = new Map();
-  readonly byLocation: MultiIndex = new Map();
-  readonly byToken: MultiIndex = new Map();
-  readonly bySource: MultiIndex = new Map();
-  /** Sort keys (serial, id) in order, for serial-prefix range scans. */
-  private sorted: string[] = [];
+  private readonly slotOf = new Map<string, number>();
+  private readonly records = new PackedDevices();
+  /** By slot: what lookups, filters and removals need without unpacking a device. */
+  private readonly ids: string[] = [];
+  private readonly packed: string[] = [];
+  private readonly sources: (DeviceSource | undefined)[] = [];
+  /** NaN: none given. */
+  private readonly generations: number[] = [];
+  /** Normalized serial by slot: results are ordered by it, then by id. */
+  private readonly serials: string[] = [];
+  /** What filters compare, by slot. */
+  readonly users: string[][] = [];
+  readonly orgUnits: string[][] = [];
+  private readonly freeSlots: number[] = [];
+  readonly bySerial = new SlotIndex();
+  readonly byAsset = new SlotIndex();
+  readonly byUser = new SlotIndex();
+  readonly byLocation = new SlotIndex();
+  readonly byToken = new SlotIndex();
+  readonly bySource = new SlotIndex();
+  /** Slots in result order, for serial-prefix range scans. */
+  private sorted: number[] = [];
   private sortedDirty = false;
-  /** One copy of each value of the fields in SHARED_FIELDS, and of each org unit's ancestor list. */
-  private readonly strings = new Map<string, string>();
+  /** One copy of each org unit's ancestor list. */
   private readonly orgUnitLists = new Map<string, string[]>();
 
-  /** `bulk`: many changes at once, so re-sort lazily instead of splicing each one. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  device(slot: number): InventoryDevice {
+    const generation = this.generations[slot];
+    return this.records.unpack(
+      this.packed[slot],
+      this.ids[slot],
+      this.users[slot],
+      isNaN(generation) ? undefined : generation,
+    );
+  }
+
+  id(slot: number): string {
+    return this.ids[slot];
+  }
+
+  generation(slot: number): number | undefined {
+    const generation = this.generations[slot];
+    return isNaN(generation) ? undefined : generation;
+  }
+
+  /** Serial, then id: the order every result list comes in. */
+  readonly compare = (a: number, b: number): number => {
+    const sa = this.serials[a];
+    const sb = this.serials[b];
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const ia = this.ids[a];
+    const ib = this.ids[b];
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  };
+
+  /** `bulk`: many changes at once, so re-sort lazily instead of splicing each one. Call `flush` after. */
   put(device: InventoryDevice, bulk: boolean): void {
-    this.share(device);
     const terms = deviceTerms(device);
-    const old = this.entries.get(device.id);
-    if (old) {
-      this.unindexFields(old.device);
-      if (old.sortKey !== terms.sortKey) this.removeSorted(old.sortKey, bulk);
+    const known = this.slotOf.get(device.id);
+    const slot = known ?? this.freeSlots.pop() ?? this.ids.length;
+    const old = known === undefined ? undefined : deviceTerms(this.device(slot));
+    const moved = !old || old.serial !== terms.serial;
+    if (old && moved) this.removeSorted(slot, bulk);
+    if (old) this.unindex(slot, old, terms);
+    const oldSource = this.sources[slot];
+    if (oldSource !== device.source) {
+      this.bySource.remove(oldSource, slot);
+      this.bySource.add(device.source, slot);
     }
-    const sortKey = old && old.sortKey === terms.sortKey ? old.sortKey : terms.sortKey;
-    this.entries.set(device.id, {
-      device,
-      sortKey,
-      users: sameStrings(terms.users, device.users) ? device.users : terms.users,
-      orgUnits: this.orgUnitsOf(device.orgUnitPath, terms.orgUnits),
-    });
-    this.indexFields(device.id, device.source, terms);
-    if (!old || old.sortKey !== terms.sortKey) this.addSorted(terms.sortKey, bulk);
+    this.slotOf.set(device.id, slot);
+    this.ids[slot] = device.id;
+    this.sources[slot] = device.source;
+    this.generations[slot] = device.syncGeneration ?? NaN;
+    this.serials[slot] = terms.serial;
+    this.users[slot] = sameStrings(terms.users, device.users) ? device.users : terms.users;
+    this.orgUnits[slot] = this.orgUnitsOf(device.orgUnitPath, terms.orgUnits);
+    this.packed[slot] = this.records.pack(device, this.users[slot]);
+    this.index(slot, terms, old);
+    if (moved) this.addSorted(slot, bulk);
   }
 
   delete(id: string, bulk: boolean): boolean {
-    const entry = this.entries.get(id);
-    if (!entry) return false;
-    this.unindexFields(entry.device);
-    this.removeSorted(entry.sortKey, bulk);
-    this.entries.delete(id);
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.removeSorted(slot, bulk);
+    this.unindex(slot, deviceTerms(this.device(slot)));
+    this.bySource.remove(this.sources[slot], slot);
+    this.slotOf.delete(id);
+    this.ids[slot] = '';
+    this.packed[slot] = '';
+    this.sources[slot] = undefined;
+    this.generations[slot] = NaN;
+    this.serials[slot] = '';
+    this.users[slot] = [];
+    this.orgUnits[slot] = [];
+    this.freeSlots.push(slot);
     return true;
   }
 
-  private indexFields(id: string, source: DeviceSource, terms: DeviceTerms): void {
-    addTo(this.bySerial, terms.serial, id);
-    addTo(this.byAsset, terms.assetId, id);
-    for (const u of terms.users) addTo(this.byUser, u, id);
-    addTo(this.byLocation, terms.location, id);
-    for (const t of terms.tokens) addTo(this.byToken, t, id);
-    addTo(this.bySource, source, id);
+  /** Applies the queued index changes: before any lookup. */
+  flush(): void {
+    for (const index of [this.bySerial, this.byAsset, this.byUser, this.byLocation, this.byToken, this.bySource])
+      index.flush();
   }
 
-  /** The terms are worked out again from the stored device: they are what it was indexed under. */
-  private unindexFields(device: InventoryDevice): void {
-    const terms = deviceTerms(device);
-    const { id } = device;
-    removeFrom(this.bySerial, terms.serial, id);
-    removeFrom(this.byAsset, terms.assetId, id);
-    for (const u of terms.users) removeFrom(this.byUser, u, id);
-    removeFrom(this.byLocation, terms.location, id);
-    for (const t of terms.tokens) removeFrom(this.byToken, t, id);
-    removeFrom(this.bySource, device.source, id);
+  /** Indexes the slot under its terms; with `before`, only under those it was not indexed under. */
+  private index(slot: number, terms: DeviceTerms, before?: DeviceTerms): void {
+    const fresh = (key: string | undefined, had: string | undefined) => (key !== had ? key : undefined);
+    // The serial's token is most often the serial itself: one string for both.
+    const tokens = terms.tokens.map((t) => (t === terms.serial ? terms.serial : t));
+    this.bySerial.add(fresh(terms.serial, before?.serial), slot);
+    this.byAsset.add(fresh(terms.assetId, before?.assetId), slot);
+    for (const u of without(terms.users, before?.users)) this.byUser.add(u, slot);
+    this.byLocation.add(fresh(terms.location, before?.location), slot);
+    for (const t of without(tokens, before?.tokens)) this.byToken.add(t, slot);
   }
 
-  /** Replaces the device's repeated values (model, status, org unit…) by their one shared copy. */
-  private share(device: InventoryDevice): void {
-    const record = device as unknown as Record<string, unknown>;
-    for (const field of SHARED_FIELDS) {
-      const value = record[field];
-      if (typeof value === 'string') record[field] = this.shared(value);
-    }
-  }
-
-  private shared(value: string): string {
-    const known = this.strings.get(value);
-    if (known !== undefined) return known;
-    this.strings.set(value, value);
-    return value;
+  /** Takes the slot out of what it was indexed under; with `next`, only of what it no longer is. */
+  private unindex(slot: number, terms: DeviceTerms, next?: DeviceTerms): void {
+    const gone = (key: string | undefined, kept: string | undefined) => (key !== kept ? key : undefined);
+    this.bySerial.remove(gone(terms.serial, next?.serial), slot);
+    this.byAsset.remove(gone(terms.assetId, next?.assetId), slot);
+    for (const u of without(terms.users, next?.users)) this.byUser.remove(u, slot);
+    this.byLocation.remove(gone(terms.location, next?.location), slot);
+    for (const t of without(terms.tokens, next?.tokens)) this.byToken.remove(t, slot);
   }
 
   private orgUnitsOf(path: string | undefined, orgUnits: string[]): string[] {
@@ -179,59 +168,77 @@ class TenantIndex {
     return orgUnits;
   }
 
-  private addSorted(key: string, bulk: boolean): void {
+  private addSorted(slot: number, bulk: boolean): void {
     if (bulk || this.sortedDirty) this.sortedDirty = true;
-    else this.sorted.splice(lowerBound(this.sorted, key), 0, key);
+    else
+      this.sorted.splice(
+        this.lowerBound((s) => this.compare(s, slot) < 0),
+        0,
+        slot,
+      );
   }
 
-  private removeSorted(key: string, bulk: boolean): void {
+  /** Before the slot's serial changes: its place in the order is found by it. */
+  private removeSorted(slot: number, bulk: boolean): void {
     if (bulk || this.sortedDirty) {
       this.sortedDirty = true;
       return;
     }
-    const at = lowerBound(this.sorted, key);
-    if (this.sorted[at] === key) this.sorted.splice(at, 1);
+    const at = this.lowerBound((s) => this.compare(s, slot) < 0);
+    if (this.sorted[at] === slot) this.sorted.splice(at, 1);
+  }
+
+  /** First place in the order where `before` stops holding. */
+  private lowerBound(before: (slot: number) => boolean): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(this.sorted[mid])) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Devices whose serial starts with `prefix`, in serial order. */
-  serialPrefix(prefix: string, visit: (entry: Entry) => void): void {
+  serialPrefix(prefix: string, visit: (slot: number) => void): void {
     if (this.sortedDirty) {
-      // Sort keys are unique (they end with the device id), so the stored entries give them all.
-      this.sorted = Array.from(this.entries.values(), (e) => e.sortKey).sort();
+      this.sorted = Array.from(this.slotOf.values()).sort(this.compare);
       this.sortedDirty = false;
     }
-    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
-      const key = this.sorted[i];
-      // The serial is the part before NUL: a prefix must not run into the id.
-      if (!key.startsWith(prefix) || key.indexOf('\u0000') < prefix.length) break;
-      visit(this.entries.get(idFromSortKey(key))!);
+    for (let i = this.lowerBound((s) => this.serials[s] < prefix); i < this.sorted.length; i++) {
+      const slot = this.sorted[i];
+      if (!this.serials[slot].startsWith(prefix)) break;
+      visit(slot);
     }
   }
 }
 
 /**
- * Keeps the `limit` smallest entries by sort key while counting everything that passed:
+ * Keeps the `limit` first slots in result order while counting everything that passed:
  * O(n log limit) instead of sorting every match of a broad query.
  */
 class TopK {
-  readonly items: Entry[] = [];
+  readonly items: number[] = [];
   total = 0;
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly compare: (a: number, b: number) => number,
+  ) {}
 
-  offer(entry: Entry): void {
+  offer(slot: number): void {
     this.total++;
     if (this.limit === 0) return;
-    const key = entry.sortKey;
     const items = this.items;
-    if (items.length === this.limit && key >= items[items.length - 1].sortKey) return;
+    if (items.length === this.limit && this.compare(slot, items[items.length - 1]) >= 0) return;
     let lo = 0;
     let hi = items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (items[mid].sortKey < key) lo = mid + 1;
+      if (this.compare(items[mid], slot) < 0) lo = mid + 1;
       else hi = mid;
     }
-    items.splice(lo, 0, entry);
+    items.splice(lo, 0, slot);
     if (items.length > this.limit) items.pop();
   }
 }
@@ -245,11 +252,13 @@ export class MemoryInventory implements Inventory {
     const index = this.tenant(tenantId, true)!;
     const bulk = copies.length > RESORT_THRESHOLD;
     for (const device of copies) index.put(device, bulk);
+    index.flush();
   }
 
   async get(tenantId: string, id: string): Promise<InventoryDevice | undefined> {
-    const entry = this.tenant(tenantId)?.entries.get(id);
-    return entry ? copy(entry.device) : undefined;
+    const index = this.tenant(tenantId);
+    const slot = index?.slot(id);
+    return slot === undefined ? undefined : index!.device(slot);
   }
 
   async search(
@@ -262,19 +271,24 @@ export class MemoryInventory implements Inventory {
     const index = this.tenant(tenantId);
     const plan = planSearch(query, options.kind);
     if (!index || filter?.none) return { total: 0, devices: [] };
+    const passes = filterOf(index, filter);
     for (const step of plan.steps) {
-      const top = new TopK(limit);
-      this.candidates(index, step, plan, (entry) => {
-        if (passesFilter(entry, filter)) top.offer(entry);
+      const top = new TopK(limit, index.compare);
+      candidates(index, step, plan, (slot) => {
+        if (passes(slot)) top.offer(slot);
       });
       if (top.total > 0)
-        return { matchedBy: STEP_KIND[step], total: top.total, devices: top.items.map((e) => copy(e.device)) };
+        return {
+          matchedBy: STEP_KIND[step],
+          total: top.total,
+          devices: top.items.map((slot) => index.device(slot)),
+        };
     }
     return { total: 0, devices: [] };
   }
 
   async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
-    return this.removeWhere(tenantId, source, (d) => (d.syncGeneration ?? 0) < generation);
+    return this.removeWhere(tenantId, source, (seen) => (seen ?? 0) < generation);
   }
 
   async removeAll(tenantId: string, source: DeviceSource): Promise<number> {
@@ -284,20 +298,21 @@ export class MemoryInventory implements Inventory {
   async count(tenantId: string, source?: DeviceSource): Promise<number> {
     const index = this.tenant(tenantId);
     if (!index) return 0;
-    return source ? sizeOf(index.bySource.get(source)) : index.entries.size;
+    return source ? heldSize(index.bySource.get(source)) : index.size;
   }
 
-  private removeWhere(tenantId: string, source: DeviceSource, stale: (d: InventoryDevice) => boolean): number {
+  private removeWhere(tenantId: string, source: DeviceSource, stale: (generation?: number) => boolean): number {
     const index = this.tenant(tenantId);
     if (!index) return 0;
     const doomed: string[] = [];
-    forEachId(index.bySource.get(source), (id) => {
-      if (stale(index.entries.get(id)!.device)) doomed.push(id);
+    forEachSlot(index.bySource.get(source), (slot) => {
+      if (stale(index.generation(slot))) doomed.push(index.id(slot));
     });
     if (doomed.length === 0) return 0;
     const bulk = doomed.length > RESORT_THRESHOLD;
     for (const id of doomed) index.delete(id, bulk);
-    if (index.entries.size === 0) this.tenants.delete(tenantId);
+    index.flush();
+    if (index.size === 0) this.tenants.delete(tenantId);
     return doomed.length;
   }
 
@@ -306,56 +321,65 @@ export class MemoryInventory implements Inventory {
     if (!index && create) this.tenants.set(tenantId, (index = new TenantIndex()));
     return index;
   }
+}
 
-  /** Calls `visit` for every candidate of a step. A callback, not a generator: several times faster on big sets. */
-  private candidates(index: TenantIndex, step: SearchStep, plan: SearchPlan, visit: (entry: Entry) => void): void {
-    const byIds = (ids: string | Set<string> | undefined): void =>
-      forEachId(ids, (id) => visit(index.entries.get(id)!));
-    switch (step) {
-      case 'id': {
-        const entry = index.entries.get(plan.raw);
-        if (entry) visit(entry);
-        return;
-      }
-      case 'serial':
-        return byIds(index.bySerial.get(plan.key));
-      case 'serialPrefix':
-        return index.serialPrefix(plan.key, visit);
-      case 'assetId':
-        return byIds(index.byAsset.get(plan.key));
-      case 'user':
-        return byIds(index.byUser.get(plan.key));
-      case 'locationExact':
-        return byIds(index.byLocation.get(plan.key));
-      case 'locationContains':
-        // Distinct locations are few next to devices, so scanning their names is cheap.
-        for (const [location, ids] of index.byLocation) {
-          if (location.includes(plan.key)) byIds(ids);
-        }
-        return;
-      case 'text': {
-        const sets: (string | Set<string>)[] = [];
-        for (const token of plan.tokens) {
-          const held = index.byToken.get(token);
-          if (!held) return;
-          sets.push(held);
-        }
-        if (sets.length === 0) return;
-        sets.sort((a, b) => sizeOf(a) - sizeOf(b));
-        const [smallest, ...rest] = sets;
-        forEachId(smallest, (id) => {
-          if (rest.every((held) => hasId(held, id))) visit(index.entries.get(id)!);
-        });
-        return;
-      }
+function filterOf(index: TenantIndex, filter: NormalizedFilter | undefined): (slot: number) => boolean {
+  if (!filter) return () => true;
+  // One object reused for every candidate: a broad query may check the whole fleet.
+  const terms = { users: [] as string[], orgUnits: [] as string[] };
+  return (slot) => {
+    terms.users = index.users[slot];
+    terms.orgUnits = index.orgUnits[slot];
+    return passesFilter(terms, filter);
+  };
+}
+
+/** Calls `visit` for every candidate of a step. A callback, not a generator: several times faster on big sets. */
+function candidates(index: TenantIndex, step: SearchStep, plan: SearchPlan, visit: (slot: number) => void): void {
+  switch (step) {
+    case 'id': {
+      const slot = index.slot(plan.raw);
+      if (slot !== undefined) visit(slot);
+      return;
     }
+    case 'serial':
+      return forEachSlot(index.bySerial.get(plan.key), visit);
+    case 'serialPrefix':
+      return index.serialPrefix(plan.key, visit);
+    case 'assetId':
+      return forEachSlot(index.byAsset.get(plan.key), visit);
+    case 'user':
+      return forEachSlot(index.byUser.get(plan.key), visit);
+    case 'locationExact':
+      return forEachSlot(index.byLocation.get(plan.key), visit);
+    case 'locationContains':
+      // Distinct locations are few next to devices, so scanning their names is cheap.
+      for (const [location, slots] of index.byLocation.entries()) {
+        if (location.includes(plan.key)) forEachSlot(slots, visit);
+      }
+      return;
+    case 'text':
+      return textMatches(index, plan.tokens, visit);
   }
 }
 
-function sameStrings(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+/** Devices holding every token: walk the shortest list, look the others up by binary search. */
+function textMatches(index: TenantIndex, tokens: string[], visit: (slot: number) => void): void {
+  const lists: Held[] = [];
+  for (const token of tokens) {
+    const held = index.byToken.get(token);
+    if (held === undefined) return;
+    lists.push(held);
+  }
+  if (lists.length === 0) return;
+  lists.sort((a, b) => heldSize(a) - heldSize(b));
+  const [shortest, ...rest] = lists;
+  forEachSlot(shortest, (slot) => {
+    if (rest.every((held) => holds(held, slot))) visit(slot);
+  });
 }
 
-function copy(device: InventoryDevice): InventoryDevice {
-  return { ...device, users: [...device.users] };
+/** The values of `all` that `kept` does not hold (all of them without `kept`). */
+function without(all: string[], kept: string[] | undefined): string[] {
+  return kept ? all.filter((v) => !kept.includes(v)) : all;
 }
