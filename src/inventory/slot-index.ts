@@ -1,12 +1,16 @@
 /**
  * Key → the slots (small numbers standing for devices) indexed under it, in ascending order.
- * A key held by one device keeps its slot without a list; longer lists are plain arrays of small
- * integers, which take a fraction of what a Set of device ids took.
+ * A key held by one device keeps its slot without a list; short lists are plain arrays, long ones
+ * (the words most devices share) are Int32Arrays with their length in the first element and room
+ * to grow after the last: half the bytes of an array, a fraction of a Set of device ids.
  *
  * Changes are queued and applied together by `flush`: a sync writes a page at a time, and one
  * pass over a long list per page beats a splice per device.
  */
-export type Held = number | number[];
+export type Held = number | number[] | Int32Array;
+
+/** Lists this long or longer are packed. */
+const PACK_AT = 32;
 
 export class SlotIndex {
   private readonly lists = new Map<string, Held>();
@@ -41,59 +45,87 @@ export class SlotIndex {
   }
 
   private apply(key: string, changes: Map<number, boolean>): void {
-    const held = this.lists.get(key);
-    let slots: number[] = held === undefined ? [] : typeof held === 'number' ? [held] : held;
     const added: number[] = [];
     const removed = new Set<number>();
     for (const [slot, present] of changes) {
       if (present) added.push(slot);
       else removed.add(slot);
     }
-    if (removed.size > 0) slots = slots.filter((s) => !removed.has(s));
-    if (added.length > 0) slots = withSlots(slots, added);
-    if (slots.length === 0) this.lists.delete(key);
-    else this.lists.set(key, slots.length === 1 ? slots[0] : slots);
+    added.sort((a, b) => a - b);
+    const held = this.lists.get(key);
+    const next =
+      held instanceof Int32Array && removed.size === 0 && (added.length === 0 || added[0] > lastOf(held))
+        ? appended(held, added)
+        : withChanges(held, added, removed);
+    if (next === undefined) this.lists.delete(key);
+    else if (next !== held) this.lists.set(key, next);
   }
 }
 
-/** `sorted` with `extra` merged in, still ascending and without duplicates. */
-function withSlots(sorted: number[], extra: number[]): number[] {
-  extra.sort((a, b) => a - b);
-  const last = sorted.length > 0 ? sorted[sorted.length - 1] : -1;
-  if (extra[0] > last) {
-    // The usual case while a sync fills the inventory: new devices get ever higher slots.
-    for (const slot of extra) sorted.push(slot);
-    return sorted;
+function lastOf(packed: Int32Array): number {
+  return packed[packed[0]];
+}
+
+/** The usual case while a sync fills the inventory: new devices get ever higher slots. */
+function appended(packed: Int32Array, added: number[]): Int32Array {
+  const size = packed[0];
+  let out = packed;
+  if (size + added.length + 1 > packed.length) {
+    out = new Int32Array(Math.ceil((size + added.length + 1) * 1.5));
+    out.set(packed.subarray(0, size + 1));
   }
+  out.set(added, size + 1);
+  out[0] = size + added.length;
+  return out;
+}
+
+/** The general case: a merge into a fresh list. `added` is ascending. */
+function withChanges(held: Held | undefined, added: number[], removed: Set<number>): Held | undefined {
   const merged: number[] = [];
-  let i = 0;
   let j = 0;
-  while (i < sorted.length || j < extra.length) {
-    const next = j >= extra.length || (i < sorted.length && sorted[i] <= extra[j]) ? sorted[i++] : extra[j++];
-    if (merged.length === 0 || merged[merged.length - 1] !== next) merged.push(next);
-  }
-  return merged;
+  const take = (slot: number): void => {
+    while (j < added.length && added[j] < slot) push(merged, added[j++]);
+    if (!removed.has(slot)) push(merged, slot);
+  };
+  forEachSlot(held, take);
+  while (j < added.length) push(merged, added[j++]);
+  if (merged.length === 0) return undefined;
+  if (merged.length === 1) return merged[0];
+  if (merged.length < PACK_AT) return merged;
+  const packed = new Int32Array(Math.ceil(merged.length * 1.25) + 1);
+  packed[0] = merged.length;
+  packed.set(merged, 1);
+  return packed;
+}
+
+/** Appends unless it repeats the last slot (a slot added where it already was). */
+function push(list: number[], slot: number): void {
+  if (list.length === 0 || list[list.length - 1] !== slot) list.push(slot);
 }
 
 export function heldSize(held: Held | undefined): number {
-  return held === undefined ? 0 : typeof held === 'number' ? 1 : held.length;
+  if (held === undefined) return 0;
+  if (typeof held === 'number') return 1;
+  return held instanceof Int32Array ? held[0] : held.length;
 }
 
 export function forEachSlot(held: Held | undefined, visit: (slot: number) => void): void {
   if (held === undefined) return;
   if (typeof held === 'number') visit(held);
+  else if (held instanceof Int32Array) for (let i = 1; i <= held[0]; i++) visit(held[i]);
   else for (const slot of held) visit(slot);
 }
 
 /** Binary search: lists are ascending. */
 export function holds(held: Held, slot: number): boolean {
   if (typeof held === 'number') return held === slot;
-  let lo = 0;
-  let hi = held.length;
+  const packed = held instanceof Int32Array;
+  let lo = packed ? 1 : 0;
+  let hi = packed ? held[0] + 1 : held.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (held[mid] < slot) lo = mid + 1;
     else hi = mid;
   }
-  return lo < held.length && held[lo] === slot;
+  return lo < (packed ? held[0] + 1 : held.length) && held[lo] === slot;
 }
