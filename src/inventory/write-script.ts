@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * One round trip writes a chunk of devices: their index entries and records. Redis builds each
+ * key from the tenant's base and a short suffix, so the bot sends one command per chunk instead
+ * of one per index key, and no full key twice.
+ *
+ * ARGV: base, then three sections, each a count followed by its items:
+ *   removes and adds: groups of (member, n, suffix1 … suffixN): ZREM / ZADD member (score 0)
+ *   records: pairs of (id, JSON): SET base .. 'd:' .. id
+ * An add that puts a new location into `locs` bumps `locs:v`, after the ZADD, so a reader that
+ * sees the new version also sees the new list. Keys are built here rather than declared, as in
+ * the intersection script, so this needs a standalone Redis.
+ */
+export const WRITE_SCRIPT = String.raw`
+local base = ARGV[1]
+local at = 2
+local function entries(command)
+  local changed = 0
+  local groups = tonumber(ARGV[at])
+  at = at + 1
+  for _ = 1, groups do
+    local member, n = ARGV[at], tonumber(ARGV[at + 1])
+    for i = at + 2, at + 1 + n do
+      local suffix = ARGV[i]
+      local done
+      if command == 'ZADD' then
+        done = redis.call('ZADD', base .. suffix, 0, member)
+      else
+        done = redis.call('ZREM', base .. suffix, member)
+      end
+      if suffix == 'locs' then changed = changed + done end
+    end
+    at = at + 2 + n
+  end
+  return changed
+end
+entries('ZREM')
+local newLocations = entries('ZADD')
+local records = tonumber(ARGV[at])
+at = at + 1
+for i = at, at + 2 * records - 1, 2 do
+  redis.call('SET', base .. 'd:' .. ARGV[i], ARGV[i + 1])
+end
+if newLocations > 0 then redis.call('INCR', base .. 'locs:v') end
+return records
+`;
+
+export const WRITE_SHA = createHash('sha1').update(WRITE_SCRIPT).digest('hex');
+
+/** Index entries of one member, as key suffixes under the tenant's base. */
+export interface WriteGroup {
+  member: string;
+  suffixes: string[];
+}
+
+/** The script's arguments after the base: removes, adds, then records. */
+export function writeArgs(
+  removes: WriteGroup[],
+  adds: WriteGroup[],
+  records: Array<[id: string, json: string]>,
+): string[] {
+  const out: string[] = [];
+  for (const section of [removes, adds]) {
+    out.push(String(section.length));
+    for (const g of section) out.push(g.member, String(g.suffixes.length), ...g.suffixes);
+  }
+  out.push(String(records.length));
+  for (const [id, json] of records) out.push(id, json);
+  return out;
+}
