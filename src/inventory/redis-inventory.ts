@@ -11,7 +11,7 @@ import {
   type NormalizedFilter,
 } from './indexing';
 import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup } from './intersect-script';
-import { WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup } from './write-script';
+import { WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
 
@@ -41,6 +41,7 @@ const MAX_BYTE = Buffer.from([0xff]);
  *   ou:<path>   devices at or under an org unit (each device is in every ancestor's set)
  *   locs        distinct locations, for "location contains"
  *   locs:v      bumped whenever locs changes, so instances can cache the list
+ *   gen:<s>     ids of one source scored by the sync generation that last wrote them
  */
 /** Index keys as suffixes of a tenant's base: the write script builds full keys from them. */
 const SUFFIX = {
@@ -52,6 +53,7 @@ const SUFFIX = {
   locations: 'locs',
   token: (token: string) => `tok:${token}`,
   orgUnit: (path: string) => `ou:${path}`,
+  generation: (source: DeviceSource) => `gen:${source}`,
 };
 
 class TenantKeys {
@@ -98,6 +100,9 @@ class TenantKeys {
   }
   orgUnit(path: string): string {
     return this.of(SUFFIX.orgUnit(path));
+  }
+  generation(source: DeviceSource): string {
+    return this.of(SUFFIX.generation(source));
   }
   temp(): string {
     return `${this.base}tmp:${randomUUID()}`;
@@ -149,12 +154,27 @@ function sameIndexedFields(a: InventoryDevice, b: InventoryDevice): boolean {
   );
 }
 
+function recordOf(device: InventoryDevice): WriteRecord {
+  return {
+    id: device.id,
+    json: JSON.stringify(device),
+    generationSuffix: SUFFIX.generation(device.source),
+    generation: device.syncGeneration ?? 0,
+  };
+}
+
 /** Entries of `from` that `to` lacks, as one group (or none). */
 function missing(from: DeviceEntries, to: DeviceEntries): WriteGroup[] {
   if (from.member !== to.member) return [{ member: from.member, suffixes: from.suffixes }];
   const kept = new Set(to.suffixes);
   const suffixes = from.suffixes.filter((s) => !kept.has(s));
   return suffixes.length > 0 ? [{ member: from.member, suffixes }] : [];
+}
+
+/** A device that may be removed; `member` when it was found in an index by its sort key. */
+interface Candidate {
+  id: string;
+  member?: string;
 }
 
 /** Where a lookup's candidates are. `count` is exact except for 'inter', where it bounds. */
@@ -218,11 +238,13 @@ export class RedisInventory implements Inventory {
       const removes: WriteGroup[] = [];
       const adds: WriteGroup[] = [];
       const vacated = new Set<string>();
-      const records: Array<[string, string]> = [];
+      const records: WriteRecord[] = [];
       chunk.forEach((device, i) => {
-        records.push([device.id, JSON.stringify(device)]);
+        records.push(recordOf(device));
         const json = previous[i];
         const before = json ? (JSON.parse(json) as InventoryDevice) : undefined;
+        if (before && before.source !== device.source)
+          removes.push({ member: device.id, suffixes: [SUFFIX.generation(before.source)] });
         // A re-sync mostly sees devices whose indexed fields did not move: only the record changes.
         if (before && sameIndexedFields(before, device)) return;
         const next = indexEntries(device);
@@ -248,7 +270,7 @@ export class RedisInventory implements Inventory {
     keys: TenantKeys,
     removes: WriteGroup[],
     adds: WriteGroup[],
-    records: Array<[string, string]>,
+    records: WriteRecord[],
   ): Promise<void> {
     if (removes.length === 0 && adds.length === 0 && records.length === 0) return;
     const args = [keys.base, ...writeArgs(removes, adds, records)];
@@ -289,11 +311,25 @@ export class RedisInventory implements Inventory {
   }
 
   async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
-    return this.removeWhere(tenantId, source, (d) => (d.syncGeneration ?? 0) < generation);
+    const keys = this.keys(tenantId);
+    const stale = (d: InventoryDevice) => d.source === source && (d.syncGeneration ?? 0) < generation;
+    const [indexed, total] = (await run(
+      this.redis.pipeline().zcard(keys.generation(source)).zcard(keys.source(source)),
+    )) as [number, number];
+    // Devices written before the generation index existed are found by reading every record.
+    if (indexed < total) return this.removeWhere(keys, source, await this.everyCandidate(keys, source), stale);
+    const ids = await this.redis.zrangebyscore(keys.generation(source), '-inf', `(${generation}`);
+    return this.removeWhere(
+      keys,
+      source,
+      ids.map((id) => ({ id })),
+      stale,
+    );
   }
 
   async removeAll(tenantId: string, source: DeviceSource): Promise<number> {
-    return this.removeWhere(tenantId, source, () => true);
+    const keys = this.keys(tenantId);
+    return this.removeWhere(keys, source, await this.everyCandidate(keys, source), (d) => d.source === source);
   }
 
   async count(tenantId: string, source?: DeviceSource): Promise<number> {
@@ -481,30 +517,39 @@ export class RedisInventory implements Inventory {
     return jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as InventoryDevice);
   }
 
+  private async everyCandidate(keys: TenantKeys, source: DeviceSource): Promise<Candidate[]> {
+    const members = await this.redis.zrange(keys.source(source), 0, '-1');
+    const ids = await this.redis.zrange(keys.generation(source), 0, '-1');
+    return [...members.map((member) => ({ id: idFromSortKey(member), member })), ...ids.map((id) => ({ id }))];
+  }
+
+  /** Removes the candidates whose record is `doomed`, with every index entry they have. */
   private async removeWhere(
-    tenantId: string,
+    keys: TenantKeys,
     source: DeviceSource,
+    candidates: Candidate[],
     doomed: (d: InventoryDevice) => boolean,
   ): Promise<number> {
-    const keys = this.keys(tenantId);
-    const members = await this.redis.zrange(keys.source(source), 0, '-1');
     let removed = 0;
-    for (const chunk of chunks(members, this.chunkSize)) {
-      const jsons = await this.redis.mget(chunk.map((m) => keys.device(idFromSortKey(m))));
+    const done = new Set<string>();
+    for (const chunk of chunks(candidates, this.chunkSize)) {
+      const jsons = await this.redis.mget(chunk.map((c) => keys.device(c.id)));
       const removes: WriteGroup[] = [];
       const vacated = new Set<string>();
       const deleted: string[] = [];
-      chunk.forEach((member, i) => {
+      chunk.forEach(({ id, member }, i) => {
         const json = jsons[i];
         if (!json) {
           // An index entry without a record: drop it rather than keep finding a ghost.
-          removes.push({ member, suffixes: [SUFFIX.all, SUFFIX.source(source)] });
+          removes.push({ member: id, suffixes: [SUFFIX.generation(source)] });
+          if (member) removes.push({ member, suffixes: [SUFFIX.all, SUFFIX.source(source)] });
           return;
         }
         const device = JSON.parse(json) as InventoryDevice;
-        if (!doomed(device)) return;
+        if (done.has(id) || !doomed(device)) return;
+        done.add(id);
         const entries = indexEntries(device);
-        removes.push(...entryGroups(entries, false));
+        removes.push(...entryGroups(entries, false), { member: id, suffixes: [SUFFIX.generation(source)] });
         if (entries.location) vacated.add(entries.location);
         deleted.push(keys.device(device.id));
       });

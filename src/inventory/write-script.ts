@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
  *
  * ARGV: base, then three sections, each a count followed by its items:
  *   removes and adds: groups of (member, n, suffix1 … suffixN): ZREM / ZADD member (score 0)
- *   records: pairs of (id, JSON): SET base .. 'd:' .. id
+ *   records: (id, JSON, generation key suffix, generation): SET base .. 'd:' .. id, and the id
+ *     scored by its sync generation in that key, so that a full sync's end finds the devices it
+ *     did not see without reading every record
  * An add that puts a new location into `locs` bumps `locs:v`, after the ZADD, so a reader that
  * sees the new version also sees the new list. Keys are built here rather than declared, as in
  * the intersection script, so this needs a standalone Redis.
@@ -39,8 +41,9 @@ entries('ZREM')
 local newLocations = entries('ZADD')
 local records = tonumber(ARGV[at])
 at = at + 1
-for i = at, at + 2 * records - 1, 2 do
+for i = at, at + 4 * records - 1, 4 do
   redis.call('SET', base .. 'd:' .. ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', base .. ARGV[i + 2], ARGV[i + 3], ARGV[i])
 end
 if newLocations > 0 then redis.call('INCR', base .. 'locs:v') end
 return records
@@ -54,18 +57,21 @@ export interface WriteGroup {
   suffixes: string[];
 }
 
+export interface WriteRecord {
+  id: string;
+  json: string;
+  generationSuffix: string;
+  generation: number;
+}
+
 /** The script's arguments after the base: removes, adds, then records. */
-export function writeArgs(
-  removes: WriteGroup[],
-  adds: WriteGroup[],
-  records: Array<[id: string, json: string]>,
-): string[] {
+export function writeArgs(removes: WriteGroup[], adds: WriteGroup[], records: WriteRecord[]): string[] {
   const out: string[] = [];
   for (const section of [removes, adds]) {
     out.push(String(section.length));
     for (const g of section) out.push(g.member, String(g.suffixes.length), ...g.suffixes);
   }
   out.push(String(records.length));
-  for (const [id, json] of records) out.push(id, json);
+  for (const r of records) out.push(r.id, r.json, r.generationSuffix, String(r.generation));
   return out;
 }
