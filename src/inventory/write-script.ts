@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * of one per index key, and no full key twice.
  *
  * ARGV: base, then three sections, each a count followed by its items:
- *   removes and adds: groups of (member, n, suffix1 … suffixN): ZREM / ZADD member (score 0)
+ *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key
  *   records: (id, JSON, generation key suffix, generation): SET base .. 'd:' .. id, and the id
  *     scored by its sync generation in that key, so that a full sync's end finds the devices it
  *     did not see without reading every record
@@ -19,17 +19,24 @@ local base = ARGV[1]
 local at = 2
 local function entries(command)
   local changed = 0
-  local groups = tonumber(ARGV[at])
+  local keys = tonumber(ARGV[at])
   at = at + 1
-  for _ = 1, groups do
-    local member, n = ARGV[at], tonumber(ARGV[at + 1])
-    for i = at + 2, at + 1 + n do
-      local suffix = ARGV[i]
+  for _ = 1, keys do
+    local suffix, n = ARGV[at], tonumber(ARGV[at + 1])
+    local key = base .. suffix
+    -- Many members per call, in slices that stay within Lua's stack.
+    for first = at + 2, at + 1 + n, 1000 do
+      local last = math.min(first + 999, at + 1 + n)
       local done
       if command == 'ZADD' then
-        done = redis.call('ZADD', base .. suffix, 0, member)
+        local args = {}
+        for i = first, last do
+          args[#args + 1] = 0
+          args[#args + 1] = ARGV[i]
+        end
+        done = redis.call('ZADD', key, unpack(args))
       else
-        done = redis.call('ZREM', base .. suffix, member)
+        done = redis.call('ZREM', key, unpack(ARGV, first, last))
       end
       if suffix == 'locs' then changed = changed + done end
     end
@@ -68,10 +75,23 @@ export interface WriteRecord {
 export function writeArgs(removes: WriteGroup[], adds: WriteGroup[], records: WriteRecord[]): string[] {
   const out: string[] = [];
   for (const section of [removes, adds]) {
-    out.push(String(section.length));
-    for (const g of section) out.push(g.member, String(g.suffixes.length), ...g.suffixes);
+    const byKey = bySuffix(section);
+    out.push(String(byKey.size));
+    for (const [suffix, members] of byKey) out.push(suffix, String(members.length), ...members);
   }
   out.push(String(records.length));
   for (const r of records) out.push(r.id, r.json, r.generationSuffix, String(r.generation));
+  return out;
+}
+
+/** Members grouped by key: Redis adds many members to one sorted set far cheaper than one by one. */
+function bySuffix(groups: WriteGroup[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { member, suffixes } of groups)
+    for (const suffix of suffixes) {
+      const members = out.get(suffix);
+      if (members) members.push(member);
+      else out.set(suffix, [member]);
+    }
   return out;
 }
