@@ -75,16 +75,21 @@ export function deviceTerms(device: InventoryDevice): DeviceTerms {
   const users = unique(device.users.map(normalizeKey).filter((u) => u.length > 0));
   const assetId = device.assetId ? normalizeKey(device.assetId) : '';
   const location = device.location ? normalizeKey(device.location) : '';
-  const tokens = unique([
-    ...tokenize(device.serialNumber),
-    ...tokenize(device.name),
-    ...tokenize(device.model),
-    ...tokenize(device.platform),
-    ...tokenize(device.assetId),
-    ...users.flatMap((u) => tokenize(u)),
-    ...tokenize(device.location),
-    ...tokenize(device.orgUnitPath),
-  ]);
+  // One split over every field: a space is no letter or digit, so the words are those of each field.
+  const tokens = unique(
+    tokenize(
+      [
+        device.serialNumber,
+        device.name,
+        device.model,
+        device.platform,
+        device.assetId,
+        ...users,
+        device.location,
+        device.orgUnitPath,
+      ].join(' '),
+    ),
+  );
   return {
     sortKey: sortKey(device),
     serial: normalizeSerial(device.serialNumber),

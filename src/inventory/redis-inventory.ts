@@ -11,6 +11,7 @@ import {
   type NormalizedFilter,
 } from './indexing';
 import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup } from './intersect-script';
+import { WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
 
@@ -40,32 +41,49 @@ const MAX_BYTE = Buffer.from([0xff]);
  *   ou:<path>   devices at or under an org unit (each device is in every ancestor's set)
  *   locs        distinct locations, for "location contains"
  *   locs:v      bumped whenever locs changes, so instances can cache the list
+ *   gen:<s>     ids of one source scored by the sync generation that last wrote them
  */
+/** Index keys as suffixes of a tenant's base: the write script builds full keys from them. */
+const SUFFIX = {
+  all: 'all',
+  source: (source: DeviceSource) => `src:${source}`,
+  asset: (assetId: string) => `asset:${assetId}`,
+  user: (user: string) => `user:${user}`,
+  location: (location: string) => `loc:${location}`,
+  locations: 'locs',
+  token: (token: string) => `tok:${token}`,
+  orgUnit: (path: string) => `ou:${path}`,
+  generation: (source: DeviceSource) => `gen:${source}`,
+};
+
 class TenantKeys {
-  private readonly base: string;
+  readonly base: string;
   constructor(prefix: string, tenantId: string) {
     this.base = `${prefix}inv:${encodeURIComponent(tenantId)}:`;
+  }
+  of(suffix: string): string {
+    return this.base + suffix;
   }
   device(id: string): string {
     return `${this.base}d:${id}`;
   }
   get all(): string {
-    return `${this.base}all`;
+    return this.of(SUFFIX.all);
   }
   source(source: DeviceSource): string {
-    return `${this.base}src:${source}`;
+    return this.of(SUFFIX.source(source));
   }
   asset(assetId: string): string {
-    return `${this.base}asset:${assetId}`;
+    return this.of(SUFFIX.asset(assetId));
   }
   user(user: string): string {
-    return `${this.base}user:${user}`;
+    return this.of(SUFFIX.user(user));
   }
   location(location: string): string {
-    return `${this.base}loc:${location}`;
+    return this.of(SUFFIX.location(location));
   }
   get locations(): string {
-    return `${this.base}locs`;
+    return this.of(SUFFIX.locations);
   }
   get locationsVersion(): string {
     return `${this.base}locs:v`;
@@ -78,37 +96,85 @@ class TenantKeys {
     return this.base;
   }
   token(token: string): string {
-    return `${this.base}tok:${token}`;
+    return this.of(SUFFIX.token(token));
   }
   orgUnit(path: string): string {
-    return `${this.base}ou:${path}`;
+    return this.of(SUFFIX.orgUnit(path));
+  }
+  generation(source: DeviceSource): string {
+    return this.of(SUFFIX.generation(source));
   }
   temp(): string {
     return `${this.base}tmp:${randomUUID()}`;
   }
 }
 
-type Entry = [key: string, member: string];
-
-function indexEntries(keys: TenantKeys, device: InventoryDevice): Entry[] {
-  const terms = deviceTerms(device);
-  const m = terms.sortKey;
-  const out: Entry[] = [
-    [keys.all, m],
-    [keys.source(device.source), m],
-  ];
-  if (terms.assetId) out.push([keys.asset(terms.assetId), m]);
-  for (const u of terms.users) out.push([keys.user(u), m]);
-  if (terms.location) out.push([keys.location(terms.location), m], [keys.locations, terms.location]);
-  for (const t of terms.tokens) out.push([keys.token(t), m]);
-  for (const p of terms.orgUnits) out.push([keys.orgUnit(p), m]);
-  return out;
+/**
+ * A device's index entries: its sort key in every index set (as key suffixes), and its location
+ * in the list of distinct locations.
+ */
+interface DeviceEntries {
+  member: string;
+  suffixes: string[];
+  location?: string;
 }
 
-function group(into: Map<string, string[]>, [key, member]: Entry): void {
-  const list = into.get(key);
-  if (list) list.push(member);
-  else into.set(key, [member]);
+function indexEntries(device: InventoryDevice): DeviceEntries {
+  const terms = deviceTerms(device);
+  const suffixes = [SUFFIX.all, SUFFIX.source(device.source)];
+  if (terms.assetId) suffixes.push(SUFFIX.asset(terms.assetId));
+  for (const u of terms.users) suffixes.push(SUFFIX.user(u));
+  if (terms.location) suffixes.push(SUFFIX.location(terms.location));
+  for (const t of terms.tokens) suffixes.push(SUFFIX.token(t));
+  for (const p of terms.orgUnits) suffixes.push(SUFFIX.orgUnit(p));
+  return { member: terms.sortKey, suffixes, location: terms.location };
+}
+
+/** The groups that add a device's entries (or remove them, locations aside: see pruneLocations). */
+function entryGroups(e: DeviceEntries, withLocation: boolean): WriteGroup[] {
+  const groups = [{ member: e.member, suffixes: e.suffixes }];
+  if (withLocation && e.location) groups.push({ member: e.location, suffixes: [SUFFIX.locations] });
+  return groups;
+}
+
+/** What indexing reads: devices equal in these have the same index entries. */
+function sameIndexedFields(a: InventoryDevice, b: InventoryDevice): boolean {
+  return (
+    a.id === b.id &&
+    a.source === b.source &&
+    a.serialNumber === b.serialNumber &&
+    a.name === b.name &&
+    a.model === b.model &&
+    a.platform === b.platform &&
+    a.assetId === b.assetId &&
+    a.location === b.location &&
+    a.orgUnitPath === b.orgUnitPath &&
+    a.users.length === b.users.length &&
+    a.users.every((u, i) => u === b.users[i])
+  );
+}
+
+function recordOf(device: InventoryDevice): WriteRecord {
+  return {
+    id: device.id,
+    json: JSON.stringify(device),
+    generationSuffix: SUFFIX.generation(device.source),
+    generation: device.syncGeneration ?? 0,
+  };
+}
+
+/** Entries of `from` that `to` lacks, as one group (or none). */
+function missing(from: DeviceEntries, to: DeviceEntries): WriteGroup[] {
+  if (from.member !== to.member) return [{ member: from.member, suffixes: from.suffixes }];
+  const kept = new Set(to.suffixes);
+  const suffixes = from.suffixes.filter((s) => !kept.has(s));
+  return suffixes.length > 0 ? [{ member: from.member, suffixes }] : [];
+}
+
+/** A device that may be removed; `member` when it was found in an index by its sort key. */
+interface Candidate {
+  id: string;
+  member?: string;
 }
 
 /** Where a lookup's candidates are. `count` is exact except for 'inter', where it bounds. */
@@ -169,37 +235,51 @@ export class RedisInventory implements Inventory {
     for (const chunk of chunks(unique, this.chunkSize)) {
       // The previous record says which index entries the new one no longer has.
       const previous = await this.redis.mget(chunk.map((d) => keys.device(d.id)));
-      const adds = new Map<string, string[]>();
-      const removes = new Map<string, string[]>();
+      const removes: WriteGroup[] = [];
+      const adds: WriteGroup[] = [];
       const vacated = new Set<string>();
-      const records: string[] = [];
+      const records: WriteRecord[] = [];
       chunk.forEach((device, i) => {
-        const next = indexEntries(keys, device);
+        records.push(recordOf(device));
         const json = previous[i];
-        if (json) {
-          const nextSet = new Set(next.map((e) => JSON.stringify(e)));
-          const prevSet = new Set<string>();
-          for (const e of indexEntries(keys, JSON.parse(json) as InventoryDevice)) {
-            const id = JSON.stringify(e);
-            prevSet.add(id);
-            if (nextSet.has(id)) continue;
-            if (e[0] === keys.locations) vacated.add(e[1]);
-            else group(removes, e);
-          }
-          for (const e of next) if (!prevSet.has(JSON.stringify(e))) group(adds, e);
-        } else {
-          for (const e of next) group(adds, e);
+        const before = json ? (JSON.parse(json) as InventoryDevice) : undefined;
+        if (before && before.source !== device.source)
+          removes.push({ member: device.id, suffixes: [SUFFIX.generation(before.source)] });
+        // A re-sync mostly sees devices whose indexed fields did not move: only the record changes.
+        if (before && sameIndexedFields(before, device)) return;
+        const next = indexEntries(device);
+        if (!before) {
+          adds.push(...entryGroups(next, true));
+          return;
         }
-        records.push(keys.device(device.id), JSON.stringify(device));
+        const prev = indexEntries(before);
+        removes.push(...missing(prev, next));
+        adds.push(...missing(next, prev));
+        if (prev.location !== next.location) {
+          if (prev.location) vacated.add(prev.location);
+          if (next.location) adds.push({ member: next.location, suffixes: [SUFFIX.locations] });
+        }
       });
-      const pipeline = this.redis.pipeline();
-      for (const [key, members] of removes) pipeline.zrem(key, ...members);
-      for (const [key, members] of adds) pipeline.zadd(key, ...members.flatMap((m) => [0, m]));
-      // After the ZADD: a reader that sees the new version also sees the new list.
-      if (adds.has(keys.locations)) pipeline.incr(keys.locationsVersion);
-      pipeline.mset(...records);
-      await run(pipeline);
+      await this.write(keys, removes, adds, records);
       await this.pruneLocations(keys, vacated);
+    }
+  }
+
+  /** One round trip for a chunk's index changes and records: see WRITE_SCRIPT. */
+  private async write(
+    keys: TenantKeys,
+    removes: WriteGroup[],
+    adds: WriteGroup[],
+    records: WriteRecord[],
+  ): Promise<void> {
+    if (removes.length === 0 && adds.length === 0 && records.length === 0) return;
+    const args = [keys.base, ...writeArgs(removes, adds, records)];
+    try {
+      await this.redis.evalsha(WRITE_SHA, 0, ...args);
+    } catch (err) {
+      // First use on this server (or after SCRIPT FLUSH): EVAL loads it for the next EVALSHA.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      await this.redis.eval(WRITE_SCRIPT, 0, ...args);
     }
   }
 
@@ -231,11 +311,25 @@ export class RedisInventory implements Inventory {
   }
 
   async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
-    return this.removeWhere(tenantId, source, (d) => (d.syncGeneration ?? 0) < generation);
+    const keys = this.keys(tenantId);
+    const stale = (d: InventoryDevice) => d.source === source && (d.syncGeneration ?? 0) < generation;
+    const [indexed, total] = (await run(
+      this.redis.pipeline().zcard(keys.generation(source)).zcard(keys.source(source)),
+    )) as [number, number];
+    // Devices written before the generation index existed are found by reading every record.
+    if (indexed < total) return this.removeWhere(keys, source, await this.everyCandidate(keys, source), stale);
+    const ids = await this.redis.zrangebyscore(keys.generation(source), '-inf', `(${generation}`);
+    return this.removeWhere(
+      keys,
+      source,
+      ids.map((id) => ({ id })),
+      stale,
+    );
   }
 
   async removeAll(tenantId: string, source: DeviceSource): Promise<number> {
-    return this.removeWhere(tenantId, source, () => true);
+    const keys = this.keys(tenantId);
+    return this.removeWhere(keys, source, await this.everyCandidate(keys, source), (d) => d.source === source);
   }
 
   async count(tenantId: string, source?: DeviceSource): Promise<number> {
@@ -423,40 +517,45 @@ export class RedisInventory implements Inventory {
     return jsons.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as InventoryDevice);
   }
 
+  private async everyCandidate(keys: TenantKeys, source: DeviceSource): Promise<Candidate[]> {
+    const members = await this.redis.zrange(keys.source(source), 0, '-1');
+    const ids = await this.redis.zrange(keys.generation(source), 0, '-1');
+    return [...members.map((member) => ({ id: idFromSortKey(member), member })), ...ids.map((id) => ({ id }))];
+  }
+
+  /** Removes the candidates whose record is `doomed`, with every index entry they have. */
   private async removeWhere(
-    tenantId: string,
+    keys: TenantKeys,
     source: DeviceSource,
+    candidates: Candidate[],
     doomed: (d: InventoryDevice) => boolean,
   ): Promise<number> {
-    const keys = this.keys(tenantId);
-    const members = await this.redis.zrange(keys.source(source), 0, '-1');
     let removed = 0;
-    for (const chunk of chunks(members, this.chunkSize)) {
-      const jsons = await this.redis.mget(chunk.map((m) => keys.device(idFromSortKey(m))));
-      const removes = new Map<string, string[]>();
+    const done = new Set<string>();
+    for (const chunk of chunks(candidates, this.chunkSize)) {
+      const jsons = await this.redis.mget(chunk.map((c) => keys.device(c.id)));
+      const removes: WriteGroup[] = [];
       const vacated = new Set<string>();
       const deleted: string[] = [];
-      chunk.forEach((member, i) => {
+      chunk.forEach(({ id, member }, i) => {
         const json = jsons[i];
         if (!json) {
           // An index entry without a record: drop it rather than keep finding a ghost.
-          group(removes, [keys.all, member]);
-          group(removes, [keys.source(source), member]);
+          removes.push({ member: id, suffixes: [SUFFIX.generation(source)] });
+          if (member) removes.push({ member, suffixes: [SUFFIX.all, SUFFIX.source(source)] });
           return;
         }
         const device = JSON.parse(json) as InventoryDevice;
-        if (!doomed(device)) return;
-        for (const e of indexEntries(keys, device)) {
-          if (e[0] === keys.locations) vacated.add(e[1]);
-          else group(removes, e);
-        }
+        if (done.has(id) || !doomed(device)) return;
+        done.add(id);
+        const entries = indexEntries(device);
+        removes.push(...entryGroups(entries, false), { member: id, suffixes: [SUFFIX.generation(source)] });
+        if (entries.location) vacated.add(entries.location);
         deleted.push(keys.device(device.id));
       });
-      if (removes.size === 0 && deleted.length === 0) continue;
-      const pipeline = this.redis.pipeline();
-      for (const [key, list] of removes) pipeline.zrem(key, ...list);
-      if (deleted.length > 0) pipeline.del(...deleted);
-      await run(pipeline);
+      if (removes.length === 0 && deleted.length === 0) continue;
+      await this.write(keys, removes, [], []);
+      if (deleted.length > 0) await this.redis.del(...deleted);
       removed += deleted.length;
       await this.pruneLocations(keys, vacated);
     }

@@ -391,6 +391,18 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       expect(await inventory.removeStale(tenant, 'chrome', 2)).toBe(0);
     });
 
+    it("leaves a device that moved to another source to that source's sync", async () => {
+      const tenant = await loaded();
+      await inventory.upsertMany(tenant, [
+        { id: 'moved', source: 'chrome', serialNumber: 'MOVED1', users: [], syncGeneration: 1 },
+      ]);
+      await inventory.upsertMany(tenant, [{ id: 'moved', source: 'intune', serialNumber: 'MOVED1', users: [] }]);
+      await inventory.removeStale(tenant, 'chrome', 5);
+      expect((await inventory.get(tenant, 'moved'))?.source).toBe('intune');
+      expect(await inventory.count(tenant, 'intune')).toBe(2);
+      expect(await inventory.count(tenant, 'chrome')).toBe(0);
+    });
+
     it('removes every device of one source', async () => {
       const tenant = await loaded();
       expect(await inventory.removeAll(tenant, 'chrome')).toBe(4);

@@ -83,6 +83,23 @@ describe('RedisInventory keys', () => {
     expect((await inventory.search('t2', 'wing')).total).toBe(0);
   });
 
+  it('drops stale devices written before the generation index existed', async () => {
+    const old = { source: 'chrome' as const, users: [], syncGeneration: 1 };
+    await inventory.upsertMany('t3', [
+      { ...old, id: 'a', serialNumber: 'S1', location: 'Hall' },
+      { ...old, id: 'b', serialNumber: 'S2' },
+    ]);
+    // As an inventory written by an earlier version: records and indexes, no generation index.
+    await redis.del(`${keyPrefix}inv:t3:gen:chrome`);
+    await inventory.upsertMany('t3', [{ ...old, id: 'b', serialNumber: 'S2', syncGeneration: 2 }]);
+    expect(await inventory.removeStale('t3', 'chrome', 2)).toBe(1);
+    expect(await inventory.get('t3', 'a')).toBeUndefined();
+    expect((await inventory.search('t3', 'hall')).total).toBe(0);
+    expect(await inventory.count('t3', 'chrome')).toBe(1);
+    await inventory.removeAll('t3', 'chrome');
+    expect(await keysUnder(`${keyPrefix}inv:t3:*`)).toEqual([`${keyPrefix}inv:t3:locs:v`]);
+  });
+
   it('keeps tenants with key-like ids apart', async () => {
     await inventory.upsertMany('x:all', [{ id: 'a', source: 'chrome', serialNumber: 'S1', users: [] }]);
     expect(await inventory.count('x')).toBe(0);

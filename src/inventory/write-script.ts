@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * One round trip writes a chunk of devices: their index entries and records. Redis builds each
+ * key from the tenant's base and a short suffix, so the bot sends one command per chunk instead
+ * of one per index key, and no full key twice.
+ *
+ * ARGV: base, then three sections, each a count followed by its items:
+ *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key
+ *   records: (id, JSON, generation key suffix, generation): SET base .. 'd:' .. id, and the id
+ *     scored by its sync generation in that key, so that a full sync's end finds the devices it
+ *     did not see without reading every record
+ * An add that puts a new location into `locs` bumps `locs:v`, after the ZADD, so a reader that
+ * sees the new version also sees the new list. Keys are built here rather than declared, as in
+ * the intersection script, so this needs a standalone Redis.
+ */
+export const WRITE_SCRIPT = String.raw`
+local base = ARGV[1]
+local at = 2
+local function entries(command)
+  local changed = 0
+  local keys = tonumber(ARGV[at])
+  at = at + 1
+  for _ = 1, keys do
+    local suffix, n = ARGV[at], tonumber(ARGV[at + 1])
+    local key = base .. suffix
+    -- Many members per call, in slices that stay within Lua's stack.
+    for first = at + 2, at + 1 + n, 1000 do
+      local last = math.min(first + 999, at + 1 + n)
+      local done
+      if command == 'ZADD' then
+        local args = {}
+        for i = first, last do
+          args[#args + 1] = 0
+          args[#args + 1] = ARGV[i]
+        end
+        done = redis.call('ZADD', key, unpack(args))
+      else
+        done = redis.call('ZREM', key, unpack(ARGV, first, last))
+      end
+      if suffix == 'locs' then changed = changed + done end
+    end
+    at = at + 2 + n
+  end
+  return changed
+end
+entries('ZREM')
+local newLocations = entries('ZADD')
+local records = tonumber(ARGV[at])
+at = at + 1
+for i = at, at + 4 * records - 1, 4 do
+  redis.call('SET', base .. 'd:' .. ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', base .. ARGV[i + 2], ARGV[i + 3], ARGV[i])
+end
+if newLocations > 0 then redis.call('INCR', base .. 'locs:v') end
+return records
+`;
+
+export const WRITE_SHA = createHash('sha1').update(WRITE_SCRIPT).digest('hex');
+
+/** Index entries of one member, as key suffixes under the tenant's base. */
+export interface WriteGroup {
+  member: string;
+  suffixes: string[];
+}
+
+export interface WriteRecord {
+  id: string;
+  json: string;
+  generationSuffix: string;
+  generation: number;
+}
+
+/** The script's arguments after the base: removes, adds, then records. */
+export function writeArgs(removes: WriteGroup[], adds: WriteGroup[], records: WriteRecord[]): string[] {
+  const out: string[] = [];
+  for (const section of [removes, adds]) {
+    const byKey = bySuffix(section);
+    out.push(String(byKey.size));
+    for (const [suffix, members] of byKey) out.push(suffix, String(members.length), ...members);
+  }
+  out.push(String(records.length));
+  for (const r of records) out.push(r.id, r.json, r.generationSuffix, String(r.generation));
+  return out;
+}
+
+/** Members grouped by key: Redis adds many members to one sorted set far cheaper than one by one. */
+function bySuffix(groups: WriteGroup[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { member, suffixes } of groups)
+    for (const suffix of suffixes) {
+      const members = out.get(suffix);
+      if (members) members.push(member);
+      else out.set(suffix, [member]);
+    }
+  return out;
+}
