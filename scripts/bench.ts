@@ -470,8 +470,8 @@ ${figureTable(instructionFigures(i))}
   out.push(`## District-scale targets (issue #15)
 
 The scale targets this bench is to judge; those marked #15 above are judged in every run at the
-sizes above; the sizes named here are measured by \`npm run bench -- --only scale\`
-([scaling.md](scaling.md)).
+sizes above; the sizes named here are measured by \`npm run bench -- --only scale\`, which
+writes docs/scaling.md.
 
 - Full sync, Redis inventory: ≤ 1.05× the page-fetch bound at 100,000 and at 1,000,000 devices (the
   emulator answering each page after 20 ms); bot RSS ≤ 256 MB at 100k and ≤ 512 MB at 1M.
