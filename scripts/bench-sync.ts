@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { ConnectorService, createConnectorStores } from '../src/connector';
-import { createDeviceDirectory, type DeviceDirectory } from '../src/directory';
+import { createDeviceDirectory, type DeviceDirectory, SYNC_FIELDS } from '../src/directory';
 import { MemoryInventory, RedisInventory } from '../src/inventory';
 import type { Inventory } from '../src/inventory/types';
 import { silentLogger } from '../src/log';
@@ -33,10 +33,8 @@ export interface BenchSyncResult {
   devices: number;
   pages: number;
   latencyMs: number;
-  /** Interleaved rounds of the bound and the Redis sync (warm-up dropped). */
-  rounds: { fetch: SyncRound[]; redis: SyncRound[] };
-  /** The memory inventory, one run after the rounds: its target is RSS. */
-  memory: SyncRound;
+  /** Interleaved rounds of the bound, the Redis sync and the memory sync (warm-up dropped). */
+  rounds: { fetch: SyncRound[]; redis: SyncRound[]; memory: SyncRound[] };
 }
 
 export interface Emulator {
@@ -45,9 +43,10 @@ export interface Emulator {
   customerId: string;
 }
 
+/** The bound reads the very pages a sync reads: the same fields, so the same bytes. */
 async function fetchAll(directory: DeviceDirectory): Promise<number> {
   let devices = 0;
-  for await (const page of directory.listAll()) devices += page.length;
+  for await (const page of directory.listAll({ fields: SYNC_FIELDS })) devices += page.length;
   return devices;
 }
 
@@ -140,17 +139,12 @@ export async function benchSync(
   const once = (kind: SyncKind) => syncRound(kind, google.ready, devices, redisUrl);
   try {
     // The warm-up round only fetches: it wakes the emulator; a sync runs in a fresh process anyway.
-    const rounds = await interleave<'fetch' | 'redis', SyncRound | undefined>(options.rounds ?? 5, 1, {
+    const rounds = await interleave<SyncKind, SyncRound | undefined>(options.rounds ?? 5, 1, {
       fetch: () => once('fetch'),
       redis: (round) => (round < 0 ? Promise.resolve(undefined) : once('redis')),
+      memory: (round) => (round < 0 ? Promise.resolve(undefined) : once('memory')),
     });
-    return {
-      devices,
-      pages: Math.ceil(devices / 200),
-      latencyMs,
-      rounds: rounds as BenchSyncResult['rounds'],
-      memory: await once('memory'),
-    };
+    return { devices, pages: Math.ceil(devices / 200), latencyMs, rounds: rounds as BenchSyncResult['rounds'] };
   } finally {
     await google.close();
   }
