@@ -12,7 +12,7 @@ import { lostReportCard } from '../../bot/cards/lost-cards';
 import { messageCard, type MessageTone } from '../../bot/cards/message-card';
 import { statusBadge } from '../../bot/lookup-view';
 import { reportCardData } from '../../bot/lost-view';
-import type { ActionRequest } from '../../src/actions';
+import { REQUEST_STATES } from '../../src/actions';
 import type { LostReport } from '../../src/lost';
 import { actionRequest } from '../actions/store-contract';
 import { sampleReport } from '../lost/report-store-contract';
@@ -66,16 +66,6 @@ const STATUSES = [
   'WIPE_PENDING',
   'SOMETHING_NEW',
 ];
-const STATES: ActionRequest['state'][] = [
-  'Pending',
-  'AwaitingApproval',
-  'Sent',
-  'Acknowledged',
-  'Done',
-  'Failed',
-  'Expired',
-  'Unknown',
-];
 const TONES: MessageTone[] = ['info', 'success', 'warning', 'error'];
 
 function reportIn(state: LostReport['state'], resolution?: LostReport['resolution']): LostReport {
@@ -101,7 +91,7 @@ describe('cards stay readable in every theme', () => {
     expect(unreadable(deviceCard({ ...device, status: statusBadge(status) }, view))).toEqual([]);
   });
 
-  it.each(STATES)('action status card in state %s', (state) => {
+  it.each(REQUEST_STATES)('action status card in state %s', (state) => {
     const r = actionRequest('DD-ABC234', Date.parse('2026-01-01T00:00:00Z'), { state, error: 'It failed.' });
     expect(unreadable(actionStatusCard(statusCardData(r, 'Restart'), view))).toEqual([]);
   });
