@@ -10,13 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { ConnectorService, createConnectorStores } from '../src/connector';
+import { ConnectorService, createConnectorStores, type SyncOutcome } from '../src/connector';
 import { createDeviceDirectory, type DeviceDirectory, SYNC_FIELDS } from '../src/directory';
 import { MemoryInventory, RedisInventory } from '../src/inventory';
 import type { Inventory } from '../src/inventory/types';
 import { silentLogger } from '../src/log';
 import { deleteKeysByPrefix } from '../src/store/redis-keys';
-import { cpuMicros, startChild } from './bench-child';
+import { cpuMicros, serveCommands, startChild } from './bench-child';
 import { interleave } from './bench-steadiness';
 
 /** fetch: every page read and nothing stored (the bound); memory, redis: a full sync into that inventory. */
@@ -37,6 +37,8 @@ export interface BenchSyncResult {
   rounds: { fetch: SyncRound[]; redis: SyncRound[]; memory: SyncRound[] };
 }
 
+const BENCH_TENANT = 'bench-tenant';
+
 export interface Emulator {
   rootUrl: string;
   accessToken: string;
@@ -50,7 +52,8 @@ async function fetchAll(directory: DeviceDirectory): Promise<number> {
   return devices;
 }
 
-async function syncInto(kind: 'memory' | 'redis', directory: DeviceDirectory, redisUrl: string): Promise<number> {
+/** A connector syncing the bench tenant into an inventory of its own (Redis keys under a fresh prefix, or memory). */
+function benchConnector(kind: 'memory' | 'redis', directory: DeviceDirectory, redisUrl: string) {
   const redis = kind === 'redis' ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   const prefix = `bench:${randomUUID().slice(0, 8)}:`;
   const inventory: Inventory = redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory();
@@ -61,40 +64,80 @@ async function syncInto(kind: 'memory' | 'redis', directory: DeviceDirectory, re
     setup: () => ({ scopes: [] }),
     logger: silentLogger,
   });
-  try {
-    const { sync } = await connector.connect('bench-tenant', 'bench');
-    const outcome = await sync;
-    if (outcome?.status !== 'completed') throw new Error(`sync did not complete: ${JSON.stringify(outcome)}`);
-    return outcome.devices;
-  } finally {
+  const close = async () => {
     connector.stop();
     if (redis) {
       await deleteKeysByPrefix(redis, prefix);
       await redis.quit();
     }
+  };
+  return { connector, close };
+}
+
+/** Devices read by a completed sync; anything else is an error. */
+function devicesOf(outcome: SyncOutcome | undefined): number {
+  if (outcome?.status !== 'completed') throw new Error(`sync did not complete: ${JSON.stringify(outcome)}`);
+  return outcome.devices;
+}
+
+async function syncInto(kind: 'memory' | 'redis', directory: DeviceDirectory, redisUrl: string): Promise<number> {
+  const { connector, close } = benchConnector(kind, directory, redisUrl);
+  try {
+    return devicesOf(await (await connector.connect(BENCH_TENANT, 'bench')).sync);
+  } finally {
+    await close();
   }
 }
 
-/** Child side: one fetch or one full sync; prints its SyncRound. */
-async function syncOnce(kind: SyncKind, emulator: Emulator, devices: number, redisUrl: string): Promise<void> {
-  const directory = createDeviceDirectory({
+function benchDirectory(emulator: Emulator): DeviceDirectory {
+  return createDeviceDirectory({
     customerId: emulator.customerId,
     rootUrl: emulator.rootUrl,
     accessToken: emulator.accessToken,
     logger: silentLogger,
   });
+}
+
+/** Runs `work` (which answers the devices it handled), measuring its time, CPU and the process's peak RSS. */
+async function measured(work: () => Promise<number>): Promise<SyncRound & { devices: number }> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const cpuBefore = cpuMicros();
   const started = Date.now();
-  const got = kind === 'fetch' ? await fetchAll(directory) : await syncInto(kind, directory, redisUrl);
-  const ms = Date.now() - started;
-  const cpu = cpuMicros() - cpuBefore;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  try {
+    const devices = await work();
+    const ms = Date.now() - started;
+    const cpu = cpuMicros() - cpuBefore;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { ms, cpuMicrosPerDevice: cpu / Math.max(devices, 1), peakRssMb: Math.round(peak / 1048576), devices };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Child side: one fetch or one full sync; prints its SyncRound. */
+async function syncOnce(kind: SyncKind, emulator: Emulator, devices: number, redisUrl: string): Promise<void> {
+  const directory = benchDirectory(emulator);
+  const { devices: got, ...round } = await measured(() =>
+    kind === 'fetch' ? fetchAll(directory) : syncInto(kind, directory, redisUrl),
+  );
   if (got !== devices) throw new Error(`${kind} got ${got} devices of ${devices}`);
-  const round: SyncRound = { ms, cpuMicrosPerDevice: cpu / devices, peakRssMb: Math.round(peak / 1048576) };
   process.stdout.write(`${JSON.stringify(round)}\n`);
+}
+
+/**
+ * Child side: one tenant synced into Redis and kept across commands, so that a periodic sync can
+ * follow the full one: {"sync": "full"} connects and reads every device, {"sync": "changes"} reads
+ * what changed since. Each answers its SyncRound and the devices it read.
+ */
+function serveSyncSession(emulator: Emulator, redisUrl: string): void {
+  const { connector, close } = benchConnector('redis', benchDirectory(emulator), redisUrl);
+  const run = async (command: Record<string, unknown>) => {
+    if (command.sync === 'full') return devicesOf(await (await connector.connect(BENCH_TENANT, 'bench')).sync);
+    if (command.sync === 'changes') return devicesOf(await connector.syncChanges(BENCH_TENANT));
+    throw new Error(`unknown command ${JSON.stringify(command)}`);
+  };
+  serveCommands({}, (command) => measured(() => run(command)), close);
 }
 
 /** The Google emulator in a child process of its own, serving `devices` generated devices. */
@@ -129,6 +172,11 @@ export async function syncRound(
   return run.ready;
 }
 
+/** A child that keeps one synced tenant across commands (see serveSyncSession). */
+export function startSyncSession(emulator: Emulator, redisUrl: string) {
+  return startChild<object>('bench-sync.ts', ['--session', JSON.stringify(emulator), '--redis-url', redisUrl]);
+}
+
 export async function benchSync(
   options: { devices?: number; latencyMs?: number; redisUrl?: string; rounds?: number } = {},
 ): Promise<BenchSyncResult> {
@@ -155,7 +203,9 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-if (require.main === module) {
+if (require.main === module && arg('session')) {
+  serveSyncSession(JSON.parse(arg('session')!), arg('redis-url')!);
+} else if (require.main === module) {
   const kind = arg('child') as SyncKind | undefined;
   const devices = arg('devices') ? Number(arg('devices')) : undefined;
   const run = kind
