@@ -9,13 +9,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { sandboxFleet, SANDBOX_PEOPLE, SANDBOX_TENANT_ID } from '../src/sandbox';
+import { sandboxFleet } from '../src/sandbox';
 import { deleteKeysByPrefix } from '../src/store/redis-keys';
+import { driveTurns, startSinkConnector } from './bench-driver';
 import { interleave, median, roundRatios, summarize, type Summary, type Target, verdict } from './bench-steadiness';
 
 const ROOT = join(__dirname, '..');
@@ -39,44 +39,6 @@ export interface BenchInstancesResult {
   rounds: Record<Kind, { one: InstancesRun[]; three: InstancesRun[] }>;
 }
 
-function sinkConnector(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: randomUUID() }));
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-        close: () =>
-          new Promise<void>((r) => {
-            server.closeAllConnections();
-            server.close(() => r());
-          }),
-      }),
-    ),
-  );
-}
-
-function message(serviceUrl: string, text: string, i: number) {
-  const person = SANDBOX_PEOPLE[i % SANDBOX_PEOPLE.length];
-  return JSON.stringify({
-    type: 'message',
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl,
-    text,
-    locale: 'en-US',
-    from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
-    recipient: { id: '28:device-desk' },
-    conversation: { id: `bench-${i % 64}`, conversationType: 'personal', tenantId: SANDBOX_TENANT_ID },
-    channelData: { tenant: { id: SANDBOX_TENANT_ID } },
-  });
-}
-
 /** `turns` messages from `clients` concurrent senders, each turn to the next instance in turn. */
 async function drive(
   urls: string[],
@@ -85,30 +47,8 @@ async function drive(
   turns: number,
   clients: number,
 ): Promise<InstancesRun> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < turns) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        const res = await fetch(urls[i % urls.length], {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: message(serviceUrl, text(i), i),
-        });
-        await res.arrayBuffer();
-        if (res.status >= 400) throw new Error(`turn ${i} answered ${res.status}`);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2));
-  return { instances: urls.length, turns, perSecond: Math.round(turns / seconds), p50: pct(50), p99: pct(99) };
+  const run = await driveTurns({ urls, serviceUrl, text, turns, concurrency: clients });
+  return { instances: urls.length, turns, perSecond: Math.round(run.perSecond), p50: run.p50, p99: run.p99 };
 }
 
 interface ManagedProcess {
@@ -211,7 +151,7 @@ export async function benchInstances(
   const turns = options.quick ? 300 : 1000;
   const rounds = options.rounds ?? (options.quick ? 3 : 5);
   const clients = 16;
-  const sink = await sinkConnector();
+  const sink = await startSinkConnector();
   const prefix = `bench-instances:${randomUUID().slice(0, 8)}:`;
   const logDir = mkdtempSync(join(tmpdir(), 'desk-bench-instances-'));
   const instances: Instance[] = [];

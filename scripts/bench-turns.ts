@@ -7,7 +7,7 @@
  */
 import { BenchChild, startChild } from './bench-child';
 import type { BotUsage } from './bench-bot';
-import type { TurnStats } from './bench-load';
+import type { TurnStats } from './bench-driver';
 import { interleave } from './bench-steadiness';
 
 export type TurnBot = 'echo' | 'help' | 'find';

@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoadSummary, sampleLoadAverage } from './bench-child';
+import { compileForChildren, LoadSummary, sampleLoadAverage } from './bench-child';
 import { benchBulkRounds, BenchBulkResult } from './bench-bulk';
 import { BenchInstancesResult, benchInstances, instancesGainRounds, instancesSection } from './bench-instances';
 import { benchInstructions, BenchInstructionsResult, callgrindAvailable } from './bench-instructions';
@@ -557,6 +557,8 @@ ${scaleSection(rows)}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  console.error('bench: compiling…');
+  compileForChildren();
   const load = sampleLoadAverage();
   const started = Date.now();
   const results: Results = {};

@@ -7,7 +7,7 @@
  * See docs/performance.md.
  */
 import { startChild } from './bench-child';
-import type { TurnStats } from './bench-load';
+import type { TurnStats } from './bench-driver';
 import { printProfileSummary } from './profile-summary';
 
 function option(name: string, fallback: string): string {

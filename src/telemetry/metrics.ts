@@ -24,13 +24,12 @@ export class DeskMetrics {
     'Turns that ended in an error answered with an apology card, by error kind.',
     ['kind'],
   );
-  readonly turnSeconds = new Histogram({
-    name: 'devicedesk_turn_duration_seconds',
-    help: 'Time to process one activity on /api/messages.',
-    labelNames: ['type'],
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly turnSeconds = this.histogram(
+    'devicedesk_turn_duration_seconds',
+    'Time to process one activity on /api/messages.',
+    ['type'],
+    LATENCY_BUCKETS,
+  );
 
   readonly actionsRequested = this.counter(
     'devicedesk_actions_requested_total',
@@ -64,13 +63,12 @@ export class DeskMetrics {
     'Calls to Google or Microsoft Graph, by service, method and final HTTP status (0: no answer).',
     ['service', 'method', 'status'],
   );
-  readonly upstreamSeconds = new Histogram({
-    name: 'devicedesk_upstream_request_duration_seconds',
-    help: 'Time of one call to Google or Microsoft Graph, retries included.',
-    labelNames: ['service', 'method'],
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly upstreamSeconds = this.histogram(
+    'devicedesk_upstream_request_duration_seconds',
+    'Time of one call to Google or Microsoft Graph, retries included.',
+    ['service', 'method'],
+    LATENCY_BUCKETS,
+  );
   readonly upstreamRetries = this.counter(
     'devicedesk_upstream_retries_total',
     'Attempts repeated after throttling or a server error, by service and method.',
@@ -91,13 +89,12 @@ export class DeskMetrics {
     'Background jobs run by this instance, by job name and outcome (ok, failed).',
     ['name', 'outcome'],
   );
-  readonly jobSeconds = new Histogram({
-    name: 'devicedesk_job_duration_seconds',
-    help: 'Time of one background job.',
-    labelNames: ['name'],
-    buckets: JOB_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly jobSeconds = this.histogram(
+    'devicedesk_job_duration_seconds',
+    'Time of one background job.',
+    ['name'],
+    JOB_BUCKETS,
+  );
 
   private readonly googleQueries = new SlidingMinute();
 
@@ -145,6 +142,10 @@ export class DeskMetrics {
 
   private counter(name: string, help: string, labelNames: string[] = []): Counter<string> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram(name: string, help: string, labelNames: string[], buckets: number[]): Histogram<string> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   private gauge(name: string, help: string, labelNames: string[] = []): Gauge<string> {

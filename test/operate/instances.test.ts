@@ -9,13 +9,15 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { generateFleet, milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
+import { generateFleet, sandboxFleet } from '../../src/sandbox/fleet';
 import { SANDBOX_PEOPLE } from '../../src/sandbox/people';
 import { cardOf, cardText, RecordedCall } from '../support/connector';
 import {
   activity,
+  awaitConfirmationCard,
   BotInstance,
   eventually,
+  onlineUnownedDevice,
   post,
   SharedWorld,
   startInstance,
@@ -123,26 +125,13 @@ describe('three instances on one Redis behind a round-robin load balancer', () =
   });
 
   it('a confirmation asked through one instance and confirmed through two others at once runs once; tracking moves the card whichever instance polls', async () => {
-    const people = new Set(SANDBOX_PEOPLE.map((p) => p.email));
-    const device = sandboxFleet(Date.now()).find(
-      (d) =>
-        d.status === 'ACTIVE' &&
-        !d.behaviour.kiosk &&
-        milestoneOf(d.osVersion) >= 113 &&
-        !people.has(d.annotatedUser ?? ''),
-    )!;
-    world.google.setBehaviour(device.deviceId, { connectivity: 'online' });
+    const device = onlineUnownedDevice(world);
     const conversationId = `personal-${megan.teamsId}`;
     const before = world.connector.calls.length;
     const routedBefore = lb.routed.length;
 
     expect((await via(activity(world, megan, { text: `restart ${device.serialNumber}` }))).status).toBe(200);
-    const cardCall = (await world.connector.waitFor(
-      (c) => c.method === 'POST' && c.conversationId === conversationId && !!cardOf(c),
-      10_000,
-      before,
-    )) as RecordedCall;
-    const confirmationId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(cardOf(cardCall)))![1];
+    const { cardCall, confirmationId } = await awaitConfirmationCard(world, conversationId, before);
     // A double click: two confirmations at once, which the balancer hands to the two other instances.
     const confirm = () =>
       via(activity(world, megan, { verb: 'action.confirm', data: { confirmationId } }, { replyToId: cardCall.id }));

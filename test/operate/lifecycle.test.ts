@@ -4,13 +4,14 @@
  * finish, closes the workers and Redis, and exits 0 within 10 s. A new process on the same Redis
  * takes the tracked action that was under way to its end: nothing is lost.
  */
-import { milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
 import { SANDBOX_PEOPLE } from '../../src/sandbox/people';
 import { cardOf, cardText, RecordedCall } from '../support/connector';
 import {
   activity,
+  awaitConfirmationCard,
   BotInstance,
   eventually,
+  onlineUnownedDevice,
   post,
   SharedWorld,
   startInstance,
@@ -91,25 +92,12 @@ describe('a bot process: /healthz, /readyz and a graceful shutdown', () => {
 
   it('on SIGTERM while an action is tracked: exit 0 within 10 s; a new process takes the action to Done, once', async () => {
     first = await startInstance(world, 'first-again', { start: TIMINGS });
-    const people = new Set(SANDBOX_PEOPLE.map((p) => p.email));
-    const device = sandboxFleet(Date.now()).find(
-      (d) =>
-        d.status === 'ACTIVE' &&
-        !d.behaviour.kiosk &&
-        milestoneOf(d.osVersion) >= 113 &&
-        !people.has(d.annotatedUser ?? ''),
-    )!;
-    world.google.setBehaviour(device.deviceId, { connectivity: 'online' });
+    const device = onlineUnownedDevice(world);
 
     const conversationId = `personal-${megan.teamsId}`;
     const before = world.connector.calls.length;
     expect((await post(first.base, activity(world, megan, { text: `wipe ${device.serialNumber}` }))).status).toBe(200);
-    const cardCall = (await world.connector.waitFor(
-      (c) => c.method === 'POST' && c.conversationId === conversationId && !!cardOf(c),
-      10_000,
-      before,
-    )) as RecordedCall;
-    const confirmationId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(cardOf(cardCall)))![1];
+    const { cardCall, confirmationId } = await awaitConfirmationCard(world, conversationId, before);
     const confirmed = await post(
       first.base,
       activity(world, megan, { verb: 'action.confirm', data: { confirmationId } }, { replyToId: cardCall.id }),

@@ -14,9 +14,10 @@ import { sandboxFleet, sandboxIntuneFleet, SANDBOX_DIRECTORY, SANDBOX_TENANT_ID 
 import type { FleetDevice } from '../../src/sandbox/fleet/types';
 import { GoogleEmulator, GoogleEmulatorOptions, startGoogleEmulator } from '../../src/sandbox/google';
 import { GraphEmulator, startGraphEmulator } from '../../src/sandbox/graph';
-import type { SandboxPerson } from '../../src/sandbox/people';
+import { milestoneOf } from '../../src/sandbox/fleet';
+import { SANDBOX_PEOPLE, type SandboxPerson } from '../../src/sandbox/people';
 import { freePort, ManagedProcess, startProcess, stopProcess, waitForHttp } from '../e2e/processes';
-import { RecordingConnector } from './connector';
+import { cardOf, RecordedCall, RecordingConnector } from './connector';
 import { testRedis, TEST_REDIS_URL } from './redis';
 
 const ROOT = join(__dirname, '..', '..');
@@ -264,4 +265,37 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * An active sandbox device, set online, that takes a restart and a wipe at once (no kiosk,
+ * ChromeOS 113 or later) and is no sandbox person's own, so no one's own-device rule applies.
+ */
+export function onlineUnownedDevice(world: SharedWorld): FleetDevice {
+  const people = new Set(SANDBOX_PEOPLE.map((p) => p.email));
+  const device = sandboxFleet(Date.now()).find(
+    (d) =>
+      d.status === 'ACTIVE' &&
+      !d.behaviour.kiosk &&
+      milestoneOf(d.osVersion) >= 113 &&
+      !people.has(d.annotatedUser ?? ''),
+  );
+  if (!device) throw new Error('the sandbox fleet has no active, unowned device on ChromeOS 113 or later');
+  world.google.setBehaviour(device.deviceId, { connectivity: 'online' });
+  return device;
+}
+
+/** The first card posted to `conversationId` after call number `before`, and its confirmation id. */
+export async function awaitConfirmationCard(
+  world: SharedWorld,
+  conversationId: string,
+  before: number,
+): Promise<{ cardCall: RecordedCall; confirmationId: string }> {
+  const cardCall = (await world.connector.waitFor(
+    (c) => c.method === 'POST' && c.conversationId === conversationId && !!cardOf(c),
+    10_000,
+    before,
+  )) as RecordedCall;
+  const confirmationId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(cardOf(cardCall)))![1];
+  return { cardCall, confirmationId };
 }

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { newestCard, showCardTop } from '../cards';
 import type { Scenario } from '../scenario';
 
 /**
@@ -115,7 +116,7 @@ export const readableInEveryTheme: Scenario = {
     // The lost-mode scenario leaves PFRKWGUN in lost mode; run alone, this puts it there.
     await t.sendMessage('find PFRKWGUN');
     await t.waitForCardText('Read from Google Admin', 15_000);
-    const deviceCard = t.page.locator('.ac-adaptiveCard', { hasText: 'Read from Google Admin' }).last();
+    const deviceCard = newestCard(t.page, 'Read from Google Admin');
     if (!((await deviceCard.textContent()) ?? '').includes('Lost mode is on')) {
       await t.sendMessage('lost mode on PFRKWGUN');
       await t.clickButton('Confirm lost mode');
@@ -127,10 +128,7 @@ export const readableInEveryTheme: Scenario = {
     await t.waitForCardText('already on', 15_000);
     await t.sendMessage('find devices of adelev@example.com');
     await t.waitForCardText('by user', 15_000);
-    await t.page
-      .locator('.ac-adaptiveCard', { hasText: 'Lost mode is on' })
-      .last()
-      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await showCardTop(t.page, 'Lost mode is on');
     try {
       await expectReadable(t.page, 'light');
       await t.screenshot('contrast-light');

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import { newestCard, showCardTop } from '../cards';
 import type { Scenario, ScenarioApi } from '../scenario';
 
 /**
@@ -17,19 +17,9 @@ const ADELE_CHROMEBOOK = 'NXBRTAA0545730536WVPGB';
 /** Two Chromebooks for a bulk factory reset, which always needs a second person. */
 const BULK_SERIALS = ['NXEUYAA35319138537YG3F', '5CD6889SKC'];
 
-/** The newest card that contains the text. */
-function card(page: Page, text: string | RegExp) {
-  return page.locator('.ac-adaptiveCard', { hasText: text }).last();
-}
-
-/** Scrolls a card's top to the top of the chat, so a screenshot shows its title. */
-async function showTop(page: Page, text: string | RegExp): Promise<void> {
-  await card(page, text).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-}
-
 /** The first match of a pattern in the newest card with that text. */
 async function idIn(t: ScenarioApi, cardText: string | RegExp, pattern: RegExp): Promise<string> {
-  const text = (await card(t.page, cardText).textContent()) ?? '';
+  const text = (await newestCard(t.page, cardText).textContent()) ?? '';
   const m = pattern.exec(text);
   if (!m) throw new Error(`no ${pattern} in the card with "${String(cardText)}"`);
   return m[0];
@@ -54,7 +44,7 @@ export const listPaging: Scenario = {
     await t.clickButton('Next ›');
     await t.waitForCardText('Showing 11–20 of', 15_000);
     await t.waitForCardText('‹ Previous');
-    await showTop(t.page, 'Showing 11–20 of');
+    await showCardTop(t.page, 'Showing 11–20 of');
     await t.screenshot('device-list-next-page');
   },
 };
@@ -72,7 +62,7 @@ export const deviceCardFollowsAction: Scenario = {
     await t.waitForCardText('the device is disabled and shows the contact message', 45_000);
     const deviceCards = t.page.locator('.ac-adaptiveCard', { hasText: 'Read from Google Admin' });
     if ((await deviceCards.count()) !== 1) throw new Error('expected the one device card, updated in place');
-    await showTop(t.page, 'the device is disabled and shows the contact message');
+    await showCardTop(t.page, 'the device is disabled and shows the contact message');
     await t.screenshot('device-card-after-lost-mode');
   },
 };
@@ -85,9 +75,9 @@ export const confirmationExpires: Scenario = {
     await t.sendMessage(`wipe ${MEGAN_CHROMEBOOK}`);
     await t.waitForCardText('Only you can confirm', 15_000);
     await t.waitForCardText('Confirmation expired', 100_000);
-    const expired = card(t.page, 'Confirmation expired');
+    const expired = newestCard(t.page, 'Confirmation expired');
     if ((await expired.getByRole('button').count()) !== 0) throw new Error('the expired card still has buttons');
-    await showTop(t.page, 'Confirmation expired');
+    await showCardTop(t.page, 'Confirmation expired');
     await t.screenshot('confirmation-expired');
   },
 };
@@ -99,14 +89,14 @@ export const foundTurnsLostModeOff: Scenario = {
     await t.switchUser('Adele Vance');
     await t.sendMessage('I lost my chromebook');
     await t.waitForCardText('Which device did you lose?', 15_000);
-    const pick = card(t.page, 'Which device did you lose?');
+    const pick = newestCard(t.page, 'Which device did you lose?');
     await pick.getByText(ADELE_CHROMEBOOK, { exact: false }).click();
     await pick.getByPlaceholder('e.g. yesterday around 5 pm').fill('This morning');
     await pick.getByPlaceholder('e.g. on the 8:15 train, or Room 12').fill('The library');
     await t.clickButton('Report lost');
     // A report already open for it (an earlier run on the same bot) is as good as a new one.
     const filed = /Reported: LR-|You already reported this device/;
-    await card(t.page, filed).waitFor({ timeout: 15_000 });
+    await newestCard(t.page, filed).waitFor({ timeout: 15_000 });
     const reportId = await idIn(t, filed, /LR-[A-Z0-9]{4}/);
 
     // The help desk locks it while the report is open.
@@ -120,13 +110,13 @@ export const foundTurnsLostModeOff: Scenario = {
     await t.switchUser('Adele Vance');
     await t.sendMessage('I found it');
     // Her chat starts empty after the switch: any such card is the answer.
-    await card(t.page, /Which one\?|Resolved \(found\)/).waitFor({ timeout: 15_000 });
-    if (await card(t.page, 'Which one?').isVisible()) {
+    await newestCard(t.page, /Which one\?|Resolved \(found\)/).waitFor({ timeout: 15_000 });
+    if (await newestCard(t.page, 'Which one?').isVisible()) {
       await t.sendMessage(`found ${reportId}`);
       await t.waitForCardText('Resolved (found)', 15_000);
     }
     await t.waitForCardText('Turn lost mode off');
-    await showTop(t.page, 'Resolved (found)');
+    await showCardTop(t.page, 'Resolved (found)');
     await t.screenshot('found-offers-lost-mode-off');
 
     // The help desk gives it back with one click on the report, through the usual confirmation.
@@ -137,7 +127,7 @@ export const foundTurnsLostModeOff: Scenario = {
     await t.waitForCardText('Only you can confirm', 15_000);
     await clickStartingWith(t, 'Confirm');
     await t.waitForCardText(`${ADELE_CHROMEBOOK}: lost mode is off`, 45_000);
-    await showTop(t.page, `${ADELE_CHROMEBOOK}: lost mode is off`);
+    await showCardTop(t.page, `${ADELE_CHROMEBOOK}: lost mode is off`);
     await t.screenshot('found-lost-mode-off-done');
   },
 };
@@ -160,14 +150,14 @@ export const channelApprovalByTyping: Scenario = {
     // The request in the channel says what to type where a client shows no buttons.
     await t.openConversation('General');
     await t.waitForCardText(`approve ${runId}`, 15_000);
-    await showTop(t.page, `approve ${runId}`);
+    await showCardTop(t.page, `approve ${runId}`);
     await t.screenshot('bulk-approval-request');
 
     await t.switchUser('Megan Bowen');
     await t.openConversation('General');
     await t.sendMessage(`approve ${runId}`);
     await t.waitForCardText('Approved by Megan Bowen', 15_000);
-    await showTop(t.page, 'Approved by Megan Bowen');
+    await showCardTop(t.page, 'Approved by Megan Bowen');
     await t.screenshot('bulk-approved-typed');
   },
 };

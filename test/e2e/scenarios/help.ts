@@ -1,3 +1,4 @@
+import { showCardTop } from '../cards';
 import type { Scenario } from '../scenario';
 
 export const help: Scenario = {
@@ -8,10 +9,7 @@ export const help: Scenario = {
     // Arguments survive Teams' markdown, and each command shows one worked example.
     await t.waitForCardText('lost mode on ‹serial›');
     await t.waitForCardText('e.g. find 5CD12');
-    await t.page
-      .locator('.ac-adaptiveCard', { hasText: 'e.g. find 5CD12' })
-      .last()
-      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await showCardTop(t.page, 'e.g. find 5CD12');
     await t.screenshot('help-card');
   },
 };

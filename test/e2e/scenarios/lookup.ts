@@ -1,3 +1,4 @@
+import { newestCard } from '../cards';
 import type { Scenario } from '../scenario';
 
 /**
@@ -18,7 +19,7 @@ export const lookup: Scenario = {
     await t.waitForCardText('Read from Google Admin', 15_000);
     await t.waitForCardText('Refresh');
     // Scroll the opened card's top into view so the screenshot shows its title and badge.
-    await t.page.locator('.ac-adaptiveCard', { hasText: 'Read from Google Admin' }).last().scrollIntoViewIfNeeded();
+    await newestCard(t.page, 'Read from Google Admin').scrollIntoViewIfNeeded();
     await t.screenshot('device-card');
 
     await t.sendMessage('find ZZQ-NO-SUCH-DEVICE');

@@ -1,3 +1,4 @@
+import { newestCard } from '../cards';
 import type { Scenario } from '../scenario';
 
 /**
@@ -12,7 +13,7 @@ export const lostReport: Scenario = {
     await t.switchUser('Adele Vance');
     await t.sendMessage('I lost my chromebook');
     await t.waitForCardText('Which device did you lose?', 15_000);
-    const pick = t.page.locator('.ac-adaptiveCard', { hasText: 'Which device did you lose?' }).last();
+    const pick = newestCard(t.page, 'Which device did you lose?');
     await pick.locator('input[type="radio"]').first().check();
     await pick.getByPlaceholder('e.g. yesterday around 5 pm').fill('Yesterday around 5 pm');
     await pick.getByPlaceholder('e.g. on the 8:15 train, or Room 12').fill('On the 8:15 train');
@@ -22,7 +23,7 @@ export const lostReport: Scenario = {
     await t.clickButton('Report lost');
     await t.waitForCardText('What happens next', 15_000);
     await t.waitForCardText('Reported: LR-');
-    await t.page.locator('.ac-adaptiveCard', { hasText: 'What happens next' }).last().scrollIntoViewIfNeeded();
+    await newestCard(t.page, 'What happens next').scrollIntoViewIfNeeded();
     await t.screenshot('lost-report-filed');
 
     await t.switchUser('Alex Wilber');
@@ -30,12 +31,12 @@ export const lostReport: Scenario = {
     await t.sendMessage('set helpdesk channel');
     await t.waitForCardText('This is now the help desk channel', 15_000);
     await t.waitForCardText('Lost device · LR-', 15_000);
-    await t.page.locator('.ac-adaptiveCard', { hasText: 'Lost device · LR-' }).last().scrollIntoViewIfNeeded();
+    await newestCard(t.page, 'Lost device · LR-').scrollIntoViewIfNeeded();
     await t.screenshot('lost-report-helpdesk-card');
 
     await t.clickButton('Acknowledge');
     await t.waitForCardText('Alex Wilber is on it', 15_000);
-    await t.page.locator('.ac-adaptiveCard', { hasText: 'Alex Wilber is on it' }).last().scrollIntoViewIfNeeded();
+    await newestCard(t.page, 'Alex Wilber is on it').scrollIntoViewIfNeeded();
     await t.screenshot('lost-report-acknowledged');
   },
 };
