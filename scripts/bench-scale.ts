@@ -60,6 +60,7 @@ async function fullThenChanges(google: BenchChild<Emulator>, redisUrl: string) {
     const incremental = { ...(await counted(google, () => ask('changes'))), changed };
     return { redis, incremental };
   } finally {
+    await session.ask({ drop: true });
     await session.close();
   }
 }

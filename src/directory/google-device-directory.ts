@@ -124,29 +124,37 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
   /** Streams page by page: a sync never holds more than one page. */
   async *listAll(options: ListOptions = {}): AsyncIterable<ChromeDevice[]> {
     const seen = new Set<string>();
-    // The next page is fetched while the caller stores this one, so a sync runs at the speed of
-    // Google's paging; at most two pages are held at once.
     let next: Promise<DevicePage> | undefined = this.listPage(options);
     while (next) {
       const page: DevicePage = await next;
-      const token = page.nextPageToken;
-      next = undefined;
-      if (token !== undefined && token !== '') {
-        if (seen.has(token))
-          throw new UpstreamError(
-            'Google Admin returned the same page twice; the device list was not completed.',
-            200,
-            'pageLoop',
-          );
-        seen.add(token);
-        next = this.listPage(options, token);
-        // A caller that stops early never awaits it: keep its failure from going unhandled.
-        next.catch(() => undefined);
-        // Let the request leave before the caller's synchronous work on this page holds the thread.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      next = this.prefetch(options, page.nextPageToken, seen);
+      // Let the request leave before the caller's synchronous work on this page holds the thread.
+      if (next) await new Promise((resolve) => setImmediate(resolve));
       if (page.devices.length > 0) yield page.devices;
     }
+  }
+
+  /**
+   * Asks for the page after this one before the caller stores this one, so a sync runs at the
+   * speed of Google's paging; at most two pages are held at once. Undefined on the last page.
+   */
+  private prefetch(
+    options: ListOptions,
+    token: string | undefined,
+    seen: Set<string>,
+  ): Promise<DevicePage> | undefined {
+    if (token === undefined || token === '') return undefined;
+    if (seen.has(token))
+      throw new UpstreamError(
+        'Google Admin returned the same page twice; the device list was not completed.',
+        200,
+        'pageLoop',
+      );
+    seen.add(token);
+    const next = this.listPage(options, token);
+    // A caller that stops early never awaits it: keep its failure from going unhandled.
+    next.catch(() => undefined);
+    return next;
   }
 
   /**
@@ -172,22 +180,15 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
       sortOrder: 'DESCENDING',
     };
     const seen = new Set<string>();
-    let token: string | undefined;
-    do {
-      const page = await this.listPage(listing, token);
+    let next: Promise<DevicePage> | undefined = this.listPage(listing);
+    while (next) {
+      const page: DevicePage = await next;
       const changed = page.devices.filter((d) => d.lastSync !== undefined && Date.parse(d.lastSync) >= sinceMs);
+      // Newest first: once one device is older, so is the rest of the list, and no next page is asked for.
+      next = changed.length === page.devices.length ? this.prefetch(listing, page.nextPageToken, seen) : undefined;
+      if (next) await new Promise((resolve) => setImmediate(resolve));
       if (changed.length > 0) yield changed;
-      // Newest first: once one device is older, so is the rest of the list.
-      if (changed.length < page.devices.length) return;
-      token = page.nextPageToken || undefined;
-      if (token !== undefined && seen.has(token))
-        throw new UpstreamError(
-          'Google Admin returned the same page twice; the device list was not completed.',
-          200,
-          'pageLoop',
-        );
-      if (token !== undefined) seen.add(token);
-    } while (token !== undefined);
+    }
   }
 
   async get(deviceId: string): Promise<ChromeDevice> {
