@@ -184,7 +184,8 @@ export async function benchInstances(
       // A long warm-up round, thrown away: no instance pays for JIT or first connections in the kept
       // ones. A bot's CPU per turn falls over its first few thousand turns; with a warm-up of one
       // round, the two instances that see a third of the turns each were still on that slope.
-      const warm = (round: number, instances: number) => (round < 0 ? 2 * turns * instances : turns);
+      const warmUpTurns = options.quick ? turns : 2 * turns;
+      const warm = (round: number, instances: number) => (round < 0 ? warmUpTurns * instances : turns);
       result[kind] = await interleave(rounds, 1, {
         one: (round) => drive(all.slice(0, 1), sink.url, text[kind], warm(round, 1), clients),
         three: (round) => drive(all, sink.url, text[kind], warm(round, 3), clients),

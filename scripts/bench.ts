@@ -557,8 +557,11 @@ ${scaleSection(rows)}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  console.error('bench: compiling…');
-  compileForChildren();
+  // The quick smoke check keeps to its three minutes: its children run through tsx, uncompiled.
+  if (!options.quick) {
+    console.error('bench: compiling…');
+    compileForChildren();
+  }
   const load = sampleLoadAverage();
   const started = Date.now();
   const results: Results = {};
