@@ -26,12 +26,13 @@ export interface BenchTurnsResult {
 }
 
 /**
- * The warm-up round is this many rounds long. A bot's CPU per turn keeps falling for its first
+ * Warm-up rounds, interleaved like the kept ones. A bot's CPU per turn keeps falling for its first
  * few thousand turns (V8 optimising the hot paths): 4.5 ms per turn in the echo bot's first
- * thousand, 1.6 ms by its fifth, steady after. A warm-up of one round left that slope in the
- * kept rounds, where it fell on the bots unevenly.
+ * thousand, 1.6 ms by its fifth, steady after. A warm-up of one round left that slope in the kept
+ * rounds. One long warm-up round per bot left each bot idle for the others' long rounds, and its
+ * first kept round came out slow (the echo bot's at 1.1–1.7 ms against 0.7–0.8 ms for the rest).
  */
-const WARM_UP_ROUNDS = 6;
+export const TURN_WARM_UP_ROUNDS = 6;
 
 const TEXTS: Record<TurnBot, string> = { echo: 'hello {i}', help: 'help', find: 'find {serial}' };
 
@@ -60,22 +61,22 @@ export async function benchTurns(options: {
       ...(options.redisUrl ? [options.redisUrl] : []),
     ]);
     const load = await start<{ serviceUrl: string }>('bench-load.ts', []);
-    const round = async (bot: BenchChild<{ url: string }>, which: TurnBot, index: number): Promise<TurnRound> => {
+    const round = async (bot: BenchChild<{ url: string }>, which: TurnBot): Promise<TurnRound> => {
       const before = await bot.ask<BotUsage>({ cmd: 'usage' });
       const stats = await load.ask<TurnStats>({
         cmd: 'drive',
         url: bot.ready.url,
         text: TEXTS[which],
-        turns: index < 0 ? WARM_UP_ROUNDS * options.turns : options.turns,
+        turns: options.turns,
         concurrency,
       });
       const after = await bot.ask<BotUsage>({ cmd: 'usage' });
       return { ...stats, cpuMicrosPerTurn: (after.cpuMicros - before.cpuMicros) / stats.turns, rssMb: after.rssMb };
     };
-    const rounds = await interleave<TurnBot, TurnRound>(options.rounds, 1, {
-      echo: (i) => round(echo, 'echo', i),
-      help: (i) => round(desk, 'help', i),
-      find: (i) => round(desk, 'find', i),
+    const rounds = await interleave<TurnBot, TurnRound>(options.rounds, TURN_WARM_UP_ROUNDS, {
+      echo: () => round(echo, 'echo'),
+      help: () => round(desk, 'help'),
+      find: () => round(desk, 'find'),
     });
     return {
       turnsPerRound: options.turns,

@@ -18,7 +18,7 @@ import { BenchInventoryResult, benchInventory, BenchKind, LookupRound, PLAIN_KIN
 import { benchScale, SCALE_SIZES, scaleSection, type ScaleRow } from './bench-scale';
 import { benchStatusLag, BenchStatusLagResult } from './bench-status-lag';
 import { benchSync, BenchSyncResult, type SyncKind } from './bench-sync';
-import { benchTurns, BenchTurnsResult } from './bench-turns';
+import { benchTurns, BenchTurnsResult, TURN_WARM_UP_ROUNDS } from './bench-turns';
 import { margin, roundRatios, summarize, Target, targetBound, verdict } from './bench-steadiness';
 
 const PARTS = ['turns', 'lookups', 'sync', 'bulk', 'lag', 'instances', 'instructions', 'scale'] as const;
@@ -380,7 +380,7 @@ function report(r: Results, options: Options, load: LoadSummary, minutes: number
   const out: string[] = [];
   out.push(`# Benchmarks
 
-Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds after a warm-up round (turns: ${options.rounds + 2}), ${minutes.toFixed(1)} minutes).
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${options.quick ? 'quick run' : 'full run'}, ${options.rounds} rounds after a warm-up round (turns: ${options.rounds + 2} after ${TURN_WARM_UP_ROUNDS}), ${minutes.toFixed(1)} minutes).
 Machine: ${load.cores} cores; one-minute load average during the run ${fmt(load.min, 2)}–${fmt(load.max, 2)} (median ${fmt(load.median, 2)}, ${load.samples} samples).
 
 How to read it: every comparison runs in interleaved rounds (A, B, A, B …) after a warm-up round that is
@@ -402,9 +402,10 @@ ${figureTable(headline)}
 The bare botbuilder echo bot and Device Desk (sandbox, state and inventory in ${t.storage === 'redis' ? 'Redis' : 'memory'}) each run in a process of
 their own; the load generator (${t.concurrency} concurrent clients, ${t.turnsPerRound.toLocaleString('en')} turns per bot per round) runs in a third and also
 plays the Bot Connector; the Google emulator that \`find\` reads from runs in a fourth. The CPU time is
-the bot process's own, read before and after each round. The warm-up round is six rounds long: a
-bot's CPU per turn falls over its first few thousand turns as V8 optimises it (the echo bot's from
-about 4.5 ms to 1.6 ms), and a shorter warm-up left that slope in the kept rounds.
+the bot process's own, read before and after each round. ${TURN_WARM_UP_ROUNDS} warm-up rounds, interleaved like the
+kept ones, are thrown away: a bot's CPU per turn falls over its first few thousand turns as V8
+optimises it (the echo bot's from about 4.5 ms to 1.6 ms), and a shorter warm-up left that slope in
+the kept rounds.
 
 ${figureTable(turnDetails(t))}
 `);
