@@ -34,7 +34,7 @@ import {
 import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb, verbOf, type InvokeAnswer } from './invoke';
-import { listRow } from './lookup-view';
+import { devicesMatch, listRow, matchCount } from './lookup-view';
 import { labelOf } from './notifier';
 import { pinCardFor } from './pin';
 import { quote, replyWithCard } from './reply';
@@ -146,9 +146,9 @@ function candidatesCard(
     {
       title:
         found.total > 1
-          ? `${found.total} devices match "${quote(query)}": which one?`
+          ? `${devicesMatch(found)} "${quote(query)}": which one?`
           : `Is this the device you mean by "${quote(query)}"?`,
-      summary: shown < found.total ? `Showing ${shown} of ${found.total}` : `Showing all ${found.total}`,
+      summary: shown < found.total || found.more ? `Showing ${shown} of ${matchCount(found)}` : `Showing all ${shown}`,
       rows: found.devices.map(listRow),
       hint: `I act only on exactly one device. Open the right one and use its ${action.label} button, or give its full serial number.`,
     },

@@ -4,6 +4,7 @@ import type { AuditRecord } from '../src/audit';
 import { actionWords, outcomeWords } from './audit-words';
 import { factsCard, warningCard, markup, type Markdown } from './cards';
 import type { BotDeps } from './deps';
+import { matchCount } from './lookup-view';
 import { quote, replyWithCard } from './reply';
 import { messageText } from './turn';
 
@@ -29,7 +30,7 @@ export function registerAudit(
       .trim();
     const answer = await deps.auditDesk.latest(requester, subject, SHOWN);
     if (answer.kind === 'ambiguous') {
-      const text = `"${quote(answer.subject)}" matches ${answer.total} devices. Give the full serial number or the device id.`;
+      const text = `"${quote(answer.subject)}" matches ${matchCount(answer)} devices. Give the full serial number or the device id.`;
       await replyWithCard(ctx, warningCard('Which device?', text, deps.view));
       return;
     }

@@ -1,6 +1,6 @@
 import type { DeviceAction } from '../src/actions';
 import { statusWord, type DeviceView } from '../src/devices';
-import type { InventoryDevice } from '../src/inventory';
+import type { InventoryDevice, SearchResult } from '../src/inventory';
 import type { DeviceCardData, DeviceFact, StatusBadge, DeviceListRow } from './cards';
 
 type Look = Omit<StatusBadge, 'label'>;
@@ -201,4 +201,15 @@ export function listRow(d: InventoryDevice): DeviceListRow {
     user: d.users[0] ?? 'no user',
     status: statusWord(d.status),
   };
+}
+
+/** "287", or "more than 1,000" where the inventory stopped counting. */
+export function matchCount(result: Pick<SearchResult, 'total' | 'more'>): string {
+  return result.more ? `more than ${result.total.toLocaleString('en')}` : String(result.total);
+}
+
+/** "287 devices match", "More than 1,000 devices match". */
+export function devicesMatch(result: Pick<SearchResult, 'total' | 'more'>): string {
+  const count = matchCount(result);
+  return `${count.charAt(0).toUpperCase()}${count.slice(1)} devices match`;
 }

@@ -4,12 +4,12 @@ import type { Requester } from '../src/access';
 import type { ActionRequest } from '../src/actions';
 import { DeviceUnavailable, MAX_SEARCH_OFFSET } from '../src/devices';
 import { InvalidInput } from '../src/errors';
-import { MATCH_KIND_ORDER, type InventoryDevice, type MatchKind } from '../src/inventory';
+import { MATCH_KIND_ORDER, type InventoryDevice, type MatchKind, type SearchResult } from '../src/inventory';
 import { deviceCard, deviceListCard, type ListPage, warningCard, noMatchCard, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { onCardVerb } from './invoke';
 import { FindRequest, parseFind } from './lookup-query';
-import { deviceCardData, listRow } from './lookup-view';
+import { deviceCardData, devicesMatch, listRow, matchCount } from './lookup-view';
 import { quote, replyWithCard } from './reply';
 import { messageText } from './turn';
 
@@ -102,8 +102,8 @@ export async function findCard(
   const by = result.matchedBy ? ` by ${MATCHED_BY[result.matchedBy]}` : '';
   return deviceListCard(
     {
-      title: `${result.total} devices match "${quote(request.query)}"${by}`,
-      summary: rangeOf(offset, result.devices.length, result.total),
+      title: `${devicesMatch(result)} "${quote(request.query)}"${by}`,
+      summary: rangeOf(offset, result.devices.length, result),
       rows: result.devices.map(listRow),
       hint: result.total > limit ? NARROWING_HINT : 'Open a device to see its details and what you can do with it.',
       query: request.query,
@@ -117,11 +117,12 @@ export async function findCard(
 const NARROWING_HINT =
   'To narrow it down, add a word of the model, the org unit or the location (e.g. `find 300e North`), more of the serial, the asset id or the user’s full email.';
 
-/** "Showing 11–20 of 287", or "Showing all 7". */
-function rangeOf(offset: number, shown: number, total: number): string {
-  if (offset === 0 && shown >= total) return `Showing all ${total}`;
-  if (shown === 0) return `Nothing past ${offset} of ${total}`;
-  return `Showing ${offset + 1}–${offset + shown} of ${total}`;
+/** "Showing 11–20 of 287", "Showing 1–10 of more than 1,000", or "Showing all 7". */
+function rangeOf(offset: number, shown: number, result: Pick<SearchResult, 'total' | 'more'>): string {
+  const of = matchCount(result);
+  if (offset === 0 && shown >= result.total && !result.more) return `Showing all ${of}`;
+  if (shown === 0) return `Nothing past ${offset} of ${of}`;
+  return `Showing ${offset + 1}–${offset + shown} of ${of}`;
 }
 
 /** Previous and Next, where there is a page before or after (paging stops at MAX_SEARCH_OFFSET). */

@@ -16,7 +16,7 @@ import {
   type CardView,
 } from './cards';
 import type { BotDeps } from './deps';
-import { utcTime } from './lookup-view';
+import { devicesMatch, utcTime } from './lookup-view';
 import { quote, replyWithCard } from './reply';
 import { isPersonal, messageText } from './turn';
 
@@ -85,7 +85,7 @@ export function pinCardFor(r: ActionRequest, pin: string, now: number, view: Car
 function readCard(query: string, result: PinRead | PinMark, view: CardView): AdaptiveCard {
   if (result.kind === 'not-one')
     return warningCard(
-      result.total ? `${result.total} devices match "${quote(query)}"` : `No device found for "${quote(query)}"`,
+      result.total ? `${devicesMatch(result)} "${quote(query)}"` : `No device found for "${quote(query)}"`,
       'Give the full serial number of exactly one Mac: `pin ‹serial›`.',
       view,
     );

@@ -7,7 +7,7 @@
 import type { Guard, Permission, Requester } from '../access';
 import { actorOf, type AuditTarget, type AuditTrail } from '../audit';
 import type { DeviceReader } from '../devices';
-import type { InventoryDevice } from '../inventory';
+import type { InventoryDevice, SearchResult } from '../inventory';
 import type { PinRecord, PinVault } from './pin-vault';
 
 export const LOCKED_BY_THEM = 'Remote tasks/Remote lock' satisfies Permission;
@@ -23,7 +23,7 @@ export interface PinServiceDeps {
 }
 
 /** The device was not found as exactly one: how many matched. */
-export type NotOneDevice = { kind: 'not-one'; total: number };
+export type NotOneDevice = { kind: 'not-one' } & Pick<SearchResult, 'total' | 'more'>;
 
 export type PinRead =
   | NotOneDevice
@@ -71,7 +71,9 @@ export class PinService {
   /** Exactly one device the requester can see, or how many there were. */
   private async device(requester: Requester, query: string): Promise<InventoryDevice | NotOneDevice> {
     const found = await this.deps.devices.search(requester, query, { limit: 5 });
-    return found.total === 1 && found.devices.length === 1 ? found.devices[0] : { kind: 'not-one', total: found.total };
+    return found.total === 1 && found.devices.length === 1
+      ? found.devices[0]
+      : { kind: 'not-one', total: found.total, more: found.more };
   }
 
   private authorize(

@@ -6,7 +6,7 @@
 import { reach, type Guard, type Requester } from '../access';
 import type { AuditRecord, AuditTrail } from '../audit';
 import type { DeviceReader } from '../devices';
-import type { Inventory } from '../inventory';
+import type { Inventory, SearchResult } from '../inventory';
 
 export const AUDIT_READ = 'Audit/Read' as const;
 /** How far back one look goes before the reader's filter: enough for a screenful after filtering. */
@@ -22,7 +22,7 @@ export interface AuditDeskDeps {
 export type AuditAnswer =
   | { kind: 'entries'; heading: string; records: AuditRecord[] }
   /** The subject named several devices the reader can see. */
-  | { kind: 'ambiguous'; subject: string; total: number };
+  | ({ kind: 'ambiguous'; subject: string } & Pick<SearchResult, 'total' | 'more'>);
 
 export class AuditDesk {
   constructor(private readonly deps: AuditDeskDeps) {}
@@ -40,7 +40,7 @@ export class AuditDesk {
       records = await this.deps.audit.latest({ tenantId, actorUpn: subject, limit: LOOK_BACK });
     } else {
       const found = await this.deps.devices.search(requester, subject, { limit: 2 });
-      if (found.total > 1) return { kind: 'ambiguous', subject, total: found.total };
+      if (found.total > 1) return { kind: 'ambiguous', subject, total: found.total, more: found.more };
       const device = found.devices[0];
       heading = `Latest audit entries for ${device ? device.serialNumber : subject}`;
       // A device that is no longer synced (deleted connection) can still be audited by its id.

@@ -1,5 +1,6 @@
 import { reach, scopeCovers, type Requester } from '../access';
 import {
+  countedTotal,
   MATCH_KIND_ORDER,
   type Inventory,
   type InventoryDevice,
@@ -63,7 +64,8 @@ export async function searchAsRequester(
   const devices = [...scoped.devices, ...extra.filter((d) => !seen.has(d.id))]
     .sort((a, b) => a.serialNumber.localeCompare(b.serialNumber) || a.id.localeCompare(b.id))
     .slice(0, options.limit);
-  return { matchedBy: best.matchedBy, total: scoped.total + extra.length, devices };
+  const counted = countedTotal(scoped.total + extra.length);
+  return { matchedBy: best.matchedBy, ...counted, ...(scoped.more ? { more: true } : {}), devices };
 }
 
 function rank(kind: MatchKind | undefined): number {

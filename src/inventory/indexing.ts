@@ -1,5 +1,5 @@
 import { InvalidInput } from '../errors';
-import type { InventoryDevice, SearchFilter } from './types';
+import { COUNT_LIMIT, type InventoryDevice, type SearchFilter, type SearchResult } from './types';
 
 /**
  * What both inventory implementations index, computed the same way, so the memory twin and the
@@ -151,6 +151,11 @@ export function passesFilter(
   if (filter.users && !filter.users.some((u) => terms.users.includes(u))) return false;
   if (filter.orgUnits && !filter.orgUnits.some((p) => terms.orgUnits.includes(p))) return false;
   return true;
+}
+
+/** A count as a search reports it: exact up to COUNT_LIMIT, and `more` past it. */
+export function countedTotal(count: number): Pick<SearchResult, 'total' | 'more'> {
+  return count > COUNT_LIMIT ? { total: COUNT_LIMIT, more: true } : { total: count };
 }
 
 export function clampLimit(limit: number | undefined): number {

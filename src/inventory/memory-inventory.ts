@@ -1,6 +1,7 @@
 import {
   checkedCopy,
   clampLimit,
+  countedTotal,
   deviceTerms,
   normalizeFilter,
   passesFilter,
@@ -280,7 +281,7 @@ export class MemoryInventory implements Inventory {
       if (top.total > 0)
         return {
           matchedBy: STEP_KIND[step],
-          total: top.total,
+          ...countedTotal(top.total),
           devices: top.items.map((slot) => index.device(slot)),
         };
     }

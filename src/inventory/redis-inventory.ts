@@ -4,16 +4,25 @@ import { randomUUID } from 'node:crypto';
 import {
   checkedCopy,
   clampLimit,
+  countedTotal,
   deviceTerms,
   idFromSortKey,
   normalizeFilter,
   passesFilter,
   type NormalizedFilter,
 } from './indexing';
-import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup } from './intersect-script';
+import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup, type IntersectSpec } from './intersect-script';
 import { WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
-import type { DeviceSource, Inventory, InventoryDevice, MatchKind, SearchFilter, SearchResult } from './types';
+import {
+  COUNT_LIMIT,
+  type DeviceSource,
+  type Inventory,
+  type InventoryDevice,
+  type MatchKind,
+  type SearchFilter,
+  type SearchResult,
+} from './types';
 
 export interface RedisInventoryOptions {
   /** Prepended to every key, e.g. 'desk:' (tests use a unique one). */
@@ -305,7 +314,7 @@ export class RedisInventory implements Inventory {
         sized?.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
       if (!source || (source.type !== 'record' && source.count === 0)) continue;
       const page = await this.evaluate(keys, source, filter, limit);
-      if (page.total > 0) return { matchedBy: STEP_KIND[step], ...page };
+      if (page.total > 0) return { matchedBy: STEP_KIND[step], ...countedTotal(page.total), devices: page.devices };
     }
     return { total: 0, devices: [] };
   }
@@ -492,7 +501,13 @@ export class RedisInventory implements Inventory {
     else if (source.type === 'inter') groups.push(...source.keys.map((k) => ({ keys: [k] })));
     if (filter?.users) groups.push({ keys: filter.users.map((u) => keys.user(u)) });
     if (filter?.orgUnits) groups.push({ keys: filter.orgUnits.map((p) => keys.orgUnit(p)) });
-    const spec = JSON.stringify({ limit, rec: keys.recordPrefix, temp: `${keys.temp()}:`, groups });
+    const spec: IntersectSpec = {
+      limit,
+      countLimit: COUNT_LIMIT + 1,
+      rec: keys.recordPrefix,
+      temp: `${keys.temp()}:`,
+      groups,
+    };
     const [total, records] = (await this.evalIntersect(spec)) as [number, Array<string | null>];
     return {
       total,
@@ -500,7 +515,8 @@ export class RedisInventory implements Inventory {
     };
   }
 
-  private async evalIntersect(spec: string): Promise<unknown> {
+  private async evalIntersect(intersect: IntersectSpec): Promise<unknown> {
+    const spec = JSON.stringify(intersect);
     try {
       return await this.redis.evalsha(INTERSECT_SHA, 0, spec);
     } catch (err) {

@@ -33,11 +33,20 @@ export interface SearchFilter {
   orgUnits?: string[];
 }
 
+/**
+ * Matches are counted up to here. An exact count of a broad query costs a pass over every match
+ * (tens of ms for two words over a million devices in Redis), and past a thousand a person
+ * narrows the query rather than reads the number. Paging stops well before it.
+ */
+export const COUNT_LIMIT = 1000;
+
 export interface SearchResult {
   /** How the query matched, first kind that found anything wins. */
   matchedBy?: MatchKind;
-  /** Number of matching devices after the filter, even beyond `limit`. */
+  /** Number of matching devices after the filter, even beyond `limit`, counted up to COUNT_LIMIT. */
   total: number;
+  /** More than `total` (COUNT_LIMIT) devices match: counting stopped there. */
+  more?: true;
   devices: InventoryDevice[];
 }
 

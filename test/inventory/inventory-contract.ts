@@ -1,5 +1,11 @@
 import { syntheticDevices, syntheticUser } from '../../src/inventory/synthetic-devices';
-import type { Inventory, InventoryDevice, SearchFilter } from '../../src/inventory/types';
+import {
+  COUNT_LIMIT,
+  type Inventory,
+  type InventoryDevice,
+  type SearchFilter,
+  type SearchResult,
+} from '../../src/inventory/types';
 
 /**
  * The behaviour every Inventory must have. Each implementation's test file calls this with a
@@ -448,14 +454,21 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
     });
 
     /** Straightforward reference: scan everything, the way the indexes must agree with. */
-    function expected(match: (d: InventoryDevice) => boolean, limit = 10): { total: number; ids: string[] } {
+    function expected(match: (d: InventoryDevice) => boolean, limit = 10): Seen {
       const all = devices.filter(match).sort((x, y) => {
         const a = `${x.serialNumber.toLowerCase()}\u0000${x.id}`;
         const b = `${y.serialNumber.toLowerCase()}\u0000${y.id}`;
         return a < b ? -1 : a > b ? 1 : 0;
       });
-      return { total: all.length, ids: all.slice(0, limit).map((d) => d.id) };
+      const ids = all.slice(0, limit).map((d) => d.id);
+      return all.length > COUNT_LIMIT ? { total: COUNT_LIMIT, more: true, ids } : { total: all.length, ids };
     }
+    type Seen = { total: number; more?: true; ids: string[] };
+    const seen = (r: SearchResult): Seen => ({
+      total: r.total,
+      ...(r.more ? { more: r.more } : {}),
+      ids: r.devices.map((d) => d.id),
+    });
     const words = (d: InventoryDevice): string[] =>
       [d.serialNumber, d.name, d.model, d.platform, d.assetId, ...d.users, d.location, d.orgUnitPath].flatMap((f) =>
         (f ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u),
@@ -473,20 +486,14 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       expect((await inventory.search(tenant, sample.serialNumber)).devices.map((d) => d.id)).toEqual([sample.id]);
       const prefix = sample.serialNumber.slice(0, 4);
       const byPrefix = await inventory.search(tenant, prefix, { limit: 25 });
-      expect({ total: byPrefix.total, ids: byPrefix.devices.map((d) => d.id) }).toEqual(
-        expected((d) => d.serialNumber.startsWith(prefix), 25),
-      );
+      expect(seen(byPrefix)).toEqual(expected((d) => d.serialNumber.startsWith(prefix), 25));
       const user = devices.find((d, i) => i > 100 && d.users.length > 0)!.users[0];
       const byUser = await inventory.search(tenant, user);
       expect(byUser.matchedBy).toBe('user');
-      expect({ total: byUser.total, ids: byUser.devices.map((d) => d.id) }).toEqual(
-        expected((d) => d.users.includes(user)),
-      );
+      expect(seen(byUser)).toEqual(expected((d) => d.users.includes(user)));
       const text = await inventory.search(tenant, 'lenovo north');
       expect(text.matchedBy).toBe('text');
-      expect({ total: text.total, ids: text.devices.map((d) => d.id) }).toEqual(
-        expected((d) => words(d).includes('lenovo') && words(d).includes('north')),
-      );
+      expect(seen(text)).toEqual(expected((d) => words(d).includes('lenovo') && words(d).includes('north')));
       expect(text.total).toBeGreaterThan(50);
       const location = await inventory.search(tenant, 'riverside room 12');
       expect(location.matchedBy).toBe('location');
@@ -495,24 +502,40 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       );
     });
 
+    it('counts up to COUNT_LIMIT and says more match past it, for one word, several, a prefix and a filter', async () => {
+      const chromebook = (d: InventoryDevice) => words(d).includes('chromebook');
+      const inSchools = (d: InventoryDevice) => /^\/schools(\/|$)/i.test(d.orgUnitPath ?? '');
+      const cases: Array<[string, SearchFilter | undefined, (d: InventoryDevice) => boolean]> = [
+        ['chromebook', undefined, chromebook],
+        ['chromebook schools', undefined, (d) => chromebook(d) && words(d).includes('schools')],
+        ['chromebook', { orgUnits: ['/Schools'] }, (d) => chromebook(d) && inSchools(d)],
+        ['5CD', undefined, (d) => d.serialNumber.toLowerCase().startsWith('5cd')],
+      ];
+      for (const [query, filter, match] of cases) {
+        const want = expected(match, 20);
+        // Each case must reach past the limit, or it would not test the cap.
+        expect([query, want.more]).toEqual([query, true]);
+        expect(seen(await inventory.search(tenant, query, { filter, limit: 20 }))).toEqual(want);
+      }
+      // At the limit exactly, or under it, the count is exact and says nothing more.
+      const few = await inventory.search(tenant, 'lenovo north');
+      expect(few.more).toBeUndefined();
+    });
+
     it('agrees with a full scan when filtered', async () => {
       const filter = { orgUnits: ['/Schools/Oakwood', '/Staff'] };
       const under = (d: InventoryDevice): boolean => /^\/(schools\/oakwood|staff)(\/|$)/i.test(d.orgUnitPath ?? '');
       const result = await inventory.search(tenant, 'chromebook', { filter, limit: 15 });
-      expect({ total: result.total, ids: result.devices.map((d) => d.id) }).toEqual(
-        expected((d) => words(d).includes('chromebook') && under(d), 15),
-      );
+      expect(seen(result)).toEqual(expected((d) => words(d).includes('chromebook') && under(d), 15));
       const users = [devices.find((d, i) => i > 10 && d.users.length > 0)!.users[0], syntheticUser(5999)];
       const mine = await inventory.search(tenant, 'chromebook', { filter: { users } });
-      expect({ total: mine.total, ids: mine.devices.map((d) => d.id) }).toEqual(
+      expect(seen(mine)).toEqual(
         expected((d) => words(d).includes('chromebook') && d.users.some((u) => users.includes(u))),
       );
       expect(result.total).toBeGreaterThan(100);
       expect(mine.total).toBeGreaterThan(0);
       const prefix = await inventory.search(tenant, '5CD', { filter, limit: 5 });
-      expect({ total: prefix.total, ids: prefix.devices.map((d) => d.id) }).toEqual(
-        expected((d) => d.serialNumber.startsWith('5CD') && under(d), 5),
-      );
+      expect(seen(prefix)).toEqual(expected((d) => d.serialNumber.startsWith('5CD') && under(d), 5));
     });
 
     it('drops what a later full sync did not see', async () => {
