@@ -203,12 +203,12 @@ export function listRow(d: InventoryDevice): DeviceListRow {
   };
 }
 
-/** "287", or "more than 1,000" where the inventory stopped counting. */
+/** "287", or "more than 200" where the inventory stopped counting. */
 export function matchCount(result: Pick<SearchResult, 'total' | 'more'>): string {
   return result.more ? `more than ${result.total.toLocaleString('en')}` : String(result.total);
 }
 
-/** "287 devices match", "More than 1,000 devices match". */
+/** "287 devices match", "More than 200 devices match". */
 export function devicesMatch(result: Pick<SearchResult, 'total' | 'more'>): string {
   const count = matchCount(result);
   return `${count.charAt(0).toUpperCase()}${count.slice(1)} devices match`;

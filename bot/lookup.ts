@@ -117,7 +117,7 @@ export async function findCard(
 const NARROWING_HINT =
   'To narrow it down, add a word of the model, the org unit or the location (e.g. `find 300e North`), more of the serial, the asset id or the user’s full email.';
 
-/** "Showing 11–20 of 287", "Showing 1–10 of more than 1,000", or "Showing all 7". */
+/** "Showing 11–20 of 287", "Showing 1–10 of more than 200", or "Showing all 7". */
 function rangeOf(offset: number, shown: number, result: Pick<SearchResult, 'total' | 'more'>): string {
   const of = matchCount(result);
   if (offset === 0 && shown >= result.total && !result.more) return `Showing all ${of}`;

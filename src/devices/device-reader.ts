@@ -2,7 +2,7 @@ import { reach, type Guard, type Permission, type Requester } from '../access';
 import type { DirectoryFor } from '../directory';
 import { DeskError, DeviceNotFound, Forbidden } from '../errors';
 import type { ManagedDevicesFor } from '../intune';
-import type { Inventory, InventoryDevice, MatchKind, SearchResult } from '../inventory';
+import { COUNT_LIMIT, type Inventory, type InventoryDevice, type MatchKind, type SearchResult } from '../inventory';
 import type { Logger } from '../log';
 import { deviceContextOf, viewOfChrome, viewOfInventory, viewOfManaged, type DeviceView } from './device-view';
 import { searchAsRequester } from './scoped-search';
@@ -20,8 +20,8 @@ export class DeviceUnavailable extends DeskError {
 
 export const NOT_YOURS_OR_MISSING = "I can't find that device among the devices assigned to you.";
 
-/** How far a list pages on: past this many devices a search should be narrowed. */
-export const MAX_SEARCH_OFFSET = 500;
+/** How far a list pages on: as far as the inventory counts; past it a search should be narrowed. */
+export const MAX_SEARCH_OFFSET = COUNT_LIMIT;
 
 /** Nobody has more devices than this in practice; a list of someone's own shows them all. */
 const OWN_LIMIT = 25;

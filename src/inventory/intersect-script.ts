@@ -53,7 +53,11 @@ elseif #inputs > 1 then
   total = redis.call('ZINTERCARD', unpack(args))
 end
 local want = 0
-if #inputs > 0 then want = math.min(tonumber(spec.limit), total) end
+if #inputs > 0 then
+  want = tonumber(spec.limit)
+  -- A count that stopped at countLimit says nothing about how many more there are.
+  if total < tonumber(spec.countLimit) then want = math.min(want, total) end
+end
 if want > 0 then
   local smallest, size = nil, 0
   for _, k in ipairs(inputs) do

@@ -517,6 +517,10 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
         expect([query, want.more]).toEqual([query, true]);
         expect(seen(await inventory.search(tenant, query, { filter, limit: 20 }))).toEqual(want);
       }
+      // A page reaching past the count still holds the devices asked for, in order.
+      const long = expected((d) => chromebook(d) && words(d).includes('schools'), COUNT_LIMIT + 50);
+      expect(long.ids).toHaveLength(COUNT_LIMIT + 50);
+      expect(seen(await inventory.search(tenant, 'chromebook schools', { limit: COUNT_LIMIT + 50 }))).toEqual(long);
       // At the limit exactly, or under it, the count is exact and says nothing more.
       const few = await inventory.search(tenant, 'lenovo north');
       expect(few.more).toBeUndefined();
