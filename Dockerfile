@@ -32,4 +32,4 @@ EXPOSE 3978
 # tenants, queues; 503 while shutting down) is /readyz, for load balancers. SIGTERM (docker stop)
 # finishes running turns and exits 0 within 10 s.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--disable-warning=DEP0111", "dist/src/index.js"]
+CMD ["node", "--disable-warning=DEP0111", "--max-old-space-size=1024", "dist/src/index.js"]

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { freePort } from '../e2e/processes';
 import { startHarness } from '../support/harness';
+import { NODE_FLAGS } from '../../scripts/bench-child';
 import { parseDockerfile, type Stage } from './dockerfile';
 
 const ROOT = join(__dirname, '..', '..');
@@ -49,6 +50,15 @@ describe('Dockerfile', () => {
     expect(cmd[0]).toBe('node');
     expect(cmd.at(-1)).toBe(JSON.parse(read('package.json')).main);
     expect(JSON.parse(read('tsconfig.json')).compilerOptions.outDir).toBe('dist');
+  });
+
+  it('runs the bot with the same node flags wherever it is started, the bench included', () => {
+    const cmd: string[] = JSON.parse(args(runtime, 'CMD')[0]);
+    expect(cmd.slice(1, -1)).toEqual(NODE_FLAGS);
+    const command = `node ${NODE_FLAGS.join(' ')} dist/src/index.js`;
+    expect(JSON.parse(read('package.json')).scripts.start).toContain(command);
+    expect(read('.ci/container')).toContain(`exec ${command}`);
+    expect(NODE_FLAGS).toContain('--max-old-space-size=1024');
   });
 
   it('sets no secret in the image', () => {
