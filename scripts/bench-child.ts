@@ -49,16 +49,20 @@ export function compileForChildren(): void {
 
 /**
  * The node flags the bot runs with wherever it is started (npm start, the image, the container
- * check), and so the compiled children too. A heap limit under 2 GB makes V8 grow the heap by
+ * check), and so the children that run the bot's code. A heap limit under 2 GB makes V8 grow the heap by
  * about 1.6× what is live after a collection instead of up to 4×: a 100,000-device sync into the
  * memory inventory peaked at 237–247 MB of RSS instead of 349.
  */
 export const NODE_FLAGS = ['--disable-warning=DEP0111', '--max-old-space-size=1024'];
 
+/** Only the bot's own flags matter: the stand-ins (Google, the load) keep node's defaults. */
+const RUNS_THE_BOT = new Set(['bench-bot.ts', 'bench-sync.ts']);
+
 function childCommand(script: string): string[] {
+  const flags = RUNS_THE_BOT.has(script) ? NODE_FLAGS : ['--disable-warning=DEP0111'];
   const compiled = process.env[COMPILED_DIR];
-  if (compiled) return [...NODE_FLAGS, join(compiled, 'scripts', script.replace(/\.ts$/, '.js'))];
-  return [...NODE_FLAGS, '--import', 'tsx', join(__dirname, script)];
+  if (compiled) return [...flags, join(compiled, 'scripts', script.replace(/\.ts$/, '.js'))];
+  return [...flags, '--import', 'tsx', join(__dirname, script)];
 }
 
 export async function startChild<Ready>(script: string, args: string[] = []): Promise<BenchChild<Ready>> {
