@@ -49,9 +49,9 @@ export function compileForChildren(): void {
 
 /**
  * The node flags the bot runs with wherever it is started (npm start, the image, the container
- * check), and so the children that run the bot's code. A heap limit under 2 GB makes V8 grow the heap by
- * about 1.6× what is live after a collection instead of up to 4×: a 100,000-device sync into the
- * memory inventory peaked at 237–247 MB of RSS instead of 349.
+ * check), and so the children that run the bot's code. A heap limit under 2 GB makes V8 grow
+ * the heap by about 1.6× what is live after a collection instead of up to 4×: a 100,000-device
+ * sync into the memory inventory peaked at 237–247 MB of RSS instead of 349.
  */
 export const NODE_FLAGS = ['--disable-warning=DEP0111', '--max-old-space-size=1024'];
 

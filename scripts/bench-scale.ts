@@ -11,7 +11,15 @@ import { SYNC_FIELDS } from '../src/directory';
 import type { EmulatorStats } from '../src/sandbox/google';
 import type { BenchChild } from './bench-child';
 import { benchInventory, PLAIN_KINDS, type BenchKind } from './bench-inventory';
-import { type Emulator, startSyncEmulator, startSyncSession, syncRound, type SyncRound } from './bench-sync';
+import {
+  type Emulator,
+  type MeasuredSync,
+  startSyncEmulator,
+  startSyncSession,
+  syncRound,
+  type SyncRound,
+} from './bench-sync';
+import { listDevices } from './emulator-list';
 
 export const SCALE_SIZES = [10_000, 100_000, 1_000_000];
 
@@ -19,8 +27,7 @@ export const SCALE_SIZES = [10_000, 100_000, 1_000_000];
 export const CHANGED_SHARE = 0.01;
 
 /** A sync measured in the session child, with the requests Google answered for it. */
-interface CountedSync extends SyncRound {
-  devices: number;
+interface CountedSync extends MeasuredSync {
   requests: number;
 }
 
@@ -43,7 +50,7 @@ export interface ScaleRow {
 }
 
 /** `sync` measured in the session child, counting the requests the emulator answered meanwhile. */
-async function counted(google: BenchChild<Emulator>, sync: () => Promise<SyncRound & { devices: number }>) {
+async function counted(google: BenchChild<Emulator>, sync: () => Promise<MeasuredSync>) {
   await google.ask({ resetStats: true });
   const round = await sync();
   const { requests } = await google.ask<EmulatorStats>({ stats: true });
@@ -53,7 +60,7 @@ async function counted(google: BenchChild<Emulator>, sync: () => Promise<SyncRou
 /** The full sync, then the periodic sync after a share of the fleet checked in, in one process. */
 async function fullThenChanges(google: BenchChild<Emulator>, redisUrl: string) {
   const session = await startSyncSession(google.ready, redisUrl);
-  const ask = (sync: 'full' | 'changes') => session.ask<SyncRound & { devices: number }>({ sync });
+  const ask = (sync: 'full' | 'changes') => session.ask<MeasuredSync>({ sync });
   try {
     const redis = await counted(google, () => ask('full'));
     const { changed } = await google.ask<{ changed: number }>({ checkIn: CHANGED_SHARE });
@@ -67,12 +74,8 @@ async function fullThenChanges(google: BenchChild<Emulator>, redisUrl: string) {
 
 /** Bytes of the first page, as the sync asks for it and with every field of the FULL projection. */
 async function pageBytes(emulator: Emulator): Promise<ScaleRow['pageBytes']> {
-  const list = `${emulator.rootUrl}admin/directory/v1/customer/${emulator.customerId}/devices/chromeos?maxResults=200&projection=FULL`;
-  const bytes = async (url: string) => {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${emulator.accessToken}` } });
-    if (!res.ok) throw new Error(`page fetch answered ${res.status}`);
-    return (await res.arrayBuffer()).byteLength;
-  };
+  const list = 'maxResults=200&projection=FULL';
+  const bytes = async (query: string) => (await (await listDevices(emulator, query)).arrayBuffer()).byteLength;
   return { syncFields: await bytes(`${list}&fields=${encodeURIComponent(SYNC_FIELDS)}`), full: await bytes(list) };
 }
 

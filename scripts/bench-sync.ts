@@ -29,6 +29,9 @@ export interface SyncRound {
   peakRssMb: number;
 }
 
+/** A sync measured with the devices it read (what the sync child answers). */
+export type MeasuredSync = SyncRound & { devices: number };
+
 export interface BenchSyncResult {
   devices: number;
   pages: number;
@@ -90,7 +93,7 @@ function benchDirectory(emulator: Emulator): DeviceDirectory {
 }
 
 /** Runs `work` (which answers the devices it handled), measuring its time, CPU and the process's peak RSS. */
-async function measured(work: () => Promise<number>): Promise<SyncRound & { devices: number }> {
+async function measured(work: () => Promise<number>): Promise<MeasuredSync> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const cpuBefore = cpuMicros();

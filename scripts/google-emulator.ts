@@ -12,6 +12,7 @@ import { systemClock } from '../src/clock';
 import { type FleetDevice, generateFleet, sandboxFleet } from '../src/sandbox/fleet';
 import { GoogleEmulator, startGoogleEmulator } from '../src/sandbox/google';
 import { serveCommands } from './bench-child';
+import { listDevices } from './emulator-list';
 
 function option(name: string): number | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,9 +71,7 @@ async function answer(emulator: GoogleEmulator, ids: string[], command: Record<s
  * sort where Google has none, outside the periodic sync that the bench measures next.
  */
 async function warmLastSyncOrder(emulator: GoogleEmulator): Promise<void> {
-  const url = `${emulator.rootUrl}admin/directory/v1/customer/${emulator.customerId}/devices/chromeos?maxResults=1&orderBy=lastSync&sortOrder=DESCENDING`;
-  const res = await fetch(url, { headers: { authorization: `Bearer ${emulator.accessToken}` } });
-  if (!res.ok) throw new Error(`the listing by last sync answered ${res.status}`);
+  await listDevices(emulator, 'maxResults=1&orderBy=lastSync&sortOrder=DESCENDING');
 }
 
 /** Every (1 / share)-th device syncs now, with a new OS version: what a periodic sync must pick up. */

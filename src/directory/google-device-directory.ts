@@ -121,7 +121,7 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     return page;
   }
 
-  /** Streams page by page: a sync never holds more than one page. */
+  /** Streams page by page: a sync holds the page it stores and the next one, never more. */
   async *listAll(options: ListOptions = {}): AsyncIterable<ChromeDevice[]> {
     const seen = new Set<string>();
     let next: Promise<DevicePage> | undefined = this.listPage(options);

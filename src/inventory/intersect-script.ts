@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 /**
  * One round trip from candidate sets to the first page of records. For an intersection of
  * index sets (the words of a free-text query, a filter's users and org units) it counts the
- * matches with ZINTERCARD, up to countLimit (an exact count walks every match, tens of ms for two
- * common words over a million devices), then walks the smallest set in (serial) order until it has `limit`
- * members that are in every other set, instead of storing and sorting the whole intersection.
+ * matches with ZINTERCARD, up to countLimit (an exact count walks every match, tens of ms for
+ * two common words over a million devices), then walks the smallest set in (serial) order until
+ * it has `limit` members that are in every other set, instead of storing and sorting the whole
+ * intersection.
  * A lone serial range is counted and paged directly.
  *
  * ARGV[1] is a JSON spec: { limit, countLimit, rec: record key prefix, temp: temporary key prefix,
