@@ -17,9 +17,12 @@ export interface BenchChild<Ready> {
   close(): Promise<void>;
 }
 
+/** Node's own deprecation notice for a dependency's internals, which no child can act on. */
+const QUIET_FLAGS = ['--disable-warning=DEP0111'];
+
 /** The node arguments that run a TypeScript file of ours: tsx's loader, as the bench itself runs. */
-export function tsNodeArgs(): string[] {
-  return ['--disable-warning=DEP0111', '--import', 'tsx'];
+export function tsNodeArgs(flags: string[] = QUIET_FLAGS): string[] {
+  return [...flags, '--import', 'tsx'];
 }
 
 /**
@@ -53,16 +56,16 @@ export function compileForChildren(): void {
  * the heap by about 1.6× what is live after a collection instead of up to 4×: a 100,000-device
  * sync into the memory inventory peaked at 237–247 MB of RSS instead of 349.
  */
-export const NODE_FLAGS = ['--disable-warning=DEP0111', '--max-old-space-size=1024'];
+export const NODE_FLAGS = [...QUIET_FLAGS, '--max-old-space-size=1024'];
 
 /** Only the bot's own flags matter: the stand-ins (Google, the load) keep node's defaults. */
 const RUNS_THE_BOT = new Set(['bench-bot.ts', 'bench-sync.ts']);
 
 function childCommand(script: string): string[] {
-  const flags = RUNS_THE_BOT.has(script) ? NODE_FLAGS : ['--disable-warning=DEP0111'];
+  const flags = RUNS_THE_BOT.has(script) ? NODE_FLAGS : QUIET_FLAGS;
   const compiled = process.env[COMPILED_DIR];
   if (compiled) return [...flags, join(compiled, 'scripts', script.replace(/\.ts$/, '.js'))];
-  return [...flags, '--import', 'tsx', join(__dirname, script)];
+  return [...tsNodeArgs(flags), join(__dirname, script)];
 }
 
 export async function startChild<Ready>(script: string, args: string[] = []): Promise<BenchChild<Ready>> {

@@ -15,7 +15,7 @@ import { benchBulkRounds, BenchBulkResult } from './bench-bulk';
 import { BenchInstancesResult, benchInstances, instancesGainRounds, instancesSection } from './bench-instances';
 import { benchInstructions, BenchInstructionsResult, callgrindAvailable } from './bench-instructions';
 import { BenchInventoryResult, benchInventory, BenchKind, LookupRound, PLAIN_KINDS } from './bench-inventory';
-import { benchScale, SCALE_SIZES, scaleSection, type ScaleRow } from './bench-scale';
+import { benchScale, CHANGED_SHARE, SCALE_SIZES, scaleSection, type ScaleRow } from './bench-scale';
 import { benchStatusLag, BenchStatusLagResult } from './bench-status-lag';
 import { benchSync, BenchSyncResult, type SyncKind } from './bench-sync';
 import { benchTurns, BenchTurnsResult, TURN_WARM_UP_ROUNDS } from './bench-turns';
@@ -539,7 +539,7 @@ Machine: ${load.cores} cores; one-minute load average during the run ${fmt(load.
 
 At each size: the page-fetch bound (every page fetched one after the other, nothing stored) and one
 full sync into Redis, each in a fresh process against the Google emulator answering each page after
-20 ms. Then 1 % of the fleet, spread evenly, checks in with a new OS version, and the same process
+20 ms. Then ${CHANGED_SHARE * 100} % of the fleet, spread evenly, checks in with a new OS version, and the same process
 runs the periodic sync, which reads only the devices Google heard from since the full sync began
 (less the 10-minute overlap, so devices of the generated fleet that last synced in those minutes
 are read too); its time and requests are set against the full sync's. The bytes per page are one

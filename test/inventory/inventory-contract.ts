@@ -521,9 +521,26 @@ export function inventoryContract(create: () => Promise<Inventory>): void {
       const long = expected((d) => chromebook(d) && words(d).includes('schools'), COUNT_LIMIT + 50);
       expect(long.ids).toHaveLength(COUNT_LIMIT + 50);
       expect(seen(await inventory.search(tenant, 'chromebook schools', { limit: COUNT_LIMIT + 50 }))).toEqual(long);
-      // At the limit exactly, or under it, the count is exact and says nothing more.
+      // Under the limit, the count is exact and says nothing more.
       const few = await inventory.search(tenant, 'lenovo north');
       expect(few.more).toBeUndefined();
+    });
+
+    it('at exactly COUNT_LIMIT matches the count is exact; one more match says more', async () => {
+      // Two words in two fields: the count goes through the stores' intersection of words.
+      const fleetOf = (matching: number) =>
+        syntheticDevices({ count: COUNT_LIMIT + 1, seed: 11, syncGeneration: 1 }).map((d, i) => ({
+          ...d,
+          name: 'Boundary',
+          location: i < matching ? 'Cart 7' : 'Shelf 7',
+        }));
+      const exact = await inventory.search(await loaded(fleetOf(COUNT_LIMIT)), 'boundary cart', { limit: 5 });
+      expect(exact).toMatchObject({ matchedBy: 'text', total: COUNT_LIMIT });
+      expect(exact.more).toBeUndefined();
+      expect(exact.devices).toHaveLength(5);
+      const over = await inventory.search(await loaded(fleetOf(COUNT_LIMIT + 1)), 'boundary cart', { limit: 5 });
+      expect(over).toMatchObject({ matchedBy: 'text', total: COUNT_LIMIT, more: true });
+      expect(over.devices).toHaveLength(5);
     });
 
     it('agrees with a full scan when filtered', async () => {

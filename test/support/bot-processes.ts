@@ -17,7 +17,7 @@ import { GraphEmulator, startGraphEmulator } from '../../src/sandbox/graph';
 import { milestoneOf } from '../../src/sandbox/fleet';
 import { SANDBOX_PEOPLE, type SandboxPerson } from '../../src/sandbox/people';
 import { freePort, ManagedProcess, startProcess, stopProcess, waitForHttp } from '../e2e/processes';
-import { cardOf, RecordedCall, RecordingConnector } from './connector';
+import { cardOf, cardText, RecordedCall, RecordingConnector } from './connector';
 import { testRedis, TEST_REDIS_URL } from './redis';
 
 const ROOT = join(__dirname, '..', '..');
@@ -296,6 +296,8 @@ export async function awaitConfirmationCard(
     10_000,
     before,
   )) as RecordedCall;
-  const confirmationId = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(cardOf(cardCall)))![1];
-  return { cardCall, confirmationId };
+  const found = /"confirmationId":"([^"]+)"/.exec(JSON.stringify(cardOf(cardCall)));
+  if (!found)
+    throw new Error(`the first card in ${conversationId} asks for no confirmation: ${cardText(cardOf(cardCall))}`);
+  return { cardCall, confirmationId: found[1] };
 }
