@@ -71,8 +71,8 @@ async function commandStats(redis: Redis): Promise<Map<string, { calls: number; 
 
 async function main(): Promise<void> {
   const count = Number(option('devices', '100000'));
-  const devices = generateFleet({ seed: 7, size: count, domain: 'example.com', now: Date.UTC(2026, 10, 1) }).map(
-    (d) => fromChromeDevice(toChromeDevice(d), 1),
+  const devices = generateFleet({ seed: 7, size: count, domain: 'example.com', now: Date.UTC(2026, 10, 1) }).map((d) =>
+    fromChromeDevice(toChromeDevice(d), 1),
   );
   console.log(`Index entries per device (${count} devices), by the size of their set:\n`);
   console.log(entryTable(devices).join('\n'));
@@ -90,13 +90,17 @@ async function main(): Promise<void> {
     const stats = await commandStats(redis);
     const memoryAfter = Number((await redis.info('memory')).match(/used_memory:(\d+)/)![1]);
     const perDevice = (usec: number) => (usec / count).toFixed(1);
-    console.log(`\nWritten in ${(ms / 1000).toFixed(1)} s; this process's CPU ${perDevice(user + system)} µs per device.`);
+    console.log(
+      `\nWritten in ${(ms / 1000).toFixed(1)} s; this process's CPU ${perDevice(user + system)} µs per device.`,
+    );
     console.log('\n| Redis command | calls | Redis busy µs per device |\n|---|---|---|');
     for (const [name, { calls, usec }] of stats)
       if (!name.startsWith('config')) console.log(`| ${name} | ${calls} | ${perDevice(usec)} |`);
     const script = stats.get('evalsha')?.usec ?? 0;
     const inside = ['zadd', 'zrem', 'set', 'incr'].reduce((sum, c) => sum + (stats.get(c)?.usec ?? 0), 0);
-    console.log(`\nThe write script's own work (EVALSHA less the commands it calls): ${perDevice(script - inside)} µs per device.`);
+    console.log(
+      `\nThe write script's own work (EVALSHA less the commands it calls): ${perDevice(script - inside)} µs per device.`,
+    );
     console.log(`Redis memory: +${Math.round((memoryAfter - memoryBefore) / count)} bytes per device.`);
   } finally {
     await deleteKeysByPrefix(redis, prefix);
