@@ -1,6 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { helpCard } from './cards';
+import { type AdaptiveCard, helpCard } from './cards';
 import { COMMANDS } from './commands';
 import type { BotDeps } from './deps';
 import { quote, replyWithCard } from './reply';
@@ -8,6 +8,13 @@ import { messageText } from './turn';
 
 const INTRO =
   'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';
+
+/**
+ * Hint-less help cards by what they show: the commands a person's roles allow, sandbox or not. There
+ * are as many as distinct sets of allowed commands, and expanding the template took longer than the
+ * rest of a help turn's own work. Frozen, because every turn sends the same object.
+ */
+const expandedHelpCards = new Map<string, AdaptiveCard>();
 
 /** Help for this person: only the commands their roles let them use. */
 export async function buildHelpCard(
@@ -17,15 +24,30 @@ export async function buildHelpCard(
 ) {
   const requester = await deps.identity.requester(ctx);
   const commands = COMMANDS.filter((c) => !c.permission || deps.guard.may(requester, c.permission));
-  return helpCard(
-    {
-      intro: INTRO,
-      commands: commands.map(({ usage, description, example }) => ({ usage, description, example })),
-      hint,
-      footer: 'Type a command in the message box. Destructive actions always ask you to confirm first.',
-    },
-    deps.view,
-  );
+  const expand = () =>
+    helpCard(
+      {
+        intro: INTRO,
+        commands: commands.map(({ usage, description, example }) => ({ usage, description, example })),
+        hint,
+        footer: 'Type a command in the message box. Destructive actions always ask you to confirm first.',
+      },
+      deps.view,
+    );
+  // A hint may quote what the person typed: only hint-less cards are kept.
+  if (hint !== undefined) return expand();
+  const key = `${deps.view.sandbox}\n${commands.map((c) => c.usage).join('\n')}`;
+  let card = expandedHelpCards.get(key);
+  if (card === undefined) expandedHelpCards.set(key, (card = deepFreeze(expand())));
+  return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export function registerHelp(app: Application<TurnState>, deps: BotDeps): void {

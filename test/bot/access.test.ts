@@ -61,6 +61,19 @@ describe('who is asking: whoami, help per role, audit', () => {
     expect(await say('help', 'adele')).not.toContain('audit [‹serial›');
   });
 
+  it('each person keeps their own help card, in whatever order people ask', async () => {
+    // Help cards are kept once expanded: a card kept for one role must never answer another.
+    const asked: PersonKey[] = ['adele', 'patti', 'adele', 'megan', 'patti', 'megan'];
+    const cards = [];
+    for (const person of asked) cards.push(await say('help', person));
+    expect(cards[0]).not.toContain('audit [‹serial›');
+    expect(cards[1]).toContain('audit [‹serial›');
+    expect(cards[2]).toBe(cards[0]);
+    expect(cards[4]).toBe(cards[1]);
+    expect(cards[5]).toBe(cards[3]);
+    expect(new Set(cards).size).toBe(3);
+  });
+
   it('help shows every argument and a worked example that the bot understands as typed', async () => {
     const help = cardOf((await h.send('help', { as: 'alex' })).replies[0]);
     // Nothing Teams would read as markup: placeholders are ‹…›.
