@@ -4,13 +4,17 @@ import { createHash } from 'node:crypto';
  * One round trip from candidate sets to the first page of records. For an intersection of
  * index sets (the words of a free-text query, a filter's users and org units) it counts the
  * matches with ZINTERCARD, up to countLimit (an exact count walks every match, tens of ms for
- * two common words over a million devices), then walks the smallest set in (serial) order until
- * it has `limit` members that are in every other set, instead of storing and sorting the whole
- * intersection.
+ * two common words over a million devices). Fewer matches than that are intersected and ordered
+ * by Redis (ZINTER). More are found by walking the smallest sorted set in (serial) order, a batch
+ * at a time, keeping the members every other set holds, until it has `limit`: no more than that
+ * is stored or sorted. A common word's index is a plain set (see WORD_SET_SHARE), which can be
+ * counted and asked but not walked in order: when every set is plain, the walk goes over the
+ * serial order of the whole tenant, which is short because such words are common.
  * A lone serial range is counted and paged directly.
  *
- * ARGV[1] is a JSON spec: { limit, countLimit, rec: record key prefix, temp: temporary key prefix,
- * groups: [{ keys: [...] } | { keys: [allKey], lex: serial prefix, exact?: true }] }.
+ * ARGV[1] is a JSON spec: { limit, countLimit, all: serial-order key, rec: record key prefix,
+ * temp: temporary key prefix, groups: [{ keys: [...] } | { keys: [allKey], lex: serial prefix,
+ * exact?: true }] }.
  * A group is the union of its keys (or a serial range); the result is the intersection of groups.
  * Keys are built from the spec rather than declared, so this needs a standalone Redis.
  */
@@ -45,8 +49,10 @@ for i, group in ipairs(spec.groups) do
     inputs[#inputs + 1] = temp
   end
 end
+local plain = {}
+for _, k in ipairs(inputs) do plain[k] = redis.call('TYPE', k).ok == 'set' end
 if #inputs == 1 then
-  total = redis.call('ZCARD', inputs[1])
+  total = redis.call(plain[inputs[1]] and 'SCARD' or 'ZCARD', inputs[1])
 elseif #inputs > 1 then
   local args = { #inputs, unpack(inputs) }
   args[#args + 1] = 'LIMIT'
@@ -59,27 +65,42 @@ if #inputs > 0 then
   -- A count that stopped at countLimit says nothing about how many more there are.
   if total < tonumber(spec.countLimit) then want = math.min(want, total) end
 end
-if want > 0 then
-  local smallest, size = nil, 0
+local function zeroWeights(command, keys)
+  local args = { command, #keys, unpack(keys) }
+  args[#args + 1] = 'WEIGHTS'
+  for _ = 1, #keys do args[#args + 1] = 0 end
+  return args
+end
+if want > 0 and total < tonumber(spec.countLimit) and (#inputs > 1 or plain[inputs[1]]) then
+  -- Few matches: Redis intersects and orders them (every score 0, so by member: serial order).
+  local matches = redis.call(unpack(zeroWeights('ZINTER', inputs)))
+  for i = 1, math.min(want, #matches) do found[i] = matches[i] end
+elseif want > 0 then
+  local source, size = nil, 0
   for _, k in ipairs(inputs) do
-    local n = redis.call('ZCARD', k)
-    if smallest == nil or n < size then smallest, size = k, n end
+    if not plain[k] then
+      local n = redis.call('ZCARD', k)
+      if source == nil or n < size then source, size = k, n end
+    end
   end
-  local start, batch = 0, math.max(want * 4, 128)
+  if source == nil then source, size = spec.all, redis.call('ZCARD', spec.all) end
+  local start, batch = 0, math.min(math.max(want * 4, 128), 1000)
   while #found < want and start < size do
-    local members = redis.call('ZRANGE', smallest, start, start + batch - 1)
-    for _, m in ipairs(members) do
-      local ok = true
-      for _, k in ipairs(inputs) do
-        if k ~= smallest and not redis.call('ZSCORE', k, m) then
-          ok = false
-          break
+    local members = redis.call('ZRANGE', source, start, start + batch - 1)
+    for _, k in ipairs(inputs) do
+      if k ~= source and #members > 0 then
+        local held = redis.call(plain[k] and 'SMISMEMBER' or 'ZMSCORE', k, unpack(members))
+        local kept = {}
+        for j, m in ipairs(members) do
+          -- SMISMEMBER answers 1 or 0, ZMSCORE a score or nothing (false here).
+          if held[j] == 1 or type(held[j]) == 'string' then kept[#kept + 1] = m end
         end
+        members = kept
       end
-      if ok then
-        found[#found + 1] = m
-        if #found >= want then break end
-      end
+    end
+    for _, m in ipairs(members) do
+      found[#found + 1] = m
+      if #found >= want then break end
     end
     start = start + batch
   end
@@ -111,6 +132,8 @@ export interface IntersectSpec {
   limit: number;
   /** ZINTERCARD stops counting here; the caller reports "more" past COUNT_LIMIT. */
   countLimit: number;
+  /** Every device in serial order: walked when every set to intersect is a plain set. */
+  all: string;
   rec: string;
   temp: string;
   groups: IntersectGroup[];

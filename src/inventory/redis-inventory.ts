@@ -12,7 +12,7 @@ import {
   type NormalizedFilter,
 } from './indexing';
 import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup, type IntersectSpec } from './intersect-script';
-import { WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
+import { WORD_SET_MIN, WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import {
   COUNT_LIMIT,
@@ -34,6 +34,8 @@ export interface RedisInventoryOptions {
    * it here. Default 0: the intersection script does it in one round trip instead of two.
    */
   smallCandidates?: number;
+  /** A common word's index becomes a plain set at no fewer devices than this (default WORD_SET_MIN). */
+  wordSetMin?: number;
 }
 
 /** Highest byte: never part of UTF-8, so `[p` … `[p\xff` spans every member starting with p. */
@@ -46,7 +48,8 @@ const MAX_BYTE = Buffer.from([0xff]);
  *   d:<id>      device JSON
  *   all         every device; doubles as the serial index (ZRANGEBYLEX on the serial part)
  *   src:<s>     devices of one source
- *   asset:<a> user:<u> loc:<l> tok:<t>   exact-value indexes
+ *   asset:<a> user:<u> loc:<l> tok:<t>   exact-value indexes; a common word's (tok:) is a plain
+ *               set instead, unordered (see WORD_SET_SHARE)
  *   ou:<path>   devices at or under an org unit (each device is in every ancestor's set)
  *   locs        distinct locations, for "location contains"
  *   locs:v      bumped whenever locs changes, so instances can cache the list
@@ -215,6 +218,13 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** A word's size from its ZCARD and SCARD pair: one answers, the other fails on the key's type. */
+function wordSize(settled: Array<[Error | null, unknown]>, at: number): number {
+  const [[sortedErr, sorted], [plainErr, plain]] = [settled[at], settled[at + 1]];
+  if (sortedErr && plainErr) throw sortedErr;
+  return (sortedErr ? plain : sorted) as number;
+}
+
 /** Merges sorted member lists (disjoint sets) into one sorted list of at most `limit`. */
 function mergeSorted(lists: string[][], limit: number): string[] {
   return lists.flat().sort().slice(0, limit);
@@ -225,6 +235,7 @@ export class RedisInventory implements Inventory {
   private readonly prefix: string;
   private readonly chunkSize: number;
   private readonly smallCandidates: number;
+  private readonly wordSetMin: number;
   /** Distinct locations per tenant, with the locs:v version they were read at. */
   private readonly locationCache = new Map<string, { version: string; locations: string[] }>();
 
@@ -235,6 +246,7 @@ export class RedisInventory implements Inventory {
     this.prefix = options.keyPrefix ?? '';
     this.chunkSize = options.chunkSize ?? 500;
     this.smallCandidates = options.smallCandidates ?? 0;
+    this.wordSetMin = options.wordSetMin ?? WORD_SET_MIN;
   }
 
   async upsertMany(tenantId: string, devices: InventoryDevice[]): Promise<void> {
@@ -282,7 +294,7 @@ export class RedisInventory implements Inventory {
     records: WriteRecord[],
   ): Promise<void> {
     if (removes.length === 0 && adds.length === 0 && records.length === 0) return;
-    const args = [keys.base, ...writeArgs(removes, adds, records)];
+    const args = [keys.base, ...writeArgs(this.wordSetMin, removes, adds, records)];
     try {
       await this.redis.evalsha(WRITE_SHA, 0, ...args);
     } catch (err) {
@@ -354,6 +366,8 @@ export class RedisInventory implements Inventory {
   private async sizeLookups(keys: TenantKeys, plan: SearchPlan): Promise<Map<SearchStep, Sized>> {
     const pipeline = this.redis.pipeline();
     const steps: SearchStep[] = [];
+    /** Where each word's ZCARD and SCARD pair starts in the pipeline. */
+    const wordPairs = new Set<number>();
     const wantsLocations = plan.steps.includes('locationContains');
     if (wantsLocations) pipeline.get(keys.locationsVersion);
     for (const step of plan.steps) {
@@ -378,14 +392,22 @@ export class RedisInventory implements Inventory {
           break;
         case 'text':
           if (plan.tokens.length === 0) continue;
-          for (const t of plan.tokens) pipeline.zcard(keys.token(t));
+          // A word is a sorted or a plain set: the count of the wrong type fails, the other answers.
+          for (const t of plan.tokens) {
+            wordPairs.add(pipeline.length);
+            pipeline.zcard(keys.token(t)).scard(keys.token(t));
+          }
           break;
         default:
           continue;
       }
       steps.push(step);
     }
-    const results = await run(pipeline);
+    const settled = (await pipeline.exec()) ?? [];
+    const results = settled.map(([err, value], i) => {
+      if (err && !wordPairs.has(i) && !wordPairs.has(i - 1)) throw err;
+      return value;
+    });
     const out = new Map<SearchStep, Sized>();
     let at = 0;
     if (wantsLocations)
@@ -405,16 +427,11 @@ export class RedisInventory implements Inventory {
           break;
         }
         case 'text': {
-          const counts = results.slice(at, at + plan.tokens.length) as number[];
-          at += plan.tokens.length;
-          const tokenKeys = plan.tokens.map((t) => keys.token(t));
-          const count = Math.min(...counts);
-          out.set(
-            step,
-            tokenKeys.length === 1
-              ? { type: 'union', keys: tokenKeys, count }
-              : { type: 'inter', keys: tokenKeys, count },
-          );
+          const counts = plan.tokens.map((_, i) => wordSize(settled, at + 2 * i));
+          at += 2 * plan.tokens.length;
+          // Always an intersection, even of one word: a common word's plain set has no order to
+          // page in here, only in the intersection script.
+          out.set(step, { type: 'inter', keys: plan.tokens.map((t) => keys.token(t)), count: Math.min(...counts) });
           break;
         }
         default: {
@@ -504,6 +521,7 @@ export class RedisInventory implements Inventory {
     const spec: IntersectSpec = {
       limit,
       countLimit: COUNT_LIMIT + 1,
+      all: keys.all,
       rec: keys.recordPrefix,
       temp: `${keys.temp()}:`,
       groups,

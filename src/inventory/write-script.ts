@@ -5,8 +5,10 @@ import { createHash } from 'node:crypto';
  * key from the tenant's base and a short suffix, so the bot sends one command per chunk instead
  * of one per index key, and no full key twice.
  *
- * ARGV: base, then three sections, each a count followed by its items:
- *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key
+ * ARGV: base, the word-set minimum and share, then three sections, each a count and its items:
+ *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key;
+ *     a word's key (tok:) that is a plain set takes SREM / SADD instead, and a word's sorted set
+ *     that reaches the threshold becomes a plain set (see WORD_SET_SHARE)
  *   records: (id, JSON, generation key suffix, generation): SET base .. 'd:' .. id, and the id
  *     scored by its sync generation in that key, so that a full sync's end finds the devices it
  *     did not see without reading every record
@@ -16,7 +18,16 @@ import { createHash } from 'node:crypto';
  */
 export const WRITE_SCRIPT = String.raw`
 local base = ARGV[1]
-local at = 2
+local wordSetAt = math.max(tonumber(ARGV[2]), tonumber(ARGV[3]) * redis.call('ZCARD', base .. 'all'))
+local at = 4
+-- A sorted set's members, moved into a plain set under the same key.
+local function toPlainSet(key)
+  local members = redis.call('ZRANGE', key, 0, -1)
+  redis.call('DEL', key)
+  for first = 1, #members, 1000 do
+    redis.call('SADD', key, unpack(members, first, math.min(first + 999, #members)))
+  end
+end
 local function entries(command)
   local changed = 0
   local keys = tonumber(ARGV[at])
@@ -24,11 +35,15 @@ local function entries(command)
   for _ = 1, keys do
     local suffix, n = ARGV[at], tonumber(ARGV[at + 1])
     local key = base .. suffix
+    local word = string.sub(suffix, 1, 4) == 'tok:'
+    local plain = word and redis.call('TYPE', key).ok == 'set'
     -- Many members per call, in slices that stay within Lua's stack.
     for first = at + 2, at + 1 + n, 1000 do
       local last = math.min(first + 999, at + 1 + n)
       local done
-      if command == 'ZADD' then
+      if plain then
+        done = redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last))
+      elseif command == 'ZADD' then
         local args = {}
         for i = first, last do
           args[#args + 1] = 0
@@ -40,6 +55,7 @@ local function entries(command)
       end
       if suffix == 'locs' then changed = changed + done end
     end
+    if word and not plain and command == 'ZADD' and redis.call('ZCARD', key) >= wordSetAt then toPlainSet(key) end
     at = at + 2 + n
   end
   return changed
@@ -71,9 +87,25 @@ export interface WriteRecord {
   generation: number;
 }
 
-/** The script's arguments after the base: removes, adds, then records. */
-export function writeArgs(removes: WriteGroup[], adds: WriteGroup[], records: WriteRecord[]): string[] {
-  const out: string[] = [];
+/**
+ * A word's index becomes a plain set once this share of the tenant's devices, and at least
+ * WORD_SET_MIN of them, have the word. Inserting into a large sorted set costs Redis several times
+ * what a plain set costs (docs/performance.md). A plain set cannot be walked in serial order, but
+ * the serial order of the whole tenant can, and for a word this common it gives ten matches in
+ * about a hundred steps. Rarer words stay sorted: walking the serial order for them, or for two
+ * common words that share few devices, would take thousands of steps.
+ */
+export const WORD_SET_SHARE = 0.1;
+export const WORD_SET_MIN = 10_000;
+
+/** The script's arguments after the base: the word-set minimum and share, removes, adds, then records. */
+export function writeArgs(
+  wordSetMin: number,
+  removes: WriteGroup[],
+  adds: WriteGroup[],
+  records: WriteRecord[],
+): string[] {
+  const out: string[] = [String(wordSetMin), String(WORD_SET_SHARE)];
   for (const section of [removes, adds]) {
     const byKey = bySuffix(section);
     out.push(String(byKey.size));

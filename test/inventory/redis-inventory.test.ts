@@ -29,6 +29,12 @@ describe('RedisInventory, in-process filtering and small chunks', () => {
   );
 });
 
+// Words held by a tenth of the devices, and at least two, are plain sets: lookups walk the serial
+// order or let Redis intersect, and must find exactly what the memory inventory finds.
+describe('RedisInventory, common words as plain sets', () => {
+  inventoryContract(async () => new RedisInventory(redis, { keyPrefix: `${prefix}w:`, wordSetMin: 2 }));
+});
+
 describe('RedisInventory keys', () => {
   const keyPrefix = `${prefix}c:`;
   const inventory = new RedisInventory(redis, { keyPrefix });
@@ -98,6 +104,35 @@ describe('RedisInventory keys', () => {
     expect(await inventory.count('t3', 'chrome')).toBe(1);
     await inventory.removeAll('t3', 'chrome');
     expect(await keysUnder(`${keyPrefix}inv:t3:*`)).toEqual([`${keyPrefix}inv:t3:locs:v`]);
+  });
+
+  it('turns a word into a plain set at the threshold and keeps finding its devices in serial order', async () => {
+    const common = new RedisInventory(redis, { keyPrefix, wordSetMin: 3 });
+    const word = `${keyPrefix}inv:t4:tok:lenovo`;
+    const lenovo = (id: string, serialNumber: string, location = 'Lab') => ({
+      id,
+      source: 'chrome' as const,
+      serialNumber,
+      model: 'Lenovo 300e',
+      location,
+      users: [],
+    });
+    await common.upsertMany('t4', [lenovo('a', 'S3'), lenovo('b', 'S1')]);
+    expect(await redis.type(word)).toBe('zset');
+    await common.upsertMany('t4', [lenovo('c', 'S2', 'Hall')]);
+    expect(await redis.type(word)).toBe('set');
+    expect(await redis.scard(word)).toBe(3);
+    const serials = async (query: string) =>
+      (await common.search('t4', query)).devices.map((d) => d.serialNumber).join(' ');
+    expect(await serials('lenovo')).toBe('S1 S2 S3');
+    expect(await serials('lenovo hall')).toBe('S2');
+    expect((await common.search('t4', 'lenovo', { limit: 1 })).total).toBe(3);
+    // An instance with the default threshold reads and writes the plain set just the same.
+    await inventory.upsertMany('t4', [{ ...lenovo('b', 'S1'), model: 'HP 11' }]);
+    expect(await redis.type(word)).toBe('set');
+    expect(await serials('lenovo')).toBe('S2 S3');
+    await inventory.removeAll('t4', 'chrome');
+    expect(await keysUnder(`${keyPrefix}inv:t4:*`)).toEqual([`${keyPrefix}inv:t4:locs:v`]);
   });
 
   it('keeps tenants with key-like ids apart', async () => {
