@@ -189,12 +189,20 @@ interface Candidate {
   member?: string;
 }
 
-/** Where a lookup's candidates are. `count` is exact except for 'inter', where it bounds. */
+/**
+ * Where a lookup's candidates are, with their exact count; for the words of free text ('inter')
+ * only whether one of them has no device, which rules out any match (the script counts the rest).
+ */
 type Source =
   | { type: 'record'; json: string }
   | { type: 'lex'; prefix: string; exact: boolean; min: Buffer; max: Buffer; count: number }
   | { type: 'union'; keys: string[]; count: number }
-  | { type: 'inter'; keys: string[]; count: number };
+  | { type: 'inter'; keys: string[]; wordMissing: boolean };
+
+function holdsNothing(source: Source): boolean {
+  if (source.type === 'record') return false;
+  return source.type === 'inter' ? source.wordMissing : source.count === 0;
+}
 
 /** "Location contains" is resolved only if the steps before it found nothing. */
 type Sized = Source | { type: 'locations'; version: string };
@@ -216,13 +224,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-/** A word's size from its ZCARD and SCARD pair: one answers, the other fails on the key's type. */
-function wordSize(settled: Array<[Error | null, unknown]>, at: number): number {
-  const [[sortedErr, sorted], [plainErr, plain]] = [settled[at], settled[at + 1]];
-  if (sortedErr && plainErr) throw sortedErr;
-  return (sortedErr ? plain : sorted) as number;
 }
 
 /** Merges sorted member lists (disjoint sets) into one sorted list of at most `limit`. */
@@ -324,7 +325,7 @@ export class RedisInventory implements Inventory {
       const sized = sizes.get(step);
       const source =
         sized?.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
-      if (!source || (source.type !== 'record' && source.count === 0)) continue;
+      if (!source || holdsNothing(source)) continue;
       const page = await this.evaluate(keys, source, filter, limit);
       if (page.total > 0) return { matchedBy: STEP_KIND[step], ...countedTotal(page.total), devices: page.devices };
     }
@@ -366,8 +367,6 @@ export class RedisInventory implements Inventory {
   private async sizeLookups(keys: TenantKeys, plan: SearchPlan): Promise<Map<SearchStep, Sized>> {
     const pipeline = this.redis.pipeline();
     const steps: SearchStep[] = [];
-    /** Where each word's ZCARD and SCARD pair starts in the pipeline. */
-    const wordPairs = new Set<number>();
     const wantsLocations = plan.steps.includes('locationContains');
     if (wantsLocations) pipeline.get(keys.locationsVersion);
     for (const step of plan.steps) {
@@ -392,22 +391,15 @@ export class RedisInventory implements Inventory {
           break;
         case 'text':
           if (plan.tokens.length === 0) continue;
-          // A word is a sorted or a plain set: the count of the wrong type fails, the other answers.
-          for (const t of plan.tokens) {
-            wordPairs.add(pipeline.length);
-            pipeline.zcard(keys.token(t)).scard(keys.token(t));
-          }
+          // A word's index is a sorted or a plain set (see WORD_SET_SHARE): EXISTS reads either.
+          pipeline.exists(...plan.tokens.map((t) => keys.token(t)));
           break;
         default:
           continue;
       }
       steps.push(step);
     }
-    const settled = (await pipeline.exec()) ?? [];
-    const results = settled.map(([err, value], i) => {
-      if (err && !wordPairs.has(i) && !wordPairs.has(i - 1)) throw err;
-      return value;
-    });
+    const results = await run(pipeline);
     const out = new Map<SearchStep, Sized>();
     let at = 0;
     if (wantsLocations)
@@ -427,11 +419,14 @@ export class RedisInventory implements Inventory {
           break;
         }
         case 'text': {
-          const counts = plan.tokens.map((_, i) => wordSize(settled, at + 2 * i));
-          at += 2 * plan.tokens.length;
+          const existing = results[at++] as number;
           // Always an intersection, even of one word: a common word's plain set has no order to
           // page in here, only in the intersection script.
-          out.set(step, { type: 'inter', keys: plan.tokens.map((t) => keys.token(t)), count: Math.min(...counts) });
+          out.set(step, {
+            type: 'inter',
+            keys: plan.tokens.map((t) => keys.token(t)),
+            wordMissing: existing < plan.tokens.length,
+          });
           break;
         }
         default: {
