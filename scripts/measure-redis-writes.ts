@@ -32,8 +32,7 @@ function option(name: string, fallback: string): string {
 function familyKeys(device: InventoryDevice): Array<[family: string, key: string]> {
   const t = deviceTerms(device);
   return [
-    ['serial order and source', 'all'],
-    ['serial order and source', `src:${device.source}`],
+    ['serial order', 'all'],
     ...(t.assetId ? [['asset, user, location', `asset:${t.assetId}`] as [string, string]] : []),
     ...t.users.map((u): [string, string] => ['asset, user, location', `user:${u}`]),
     ...(t.location ? [['asset, user, location', `loc:${t.location}`] as [string, string]] : []),

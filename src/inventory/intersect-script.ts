@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
  * two common words over a million devices). Fewer matches than that are intersected and ordered
  * by Redis (ZINTER). More are found by walking the smallest sorted set in (serial) order, a batch
  * at a time, keeping the members every other set holds, until it has `limit`: no more than that
- * is stored or sorted. A common word's index is a plain set (see WORD_SET_SHARE), which can be
- * counted and asked but not walked in order: when every set is plain, the walk goes over the
- * serial order of the whole tenant, which is short because such words are common.
+ * is stored or sorted. A common word's or org unit's index is a plain set (see PLAIN_SET_SHARE),
+ * which can be counted and asked but not walked in order: when every set is plain, the walk goes
+ * over the serial order of the whole tenant, which is short because such sets are common.
  * A lone serial range is counted and paged directly.
  *
  * ARGV[1] is a JSON spec: { limit, countLimit, all: serial-order key, rec: record key prefix,
@@ -22,6 +22,16 @@ export const INTERSECT_SCRIPT = String.raw`
 local spec = cjson.decode(ARGV[1])
 local inputs, temps, found = {}, {}, {}
 local total
+-- Every score 0, whatever the inputs: a plain set's members would count 1 each, and a member of
+-- several sets more, which would break the serial (member) order.
+local function zeroWeights(head, keys)
+  local args = { unpack(head) }
+  args[#args + 1] = #keys
+  for _, k in ipairs(keys) do args[#args + 1] = k end
+  args[#args + 1] = 'WEIGHTS'
+  for _ = 1, #keys do args[#args + 1] = 0 end
+  return args
+end
 local only = spec.groups[1]
 if #spec.groups == 1 and only.lex then
   -- A bare serial range needs no intersection: count it and read the first page in place.
@@ -44,7 +54,7 @@ for i, group in ipairs(spec.groups) do
     inputs[#inputs + 1] = keys[1]
   else
     local temp = spec.temp .. i
-    redis.call('ZUNIONSTORE', temp, #keys, unpack(keys))
+    redis.call(unpack(zeroWeights({ 'ZUNIONSTORE', temp }, keys)))
     temps[#temps + 1] = temp
     inputs[#inputs + 1] = temp
   end
@@ -65,15 +75,9 @@ if #inputs > 0 then
   -- A count that stopped at countLimit says nothing about how many more there are.
   if total < tonumber(spec.countLimit) then want = math.min(want, total) end
 end
-local function zeroWeights(command, keys)
-  local args = { command, #keys, unpack(keys) }
-  args[#args + 1] = 'WEIGHTS'
-  for _ = 1, #keys do args[#args + 1] = 0 end
-  return args
-end
 if want > 0 and total < tonumber(spec.countLimit) and (#inputs > 1 or plain[inputs[1]]) then
   -- Few matches: Redis intersects and orders them (every score 0, so by member: serial order).
-  local matches = redis.call(unpack(zeroWeights('ZINTER', inputs)))
+  local matches = redis.call(unpack(zeroWeights({ 'ZINTER' }, inputs)))
   for i = 1, math.min(want, #matches) do found[i] = matches[i] end
 elseif want > 0 then
   local source, size = nil, 0

@@ -12,7 +12,7 @@ import {
   type NormalizedFilter,
 } from './indexing';
 import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup, type IntersectSpec } from './intersect-script';
-import { WORD_SET_MIN, WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
+import { PLAIN_SET_MIN, WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import {
   COUNT_LIMIT,
@@ -34,8 +34,8 @@ export interface RedisInventoryOptions {
    * it here. Default 0: the intersection script does it in one round trip instead of two.
    */
   smallCandidates?: number;
-  /** A common word's index becomes a plain set at no fewer devices than this (default WORD_SET_MIN). */
-  wordSetMin?: number;
+  /** A common word's or org unit's index becomes a plain set at no fewer devices than this (default PLAIN_SET_MIN). */
+  plainSetMin?: number;
 }
 
 /** Highest byte: never part of UTF-8, so `[p` … `[p\xff` spans every member starting with p. */
@@ -47,18 +47,21 @@ const MAX_BYTE = Buffer.from([0xff]);
  * already in result order and ZRANGE … LIMIT gives the first page without reading the rest.
  *   d:<id>      device JSON
  *   all         every device; doubles as the serial index (ZRANGEBYLEX on the serial part)
- *   src:<s>     devices of one source
- *   asset:<a> user:<u> loc:<l> tok:<t>   exact-value indexes; a common word's (tok:) is a plain
- *               set instead, unordered (see WORD_SET_SHARE)
+ *   asset:<a> user:<u> loc:<l> tok:<t>   exact-value indexes
  *   ou:<path>   devices at or under an org unit (each device is in every ancestor's set)
+ *               A common word's or unit's index (tok:, ou:) is a plain set instead, unordered
+ *               (see PLAIN_SET_SHARE)
  *   locs        distinct locations, for "location contains"
  *   locs:v      bumped whenever locs changes, so instances can cache the list
- *   gen:<s>     ids of one source scored by the sync generation that last wrote them
+ *   gen:<s>     ids of one source scored by the sync generation that last wrote them: also the
+ *               list of the source's devices
+ *   src:<s>     sort keys of one source, written by versions before the generation index; read
+ *               to reconcile such an inventory once, then dropped (see removeStale)
  */
 /** Index keys as suffixes of a tenant's base: the write script builds full keys from them. */
 const SUFFIX = {
   all: 'all',
-  source: (source: DeviceSource) => `src:${source}`,
+  legacySource: (source: DeviceSource) => `src:${source}`,
   asset: (assetId: string) => `asset:${assetId}`,
   user: (user: string) => `user:${user}`,
   location: (location: string) => `loc:${location}`,
@@ -82,8 +85,8 @@ class TenantKeys {
   get all(): string {
     return this.of(SUFFIX.all);
   }
-  source(source: DeviceSource): string {
-    return this.of(SUFFIX.source(source));
+  legacySource(source: DeviceSource): string {
+    return this.of(SUFFIX.legacySource(source));
   }
   asset(assetId: string): string {
     return this.of(SUFFIX.asset(assetId));
@@ -133,7 +136,7 @@ interface DeviceEntries {
 
 function indexEntries(device: InventoryDevice): DeviceEntries {
   const terms = deviceTerms(device);
-  const suffixes = [SUFFIX.all, SUFFIX.source(device.source)];
+  const suffixes = [SUFFIX.all];
   if (terms.assetId) suffixes.push(SUFFIX.asset(terms.assetId));
   for (const u of terms.users) suffixes.push(SUFFIX.user(u));
   if (terms.location) suffixes.push(SUFFIX.location(terms.location));
@@ -236,7 +239,7 @@ export class RedisInventory implements Inventory {
   private readonly prefix: string;
   private readonly chunkSize: number;
   private readonly smallCandidates: number;
-  private readonly wordSetMin: number;
+  private readonly plainSetMin: number;
   /** Distinct locations per tenant, with the locs:v version they were read at. */
   private readonly locationCache = new Map<string, { version: string; locations: string[] }>();
 
@@ -247,7 +250,7 @@ export class RedisInventory implements Inventory {
     this.prefix = options.keyPrefix ?? '';
     this.chunkSize = options.chunkSize ?? 500;
     this.smallCandidates = options.smallCandidates ?? 0;
-    this.wordSetMin = options.wordSetMin ?? WORD_SET_MIN;
+    this.plainSetMin = options.plainSetMin ?? PLAIN_SET_MIN;
   }
 
   async upsertMany(tenantId: string, devices: InventoryDevice[]): Promise<void> {
@@ -295,7 +298,7 @@ export class RedisInventory implements Inventory {
     records: WriteRecord[],
   ): Promise<void> {
     if (removes.length === 0 && adds.length === 0 && records.length === 0) return;
-    const args = [keys.base, ...writeArgs(this.wordSetMin, removes, adds, records)];
+    const args = [keys.base, ...writeArgs(this.plainSetMin, removes, adds, records)];
     try {
       await this.redis.evalsha(WRITE_SHA, 0, ...args);
     } catch (err) {
@@ -335,11 +338,13 @@ export class RedisInventory implements Inventory {
   async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
     const keys = this.keys(tenantId);
     const stale = (d: InventoryDevice) => d.source === source && (d.syncGeneration ?? 0) < generation;
-    const [indexed, total] = (await run(
-      this.redis.pipeline().zcard(keys.generation(source)).zcard(keys.source(source)),
-    )) as [number, number];
-    // Devices written before the generation index existed are found by reading every record.
-    if (indexed < total) return this.removeWhere(keys, source, await this.everyCandidate(keys, source), stale);
+    // An inventory written before the generation index is reconciled by reading every record once.
+    if (await this.redis.exists(keys.legacySource(source))) {
+      const removed = await this.removeWhere(keys, source, await this.everyCandidate(keys, source), stale);
+      // Every device left was written by this sync, with its generation entry.
+      await this.redis.del(keys.legacySource(source));
+      return removed;
+    }
     const ids = await this.redis.zrangebyscore(keys.generation(source), '-inf', `(${generation}`);
     return this.removeWhere(
       keys,
@@ -351,12 +356,24 @@ export class RedisInventory implements Inventory {
 
   async removeAll(tenantId: string, source: DeviceSource): Promise<number> {
     const keys = this.keys(tenantId);
-    return this.removeWhere(keys, source, await this.everyCandidate(keys, source), (d) => d.source === source);
+    const removed = await this.removeWhere(
+      keys,
+      source,
+      await this.everyCandidate(keys, source),
+      (d) => d.source === source,
+    );
+    await this.redis.del(keys.legacySource(source));
+    return removed;
   }
 
   async count(tenantId: string, source?: DeviceSource): Promise<number> {
     const keys = this.keys(tenantId);
-    return this.redis.zcard(source ? keys.source(source) : keys.all);
+    if (!source) return this.redis.zcard(keys.all);
+    // Until its first reconciliation, an older inventory lists some devices only under src:.
+    const counts = (await run(
+      this.redis.pipeline().zcard(keys.generation(source)).zcard(keys.legacySource(source)),
+    )) as number[];
+    return Math.max(...counts);
   }
 
   private keys(tenantId: string): TenantKeys {
@@ -391,7 +408,7 @@ export class RedisInventory implements Inventory {
           break;
         case 'text':
           if (plan.tokens.length === 0) continue;
-          // A word's index is a sorted or a plain set (see WORD_SET_SHARE): EXISTS reads either.
+          // A word's index is a sorted or a plain set (see PLAIN_SET_SHARE): EXISTS reads either.
           pipeline.exists(...plan.tokens.map((t) => keys.token(t)));
           break;
         default:
@@ -547,7 +564,7 @@ export class RedisInventory implements Inventory {
   }
 
   private async everyCandidate(keys: TenantKeys, source: DeviceSource): Promise<Candidate[]> {
-    const members = await this.redis.zrange(keys.source(source), 0, '-1');
+    const members = await this.redis.zrange(keys.legacySource(source), 0, '-1');
     const ids = await this.redis.zrange(keys.generation(source), 0, '-1');
     return [...members.map((member) => ({ id: idFromSortKey(member), member })), ...ids.map((id) => ({ id }))];
   }
@@ -571,7 +588,7 @@ export class RedisInventory implements Inventory {
         if (!json) {
           // An index entry without a record: drop it rather than keep finding a ghost.
           removes.push({ member: id, suffixes: [SUFFIX.generation(source)] });
-          if (member) removes.push({ member, suffixes: [SUFFIX.all, SUFFIX.source(source)] });
+          if (member) removes.push({ member, suffixes: [SUFFIX.all] });
           return;
         }
         const device = JSON.parse(json) as InventoryDevice;

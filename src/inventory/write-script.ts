@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
  * key from the tenant's base and a short suffix, so the bot sends one command per chunk instead
  * of one per index key, and no full key twice.
  *
- * ARGV: base, the word-set minimum and share, then three sections, each a count and its items:
+ * ARGV: base, the plain-set minimum and share, then three sections, each a count and its items:
  *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key;
- *     a word's key (tok:) that is a plain set takes SREM / SADD instead, and a word's sorted set
- *     that reaches the threshold becomes a plain set (see WORD_SET_SHARE)
+ *     a word's or an org unit's key (tok:, ou:) that is a plain set takes SREM / SADD instead, and
+ *     such a sorted set that reaches the threshold becomes a plain set (see PLAIN_SET_SHARE)
  *   records: (id, JSON, generation key suffix, generation): SET base .. 'd:' .. id, and the id
  *     scored by its sync generation in that key, so that a full sync's end finds the devices it
  *     did not see without reading every record
@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
  */
 export const WRITE_SCRIPT = String.raw`
 local base = ARGV[1]
-local wordSetAt = math.max(tonumber(ARGV[2]), tonumber(ARGV[3]) * redis.call('ZCARD', base .. 'all'))
+local plainSetAt = math.max(tonumber(ARGV[2]), tonumber(ARGV[3]) * redis.call('ZCARD', base .. 'all'))
 local at = 4
 -- A sorted set's members, moved into a plain set under the same key.
 local function toPlainSet(key)
@@ -35,8 +35,8 @@ local function entries(command)
   for _ = 1, keys do
     local suffix, n = ARGV[at], tonumber(ARGV[at + 1])
     local key = base .. suffix
-    local word = string.sub(suffix, 1, 4) == 'tok:'
-    local plain = word and redis.call('TYPE', key).ok == 'set'
+    local convertible = string.sub(suffix, 1, 4) == 'tok:' or string.sub(suffix, 1, 3) == 'ou:'
+    local plain = convertible and redis.call('TYPE', key).ok == 'set'
     -- Many members per call, in slices that stay within Lua's stack.
     for first = at + 2, at + 1 + n, 1000 do
       local last = math.min(first + 999, at + 1 + n)
@@ -55,7 +55,9 @@ local function entries(command)
       end
       if suffix == 'locs' then changed = changed + done end
     end
-    if word and not plain and command == 'ZADD' and redis.call('ZCARD', key) >= wordSetAt then toPlainSet(key) end
+    if convertible and not plain and command == 'ZADD' and redis.call('ZCARD', key) >= plainSetAt then
+      toPlainSet(key)
+    end
     at = at + 2 + n
   end
   return changed
@@ -64,9 +66,21 @@ entries('ZREM')
 local newLocations = entries('ZADD')
 local records = tonumber(ARGV[at])
 at = at + 1
-for i = at, at + 4 * records - 1, 4 do
-  redis.call('SET', base .. 'd:' .. ARGV[i], ARGV[i + 1])
-  redis.call('ZADD', base .. ARGV[i + 2], ARGV[i + 3], ARGV[i])
+-- One MSET and one ZADD per generation key for each slice of records, rather than two calls per
+-- record: a call from the script costs Redis about as much as a small write does.
+for first = at, at + 4 * records - 1, 2000 do
+  local last = math.min(first + 1999, at + 4 * records - 1)
+  local sets, scored = {}, {}
+  for i = first, last, 4 do
+    sets[#sets + 1] = base .. 'd:' .. ARGV[i]
+    sets[#sets + 1] = ARGV[i + 1]
+    local generation = scored[ARGV[i + 2]] or {}
+    scored[ARGV[i + 2]] = generation
+    generation[#generation + 1] = ARGV[i + 3]
+    generation[#generation + 1] = ARGV[i]
+  end
+  redis.call('MSET', unpack(sets))
+  for suffix, args in pairs(scored) do redis.call('ZADD', base .. suffix, unpack(args)) end
 end
 if newLocations > 0 then redis.call('INCR', base .. 'locs:v') end
 return records
@@ -88,24 +102,24 @@ export interface WriteRecord {
 }
 
 /**
- * A word's index becomes a plain set once this share of the tenant's devices, and at least
- * WORD_SET_MIN of them, have the word. Inserting into a large sorted set costs Redis several times
- * what a plain set costs (docs/performance.md). A plain set cannot be walked in serial order, but
- * the serial order of the whole tenant can, and for a word this common it gives ten matches in
- * about a hundred steps. Rarer words stay sorted: walking the serial order for them, or for two
- * common words that share few devices, would take thousands of steps.
+ * A word's or an org unit's index becomes a plain set once this share of the tenant's devices, and
+ * at least PLAIN_SET_MIN of them, are in it. Inserting into a large sorted set costs Redis several
+ * times what a plain set costs (docs/performance.md). A plain set cannot be walked in serial order,
+ * but the serial order of the whole tenant can, and for a set this common it gives ten matches in
+ * about a hundred steps. Rarer words and smaller units stay sorted: walking the serial order for
+ * them, or for two common sets that share few devices, would take thousands of steps.
  */
-export const WORD_SET_SHARE = 0.1;
-export const WORD_SET_MIN = 10_000;
+export const PLAIN_SET_SHARE = 0.1;
+export const PLAIN_SET_MIN = 10_000;
 
-/** The script's arguments after the base: the word-set minimum and share, removes, adds, then records. */
+/** The script's arguments after the base: the plain-set minimum and share, removes, adds, then records. */
 export function writeArgs(
-  wordSetMin: number,
+  plainSetMin: number,
   removes: WriteGroup[],
   adds: WriteGroup[],
   records: WriteRecord[],
 ): string[] {
-  const out: string[] = [String(wordSetMin), String(WORD_SET_SHARE)];
+  const out: string[] = [String(plainSetMin), String(PLAIN_SET_SHARE)];
   for (const section of [removes, adds]) {
     const byKey = bySuffix(section);
     out.push(String(byKey.size));

@@ -1,4 +1,5 @@
 import { RedisInventory } from '../../src/inventory/redis-inventory';
+import { COUNT_LIMIT } from '../../src/inventory/types';
 import { testRedis } from '../support/redis';
 import { inventoryContract } from './inventory-contract';
 
@@ -29,10 +30,10 @@ describe('RedisInventory, in-process filtering and small chunks', () => {
   );
 });
 
-// Words held by a tenth of the devices, and at least two, are plain sets: lookups walk the serial
-// order or let Redis intersect, and must find exactly what the memory inventory finds.
-describe('RedisInventory, common words as plain sets', () => {
-  inventoryContract(async () => new RedisInventory(redis, { keyPrefix: `${prefix}w:`, wordSetMin: 2 }));
+// Words and org units holding a tenth of the devices, and at least two, are plain sets: lookups walk
+// the serial order or let Redis intersect, and must find exactly what the memory inventory finds.
+describe('RedisInventory, common words and org units as plain sets', () => {
+  inventoryContract(async () => new RedisInventory(redis, { keyPrefix: `${prefix}w:`, plainSetMin: 2 }));
 });
 
 describe('RedisInventory keys', () => {
@@ -95,44 +96,81 @@ describe('RedisInventory keys', () => {
       { ...old, id: 'a', serialNumber: 'S1', location: 'Hall' },
       { ...old, id: 'b', serialNumber: 'S2' },
     ]);
-    // As an inventory written by an earlier version: records and indexes, no generation index.
+    // As an inventory written by an earlier version: the source's sort keys, no generation index.
+    const legacySource = `${keyPrefix}inv:t3:src:chrome`;
     await redis.del(`${keyPrefix}inv:t3:gen:chrome`);
+    await redis.zadd(legacySource, 0, 's1\u0000a', 0, 's2\u0000b');
     await inventory.upsertMany('t3', [{ ...old, id: 'b', serialNumber: 'S2', syncGeneration: 2 }]);
+    expect(await inventory.count('t3', 'chrome')).toBe(2);
     expect(await inventory.removeStale('t3', 'chrome', 2)).toBe(1);
     expect(await inventory.get('t3', 'a')).toBeUndefined();
     expect((await inventory.search('t3', 'hall')).total).toBe(0);
     expect(await inventory.count('t3', 'chrome')).toBe(1);
+    // Reconciled once: later syncs find what they did not see through the generation index.
+    expect(await redis.exists(legacySource)).toBe(0);
+    await inventory.upsertMany('t3', [{ ...old, id: 'c', serialNumber: 'S3', syncGeneration: 3 }]);
+    expect(await inventory.removeStale('t3', 'chrome', 3)).toBe(1);
+    expect(await inventory.get('t3', 'b')).toBeUndefined();
     await inventory.removeAll('t3', 'chrome');
     expect(await keysUnder(`${keyPrefix}inv:t3:*`)).toEqual([`${keyPrefix}inv:t3:locs:v`]);
   });
 
-  it('turns a word into a plain set at the threshold and keeps finding its devices in serial order', async () => {
-    const common = new RedisInventory(redis, { keyPrefix, wordSetMin: 3 });
+  it('turns a word and an org unit into plain sets at the threshold and keeps finding their devices in serial order', async () => {
+    const common = new RedisInventory(redis, { keyPrefix, plainSetMin: 3 });
     const word = `${keyPrefix}inv:t4:tok:lenovo`;
-    const lenovo = (id: string, serialNumber: string, location = 'Lab') => ({
+    const unit = `${keyPrefix}inv:t4:ou:/schools`;
+    const lenovo = (id: string, serialNumber: string, location = 'Lab', orgUnitPath = '/Schools') => ({
       id,
       source: 'chrome' as const,
       serialNumber,
       model: 'Lenovo 300e',
       location,
+      orgUnitPath,
       users: [],
     });
     await common.upsertMany('t4', [lenovo('a', 'S3'), lenovo('b', 'S1')]);
-    expect(await redis.type(word)).toBe('zset');
-    await common.upsertMany('t4', [lenovo('c', 'S2', 'Hall')]);
-    expect(await redis.type(word)).toBe('set');
-    expect(await redis.scard(word)).toBe(3);
-    const serials = async (query: string) =>
-      (await common.search('t4', query)).devices.map((d) => d.serialNumber).join(' ');
-    expect(await serials('lenovo')).toBe('S1 S2 S3');
-    expect(await serials('lenovo hall')).toBe('S2');
-    expect((await common.search('t4', 'lenovo', { limit: 1 })).total).toBe(3);
+    expect([await redis.type(word), await redis.type(unit)]).toEqual(['zset', 'zset']);
+    await common.upsertMany('t4', [lenovo('c', 'S2', 'Hall', '/Schools/North'), lenovo('d', 'S0', 'Hall', '/Staff')]);
+    expect([await redis.type(word), await redis.type(unit)]).toEqual(['set', 'set']);
+    expect(await redis.scard(word)).toBe(4);
+    const serials = async (query: string, orgUnits?: string[]) =>
+      (await common.search('t4', query, { filter: orgUnits && { orgUnits } })).devices
+        .map((d) => d.serialNumber)
+        .join(' ');
+    expect(await serials('lenovo')).toBe('S0 S1 S2 S3');
+    expect(await serials('lenovo hall')).toBe('S0 S2');
+    expect(await serials('lenovo', ['/Schools'])).toBe('S1 S2 S3');
+    // A plain unit and a sorted one, with a device in both: one union, still in serial order.
+    expect(await serials('lenovo', ['/Staff', '/Schools/North', '/Schools'])).toBe('S0 S1 S2 S3');
+    expect((await common.search('t4', 'lenovo', { limit: 1 })).total).toBe(4);
     // An instance with the default threshold reads and writes the plain set just the same.
     await inventory.upsertMany('t4', [{ ...lenovo('b', 'S1'), model: 'HP 11' }]);
     expect(await redis.type(word)).toBe('set');
-    expect(await serials('lenovo')).toBe('S2 S3');
+    expect(await serials('lenovo')).toBe('S0 S2 S3');
     await inventory.removeAll('t4', 'chrome');
     expect(await keysUnder(`${keyPrefix}inv:t4:*`)).toEqual([`${keyPrefix}inv:t4:locs:v`]);
+  });
+
+  it('walks a union of a plain and a sorted org unit in serial order when more match than it counts', async () => {
+    const common = new RedisInventory(redis, { keyPrefix, plainSetMin: 3 });
+    const device = (i: number, unit: string, serialNumber: string) => ({
+      id: `d${i}`,
+      source: 'chrome' as const,
+      serialNumber,
+      model: 'Lenovo 300e',
+      orgUnitPath: unit,
+      users: [],
+    });
+    const large = Array.from({ length: COUNT_LIMIT + 20 }, (_, i) => device(i, '/A', `A${String(i).padStart(4, '0')}`));
+    await common.upsertMany('t5', [...large, device(900, '/B', 'Z1'), device(901, '/B', 'Z2')]);
+    expect([await redis.type(`${keyPrefix}inv:t5:ou:/a`), await redis.type(`${keyPrefix}inv:t5:ou:/b`)]).toEqual([
+      'set',
+      'zset',
+    ]);
+    const page = await common.search('t5', 'lenovo', { filter: { orgUnits: ['/B', '/A'] }, limit: 3 });
+    expect(page).toMatchObject({ total: COUNT_LIMIT, more: true });
+    expect(page.devices.map((d) => d.serialNumber)).toEqual(['A0000', 'A0001', 'A0002']);
+    await common.removeAll('t5', 'chrome');
   });
 
   it('keeps tenants with key-like ids apart', async () => {
