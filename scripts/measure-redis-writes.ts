@@ -1,8 +1,9 @@
 /**
  * What writing a fleet into the Redis inventory costs Redis itself, command by command:
- *   npx tsx scripts/measure-redis-writes.ts [--devices 100000] [--redis redis://127.0.0.1:6379]
- * The bench's fleet is written in pages of 200, as a sync writes it, under a fresh key prefix that
- * is dropped afterwards. Redis's command statistics are reset first (CONFIG RESETSTAT: run it on a
+ *   npx tsx scripts/measure-redis-writes.ts [--devices 100000] [--order serial|fleet] [--redis redis://127.0.0.1:6379]
+ * The bench's fleet is written in pages of 200, as a sync writes it (in serial order, as a full
+ * sync lists it, or in the generated fleet's random order), under a fresh key prefix that is
+ * dropped afterwards. Redis's command statistics are reset first (CONFIG RESETSTAT: run it on a
  * Redis of its own), so the times are Redis's busy time for these writes alone. Beside them: the
  * index entries per device, by the family of the index and by how many devices share its key,
  * because a sorted-set entry costs Redis more the larger its set (see docs/performance.md).
@@ -11,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { toChromeDevice } from '../src/directory';
 import { fromChromeDevice, RedisInventory, type InventoryDevice } from '../src/inventory';
-import { deviceTerms } from '../src/inventory/indexing';
+import { deviceTerms, sortKey } from '../src/inventory/indexing';
 import { generateFleet } from '../src/sandbox/fleet';
 import { deleteKeysByPrefix } from '../src/store/redis-keys';
 
@@ -70,10 +71,17 @@ async function commandStats(redis: Redis): Promise<Map<string, { calls: number; 
 
 async function main(): Promise<void> {
   const count = Number(option('devices', '100000'));
+  const order = option('order', 'serial');
+  if (order !== 'serial' && order !== 'fleet') throw new Error('--order takes serial or fleet');
   const devices = generateFleet({ seed: 7, size: count, domain: 'example.com', now: Date.UTC(2026, 10, 1) }).map((d) =>
     fromChromeDevice(toChromeDevice(d), 1),
   );
-  console.log(`Index entries per device (${count} devices), by the size of their set:\n`);
+  // A full sync lists devices by serial number (FULL_SYNC_LISTING); the fleet's own order is random.
+  if (order === 'serial') {
+    const keys = new Map(devices.map((d) => [d, sortKey(d)]));
+    devices.sort((a, b) => (keys.get(a)! < keys.get(b)! ? -1 : 1));
+  }
+  console.log(`Index entries per device (${count} devices, in ${order} order), by the size of their set:\n`);
   console.log(entryTable(devices).join('\n'));
   const redis = new Redis(option('redis', 'redis://127.0.0.1:6379'));
   const prefix = `measure:${randomUUID().slice(0, 8)}:`;

@@ -1,7 +1,7 @@
 import { SingleFlight } from '../single-flight';
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock';
-import { SYNC_FIELDS, type DirectoryFor } from '../directory';
+import { FULL_SYNC_LISTING, SYNC_FIELDS, type DirectoryFor } from '../directory';
 import { InvalidState } from '../errors';
 import { fromChromeDevice, type Inventory } from '../inventory';
 import { type Logger, silentLogger } from '../log';
@@ -359,7 +359,7 @@ export class ConnectorService {
     let lastCheckIn = before.lastCheckIn;
     try {
       // One page at a time: memory stays flat whatever the fleet size.
-      for await (const page of this.directory(tenantId).listAll({ fields: SYNC_FIELDS })) {
+      for await (const page of this.directory(tenantId).listAll(FULL_SYNC_LISTING)) {
         lastCheckIn = this.iso();
         if (this.stopping) return await this.interrupted(tenantId, lastCheckIn);
         if (!(await this.store.get(tenantId))) return await this.deletedMeanwhile(tenantId);

@@ -1,6 +1,12 @@
 import { ManualClock } from '../../src/clock';
 import { DeviceNotFound, InvalidInput, OutcomeUnknown, QuotaExceeded, UpstreamError } from '../../src/errors';
-import { createDeviceDirectory, GoogleDeviceDirectory, RetryOptions, SYNC_FIELDS } from '../../src/directory';
+import {
+  createDeviceDirectory,
+  FULL_SYNC_LISTING,
+  GoogleDeviceDirectory,
+  RetryOptions,
+  SYNC_FIELDS,
+} from '../../src/directory';
 import { generateFleet } from '../../src/sandbox/fleet';
 import { FleetDevice } from '../../src/sandbox/fleet/types';
 import { GoogleEmulator, GoogleEmulatorOptions, startGoogleEmulator } from '../../src/sandbox/google';
@@ -270,6 +276,22 @@ describe('GoogleDeviceDirectory limits', () => {
       expect(h.em.stats().throttled).toBeGreaterThan(0);
       // Never more than two admitted requests in any minute of the clock.
       expect(h.clock.now() - NOW).toBeGreaterThanOrEqual(2 * 60_000);
+    } finally {
+      await h.em.close();
+    }
+  });
+
+  it('lists the fleet for a full sync in ascending serial order, each device once', async () => {
+    const h = await harness(1_000);
+    try {
+      const serials: string[] = [];
+      for await (const chunk of h.dir.listAll(FULL_SYNC_LISTING)) serials.push(...chunk.map((d) => d.serialNumber));
+      expect(serials).toHaveLength(1_000);
+      expect(new Set(serials).size).toBe(1_000);
+      // The inventory's indexes are sorted by lower-cased serial: new devices go in at their end.
+      const keys = serials.map((s) => s.toLowerCase());
+      expect(keys).toEqual([...keys].sort());
+      expect(h.em.stats().byMethod).toEqual({ 'chromeosdevices.list': 5 });
     } finally {
       await h.em.close();
     }

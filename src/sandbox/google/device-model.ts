@@ -39,6 +39,10 @@ export interface ListParams {
   query?: string;
 }
 
+/**
+ * chromeosdevices.list `orderBy` (the discovery document's enum). Values compare by UTF-16 code
+ * unit, ties by device id: Google documents neither its collation nor its tie order (unconfirmed).
+ */
 const ORDER_FIELDS = ['annotatedLocation', 'annotatedUser', 'lastSync', 'notes', 'serialNumber', 'status'] as const;
 type OrderField = (typeof ORDER_FIELDS)[number];
 
