@@ -1,6 +1,7 @@
 /**
  * One Bot Connector client per service URL, reused across turns: replies still reach the connector
- * that each activity names, and a second service URL gets a client of its own.
+ * that each activity names, and a second service URL gets a client of its own. One token service
+ * client for the bot.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,7 @@ describe('reuseConnectorClients', () => {
     const adapter = new TeamsAdapter({});
     reuseConnectorClients(adapter);
     const clients: unknown[] = [];
+    const tokenClients: unknown[] = [];
     const turn = async (serviceUrl: string, id: string) => {
       const activity = {
         type: 'message',
@@ -65,6 +67,7 @@ describe('reuseConnectorClients', () => {
         res as never,
         async (ctx: TurnContext) => {
           clients.push(ctx.turnState.get(ctx.adapter.ConnectorClientKey));
+          tokenClients.push(ctx.turnState.get((ctx.adapter as TeamsAdapter).UserTokenClientKey));
           await ctx.sendActivity('hi');
         },
       );
@@ -76,6 +79,9 @@ describe('reuseConnectorClients', () => {
     expect(clients[0]).toBeDefined();
     expect(clients[1]).toBe(clients[0]);
     expect(clients[2]).not.toBe(clients[0]);
+    // The token service's client depends on the app id alone: one for every turn of this bot.
+    expect(tokenClients[0]).toBeDefined();
+    expect(new Set(tokenClients).size).toBe(1);
     expect(a.paths).toEqual(['/v3/conversations/conv-1/activities/in-1', '/v3/conversations/conv-1/activities/in-2']);
     expect(b.paths).toEqual(['/v3/conversations/conv-1/activities/in-3']);
   });
