@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
  *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key;
  *     a word's or an org unit's key (tok:, ou:) that is a plain set takes SREM / SADD instead, and
  *     such a sorted set that reaches the threshold becomes a plain set (see PLAIN_SET_SHARE)
- *   records: (id, JSON, generation key suffix, generation): SET base .. 'd:' .. id, and the id
- *     scored by its sync generation in that key, so that a full sync's end finds the devices it
- *     did not see without reading every record
+ *   records: (id, JSON, generation key suffix, generation): the JSON at base .. 'd:' .. id, and
+ *     the id scored by its sync generation in that key, so that a full sync's end finds the
+ *     devices it did not see without reading every record
  * An add that puts a new location into `locs` bumps `locs:v`, after the ZADD, so a reader that
  * sees the new version also sees the new list. Keys are built here rather than declared, as in
  * the intersection script, so this needs a standalone Redis.
