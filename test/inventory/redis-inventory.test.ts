@@ -151,6 +151,27 @@ describe('RedisInventory keys', () => {
     expect(await keysUnder(`${keyPrefix}inv:t4:*`)).toEqual([`${keyPrefix}inv:t4:locs:v`]);
   });
 
+  it('moves a word of more than a thousand devices into a plain set whole, a slice at a time', async () => {
+    const common = new RedisInventory(redis, { keyPrefix, plainSetMin: 2_100 });
+    const device = (i: number) => ({
+      id: `d${i}`,
+      source: 'chrome' as const,
+      serialNumber: `S${String(i).padStart(5, '0')}`,
+      model: 'Lenovo 300e',
+      users: [],
+    });
+    const fleet = Array.from({ length: 2_100 }, (_, i) => device(i));
+    await common.upsertMany('t6', fleet.slice(0, 2_099));
+    const word = `${keyPrefix}inv:t6:tok:lenovo`;
+    expect(await redis.type(word)).toBe('zset');
+    await common.upsertMany('t6', fleet.slice(2_099));
+    expect(await redis.type(word)).toBe('set');
+    expect(await redis.scard(word)).toBe(2_100);
+    const last = await common.search('t6', 'lenovo s02099');
+    expect(last.devices.map((d) => d.id)).toEqual(['d2099']);
+    await common.removeAll('t6', 'chrome');
+  });
+
   it('walks a union of a plain and a sorted org unit in serial order when more match than it counts', async () => {
     const common = new RedisInventory(redis, { keyPrefix, plainSetMin: 3 });
     const device = (i: number, unit: string, serialNumber: string) => ({
