@@ -7,6 +7,7 @@ import { describeProxy, readProxySettings } from './proxy-settings';
 
 export { bypassesProxy, proxyFor, readProxySettings, type ProxySettings } from './proxy-settings';
 export { EnvProxyAgent } from './env-proxy-agent';
+export { httpFetch } from './http-fetch';
 export { ProxyDispatcher } from './proxy-dispatcher';
 
 export interface OutboundProxy {
@@ -18,9 +19,10 @@ export interface OutboundProxy {
 /**
  * Sends the process's outbound HTTP through HTTPS_PROXY / HTTP_PROXY, except to NO_PROXY hosts,
  * for every client the bot has:
- * - fetch (Graph and its token, the Directory API and Google's token, file downloads) through
- *   the global undici dispatcher, which Node's own fetch uses;
- * - the http module's global agents (Bot Framework token via MSAL, OpenID signing keys);
+ * - fetch (Graph and its token, Google's token, file downloads) through the global undici
+ *   dispatcher, which Node's own fetch uses;
+ * - the http and https modules' global agents (the Directory API through httpFetch, the Bot
+ *   Framework token via MSAL, OpenID signing keys);
  * - the Bot Connector client (@azure/core-rest-pipeline) reads the same variables itself.
  * Process-wide, so only the real process calls it (main), never a test that starts many bots.
  * Returns what it installed, without credentials, or undefined when no proxy is set.

@@ -2,7 +2,7 @@
  * Child process for the outbound proxy test: installs the proxy from the environment the way
  * main() does, then makes one real client's first call to its real host. Nothing leaves the
  * machine: the test's proxy refuses every non-local target, and without it DNS fails here.
- *   tsx test/egress/call-out.ts google|graph|botframework
+ *   tsx test/egress/call-out.ts google|google-directory|graph|botframework
  * Prints one JSON line: { client, error } (the call is expected to fail; where it went is what counts).
  */
 import { mkdtempSync } from 'node:fs';
@@ -23,6 +23,13 @@ const clients: Record<string, () => Promise<unknown>> = {
       customerId: 'my_customer',
       serviceAccountKeyFile: writeServiceAccountKey(mkdtempSync(join(tmpdir(), 'desk-sa-'))),
       subject: 'admin@contoso.com',
+      retry: { maxAttempts: 1 },
+    }).get('device-1'),
+  // The Directory API itself, with a token at hand (the call the sandbox makes to its emulator).
+  'google-directory': () =>
+    createDeviceDirectory({
+      customerId: 'my_customer',
+      accessToken: 'not-a-real-token',
       retry: { maxAttempts: 1 },
     }).get('device-1'),
   // Entra's token endpoint (client credentials), then Graph.

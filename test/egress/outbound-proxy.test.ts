@@ -123,10 +123,11 @@ describe('outbound calls through a proxy', () => {
 
   it('sends Google, Graph and Bot Connector calls through HTTP_PROXY (sandbox emulators behind it)', async () => {
     await inSandbox({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
-    // fetch (undici) tunnels even plain http with CONNECT; the proxy reads the request lines inside.
-    expect(seen((c) => c.kind === 'tunnelled' && c.path!.startsWith('/admin/directory/v1/customer/'))).not.toEqual([]);
+    // Graph's fetch (undici) tunnels even plain http with CONNECT; the proxy reads the request lines inside.
     expect(seen((c) => c.kind === 'tunnelled' && c.path!.includes('/deviceManagement/managedDevices'))).not.toEqual([]);
-    // The Bot Connector client forwards plain http with an absolute URI.
+    // The Directory API client (http module, global agent) and the Bot Connector client forward
+    // plain http with an absolute URI.
+    expect(seen((c) => c.kind === 'forward' && c.path!.startsWith('/admin/directory/v1/customer/'))).not.toEqual([]);
     expect(
       seen((c) => c.kind === 'forward' && c.method === 'POST' && c.path!.startsWith('/v3/conversations/')),
     ).not.toEqual([]);
@@ -160,10 +161,11 @@ describe('outbound calls through a proxy', () => {
 
   it.each([
     ['google', 'oauth2.googleapis.com'],
+    ['google-directory', 'admin.googleapis.com'],
     ['graph', 'login.microsoftonline.com'],
     ['botframework', 'login.microsoftonline.com'],
   ])(
-    'asks for the %s token through HTTPS_PROXY (CONNECT %s:443)',
+    'makes the %s call through HTTPS_PROXY (CONNECT %s:443)',
     async (client, host) => {
       const result = await callOut(client, { HTTPS_PROXY: proxy.url });
       expect(result.error).toBeDefined();
