@@ -1,4 +1,3 @@
-import { Storage } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from './deps';
 import { registerActions } from './actions';
@@ -22,10 +21,12 @@ import { registerSettingsCommands } from './settings-commands';
  * The teams-ai Application with every route. Routes are tried in registration order and the
  * first match wins, so specific commands come first and the catch-all last.
  */
-export function createBotApp(adapter: TeamsAdapter, storage: Storage, deps: BotDeps): Application<TurnState> {
+export function createBotApp(adapter: TeamsAdapter, deps: BotDeps): Application<TurnState> {
   const app = new Application<TurnState>({
     adapter,
-    storage,
+    // No storage: no route keeps anything in teams-ai's turn state. Confirmations, requests, runs
+    // and settings live in the bot's own stores, so a storage here would be two Redis reads on
+    // every turn of keys that are never written.
     botAppId: deps.settings.botAppId,
     removeRecipientMention: true,
     // One timer is shared by concurrent turns in teams-ai: it would mix up conversations.

@@ -5,8 +5,6 @@ import { messageCard, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { replyWithCard } from './reply';
 
-const ETAG_CONFLICT = /eTag conflict/i;
-
 /**
  * What a person sees when something fails: a known error says what happened and what to do;
  * anything else gets an apology and a reference, never the error itself. Logged once, here.
@@ -44,12 +42,6 @@ export function failureCard(
 export function registerErrorHandler(app: Application<TurnState>, deps: BotDeps): void {
   app.error(async (ctx: TurnContext, error: Error) => {
     const activityId = ctx.activity?.id;
-    // Two quick messages in one conversation race on its state; the replies already went out
-    // and the state holds nothing that matters for the next turn, so this is not the user's problem.
-    if (ETAG_CONFLICT.test(error?.message ?? '')) {
-      deps.logger.warn({ activityId }, 'conversation state changed by a concurrent turn; state of this turn not saved');
-      return;
-    }
     deps.metrics.turnErrors.inc({ kind: error instanceof DeskError ? error.code : 'internal' });
     const card = failureCard(deps, ctx, error);
     if (ctx.activity?.type !== 'message') return;

@@ -399,7 +399,7 @@ ${figureTable(headline)}
     const t = r.turns;
     out.push(`## Turns through /api/messages
 
-The bare botbuilder echo bot and Device Desk (sandbox, state and inventory in ${t.storage === 'redis' ? 'Redis' : 'memory'}) each run in a process of
+The bare botbuilder echo bot and Device Desk (sandbox; turn limiter, inventory and stores in ${t.storage === 'redis' ? 'Redis' : 'memory'}) each run in a process of
 their own; the load generator (${t.concurrency} concurrent clients, ${t.turnsPerRound.toLocaleString('en')} turns per bot per round) runs in a third and also
 plays the Bot Connector; the Google emulator that \`find\` reads from runs in a fourth. The CPU time is
 the bot process's own, read before and after each round. ${TURN_WARM_UP_ROUNDS} warm-up rounds, interleaved like the

@@ -48,7 +48,7 @@ const AREAS: Array<[RegExp, string]> = [
   [/^(botbuilder.*|botframework-schema|@microsoft\/teams-ai)$/, 'botbuilder and teams-ai turn pipeline'],
   [/^(bot\/turn-limit|src\/turn-limit)$/, 'turn limiter'],
   [/^(bot\/identity|src\/access)$/, 'identity and roles'],
-  [/^(src\/store)$/, 'state storage'],
+  [/^(src\/store)$/, 'stores (job queue, settings)'],
   [/^(src\/inventory|src\/devices)$/, 'inventory search and device read'],
   [/^(bot|src)\//, 'other Device Desk code'],
 ];

@@ -1,4 +1,3 @@
-import type { Storage } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import Redis from 'ioredis';
 import {
@@ -108,7 +107,6 @@ import { createTurnLimiter } from './turn-limit';
 import {
   BullJobQueue,
   ObservedJobQueue,
-  createStorage,
   createTenantSettingsStore,
   type JobQueue,
   MemoryJobQueue,
@@ -208,7 +206,6 @@ const NO_GROUPS: GroupMembership = { memberOf: async () => [] };
 
 interface Stores {
   redis?: Redis;
-  storage: Storage;
   audit: AuditTrail;
   inventory: Inventory;
   tenantSettings: TenantSettingsStore;
@@ -259,7 +256,7 @@ async function start(parts: Parts, stop: () => Promise<void>): Promise<RunningBo
   const site: Site = { publicUrl: config.publicUrl };
   const services = await createServices(parts, clients, stores, site);
   const botDeps = botDepsOf(parts, services);
-  const app = createBotApp(services.adapter, stores.storage, botDeps);
+  const app = createBotApp(services.adapter, botDeps);
   services.actions.requestNotifier.deviceCard = (r) => freshDeviceCard(botDeps, r);
   const background = { running: false };
   const { port, metricsPort } = await serve(
@@ -672,7 +669,6 @@ function createStores(parts: Parts): Stores {
   closers.push(() => queue.close());
   return {
     redis,
-    storage: createStorage({ redis, prefix: `${prefix}state:` }),
     audit: startAuditTrail(parts, redis),
     inventory: redis ? new RedisInventory(redis, { keyPrefix: prefix }) : new MemoryInventory(),
     tenantSettings: options.tenantSettings ?? createTenantSettingsStore({ redis, prefix }),

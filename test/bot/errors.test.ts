@@ -1,4 +1,4 @@
-import { MemoryStorage, TestAdapter } from 'botbuilder';
+import { TestAdapter } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { registerErrorHandler } from '../../bot/errors';
 import { DeviceNotFound } from '../../src/errors';
@@ -16,7 +16,6 @@ function botThatFails() {
   });
   const app = new Application<TurnState>({
     adapter,
-    storage: new MemoryStorage(),
     startTypingTimer: false,
     longRunningMessages: false,
     removeRecipientMention: false,
@@ -60,27 +59,5 @@ describe('turn errors', () => {
     expect(text).toContain('I could not do that');
     expect(text).toContain('No device with serial 5CD123 is synced');
     expect(logs.lines.find((l) => l.code === 'DEVICE_NOT_FOUND')).toMatchObject({ activityId: 'activity-7' });
-  });
-
-  it('does not bother the user with a state conflict between two quick messages', async () => {
-    const logs = captureLogger();
-    const adapter = new TestAdapter(async (ctx) => {
-      await app.run(ctx);
-    });
-    const app = new Application<TurnState>({
-      adapter,
-      storage: new MemoryStorage(),
-      startTypingTimer: false,
-      longRunningMessages: false,
-      removeRecipientMention: false,
-    } as never);
-    registerErrorHandler(app, { logger: logs.logger, metrics: new DeskMetrics(), view: { sandbox: false } } as never);
-    app.message('race', async () => {
-      throw new Error('Storage: error writing "conv" due to eTag conflict.');
-    });
-    await adapter
-      .send({ type: 'message', text: 'race', id: 'a-1' } as never)
-      .assertNoReply("a conflict is not the user's problem", 300);
-    expect(logs.lines.some((l) => l.level === 40 && /concurrent turn/.test(l.msg))).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { RedisConnectionStore, RedisDeleteConfirmationStore, RedisSyncLock } from '../../src/connector';
 import { RedisInventory } from '../../src/inventory/redis-inventory';
 import { RedisLostReportStore } from '../../src/lost';
-import { BullJobQueue, RedisStorage, redisConnectionOptions } from '../../src/store';
+import { BullJobQueue, redisConnectionOptions } from '../../src/store';
 import { confirmationStoreContract, requestStoreContract } from '../actions/store-contract';
 import { auditTrailContract } from '../audit/audit-trail-contract';
 import { connectorStoresContract } from '../connector/stores-contract';
@@ -21,7 +21,6 @@ import { lostReportStoreContract } from '../lost/report-store-contract';
 import { startHarness } from '../support/harness';
 import { redisServerAvailable, startTlsRedis, type TlsRedisServer } from '../support/tls-redis';
 import { jobQueueContract } from './job-queue-contract';
-import { storageContract } from './storage-contract';
 
 const available = redisServerAvailable();
 if (!available) {
@@ -97,7 +96,6 @@ describeTls('Redis over TLS with a password (rediss://)', () => {
   });
 
   describe('store contracts', () => {
-    storageContract('RedisStorage over TLS', () => new RedisStorage(redis, { prefix: fresh() }));
     describe('inventory', () => {
       inventoryContract(async () => new RedisInventory(redis, { keyPrefix: fresh() }));
     });
