@@ -1,3 +1,5 @@
+import { sendMessagesDirectly } from './connector-replies';
+
 /** The parts of botframework-connector's ConnectorFactory and BotFrameworkAuthentication used here. */
 interface ConnectorFactory {
   create(serviceUrl: string, audience?: string): Promise<unknown>;
@@ -37,7 +39,11 @@ export function reuseConnectorClients(adapter: object): void {
     const made = [s.appId, s.toChannelFromBotOAuthScope, s.loginEndpoint, s.validateAuthority];
     return {
       create: (serviceUrl: string, audience?: string) =>
-        kept(clients, JSON.stringify([...made, serviceUrl, audience]), () => factory.create(serviceUrl, audience)),
+        kept(clients, JSON.stringify([...made, serviceUrl, audience]), async () => {
+          const client = await factory.create(serviceUrl, audience);
+          sendMessagesDirectly(client as Parameters<typeof sendMessagesDirectly>[0]);
+          return client;
+        }),
     };
   };
   const authenticateRequest = auth.authenticateRequest.bind(auth);
