@@ -207,12 +207,24 @@ function holdsNothing(source: Source): boolean {
   return source.type === 'inter' ? source.wordMissing : source.count === 0;
 }
 
-/** "Location contains" is resolved only if the steps before it found nothing. */
-type Sized = Source | { type: 'locations'; version: string };
+/**
+ * "Location contains" is resolved only if the steps before it found nothing; an exact serial is
+ * looked up whole while the other steps are sized (a page).
+ */
+type Sized = Source | { type: 'locations'; version: string } | { type: 'page'; page: Page };
 
 interface Page {
   total: number;
   devices: InventoryDevice[];
+}
+
+/** The intersect script's answer: the total (counted up to a limit) and the first records. */
+function pageOf(answer: unknown): Page {
+  const [total, records] = answer as [number, Array<string | null>];
+  return {
+    total,
+    devices: records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as InventoryDevice),
+  };
 }
 
 async function run(pipeline: ChainableCommander): Promise<unknown[]> {
@@ -323,16 +335,26 @@ export class RedisInventory implements Inventory {
     const plan = planSearch(query, options.kind);
     if (filter?.none || plan.steps.length === 0) return { total: 0, devices: [] };
     const keys = this.keys(tenantId);
-    const sizes = await this.sizeLookups(keys, plan);
+    const sizes = await this.sizeLookups(keys, plan, filter, limit);
     for (const step of plan.steps) {
-      const sized = sizes.get(step);
-      const source =
-        sized?.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
-      if (!source || holdsNothing(source)) continue;
-      const page = await this.evaluate(keys, source, filter, limit);
-      if (page.total > 0) return { matchedBy: STEP_KIND[step], ...countedTotal(page.total), devices: page.devices };
+      const page = await this.pageOfStep(keys, plan, sizes.get(step), filter, limit);
+      if (page && page.total > 0)
+        return { matchedBy: STEP_KIND[step], ...countedTotal(page.total), devices: page.devices };
     }
     return { total: 0, devices: [] };
+  }
+
+  private async pageOfStep(
+    keys: TenantKeys,
+    plan: SearchPlan,
+    sized: Sized | undefined,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): Promise<Page | undefined> {
+    if (!sized) return undefined;
+    if (sized.type === 'page') return sized.page;
+    const source = sized.type === 'locations' ? await this.locationsContaining(keys, plan.key, sized.version) : sized;
+    return holdsNothing(source) ? undefined : this.evaluate(keys, source, filter, limit);
   }
 
   async removeStale(tenantId: string, source: DeviceSource, generation: number): Promise<number> {
@@ -380,8 +402,33 @@ export class RedisInventory implements Inventory {
     return new TenantKeys(this.prefix, tenantId);
   }
 
-  /** One round trip sizes every cheap step, so trying them in order costs no extra latency. */
-  private async sizeLookups(keys: TenantKeys, plan: SearchPlan): Promise<Map<SearchStep, Sized>> {
+  /**
+   * One round trip sizes every cheap step, so trying them in order costs no extra latency. An
+   * exact serial, the commonest lookup and at most a device or two, is looked up whole in the
+   * same round trip (the intersect script) instead of being counted and then read.
+   */
+  private async sizeLookups(
+    keys: TenantKeys,
+    plan: SearchPlan,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): Promise<Map<SearchStep, Sized>> {
+    try {
+      return await this.sizeLookupsOnce(keys, plan, filter, limit);
+    } catch (err) {
+      // First use on this server (or after SCRIPT FLUSH): load the script and size again.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      await this.redis.script('LOAD', INTERSECT_SCRIPT);
+      return this.sizeLookupsOnce(keys, plan, filter, limit);
+    }
+  }
+
+  private async sizeLookupsOnce(
+    keys: TenantKeys,
+    plan: SearchPlan,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): Promise<Map<SearchStep, Sized>> {
     const pipeline = this.redis.pipeline();
     const steps: SearchStep[] = [];
     const wantsLocations = plan.steps.includes('locationContains');
@@ -392,7 +439,11 @@ export class RedisInventory implements Inventory {
           pipeline.get(keys.device(plan.raw));
           break;
         case 'serial':
-          pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, true));
+          pipeline.evalsha(
+            INTERSECT_SHA,
+            0,
+            JSON.stringify(this.intersectSpec(keys, this.exactSerial(plan.key), filter, limit)),
+          );
           break;
         case 'serialPrefix':
           pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, false));
@@ -429,10 +480,11 @@ export class RedisInventory implements Inventory {
           break;
         }
         case 'serial':
+          out.set(step, { type: 'page', page: pageOf(results[at++]) });
+          break;
         case 'serialPrefix': {
-          const exact = step === 'serial';
-          const [min, max] = this.serialRange(plan.key, exact);
-          out.set(step, { type: 'lex', prefix: plan.key, exact, min, max, count: results[at++] as number });
+          const [min, max] = this.serialRange(plan.key, false);
+          out.set(step, { type: 'lex', prefix: plan.key, exact: false, min, max, count: results[at++] as number });
           break;
         }
         case 'text': {
@@ -454,6 +506,11 @@ export class RedisInventory implements Inventory {
       }
     }
     return out;
+  }
+
+  private exactSerial(key: string): Source {
+    const [min, max] = this.serialRange(key, true);
+    return { type: 'lex', prefix: key, exact: true, min, max, count: 0 };
   }
 
   /** Exact: "serial NUL" … ; prefix: "prefix" … — both bounded by the 0xff byte. */
@@ -524,24 +581,28 @@ export class RedisInventory implements Inventory {
     filter: NormalizedFilter | undefined,
     limit: number,
   ): Promise<Page> {
+    return pageOf(await this.evalIntersect(this.intersectSpec(keys, source, filter, limit)));
+  }
+
+  private intersectSpec(
+    keys: TenantKeys,
+    source: Source,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): IntersectSpec {
     const groups: IntersectGroup[] = [];
     if (source.type === 'lex') groups.push({ keys: [keys.all], lex: source.prefix, exact: source.exact || undefined });
     else if (source.type === 'union') groups.push({ keys: source.keys });
     else if (source.type === 'inter') groups.push(...source.keys.map((k) => ({ keys: [k] })));
     if (filter?.users) groups.push({ keys: filter.users.map((u) => keys.user(u)) });
     if (filter?.orgUnits) groups.push({ keys: filter.orgUnits.map((p) => keys.orgUnit(p)) });
-    const spec: IntersectSpec = {
+    return {
       limit,
       countLimit: COUNT_LIMIT + 1,
       all: keys.all,
       rec: keys.recordPrefix,
       temp: `${keys.temp()}:`,
       groups,
-    };
-    const [total, records] = (await this.evalIntersect(spec)) as [number, Array<string | null>];
-    return {
-      total,
-      devices: records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as InventoryDevice),
     };
   }
 
