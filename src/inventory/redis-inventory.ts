@@ -430,43 +430,9 @@ export class RedisInventory implements Inventory {
     limit: number,
   ): Promise<Map<SearchStep, Sized>> {
     const pipeline = this.redis.pipeline();
-    const steps: SearchStep[] = [];
     const wantsLocations = plan.steps.includes('locationContains');
     if (wantsLocations) pipeline.get(keys.locationsVersion);
-    for (const step of plan.steps) {
-      switch (step) {
-        case 'id':
-          pipeline.get(keys.device(plan.raw));
-          break;
-        case 'serial':
-          pipeline.evalsha(
-            INTERSECT_SHA,
-            0,
-            JSON.stringify(this.intersectSpec(keys, this.exactSerial(plan.key), filter, limit)),
-          );
-          break;
-        case 'serialPrefix':
-          pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, false));
-          break;
-        case 'assetId':
-          pipeline.zcard(keys.asset(plan.key));
-          break;
-        case 'user':
-          pipeline.zcard(keys.user(plan.key));
-          break;
-        case 'locationExact':
-          pipeline.zcard(keys.location(plan.key));
-          break;
-        case 'text':
-          if (plan.tokens.length === 0) continue;
-          // A word's index is a sorted or a plain set (see PLAIN_SET_SHARE): EXISTS reads either.
-          pipeline.exists(...plan.tokens.map((t) => keys.token(t)));
-          break;
-        default:
-          continue;
-      }
-      steps.push(step);
-    }
+    const steps = this.queueSizing(pipeline, keys, plan, filter, limit);
     const results = await run(pipeline);
     const out = new Map<SearchStep, Sized>();
     let at = 0;
@@ -506,6 +472,52 @@ export class RedisInventory implements Inventory {
       }
     }
     return out;
+  }
+
+  /** Queues one command per step that can be sized; returns those steps, in order. */
+  private queueSizing(
+    pipeline: ChainableCommander,
+    keys: TenantKeys,
+    plan: SearchPlan,
+    filter: NormalizedFilter | undefined,
+    limit: number,
+  ): SearchStep[] {
+    const steps: SearchStep[] = [];
+    for (const step of plan.steps) {
+      switch (step) {
+        case 'id':
+          pipeline.get(keys.device(plan.raw));
+          break;
+        case 'serial':
+          pipeline.evalsha(
+            INTERSECT_SHA,
+            0,
+            JSON.stringify(this.intersectSpec(keys, this.exactSerial(plan.key), filter, limit)),
+          );
+          break;
+        case 'serialPrefix':
+          pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, false));
+          break;
+        case 'assetId':
+          pipeline.zcard(keys.asset(plan.key));
+          break;
+        case 'user':
+          pipeline.zcard(keys.user(plan.key));
+          break;
+        case 'locationExact':
+          pipeline.zcard(keys.location(plan.key));
+          break;
+        case 'text':
+          if (plan.tokens.length === 0) continue;
+          // A word's index is a sorted or a plain set (see PLAIN_SET_SHARE): EXISTS reads either.
+          pipeline.exists(...plan.tokens.map((t) => keys.token(t)));
+          break;
+        default:
+          continue;
+      }
+      steps.push(step);
+    }
+    return steps;
   }
 
   private exactSerial(key: string): Source {
