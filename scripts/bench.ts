@@ -405,7 +405,8 @@ plays the Bot Connector; the Google emulator that \`find\` reads from runs in a 
 the bot process's own, read before and after each round. ${TURN_WARM_UP_ROUNDS} warm-up rounds, interleaved like the
 kept ones, are thrown away: a bot's CPU per turn falls over its first few thousand turns as V8
 optimises it (the echo bot's from about 4.5 ms to 1.6 ms), and a shorter warm-up left that slope in
-the kept rounds.
+the kept rounds. Where a turn's time goes, how to profile it and what was changed for it:
+[performance.md](performance.md).
 
 ${figureTable(turnDetails(t))}
 `);
