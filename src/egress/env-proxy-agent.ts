@@ -34,7 +34,13 @@ export class EnvProxyAgent extends Agent {
     const key = `${secure}:${proxy.href}`;
     let agent = this.viaProxy.get(key);
     if (!agent) {
-      agent = secure ? new HttpsProxyAgent(proxy, { keepAlive: true }) : new HttpProxyAgent(proxy, { keepAlive: true });
+      // Plain http goes to the proxy with the absolute URI, written into the request when the
+      // proxy agent connects. Behind this agent (which decides asynchronously) a request has been
+      // ended by then, so on a reused connection it went out with its bare path: one connection
+      // per plain-http request. Tunnels (https) are reused: the URI inside is the target's own.
+      agent = secure
+        ? new HttpsProxyAgent(proxy, { keepAlive: true })
+        : new HttpProxyAgent(proxy, { keepAlive: false });
       this.viaProxy.set(key, agent);
     }
     return agent;

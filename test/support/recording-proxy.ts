@@ -30,19 +30,22 @@ const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/;
 export async function startRecordingProxy(): Promise<RecordingProxy> {
   const calls: ProxiedCall[] = [];
   const sockets = new Set<net.Socket>();
+  const upstreamAgent = new http.Agent();
   const server = http.createServer((req, res) => {
     let target: URL;
     try {
       target = new URL(req.url ?? '');
     } catch {
-      res.writeHead(400).end();
+      res.writeHead(400);
+      res.end();
       return;
     }
     const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
     const refused = !isLocal(target.hostname);
     calls.push({ kind: 'forward', host: target.hostname, port, method: req.method, path: target.pathname, refused });
     if (refused) {
-      res.writeHead(403).end();
+      res.writeHead(403);
+      res.end();
       return;
     }
     const upstream = http.request(
@@ -52,13 +55,18 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
         method: req.method,
         path: `${target.pathname}${target.search}`,
         headers: req.headers,
+        // Its own agent: a test may have made the proxying agent the process's global one.
+        agent: upstreamAgent,
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
     );
-    upstream.on('error', () => res.writeHead(502).end());
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
     req.pipe(upstream);
   });
 
@@ -95,6 +103,7 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
     calls,
     async stop() {
       for (const s of sockets) s.destroy();
+      upstreamAgent.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
