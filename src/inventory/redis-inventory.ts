@@ -198,9 +198,17 @@ interface Candidate {
  */
 type Source =
   | { type: 'record'; json: string }
-  | { type: 'lex'; prefix: string; exact: boolean; min: Buffer; max: Buffer; count: number }
+  | { type: 'lex'; prefix: string; min: Buffer; max: Buffer; count: number }
   | { type: 'union'; keys: string[]; count: number }
   | { type: 'inter'; keys: string[]; wordMissing: boolean };
+
+/** A lookup's candidates as the intersect script's groups (a record needs no script). */
+function groupsOf(keys: TenantKeys, source: Source): IntersectGroup[] {
+  if (source.type === 'lex') return [{ keys: [keys.all], lex: source.prefix }];
+  if (source.type === 'union') return [{ keys: source.keys }];
+  if (source.type === 'inter') return source.keys.map((k) => ({ keys: [k] }));
+  return [];
+}
 
 function holdsNothing(source: Source): boolean {
   if (source.type === 'record') return false;
@@ -449,8 +457,8 @@ export class RedisInventory implements Inventory {
           out.set(step, { type: 'page', page: pageOf(results[at++]) });
           break;
         case 'serialPrefix': {
-          const [min, max] = this.serialRange(plan.key, false);
-          out.set(step, { type: 'lex', prefix: plan.key, exact: false, min, max, count: results[at++] as number });
+          const [min, max] = this.serialPrefixRange(plan.key);
+          out.set(step, { type: 'lex', prefix: plan.key, min, max, count: results[at++] as number });
           break;
         }
         case 'text': {
@@ -492,11 +500,11 @@ export class RedisInventory implements Inventory {
           pipeline.evalsha(
             INTERSECT_SHA,
             0,
-            JSON.stringify(this.intersectSpec(keys, this.exactSerial(plan.key), filter, limit)),
+            JSON.stringify(this.intersectSpec(keys, [{ keys: [keys.all], lex: plan.key, exact: true }], filter, limit)),
           );
           break;
         case 'serialPrefix':
-          pipeline.zlexcount(keys.all, ...this.serialRange(plan.key, false));
+          pipeline.zlexcount(keys.all, ...this.serialPrefixRange(plan.key));
           break;
         case 'assetId':
           pipeline.zcard(keys.asset(plan.key));
@@ -520,14 +528,9 @@ export class RedisInventory implements Inventory {
     return steps;
   }
 
-  private exactSerial(key: string): Source {
-    const [min, max] = this.serialRange(key, true);
-    return { type: 'lex', prefix: key, exact: true, min, max, count: 0 };
-  }
-
-  /** Exact: "serial NUL" … ; prefix: "prefix" … — both bounded by the 0xff byte. */
-  private serialRange(key: string, exact: boolean): [Buffer, Buffer] {
-    const start = Buffer.from(`[${key}${exact ? '\u0000' : ''}`);
+  /** Serials starting with `key`: "key" … bounded by the 0xff byte. */
+  private serialPrefixRange(key: string): [Buffer, Buffer] {
+    const start = Buffer.from(`[${key}`);
     return [start, Buffer.concat([start, MAX_BYTE])];
   }
 
@@ -593,19 +596,17 @@ export class RedisInventory implements Inventory {
     filter: NormalizedFilter | undefined,
     limit: number,
   ): Promise<Page> {
-    return pageOf(await this.evalIntersect(this.intersectSpec(keys, source, filter, limit)));
+    return pageOf(await this.evalIntersect(this.intersectSpec(keys, groupsOf(keys, source), filter, limit)));
   }
 
+  /** The script's input: the lookup's groups, then the filter's, intersected. */
   private intersectSpec(
     keys: TenantKeys,
-    source: Source,
+    lookup: IntersectGroup[],
     filter: NormalizedFilter | undefined,
     limit: number,
   ): IntersectSpec {
-    const groups: IntersectGroup[] = [];
-    if (source.type === 'lex') groups.push({ keys: [keys.all], lex: source.prefix, exact: source.exact || undefined });
-    else if (source.type === 'union') groups.push({ keys: source.keys });
-    else if (source.type === 'inter') groups.push(...source.keys.map((k) => ({ keys: [k] })));
+    const groups = [...lookup];
     if (filter?.users) groups.push({ keys: filter.users.map((u) => keys.user(u)) });
     if (filter?.orgUnits) groups.push({ keys: filter.orgUnits.map((p) => keys.orgUnit(p)) });
     return {
