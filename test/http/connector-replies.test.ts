@@ -11,7 +11,15 @@ interface Received {
 }
 
 /** A Bot Connector on a local port that answers each request with the next scripted answer. */
-async function startConnector(answers: Array<{ status: number; body?: unknown; headers?: Record<string, string> }>) {
+interface Answer {
+  status: number;
+  body?: unknown;
+  /** Sent as it is, as text/plain, instead of a JSON body. */
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+async function startConnector(answers: Answer[]) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -24,8 +32,9 @@ async function startConnector(answers: Array<{ status: number; body?: unknown; h
         body: raw ? JSON.parse(raw) : undefined,
       });
       const answer = answers.shift() ?? { status: 200, body: { id: 'next' } };
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      const type = answer.text === undefined ? 'application/json' : 'text/plain';
+      res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
+      res.end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -100,6 +109,15 @@ describe('messages sent through the connector client’s pipeline', () => {
       statusCode: 403,
       code: 'BotNotInConversationRoster',
       message: 'The bot is not part of it',
+    });
+  });
+
+  it('throws the status and the text of an answer that is not JSON', async () => {
+    connector = await startConnector([{ status: 400, text: 'Bad Request: activity too large' }]);
+    await expect(client().conversations.sendToConversation('c', ACTIVITY as never)).rejects.toMatchObject({
+      name: 'RestError',
+      statusCode: 400,
+      message: 'Bad Request: activity too large',
     });
   });
 
