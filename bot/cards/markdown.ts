@@ -4,8 +4,6 @@
  * bound into a text that Teams renders as Markdown is escaped as it is bound (see `escapeBoundText`
  * in render.ts), and only text built by the bot itself, with `markup`, keeps its formatting.
  */
-import * as AEL from 'adaptive-expressions';
-
 /** Text the bot composed itself: its Markdown is meant; what it quotes was escaped when it was built. */
 export interface Markdown {
   readonly __md: string;
@@ -48,14 +46,3 @@ export function markup(strings: TemplateStringsArray, ...values: unknown[]): Mar
 
 /** The name card templates call around each bound value of a Markdown text. */
 export const BIND_FUNCTION = 'cardText';
-
-// Adaptive Card templating looks functions up among adaptive-expressions' standard ones only (not
-// `Expression.functions`' custom table), so the escape is added there, once, for every template.
-(AEL.ExpressionFunctions.standardFunctions as Map<string, AEL.ExpressionEvaluator>).set(
-  BIND_FUNCTION,
-  new AEL.ExpressionEvaluator(
-    BIND_FUNCTION,
-    AEL.FunctionUtils.apply((args: unknown[]) => markdownOf(args[0])),
-    AEL.ReturnType.String,
-  ),
-);

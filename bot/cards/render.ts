@@ -1,6 +1,6 @@
-import { Template } from 'adaptivecards-templating';
 import { Activity, CardFactory } from 'botbuilder';
 import { BIND_FUNCTION } from './markdown';
+import { CompiledTemplate, compileTemplate } from './template';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string; body: unknown[] };
 
@@ -27,8 +27,8 @@ const SANDBOX_BADGE = {
   ],
 };
 
-// Templates are parsed once: expansion is on the path of every card turn.
-const compiledTemplates = new WeakMap<object, Template>();
+// Templates are compiled once: expansion is on the path of every card turn.
+const compiledTemplates = new WeakMap<object, CompiledTemplate>();
 
 /**
  * Binds data into a template from cards/. Templating drops elements whose `$when` is false and
@@ -38,10 +38,10 @@ const compiledTemplates = new WeakMap<object, Template>();
 export function expandCard(template: object, data: object, view: CardView): AdaptiveCard {
   let compiled = compiledTemplates.get(template);
   if (!compiled) {
-    compiled = new Template(escapeBoundText(template) as object);
+    compiled = compileTemplate(escapeBoundText(template) as object);
     compiledTemplates.set(template, compiled);
   }
-  const card = compiled.expand({ $root: { ...data } }) as AdaptiveCard;
+  const card = compiled(data) as AdaptiveCard;
   if (view.sandbox) card.body = [SANDBOX_BADGE, ...(card.body ?? [])];
   return card;
 }
