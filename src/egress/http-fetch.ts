@@ -39,11 +39,63 @@ export async function httpFetch(input: string | URL | Request, init: RequestInit
   const answer = await exchange(url, init.method ?? 'GET', outgoingHeaders(init.headers, body), body, signal);
   const decode = DECODERS[answer.headers.get('content-encoding')?.trim().toLowerCase() ?? ''];
   const content = decode && answer.body.length > 0 ? await decode(answer.body) : answer.body;
-  return new Response(NULL_BODY.has(answer.status) ? null : content, {
-    status: answer.status,
-    statusText: answer.statusText,
-    headers: answer.headers,
-  });
+  const fetched = new FetchedAnswer(answer, NULL_BODY.has(answer.status) ? null : content, url.href);
+  return fetched as unknown as Response;
+}
+
+/**
+ * The answer as gaxios reads it: status, headers, and a body read once, as text, JSON, bytes, a
+ * Blob or a stream. A full Response is not built: undici's (its body stream and its checks of every
+ * argument) took about as much CPU as the rest of the exchange, and gaxios reads the body at once.
+ */
+class FetchedAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = 'basic';
+  bodyUsed = false;
+
+  constructor(
+    answer: Omit<Answer, 'body'>,
+    private readonly content: Buffer | null,
+    readonly url: string,
+  ) {
+    this.status = answer.status;
+    this.statusText = answer.statusText;
+    this.headers = answer.headers;
+    this.ok = answer.status >= 200 && answer.status <= 299;
+  }
+
+  /** Only a stream reader needs a web stream, so only it pays for one. */
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.content === null ? null : new Response(this.content).body;
+  }
+
+  async text(): Promise<string> {
+    return this.take().toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.take();
+    return new Uint8Array(bytes).buffer;
+  }
+
+  async blob(): Promise<Blob> {
+    return new Blob([this.take()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  /** As a Response's body, read at most once. */
+  private take(): Buffer {
+    if (this.bodyUsed) throw new TypeError('Body is unusable: it has already been read.');
+    this.bodyUsed = true;
+    return this.content ?? Buffer.alloc(0);
+  }
 }
 
 function sentBody(body: RequestInit['body']): SentBody | undefined {
@@ -54,7 +106,8 @@ function sentBody(body: RequestInit['body']): SentBody | undefined {
 
 function outgoingHeaders(given: RequestInit['headers'], body: SentBody | undefined): http.OutgoingHttpHeaders {
   const headers: http.OutgoingHttpHeaders = {};
-  new Headers(given).forEach((value, name) => {
+  // gaxios hands over a Headers already: copying it into another would cost as much as reading it.
+  (given instanceof Headers ? given : new Headers(given)).forEach((value, name) => {
     headers[name] = value;
   });
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);

@@ -93,6 +93,34 @@ describe('httpFetch (the Directory API client’s transport)', () => {
     expect(await res.json()).toEqual(DEVICE);
   });
 
+  it('reads a body once, as text, JSON, bytes, a Blob or a stream, as a Response does', async () => {
+    answer = (_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(DEVICE));
+    };
+    const json = JSON.stringify(DEVICE);
+    const asText = await httpFetch(server.url);
+    expect([asText.ok, asText.status, asText.url]).toEqual([true, 201, `${server.url}/`]);
+    expect(await asText.text()).toBe(json);
+    await expect(asText.text()).rejects.toThrow(TypeError);
+    await expect(asText.json()).rejects.toThrow(/already been read/);
+    expect(asText.bodyUsed).toBe(true);
+    expect(Buffer.from(await (await httpFetch(server.url)).arrayBuffer()).toString()).toBe(json);
+    const blob = await (await httpFetch(server.url)).blob();
+    expect([blob.type, await blob.text()]).toEqual(['application/json', json]);
+    const stream = (await httpFetch(server.url)).body as ReadableStream<Uint8Array>;
+    expect(await new Response(stream).text()).toBe(json);
+  });
+
+  it('is not ok outside 2xx', async () => {
+    answer = (_req, res) => {
+      res.writeHead(503);
+      res.end('later');
+    };
+    const res = await httpFetch(server.url);
+    expect([res.ok, res.status, await res.text()]).toEqual([false, 503, 'later']);
+  });
+
   it('gives an empty body for 204 No Content', async () => {
     answer = (_req, res) => {
       res.writeHead(204);
