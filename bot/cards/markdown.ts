@@ -18,8 +18,12 @@ const SPECIAL = /[\\*_[\]<>~`]/g;
 // A line that starts like a list item ("- ", "+ ", "1. ") would be drawn as one.
 const LIST_START = /^(\s*)([-+]|\d+\.)(?=\s)/gm;
 
+// Either of the above; most bound texts (names, serials, dates) have neither, and one test is cheaper than two replaces.
+const NEEDS_ESCAPE = /[\\*_[\]<>~`]|^\s*(?:[-+]|\d+\.)(?=\s)/m;
+
 /** Plain text as Markdown that shows exactly that text. */
 export function escapeMarkdown(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(SPECIAL, (c) => `\\${c}`)
     .replace(LIST_START, (_m, space: string, mark: string) => {
