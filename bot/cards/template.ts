@@ -169,20 +169,19 @@ function readOrShow(path: string): Expand {
   };
 }
 
+// The names a path may start from besides the data being bound.
+const SCOPE_NAMES: Record<string, Expand> = {
+  $root: (scope) => scope.root,
+  $data: (scope) => scope.data,
+  $index: (scope) => scope.index,
+};
+
 /** Reads a path: `$root…`, `$data…`, `$index`, or a name of the data being bound. */
 function compilePath(path: string): Expand {
   if (!PATH.test(path)) throw new Error(`card template: unsupported expression ${path}`);
   const [head, ...rest] = path.split('.');
-  const start: Expand =
-    head === '$root'
-      ? (scope) => scope.root
-      : head === '$data'
-        ? (scope) => scope.data
-        : head === '$index'
-          ? (scope) => scope.index
-          : (scope) => propertyOf(scope.data, head);
-  if (head.startsWith('$') && !['$root', '$data', '$index'].includes(head))
-    throw new Error(`card template: unknown ${head} in ${path}`);
+  const start: Expand | undefined = head.startsWith('$') ? SCOPE_NAMES[head] : (scope) => propertyOf(scope.data, head);
+  if (!start) throw new Error(`card template: unknown ${head} in ${path}`);
   return (scope) => {
     let value = start(scope);
     for (const name of rest) value = propertyOf(value, name);
