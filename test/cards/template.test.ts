@@ -63,7 +63,7 @@ function recordFor(next: () => number, names: Names, keys: Names, depth: number)
   return out;
 }
 
-/** The library's expansion, or that it threw. */
+/** An expansion (the library's or the compiled one), or that it threw. */
 function outcome(expand: () => unknown): unknown {
   try {
     return { card: expand() };
