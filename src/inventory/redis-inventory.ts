@@ -198,7 +198,7 @@ interface Candidate {
  */
 type Source =
   | { type: 'record'; json: string }
-  | { type: 'lex'; prefix: string; min: Buffer; max: Buffer; count: number }
+  | { type: 'lex'; prefix: string; count: number }
   | { type: 'union'; keys: string[]; count: number }
   | { type: 'inter'; keys: string[]; wordMissing: boolean };
 
@@ -456,11 +456,9 @@ export class RedisInventory implements Inventory {
         case 'serial':
           out.set(step, { type: 'page', page: pageOf(results[at++]) });
           break;
-        case 'serialPrefix': {
-          const [min, max] = this.serialPrefixRange(plan.key);
-          out.set(step, { type: 'lex', prefix: plan.key, min, max, count: results[at++] as number });
+        case 'serialPrefix':
+          out.set(step, { type: 'lex', prefix: plan.key, count: results[at++] as number });
           break;
-        }
         case 'text': {
           const existing = results[at++] as number;
           // Always an intersection, even of one word: a common word's plain set has no order to
@@ -581,7 +579,8 @@ export class RedisInventory implements Inventory {
   /** The first `limit` members of a lex range or a union of disjoint sets, in order. */
   private async members(keys: TenantKeys, source: Source, limit: number): Promise<string[]> {
     if (limit === 0) return [];
-    if (source.type === 'lex') return this.redis.zrangebylex(keys.all, source.min, source.max, 'LIMIT', 0, limit);
+    if (source.type === 'lex')
+      return this.redis.zrangebylex(keys.all, ...this.serialPrefixRange(source.prefix), 'LIMIT', 0, limit);
     if (source.type !== 'union') return [];
     if (source.keys.length === 1) return this.redis.zrange(source.keys[0], 0, String(limit - 1));
     const pipeline = this.redis.pipeline();
