@@ -24,20 +24,20 @@ async function main(): Promise<void> {
   const google = echo
     ? undefined
     : await startChild<Record<string, unknown>>('google-emulator.ts', ['--sandbox-fleet', '--until-stdin-closes']);
-  const desk = await startChild<{ url: string }>(
+  const bot = await startChild<{ url: string }>(
     'bench-bot.ts',
     google ? ['desk', JSON.stringify(google.ready), option('redis', 'redis://127.0.0.1:6379')] : ['echo'],
   );
   const load = await startChild<{ serviceUrl: string }>('bench-load.ts');
   const drive = (n: number) =>
-    load.ask<TurnStats>({ cmd: 'drive', url: desk.ready.url, text, turns: n, concurrency: 8 });
+    load.ask<TurnStats>({ cmd: 'drive', url: bot.ready.url, text, turns: n, concurrency: 8 });
   await drive(Math.min(500, turns)); // warm-up: compiled code and filled caches, as in a long-running bot
-  await desk.ask({ cmd: 'profile', start: true });
-  const started = await desk.ask<{ cpuMicros: number }>({ cmd: 'usage' });
+  await bot.ask({ cmd: 'profile', start: true });
+  const started = await bot.ask<{ cpuMicros: number }>({ cmd: 'usage' });
   const stats = await drive(turns);
-  const ended = await desk.ask<{ cpuMicros: number }>({ cmd: 'usage' });
-  await desk.ask({ cmd: 'profile', file });
-  for (const child of [load, desk, google]) await child?.close();
+  const ended = await bot.ask<{ cpuMicros: number }>({ cmd: 'usage' });
+  await bot.ask({ cmd: 'profile', file });
+  for (const child of [load, bot, google]) await child?.close();
   const cpuPerTurn = (ended.cpuMicros - started.cpuMicros) / turns / 1000;
   console.log(`"${text}": ${turns} turns at ${stats.perSecond.toFixed(0)}/s, CPU ${cpuPerTurn.toFixed(2)} ms per turn`);
   printProfileSummary(file, turns);
