@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * One round trip from candidate sets to the first page of records. For an intersection of
  * index sets (the words of a free-text query, a filter's users and org units) it counts the
@@ -122,8 +120,6 @@ for i = 1, #found, 500 do
 end
 return {total, records}
 `;
-
-export const INTERSECT_SHA = createHash('sha1').update(INTERSECT_SCRIPT).digest('hex');
 
 export interface IntersectGroup {
   keys: string[];

@@ -11,8 +11,8 @@ import {
   passesFilter,
   type NormalizedFilter,
 } from './indexing';
-import { INTERSECT_SCRIPT, INTERSECT_SHA, type IntersectGroup, type IntersectSpec } from './intersect-script';
-import { PLAIN_SET_MIN, WRITE_SCRIPT, WRITE_SHA, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
+import { INTERSECT_SCRIPT, type IntersectGroup, type IntersectSpec } from './intersect-script';
+import { PLAIN_SET_MIN, WRITE_SCRIPT, writeArgs, type WriteGroup, type WriteRecord } from './write-script';
 import { planSearch, STEP_KIND, type SearchPlan, type SearchStep } from './search-plan';
 import {
   COUNT_LIMIT,
@@ -235,6 +235,29 @@ function pageOf(answer: unknown): Page {
   };
 }
 
+/**
+ * The inventory's scripts as ioredis commands: ioredis sends EVALSHA, the script itself the first
+ * time a connection runs it, and again after NOSCRIPT (a Redis restarted or flushed), in a
+ * pipeline too, as it does for the audit trail's and the turn limiter's scripts.
+ */
+interface InventoryScripts {
+  deskInventoryWrite(numKeys: number, ...args: string[]): Promise<unknown>;
+  deskInventoryIntersect(numKeys: number, spec: string): Promise<unknown>;
+}
+
+type ScriptPipeline = ChainableCommander & {
+  deskInventoryIntersect(numKeys: number, spec: string): ChainableCommander;
+};
+
+function defineScripts(redis: Redis): Redis & InventoryScripts {
+  const defined = redis as Redis & Partial<InventoryScripts>;
+  if (typeof defined.deskInventoryWrite !== 'function')
+    redis.defineCommand('deskInventoryWrite', { lua: WRITE_SCRIPT });
+  if (typeof defined.deskInventoryIntersect !== 'function')
+    redis.defineCommand('deskInventoryIntersect', { lua: INTERSECT_SCRIPT });
+  return redis as Redis & InventoryScripts;
+}
+
 async function run(pipeline: ChainableCommander): Promise<unknown[]> {
   const results = (await pipeline.exec()) ?? [];
   return results.map(([err, value]) => {
@@ -263,10 +286,10 @@ export class RedisInventory implements Inventory {
   /** Distinct locations per tenant, with the locs:v version they were read at. */
   private readonly locationCache = new Map<string, { version: string; locations: string[] }>();
 
-  constructor(
-    private readonly redis: Redis,
-    options: RedisInventoryOptions = {},
-  ) {
+  private readonly redis: Redis & InventoryScripts;
+
+  constructor(redis: Redis, options: RedisInventoryOptions = {}) {
+    this.redis = defineScripts(redis);
     this.prefix = options.keyPrefix ?? '';
     this.chunkSize = options.chunkSize ?? 500;
     this.smallCandidates = options.smallCandidates ?? 0;
@@ -318,14 +341,7 @@ export class RedisInventory implements Inventory {
     records: WriteRecord[],
   ): Promise<void> {
     if (removes.length === 0 && adds.length === 0 && records.length === 0) return;
-    const args = [keys.base, ...writeArgs(this.plainSetMin, removes, adds, records)];
-    try {
-      await this.redis.evalsha(WRITE_SHA, 0, ...args);
-    } catch (err) {
-      // First use on this server (or after SCRIPT FLUSH): EVAL loads it for the next EVALSHA.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      await this.redis.eval(WRITE_SCRIPT, 0, ...args);
-    }
+    await this.redis.deskInventoryWrite(0, keys.base, ...writeArgs(this.plainSetMin, removes, adds, records));
   }
 
   async get(tenantId: string, id: string): Promise<InventoryDevice | undefined> {
@@ -421,23 +437,7 @@ export class RedisInventory implements Inventory {
     filter: NormalizedFilter | undefined,
     limit: number,
   ): Promise<Map<SearchStep, Sized>> {
-    try {
-      return await this.sizeLookupsOnce(keys, plan, filter, limit);
-    } catch (err) {
-      // First use on this server (or after SCRIPT FLUSH): load the script and size again.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      await this.redis.script('LOAD', INTERSECT_SCRIPT);
-      return this.sizeLookupsOnce(keys, plan, filter, limit);
-    }
-  }
-
-  private async sizeLookupsOnce(
-    keys: TenantKeys,
-    plan: SearchPlan,
-    filter: NormalizedFilter | undefined,
-    limit: number,
-  ): Promise<Map<SearchStep, Sized>> {
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.redis.pipeline() as ScriptPipeline;
     const wantsLocations = plan.steps.includes('locationContains');
     if (wantsLocations) pipeline.get(keys.locationsVersion);
     const steps = this.queueSizing(pipeline, keys, plan, filter, limit);
@@ -482,7 +482,7 @@ export class RedisInventory implements Inventory {
 
   /** Queues one command per step that can be sized; returns those steps, in order. */
   private queueSizing(
-    pipeline: ChainableCommander,
+    pipeline: ScriptPipeline,
     keys: TenantKeys,
     plan: SearchPlan,
     filter: NormalizedFilter | undefined,
@@ -495,8 +495,7 @@ export class RedisInventory implements Inventory {
           pipeline.get(keys.device(plan.raw));
           break;
         case 'serial':
-          pipeline.evalsha(
-            INTERSECT_SHA,
+          pipeline.deskInventoryIntersect(
             0,
             JSON.stringify(this.intersectSpec(keys, [{ keys: [keys.all], lex: plan.key, exact: true }], filter, limit)),
           );
@@ -619,14 +618,7 @@ export class RedisInventory implements Inventory {
   }
 
   private async evalIntersect(intersect: IntersectSpec): Promise<unknown> {
-    const spec = JSON.stringify(intersect);
-    try {
-      return await this.redis.evalsha(INTERSECT_SHA, 0, spec);
-    } catch (err) {
-      // First use on this server (or after SCRIPT FLUSH): EVAL loads it for the next EVALSHA.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.redis.eval(INTERSECT_SCRIPT, 0, spec);
-    }
+    return this.redis.deskInventoryIntersect(0, JSON.stringify(intersect));
   }
 
   private async records(keys: TenantKeys, members: string[]): Promise<InventoryDevice[]> {

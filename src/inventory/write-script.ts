@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * One round trip writes a chunk of devices: their index entries and records. Redis builds each
  * key from the tenant's base and a short suffix, so the bot sends one command per chunk instead
@@ -85,8 +83,6 @@ end
 if newLocations > 0 then redis.call('INCR', base .. 'locs:v') end
 return records
 `;
-
-export const WRITE_SHA = createHash('sha1').update(WRITE_SCRIPT).digest('hex');
 
 /** Index entries of one member, as key suffixes under the tenant's base. */
 export interface WriteGroup {
