@@ -30,6 +30,7 @@ const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTem
 const NAME = String.raw`[A-Za-z_$][\w$]*`;
 const PATH = new RegExp(String.raw`^${NAME}(?:\.${NAME})*$`);
 const BINDING = /\$\{([^{}]*)\}/g;
+const WHOLE_BINDING = /^\$\{([^{}]*)\}$/;
 
 export function compileTemplate(template: object): CompiledTemplate {
   const expand = compileNode(template);
@@ -118,7 +119,7 @@ function countOf(value: unknown): number {
 
 /** The expression of a text that is one binding and nothing else. */
 function wholeBinding(text: unknown, key: string): string {
-  const whole = typeof text === 'string' ? text.match(/^\$\{([^{}]*)\}$/) : null;
+  const whole = typeof text === 'string' ? text.match(WHOLE_BINDING) : null;
   if (!whole) throw new Error(`card template: ${key} must be one binding, not ${JSON.stringify(text)}`);
   return whole[1];
 }
@@ -130,7 +131,7 @@ function wholeBinding(text: unknown, key: string): string {
 function compileString(text: string): Expand {
   if (!text.includes('${')) return () => text;
   if (/[\\`]/.test(text)) throw new Error(`card template: a bound text may not hold \\ or \`: ${text}`);
-  const whole = text.match(/^\$\{([^{}]*)\}$/);
+  const whole = text.match(WHOLE_BINDING);
   if (whole) return compileValue(whole[1]);
   const parts: Array<string | Expand> = [];
   let last = 0;
