@@ -38,16 +38,17 @@ describeTls('Redis over TLS with a password (rediss://)', () => {
   let n = 0;
   const fresh = () => `tls-test:${++n}:`;
 
-  const connect = () => {
+  /** The bot's own connection settings, read from the environment as it reads them. */
+  const settings = () => {
     const config = loadConfig(env);
-    const options = redisConnectionOptions({ url: config.redisUrl!, tlsCaFile: config.redisTlsCaFile });
-    return { config, options, redis: new Redis(config.redisUrl!, { ...options, maxRetriesPerRequest: 1 }) };
+    return { config, options: redisConnectionOptions({ url: config.redisUrl!, tlsCaFile: config.redisTlsCaFile }) };
   };
 
   beforeAll(async () => {
     server = await startTlsRedis();
     env = { REDIS_URL: server.url, REDIS_TLS_CA_FILE: server.caFile, REDIS_KEY_PREFIX: 'desk-staging:' };
-    redis = connect().redis;
+    const { config, options } = settings();
+    redis = new Redis(config.redisUrl!, { ...options, maxRetriesPerRequest: 1 });
     await redis.ping();
   }, 20_000);
 
@@ -104,7 +105,7 @@ describeTls('Redis over TLS with a password (rediss://)', () => {
       (clock, macKey) => new RedisAuditTrail(redis, { prefix: fresh(), clock, macKey }),
     );
     jobQueueContract('BullMQ over TLS', async () => {
-      const { config, options } = connect();
+      const { config, options } = settings();
       return new BullJobQueue({ redisUrl: config.redisUrl!, redisOptions: options, prefix: `${fresh()}bull` });
     });
     describe('connector stores', () => {
