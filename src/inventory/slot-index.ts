@@ -14,15 +14,15 @@ const PACK_AT = 32;
 
 export class SlotIndex {
   private readonly lists = new Map<string, Held>();
-  /** key → slot → whether it ends up indexed under the key (the last change wins). */
-  private readonly pending = new Map<string, Map<number, boolean>>();
+  /** key → its changes in the order they came: a slot added, or ~slot (negative) removed. */
+  private readonly pending = new Map<string, number[]>();
 
   add(key: string | undefined, slot: number): void {
-    if (key) this.queue(key, slot, true);
+    if (key) this.queue(key, slot);
   }
 
   remove(key: string | undefined, slot: number): void {
-    if (key) this.queue(key, slot, false);
+    if (key) this.queue(key, ~slot);
   }
 
   get(key: string): Held | undefined {
@@ -38,36 +38,64 @@ export class SlotIndex {
     this.pending.clear();
   }
 
-  private queue(key: string, slot: number, present: boolean): void {
-    let changes = this.pending.get(key);
-    if (!changes) this.pending.set(key, (changes = new Map()));
-    changes.set(slot, present);
+  private queue(key: string, change: number): void {
+    const changes = this.pending.get(key);
+    if (changes) changes.push(change);
+    else this.pending.set(key, [change]);
   }
 
-  private apply(key: string, changes: Map<number, boolean>): void {
-    const added: number[] = [];
-    const removed = new Set<number>();
-    for (const [slot, present] of changes) {
-      if (present) added.push(slot);
-      else removed.add(slot);
-    }
-    added.sort((a, b) => a - b);
+  private apply(key: string, changes: number[]): void {
     const held = this.lists.get(key);
+    const { added, removed } = settled(changes);
     const next =
-      held instanceof Int32Array && removed.size === 0 && (added.length === 0 || added[0] > lastOf(held))
+      removed === undefined && (added.length === 0 || added[0] > lastOf(held))
         ? appended(held, added)
-        : withChanges(held, added, removed);
+        : withChanges(held, added, removed ?? new Set());
     if (next === undefined) this.lists.delete(key);
     else if (next !== held) this.lists.set(key, next);
   }
 }
 
-function lastOf(packed: Int32Array): number {
-  return packed[packed[0]];
+/**
+ * What a key's changes come to: the slots added, ascending, and those removed. The last change
+ * of a slot wins. Most keys get one change per flush (a device's own serial, asset id, rare
+ * words), so that case makes nothing but the one-element list it already has.
+ */
+function settled(changes: number[]): { added: number[]; removed?: Set<number> } {
+  if (changes.length === 1)
+    return changes[0] >= 0 ? { added: changes } : { added: [], removed: new Set([~changes[0]]) };
+  const last = new Map<number, boolean>();
+  for (const change of changes) last.set(change >= 0 ? change : ~change, change >= 0);
+  const added: number[] = [];
+  let removed: Set<number> | undefined;
+  for (const [slot, present] of last) {
+    if (present) added.push(slot);
+    else (removed ??= new Set()).add(slot);
+  }
+  added.sort((a, b) => a - b);
+  return { added, removed };
 }
 
-/** The usual case while a sync fills the inventory: new devices get ever higher slots. */
-function appended(packed: Int32Array, added: number[]): Int32Array {
+/** The highest slot held; -1 for none. */
+function lastOf(held: Held | undefined): number {
+  if (held === undefined) return -1;
+  if (typeof held === 'number') return held;
+  return held instanceof Int32Array ? held[held[0]] : held[held.length - 1];
+}
+
+/**
+ * The usual case while a sync fills the inventory: new devices get ever higher slots, so `added`
+ * (ascending) goes after every slot held. A packed list grows in place while it has room.
+ */
+function appended(held: Held | undefined, added: number[]): Held | undefined {
+  if (added.length === 0) return held;
+  if (held instanceof Int32Array) return appendedPacked(held, added);
+  if (held === undefined && added.length === 1) return added[0];
+  const list = held === undefined ? added : typeof held === 'number' ? [held, ...added] : held.concat(added);
+  return list.length < PACK_AT ? list : packedList(list);
+}
+
+function appendedPacked(packed: Int32Array, added: number[]): Int32Array {
   const size = packed[0];
   let out = packed;
   if (size + added.length + 1 > packed.length) {
@@ -77,6 +105,13 @@ function appended(packed: Int32Array, added: number[]): Int32Array {
   out.set(added, size + 1);
   out[0] = size + added.length;
   return out;
+}
+
+function packedList(list: number[]): Int32Array {
+  const packed = new Int32Array(Math.ceil(list.length * 1.25) + 1);
+  packed[0] = list.length;
+  packed.set(list, 1);
+  return packed;
 }
 
 /** The general case: a merge into a fresh list. `added` is ascending. */
@@ -91,11 +126,7 @@ function withChanges(held: Held | undefined, added: number[], removed: Set<numbe
   while (j < added.length) push(merged, added[j++]);
   if (merged.length === 0) return undefined;
   if (merged.length === 1) return merged[0];
-  if (merged.length < PACK_AT) return merged;
-  const packed = new Int32Array(Math.ceil(merged.length * 1.25) + 1);
-  packed[0] = merged.length;
-  packed.set(merged, 1);
-  return packed;
+  return merged.length < PACK_AT ? merged : packedList(merged);
 }
 
 /** Appends unless it repeats the last slot (a slot added where it already was). */
