@@ -145,7 +145,7 @@ function indexEntries(device: InventoryDevice): DeviceEntries {
   return { member: terms.sortKey, suffixes, location: terms.location };
 }
 
-/** The groups that add a device's entries (or remove them, locations aside: see pruneLocations). */
+/** The groups that add a device's entries (or remove them, locations aside: see WRITE_SCRIPT's vacated). */
 function entryGroups(e: DeviceEntries, withLocation: boolean): WriteGroup[] {
   const groups = [{ member: e.member, suffixes: e.suffixes }];
   if (withLocation && e.location) groups.push({ member: e.location, suffixes: [SUFFIX.locations] });
@@ -328,20 +328,20 @@ export class RedisInventory implements Inventory {
           if (next.location) adds.push({ member: next.location, suffixes: [SUFFIX.locations] });
         }
       });
-      await this.write(keys, removes, adds, records);
-      await this.pruneLocations(keys, vacated);
+      await this.write(keys, removes, adds, records, vacated);
     }
   }
 
-  /** One round trip for a chunk's index changes and records: see WRITE_SCRIPT. */
+  /** One round trip for a chunk's index changes, records and vacated locations: see WRITE_SCRIPT. */
   private async write(
     keys: TenantKeys,
     removes: WriteGroup[],
     adds: WriteGroup[],
     records: WriteRecord[],
+    vacated: Set<string>,
   ): Promise<void> {
     if (removes.length === 0 && adds.length === 0 && records.length === 0) return;
-    await this.redis.deskInventoryWrite(0, keys.base, ...writeArgs(this.plainSetMin, removes, adds, records));
+    await this.redis.deskInventoryWrite(0, keys.base, ...writeArgs(this.plainSetMin, removes, adds, records, vacated));
   }
 
   async get(tenantId: string, id: string): Promise<InventoryDevice | undefined> {
@@ -665,28 +665,10 @@ export class RedisInventory implements Inventory {
         deleted.push(keys.device(device.id));
       });
       if (removes.length === 0 && deleted.length === 0) continue;
-      await this.write(keys, removes, [], []);
+      await this.write(keys, removes, [], [], vacated);
       if (deleted.length > 0) await this.redis.del(...deleted);
       removed += deleted.length;
-      await this.pruneLocations(keys, vacated);
     }
     return removed;
-  }
-
-  /** Drops locations no device has any more from the "contains" list. */
-  private async pruneLocations(keys: TenantKeys, locations: Set<string>): Promise<void> {
-    if (locations.size === 0) return;
-    const list = [...locations];
-    const pipeline = this.redis.pipeline();
-    for (const l of list) pipeline.zcard(keys.location(l));
-    const counts = (await run(pipeline)) as number[];
-    const empty = list.filter((_, i) => counts[i] === 0);
-    if (empty.length > 0)
-      await run(
-        this.redis
-          .pipeline()
-          .zrem(keys.locations, ...empty)
-          .incr(keys.locationsVersion),
-      );
   }
 }

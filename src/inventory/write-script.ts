@@ -3,15 +3,18 @@
  * key from the tenant's base and a short suffix, so the bot sends one command per chunk instead
  * of one per index key, and no full key twice.
  *
- * ARGV: base, the plain-set minimum and share, then three sections, each a count and its items:
+ * ARGV: base, the plain-set minimum and share, then four sections, each a count and its items:
  *   removes and adds: per key (suffix, n, member1 … memberN): one ZREM / ZADD (score 0) per key;
  *     a word's or an org unit's key (tok:, ou:) that is a plain set takes SREM / SADD instead, and
  *     such a sorted set that reaches the threshold becomes a plain set (see PLAIN_SET_SHARE)
  *   records: (id, JSON, generation key suffix, generation): the JSON at base .. 'd:' .. id, and
  *     the id scored by its sync generation in that key, so that a full sync's end finds the
  *     devices it did not see without reading every record
- * An add that puts a new location into `locs` bumps `locs:v`, after the ZADD, so a reader that
- * sees the new version also sees the new list. Keys are built here rather than declared, as in
+ *   vacated: locations a device of this call left; each that no device holds any more leaves
+ *     `locs`. Checked here, after the adds, so that no other write can come between the check
+ *     and the removal and add a device there.
+ * A change to `locs` bumps `locs:v`, after it, so a reader that sees the new version also sees
+ * the new list. Keys are built here rather than declared, as in
  * the intersection script, so this needs a standalone Redis.
  */
 export const WRITE_SCRIPT = String.raw`
@@ -80,7 +83,13 @@ for first = at, at + 4 * records - 1, 2000 do
   redis.call('MSET', unpack(sets))
   for suffix, args in pairs(scored) do redis.call('ZADD', base .. suffix, unpack(args)) end
 end
-if newLocations > 0 then redis.call('INCR', base .. 'locs:v') end
+at = at + 4 * records
+local vacated = tonumber(ARGV[at])
+local gone = 0
+for i = at + 1, at + vacated do
+  if redis.call('EXISTS', base .. 'loc:' .. ARGV[i]) == 0 then gone = gone + redis.call('ZREM', base .. 'locs', ARGV[i]) end
+end
+if newLocations + gone > 0 then redis.call('INCR', base .. 'locs:v') end
 return records
 `;
 
@@ -108,12 +117,13 @@ export interface WriteRecord {
 export const PLAIN_SET_SHARE = 0.1;
 export const PLAIN_SET_MIN = 10_000;
 
-/** The script's arguments after the base: the plain-set minimum and share, removes, adds, then records. */
+/** The script's arguments after the base: the plain-set minimum and share, removes, adds, records, vacated. */
 export function writeArgs(
   plainSetMin: number,
   removes: WriteGroup[],
   adds: WriteGroup[],
   records: WriteRecord[],
+  vacated: Iterable<string> = [],
 ): string[] {
   const out: string[] = [String(plainSetMin), String(PLAIN_SET_SHARE)];
   for (const section of [removes, adds]) {
@@ -123,6 +133,8 @@ export function writeArgs(
   }
   out.push(String(records.length));
   for (const r of records) out.push(r.id, r.json, r.generationSuffix, String(r.generation));
+  const locations = [...vacated];
+  out.push(String(locations.length), ...locations);
   return out;
 }
 

@@ -78,6 +78,26 @@ describe('RedisInventory keys', () => {
     expect(await keysUnder(`${keyPrefix}inv:t1:*`)).toEqual([`${keyPrefix}inv:t1:locs:v`]);
   });
 
+  it('keeps a location that one device leaves and another takes in the same write', async () => {
+    const at = (id: string, location: string) => ({
+      id,
+      source: 'chrome' as const,
+      serialNumber: id,
+      location,
+      users: [],
+    });
+    await inventory.upsertMany('t5', [at('m1', 'Lab 7'), at('m2', 'Hall')]);
+    await inventory.upsertMany('t5', [at('m1', 'Library'), at('m2', 'Lab 7')]);
+    expect(await redis.zrange(`${keyPrefix}inv:t5:locs`, 0, '-1')).toEqual(['lab 7', 'library']);
+    expect((await inventory.search('t5', 'lab')).devices.map((d) => d.id)).toEqual(['m2']);
+    // Its last device gone, a location leaves the list in that same write, and cached lists are told.
+    const version = await redis.get(`${keyPrefix}inv:t5:locs:v`);
+    await inventory.upsertMany('t5', [at('m2', 'Library')]);
+    expect(await redis.zrange(`${keyPrefix}inv:t5:locs`, 0, '-1')).toEqual(['library']);
+    expect(Number(await redis.get(`${keyPrefix}inv:t5:locs:v`))).toBeGreaterThan(Number(version));
+    expect((await inventory.search('t5', 'lab')).total).toBe(0);
+  });
+
   it('sees locations another instance added, through the cached list', async () => {
     const other = new RedisInventory(redis, { keyPrefix });
     await inventory.upsertMany('t2', [
