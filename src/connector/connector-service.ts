@@ -6,6 +6,7 @@ import { InvalidState } from '../errors';
 import { fromChromeDevice, type Inventory } from '../inventory';
 import { type Logger, silentLogger } from '../log';
 import { friendlyReason } from './friendly-reason';
+import { PageWrites } from './page-writes';
 import type { DeleteConfirmationStore, Connection, ConnectionStore, DeleteConfirmation, SyncLock } from './types';
 
 export interface ConnectorServiceOptions {
@@ -355,20 +356,25 @@ export class ConnectorService {
       return { status: 'not-connected' };
     }
     this.logger.info({ tenantId, generation }, 'connector: full sync started');
-    let devices = 0;
+    const writes = new PageWrites(this.inventory, tenantId);
     let lastCheckIn = before.lastCheckIn;
     try {
-      // One page at a time: memory stays flat whatever the fleet size.
+      // A few pages at a time: memory stays flat whatever the fleet size.
       for await (const page of this.directory(tenantId).listAll(FULL_SYNC_LISTING)) {
         lastCheckIn = this.iso();
-        if (this.stopping) return await this.interrupted(tenantId, lastCheckIn);
-        if (!(await this.store.get(tenantId))) return await this.deletedMeanwhile(tenantId);
-        await this.inventory.upsertMany(
-          tenantId,
-          page.map((d) => fromChromeDevice(d, generation)),
-        );
-        devices += page.length;
+        if (this.stopping) {
+          await writes.settle();
+          return await this.interrupted(tenantId, lastCheckIn);
+        }
+        // The page goes first: on a shared Redis the store's read would wait for the write before.
+        await writes.add(page.map((d) => fromChromeDevice(d, generation)));
+        if (!(await this.store.get(tenantId))) {
+          await writes.settle();
+          return await this.deletedMeanwhile(tenantId);
+        }
       }
+      await writes.finish();
+      const devices = writes.written;
       lastCheckIn = this.iso();
       const removed = await this.inventory.removeStale(tenantId, 'chrome', generation);
       const devicesSynced = await this.inventory.count(tenantId, 'chrome');
@@ -387,7 +393,8 @@ export class ConnectorService {
       this.logger.info({ tenantId, devices, removed, durationMs }, 'connector: full sync finished');
       return { status: 'completed', kind: 'full', devices, removed, durationMs, connection };
     } catch (error) {
-      return await this.failed(tenantId, 'full', error, devices, lastCheckIn, before.devicesSynced);
+      await writes.settle();
+      return await this.failed(tenantId, 'full', error, writes.written, lastCheckIn, before.devicesSynced);
     }
   }
 

@@ -301,21 +301,23 @@ export class RedisInventory implements Inventory {
     // Last copy of an id wins; duplicates inside one chunk would otherwise leave stale entries.
     const unique = [...new Map(devices.map((d) => [d.id, checkedCopy(d)])).values()];
     for (const chunk of chunks(unique, this.chunkSize)) {
+      // Worked out before the previous records are read: while Redis still runs another write
+      // (a sync hands over the next page early, see PageWrites), this overlaps it.
+      const records = chunk.map(recordOf);
+      const entries = chunk.map(indexEntries);
       // The previous record says which index entries the new one no longer has.
       const previous = await this.redis.mget(chunk.map((d) => keys.device(d.id)));
       const removes: WriteGroup[] = [];
       const adds: WriteGroup[] = [];
       const vacated = new Set<string>();
-      const records: WriteRecord[] = [];
       chunk.forEach((device, i) => {
-        records.push(recordOf(device));
         const json = previous[i];
         const before = json ? (JSON.parse(json) as InventoryDevice) : undefined;
         if (before && before.source !== device.source)
           removes.push({ member: device.id, suffixes: [SUFFIX.generation(before.source)] });
         // A re-sync mostly sees devices whose indexed fields did not move: only the record changes.
         if (before && sameIndexedFields(before, device)) return;
-        const next = indexEntries(device);
+        const next = entries[i];
         if (!before) {
           adds.push(...entryGroups(next, true));
           return;
