@@ -302,9 +302,9 @@ export class RedisInventory implements Inventory {
     const unique = [...new Map(devices.map((d) => [d.id, checkedCopy(d)])).values()];
     for (const chunk of chunks(unique, this.chunkSize)) {
       // Worked out before the previous records are read: while Redis still runs another write
-      // (a sync hands over the next page early, see PageWrites), this overlaps it.
+      // (a sync hands over the next page early, see PageWrites), this overlaps it. Index entries
+      // wait for the previous records: a re-sync needs none for its unchanged devices.
       const records = chunk.map(recordOf);
-      const entries = chunk.map(indexEntries);
       // The previous record says which index entries the new one no longer has.
       const previous = await this.redis.mget(chunk.map((d) => keys.device(d.id)));
       const removes: WriteGroup[] = [];
@@ -317,7 +317,7 @@ export class RedisInventory implements Inventory {
           removes.push({ member: device.id, suffixes: [SUFFIX.generation(before.source)] });
         // A re-sync mostly sees devices whose indexed fields did not move: only the record changes.
         if (before && sameIndexedFields(before, device)) return;
-        const next = entries[i];
+        const next = indexEntries(device);
         if (!before) {
           adds.push(...entryGroups(next, true));
           return;

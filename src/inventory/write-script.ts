@@ -123,7 +123,7 @@ export function writeArgs(
   removes: WriteGroup[],
   adds: WriteGroup[],
   records: WriteRecord[],
-  vacated: Iterable<string> = [],
+  vacated: Iterable<string>,
 ): string[] {
   const out: string[] = [String(plainSetMin), String(PLAIN_SET_SHARE)];
   for (const section of [removes, adds]) {
