@@ -25,9 +25,15 @@ describe('connector stores in Redis', () => {
 
   it('renews a held lock so that a long sync keeps it', async () => {
     const lock = new RedisSyncLock(redis, prefix);
-    const held = (await lock.acquire('sync:long', 90))!;
-    await new Promise((r) => setTimeout(r, 250));
-    expect(await lock.acquire('sync:long', 90)).toBeUndefined();
+    // Renewals run on a timer every third of the TTL: a TTL of seconds lets a loaded machine be
+    // late by more than a second without the lock lapsing, while the test still outlives it.
+    const ttlMs = 2000;
+    const acquiredAt = Date.now();
+    const held = (await lock.acquire('sync:long', ttlMs))!;
+    await new Promise((r) => setTimeout(r, ttlMs + 300));
+    expect(Date.now() - acquiredAt).toBeGreaterThan(ttlMs);
+    expect(await redis.pttl(`${prefix}connector:lock:sync:long`)).toBeGreaterThan(0);
+    expect(await lock.acquire('sync:long', ttlMs)).toBeUndefined();
     await held.release();
     expect(await redis.exists(`${prefix}connector:lock:sync:long`)).toBe(0);
   });
