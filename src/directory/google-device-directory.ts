@@ -5,6 +5,7 @@ import { InvalidInput, UpstreamError } from '../errors';
 import { silentLogger } from '../log';
 import { type DeskMetrics, observeUpstream } from '../telemetry';
 import { toChromeDevice, toDeviceCommand } from './map-device';
+import { ReadAhead } from './read-ahead';
 import { RetryPolicy, createRetryPolicy } from './retry';
 import {
   ChromeDevice,
@@ -48,7 +49,7 @@ export const SYNC_FIELDS =
  * Serial numbers do not change while a listing runs, unlike the last sync, whose ascending order
  * once gave incomplete listings until Google fixed it (GAM-team/GAM#1107, 2020).
  */
-export const FULL_SYNC_LISTING: ListOptions = { fields: SYNC_FIELDS, orderBy: 'serialNumber' };
+export const FULL_SYNC_LISTING: ListOptions = { fields: SYNC_FIELDS, orderBy: 'serialNumber', readAhead: 4 };
 /** What Google's restart rule reads (restart-rule.ts), for listing an org unit's devices to restart. */
 export const RESTART_FIELDS =
   'nextPageToken,chromeosdevices(deviceId,serialNumber,status,model,osVersion,lastSync,annotatedUser,orgUnitPath,recentUsers,deviceLicenseType,activeTimeRanges)';
@@ -56,6 +57,7 @@ export const DEVICE_FIELDS =
   'deviceId,serialNumber,status,model,osVersion,platformVersion,lastSync,annotatedUser,annotatedAssetId,annotatedLocation,recentUsers,orgUnitPath,autoUpdateExpiration,deviceLicenseType,bootMode,notes,deprovisionReason,lastEnrollmentTime,etag,activeTimeRanges';
 
 const DAY_MS = 86_400_000;
+const PAGE_LOOP_MESSAGE = 'Google Admin returned the same page twice; the device list was not completed.';
 
 /** The device status each status action leads to: "already there" is success on a repeat. */
 const TARGET_STATUS: Record<StatusAction, string> = {
@@ -132,15 +134,23 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     return page;
   }
 
-  /** Streams page by page: a sync holds the page it stores and the next one, never more. */
+  /**
+   * Streams page by page, asking for each page as soon as the one before it arrives: the caller
+   * holds the page it stores, and up to `readAhead` pages (default 1) are asked for or held
+   * beyond it, so memory stays flat whatever the fleet size.
+   */
   async *listAll(options: ListOptions = {}): AsyncIterable<ChromeDevice[]> {
-    const seen = new Set<string>();
-    let next: Promise<DevicePage> | undefined = this.listPage(options);
-    while (next) {
-      const page: DevicePage = await next;
-      next = this.prefetch(options, page.nextPageToken, seen);
-      // Let the request leave before the caller's synchronous work on this page holds the thread.
-      if (next) await new Promise((resolve) => setImmediate(resolve));
+    const { readAhead = 1, ...listing } = options;
+    const pages = new ReadAhead<DevicePage>(
+      (token) => this.listPage(listing, token),
+      Math.max(1, readAhead),
+      () => new UpstreamError(PAGE_LOOP_MESSAGE, 200, 'pageLoop'),
+    );
+    for (let next = pages.take(); ; next = pages.take()) {
+      const page = await next;
+      if (!page) return;
+      // Let the next request leave before the caller's synchronous work on this page holds the thread.
+      if (pages.more) await new Promise((resolve) => setImmediate(resolve));
       if (page.devices.length > 0) yield page.devices;
     }
   }
@@ -155,12 +165,7 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
     seen: Set<string>,
   ): Promise<DevicePage> | undefined {
     if (token === undefined || token === '') return undefined;
-    if (seen.has(token))
-      throw new UpstreamError(
-        'Google Admin returned the same page twice; the device list was not completed.',
-        200,
-        'pageLoop',
-      );
+    if (seen.has(token)) throw new UpstreamError(PAGE_LOOP_MESSAGE, 200, 'pageLoop');
     seen.add(token);
     const next = this.listPage(options, token);
     // A caller that stops early never awaits it: keep its failure from going unhandled.

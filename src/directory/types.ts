@@ -98,6 +98,8 @@ export interface ListOptions {
   projection?: 'BASIC' | 'FULL';
   /** Google's partial-response selector, e.g. nextPageToken,chromeosdevices(deviceId,serialNumber). */
   fields?: string;
+  /** listAll only: how many pages it asks for or holds beyond the one its caller has (default 1). */
+  readAhead?: number;
 }
 
 export interface DevicePage {

@@ -29,6 +29,30 @@ local function toPlainSet(key)
     redis.call('SADD', key, unpack(members, first, math.min(first + 999, #members)))
   end
 end
+-- ZADD with score 0 for members ARGV[first .. last]; one member needs no table.
+local function zadd(key, first, last)
+  if first == last then return redis.pcall('ZADD', key, 0, ARGV[first]) end
+  local args = {}
+  for i = first, last do
+    args[#args + 1] = 0
+    args[#args + 1] = ARGV[i]
+  end
+  return redis.pcall('ZADD', key, unpack(args))
+end
+-- A word's or an org unit's key may be a plain set. Few members are tried as the sorted set most
+-- such keys are, and written as a plain set only when Redis answers WRONGTYPE: this saves a TYPE
+-- call for each of the many rare words. A plain set is a common word, with many members in a
+-- call, where a failed ZADD would cost more than the TYPE call (docs/performance.md).
+local function write(command, key, first, last, convertible)
+  if convertible and last - first >= 7 and redis.call('TYPE', key).ok == 'set' then
+    return redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last)), true
+  end
+  local done
+  if command == 'ZADD' then done = zadd(key, first, last) else done = redis.pcall('ZREM', key, unpack(ARGV, first, last)) end
+  if type(done) ~= 'table' then return done, false end
+  if not (convertible and string.sub(done.err, 1, 9) == 'WRONGTYPE') then error(done) end
+  return redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last)), true
+end
 local function entries(command)
   local changed = 0
   local keys = tonumber(ARGV[at])
@@ -37,22 +61,15 @@ local function entries(command)
     local suffix, n = ARGV[at], tonumber(ARGV[at + 1])
     local key = base .. suffix
     local convertible = string.sub(suffix, 1, 4) == 'tok:' or string.sub(suffix, 1, 3) == 'ou:'
-    local plain = convertible and redis.call('TYPE', key).ok == 'set'
+    local plain = false
     -- Many members per call, in slices that stay within Lua's stack.
     for first = at + 2, at + 1 + n, 1000 do
       local last = math.min(first + 999, at + 1 + n)
       local done
       if plain then
         done = redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last))
-      elseif command == 'ZADD' then
-        local args = {}
-        for i = first, last do
-          args[#args + 1] = 0
-          args[#args + 1] = ARGV[i]
-        end
-        done = redis.call('ZADD', key, unpack(args))
       else
-        done = redis.call('ZREM', key, unpack(ARGV, first, last))
+        done, plain = write(command, key, first, last, convertible)
       end
       if suffix == 'locs' then changed = changed + done end
     end
