@@ -69,6 +69,11 @@ export type CancelDecision =
   { ok: true } | { ok: false; why: 'unknown' | 'not-yours' | 'expired' | 'used'; confirmation?: DeleteConfirmation };
 
 const MINUTE = 60_000;
+/**
+ * Pages a full sync writes at once: while Redis runs one page's script, the next page's records are
+ * read and its script waits, so Redis does not idle while the bot prepares a page.
+ */
+const FULL_SYNC_WRITES = 3;
 
 /**
  * The tenant already has a Chrome Enterprise connection: one connection per tenant, so a new one
@@ -356,7 +361,7 @@ export class ConnectorService {
       return { status: 'not-connected' };
     }
     this.logger.info({ tenantId, generation }, 'connector: full sync started');
-    const writes = new PageWrites(this.inventory, tenantId);
+    const writes = new PageWrites(this.inventory, tenantId, FULL_SYNC_WRITES);
     let lastCheckIn = before.lastCheckIn;
     try {
       // A few pages at a time: memory stays flat whatever the fleet size.

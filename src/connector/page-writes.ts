@@ -1,19 +1,21 @@
 import type { Inventory, InventoryDevice } from '../inventory';
 
 /**
- * A full sync's writes, at most two pages at once: a page goes to the inventory while the page
- * before it is still being written, so the bot's work on the one (mapping, the index entries, the
- * write's arguments) overlaps Redis's work on the other instead of following it
- * (docs/performance.md). A page holding a device of the page still being written waits for that
- * write first, since each write reads the records it replaces.
+ * A full sync's writes, a few pages at once (`depth`, default 2): a page goes to the inventory
+ * while the pages before it are still being written, so the bot's work on one (mapping, the index
+ * entries, the write's arguments) overlaps Redis's work on another instead of following it, and
+ * Redis has the next write waiting when one ends (docs/performance.md). A page holding a device of
+ * a page still being written waits for that write first, since each write reads the records it
+ * replaces.
  */
 export class PageWrites {
-  private inflight?: { done: Promise<void>; ids: Set<string> };
+  private readonly inflight: Array<{ done: Promise<void>; ids: Set<string> }> = [];
   private devices = 0;
 
   constructor(
     private readonly inventory: Inventory,
     private readonly tenantId: string,
+    private readonly depth = 2,
   ) {}
 
   /** Devices written so far. */
@@ -21,32 +23,33 @@ export class PageWrites {
     return this.devices;
   }
 
-  /** Starts this page's write; resolves when the write before it is done, and throws its error. */
+  /**
+   * Starts this page's write; resolves when fewer than `depth` writes are left running, and throws
+   * the error of a write it waited for.
+   */
   async add(devices: InventoryDevice[]): Promise<void> {
-    let before = this.inflight;
-    if (before && devices.some((d) => before!.ids.has(d.id))) {
-      this.inflight = undefined;
-      await before.done;
-      before = undefined;
-    }
+    // Writes are awaited in order: the last write sharing a device, and every write before it.
+    let shared = -1;
+    this.inflight.forEach((w, i) => {
+      if (devices.some((d) => w.ids.has(d.id))) shared = i;
+    });
+    for (let i = 0; i <= shared; i++) await this.inflight.shift()!.done;
     const done = this.inventory.upsertMany(this.tenantId, devices).then(() => {
       this.devices += devices.length;
     });
-    // Awaited by the next add or by finish; until then a failure must not go unhandled.
+    // Awaited by a later add or by finish; until then a failure must not go unhandled.
     done.catch(() => undefined);
-    this.inflight = { done, ids: new Set(devices.map((d) => d.id)) };
-    await before?.done;
+    this.inflight.push({ done, ids: new Set(devices.map((d) => d.id)) });
+    while (this.inflight.length >= this.depth) await this.inflight.shift()!.done;
   }
 
-  /** Waits for the last write, and throws its error. */
+  /** Waits for every write, in order, and throws the first error. */
   async finish(): Promise<void> {
-    const last = this.inflight;
-    this.inflight = undefined;
-    await last?.done;
+    while (this.inflight.length > 0) await this.inflight.shift()!.done;
   }
 
-  /** Waits for a write still running, whatever comes of it: before a sync gives up or cleans up. */
+  /** Waits for the writes still running, whatever comes of them: before a sync gives up or cleans up. */
   async settle(): Promise<void> {
-    await this.finish().catch(() => undefined);
+    await Promise.allSettled(this.inflight.splice(0).map((w) => w.done));
   }
 }

@@ -76,6 +76,45 @@ describe('PageWrites', () => {
     expect(writes.written).toBe(4);
   });
 
+  it('with a depth of three, keeps three writes running and starts no fourth until the first is done', async () => {
+    const inventory = new GatedInventory();
+    const writes = new PageWrites(inventory, 't', 3);
+    await writes.add([device('a')]);
+    await writes.add([device('b')]);
+    const third = writes.add([device('c')]);
+    expect(inventory.started).toEqual([['a'], ['b'], ['c']]);
+    expect(await settled(third)).toBe(false);
+    inventory.release(0);
+    await third;
+    // A page sharing a device with the second write waits for it, not for the third.
+    const shared = writes.add([device('d'), device('b')]);
+    await tick();
+    expect(inventory.started).toHaveLength(3);
+    inventory.release(1);
+    await tick();
+    expect(inventory.started).toEqual([['a'], ['b'], ['c'], ['d', 'b']]);
+    expect(await settled(shared)).toBe(true);
+    inventory.release(2);
+    inventory.release(3);
+    await writes.finish();
+    expect(writes.written).toBe(5);
+    expect(await inventory.count('t')).toBe(4);
+  });
+
+  it('settles every write still running, failed or not, before a sync gives up', async () => {
+    const inventory = new GatedInventory();
+    const writes = new PageWrites(inventory, 't', 3);
+    await writes.add([device('a')]);
+    await writes.add([device('b')]);
+    inventory.fail(0, new Error('quota'));
+    const settling = writes.settle();
+    expect(await settled(settling)).toBe(false);
+    inventory.release(1);
+    await settling;
+    expect(writes.written).toBe(1);
+    await writes.finish();
+  });
+
   it("throws a write's failure at the next page, and settles the write still running", async () => {
     const inventory = new GatedInventory();
     const writes = new PageWrites(inventory, 't');
