@@ -1,4 +1,4 @@
-/** A listing's page: its items and the token of the page after it (none on the last). */
+/** What reading ahead needs of a listing's page: the token of the page after it (none on the last). */
 export interface TokenPage {
   nextPageToken?: string;
 }
