@@ -141,36 +141,28 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
    */
   async *listAll(options: ListOptions = {}): AsyncIterable<ChromeDevice[]> {
     const { readAhead = 1, ...listing } = options;
+    for await (const page of this.pages(listing, readAhead)) if (page.devices.length > 0) yield page.devices;
+  }
+
+  /** Pages in order, read ahead; none is asked for after a page `goOn` turns down. */
+  private async *pages(
+    listing: ListOptions,
+    readAhead: number,
+    goOn?: (page: DevicePage) => boolean,
+  ): AsyncIterable<DevicePage> {
     const pages = new ReadAhead<DevicePage>(
       (token) => this.listPage(listing, token),
       Math.max(1, readAhead),
       () => new UpstreamError(PAGE_LOOP_MESSAGE, 200, 'pageLoop'),
+      goOn,
     );
     for (let next = pages.take(); ; next = pages.take()) {
       const page = await next;
       if (!page) return;
       // Let the next request leave before the caller's synchronous work on this page holds the thread.
       if (pages.more) await new Promise((resolve) => setImmediate(resolve));
-      if (page.devices.length > 0) yield page.devices;
+      yield page;
     }
-  }
-
-  /**
-   * Asks for the page after this one before the caller stores this one, so a sync runs at the
-   * speed of Google's paging; at most two pages are held at once. Undefined on the last page.
-   */
-  private prefetch(
-    options: ListOptions,
-    token: string | undefined,
-    seen: Set<string>,
-  ): Promise<DevicePage> | undefined {
-    if (token === undefined || token === '') return undefined;
-    if (seen.has(token)) throw new UpstreamError(PAGE_LOOP_MESSAGE, 200, 'pageLoop');
-    seen.add(token);
-    const next = this.listPage(options, token);
-    // A caller that stops early never awaits it: keep its failure from going unhandled.
-    next.catch(() => undefined);
-    return next;
   }
 
   /**
@@ -195,14 +187,10 @@ export class GoogleDeviceDirectory implements DeviceDirectory {
       orderBy: 'lastSync',
       sortOrder: 'DESCENDING',
     };
-    const seen = new Set<string>();
-    let next: Promise<DevicePage> | undefined = this.listPage(listing);
-    while (next) {
-      const page: DevicePage = await next;
-      const changed = page.devices.filter((d) => d.lastSync !== undefined && Date.parse(d.lastSync) >= sinceMs);
-      // Newest first: once one device is older, so is the rest of the list, and no next page is asked for.
-      next = changed.length === page.devices.length ? this.prefetch(listing, page.nextPageToken, seen) : undefined;
-      if (next) await new Promise((resolve) => setImmediate(resolve));
+    const isChanged = (d: ChromeDevice) => d.lastSync !== undefined && Date.parse(d.lastSync) >= sinceMs;
+    // Newest first: once one device is older, so is the rest of the list, and no next page is asked for.
+    for await (const page of this.pages(listing, 1, (p) => p.devices.every(isChanged))) {
+      const changed = page.devices.filter(isChanged);
       if (changed.length > 0) yield changed;
     }
   }

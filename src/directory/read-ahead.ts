@@ -8,7 +8,7 @@ export interface TokenPage {
  * one arrives, until `ahead` pages are asked for or held beyond those the caller has taken. A
  * caller that is slow now and then (a sync waiting for a write) does not hold up Google's paging,
  * which only the previous page's token can move on. Pages come out in order; a failed page
- * throws where it stands, and nothing is asked for after it.
+ * throws where it stands, and nothing is asked for after it, nor after a page `goOn` turns down.
  */
 export class ReadAhead<P extends TokenPage> {
   private readonly queue: Array<Promise<P>> = [];
@@ -20,6 +20,8 @@ export class ReadAhead<P extends TokenPage> {
     private readonly fetch: (token?: string) => Promise<P>,
     private readonly ahead: number,
     private readonly repeated: () => Error,
+    /** Whether the page after this one is wanted at all (a listing that can stop early). */
+    private readonly goOn: (page: P) => boolean = () => true,
   ) {
     this.request(undefined);
   }
@@ -48,13 +50,14 @@ export class ReadAhead<P extends TokenPage> {
     this.queue.push(page);
     // Registered before any take() can await it, so the next request leaves first.
     page.then(
-      (p) => this.arrived(p.nextPageToken),
+      (p) => this.arrived(p),
       () => undefined,
     );
   }
 
-  private arrived(token: string | undefined): void {
-    if (token === undefined || token === '') return;
+  private arrived(page: P): void {
+    const token = page.nextPageToken;
+    if (token === undefined || token === '' || !this.goOn(page)) return;
     if (this.seen.has(token)) {
       const loop = Promise.reject(this.repeated());
       loop.catch(() => undefined);

@@ -29,6 +29,10 @@ local function toPlainSet(key)
     redis.call('SADD', key, unpack(members, first, math.min(first + 999, #members)))
   end
 end
+-- SADD / SREM for members ARGV[first .. last]: a word's or an org unit's key that is a plain set.
+local function plainWrite(command, key, first, last)
+  return redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last))
+end
 -- ZADD with score 0 for members ARGV[first .. last]; one member needs no table.
 local function zadd(key, first, last)
   if first == last then return redis.pcall('ZADD', key, 0, ARGV[first]) end
@@ -45,13 +49,13 @@ end
 -- call, where a failed ZADD would cost more than the TYPE call (docs/performance.md).
 local function write(command, key, first, last, convertible)
   if convertible and last - first >= 7 and redis.call('TYPE', key).ok == 'set' then
-    return redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last)), true
+    return plainWrite(command, key, first, last), true
   end
   local done
   if command == 'ZADD' then done = zadd(key, first, last) else done = redis.pcall('ZREM', key, unpack(ARGV, first, last)) end
   if type(done) ~= 'table' then return done, false end
   if not (convertible and string.sub(done.err, 1, 9) == 'WRONGTYPE') then error(done) end
-  return redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last)), true
+  return plainWrite(command, key, first, last), true
 end
 local function entries(command)
   local changed = 0
@@ -67,7 +71,7 @@ local function entries(command)
       local last = math.min(first + 999, at + 1 + n)
       local done
       if plain then
-        done = redis.call(command == 'ZADD' and 'SADD' or 'SREM', key, unpack(ARGV, first, last))
+        done = plainWrite(command, key, first, last)
       else
         done, plain = write(command, key, first, last, convertible)
       end

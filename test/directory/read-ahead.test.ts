@@ -107,4 +107,17 @@ describe('reading a listing ahead of its caller', () => {
     expect((await reader.take())?.n).toBe(1);
     await expect(reader.take()).rejects.toThrow('same page twice');
   });
+
+  it('asks for nothing after a page the caller turns down, and ends after it', async () => {
+    const l = listing(5);
+    const reader = new ReadAhead<Page>(l.fetch, 4, loopError, (page) => page.n < 1);
+    await l.answer(0);
+    await l.answer(1);
+    expect(l.asked).toEqual(['p0', 'p1']);
+    expect((await reader.take())?.n).toBe(0);
+    expect((await reader.take())?.n).toBe(1);
+    expect(reader.more).toBe(false);
+    expect(await reader.take()).toBeUndefined();
+    expect(l.asked).toEqual(['p0', 'p1']);
+  });
 });

@@ -171,6 +171,17 @@ describe('RedisInventory keys', () => {
     expect(await keysUnder(`${keyPrefix}inv:t4:*`)).toEqual([`${keyPrefix}inv:t4:locs:v`]);
   });
 
+  it('fails a write loudly when an index key that is never a plain set holds one', async () => {
+    // Only words and org units fall back to a plain set on WRONGTYPE: any other error is raised.
+    const asset = `${keyPrefix}inv:t9:asset:x9`;
+    await redis.sadd(asset, 'foreign');
+    const device = { id: 'a', source: 'chrome' as const, serialNumber: 'S9', assetId: 'X9', users: [] };
+    await expect(inventory.upsertMany('t9', [device])).rejects.toThrow(/WRONGTYPE/);
+    expect(await redis.smembers(asset)).toEqual(['foreign']);
+    await redis.del(asset);
+    await inventory.removeAll('t9', 'chrome');
+  });
+
   it('moves a word of more than a thousand devices into a plain set whole, a slice at a time', async () => {
     const common = new RedisInventory(redis, { keyPrefix, plainSetMin: 2_100 });
     const device = (i: number) => ({
