@@ -57,6 +57,8 @@ export class MemoryJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly pending = new Map<string, Pending>();
   private readonly running = new Set<Promise<void>>();
+  /** Ids of the jobs running now: as on BullMQ, adding one of them again is a no-op. */
+  private readonly runningIds = new Set<string>();
   private closed = false;
   private readonly logger: Logger;
   private readonly attempts: number;
@@ -71,7 +73,7 @@ export class MemoryJobQueue implements JobQueue {
   async add<T>(name: string, data: T, options: JobOptions = {}): Promise<void> {
     if (this.closed) return;
     const id = options.jobId ?? `job-${++seq}`;
-    if (this.pending.has(id)) return;
+    if (this.pending.has(id) || this.runningIds.has(id)) return;
     const job: Pending = { id, name, data, attempt: 1 };
     this.pending.set(id, job);
     this.schedule(job, options.delayMs ?? 0);
@@ -113,21 +115,24 @@ export class MemoryJobQueue implements JobQueue {
     if (this.closed) return;
     const handler = this.handlers.get(job.name);
     if (!handler) return;
-    // Leaves `pending` before it runs, so the handler can add the same id for a later run.
     this.pending.delete(job.id);
+    this.runningIds.add(job.id);
     const p = handler(job.data, { id: job.id, name: job.name, attempt: job.attempt })
       .catch((err: unknown) => {
         this.logger.warn(
           { job: job.id, name: job.name, attempt: job.attempt, err: { message: (err as Error)?.message } },
           'background job failed',
         );
-        if (job.attempt < this.attempts && !this.closed && !this.pending.has(job.id)) {
+        if (job.attempt < this.attempts && !this.closed) {
           const again: Pending = { ...job, attempt: job.attempt + 1, timer: undefined };
           this.pending.set(job.id, again);
           this.schedule(again, this.retryDelayMs);
         }
       })
-      .finally(() => this.running.delete(p));
+      .finally(() => {
+        this.runningIds.delete(job.id);
+        this.running.delete(p);
+      });
     this.running.add(p);
   }
 }

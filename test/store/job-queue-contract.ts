@@ -1,8 +1,8 @@
 import type { JobQueue } from '../../src/store/job-queue';
 
-const until = async (check: () => boolean, timeoutMs = 5000): Promise<void> => {
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> => {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -57,6 +57,31 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueue>): v
       await until(() => runs >= 1);
       await new Promise((r) => setTimeout(r, 300));
       expect(runs).toBe(1);
+    });
+
+    it('does not run a job twice at once: an id that is running is not added again, and is free once it ends', async () => {
+      const q = await fresh();
+      let runs = 0;
+      const waiting: Array<() => void> = [];
+      const release = () => waiting.splice(0).forEach((go) => go());
+      q.process('slow', async () => {
+        runs++;
+        await new Promise<void>((go) => waiting.push(go));
+      });
+      try {
+        await q.add('slow', {}, { jobId: 'slow-id' });
+        await until(() => runs === 1);
+        // A periodic sweep re-adding a job that is still running must not start a second copy of it.
+        await q.add('slow', {}, { jobId: 'slow-id' });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(runs).toBe(1);
+        release();
+        await until(async () => (await q.counts()).active === 0);
+        await q.add('slow', {}, { jobId: 'slow-id' });
+        await until(() => runs === 2);
+      } finally {
+        release();
+      }
     });
 
     it('lets a handler schedule the next run of the same chain', async () => {
