@@ -7,6 +7,12 @@ export interface ActionRequestStore {
   /** A new id, unique in the store: DD- and six characters people can read out. */
   newId(): Promise<string>;
   save(request: ActionRequest): Promise<void>;
+  /**
+   * Saves what poll `seq` of a request found, only if the stored request still waits for that poll:
+   * of two copies of one poll (a job run again while it still runs), the second saves nothing, so
+   * it announces nothing either. False when it did not save.
+   */
+  savePoll(request: ActionRequest, seq: number): Promise<boolean>;
   get(id: string): Promise<ActionRequest | undefined>;
   listByRequester(teamsId: string, limit: number): Promise<ActionRequest[]>;
   /** Requests not yet in a terminal state, for resuming the tracking after a restart. */
@@ -33,6 +39,12 @@ export class MemoryActionRequestStore implements ActionRequestStore {
     this.items.set(r.id, structuredClone(r));
   }
 
+  async savePoll(r: ActionRequest, seq: number): Promise<boolean> {
+    if (this.items.get(r.id)?.pollSeq !== seq) return false;
+    await this.save(r);
+    return true;
+  }
+
   async get(id: string): Promise<ActionRequest | undefined> {
     const r = this.items.get(id.toUpperCase());
     return r && structuredClone(r);
@@ -50,6 +62,18 @@ export class MemoryActionRequestStore implements ActionRequestStore {
     return [...this.items.values()].filter((r) => !isTerminal(r.state)).map((r) => structuredClone(r));
   }
 }
+
+/** Writes a request as `save` does, if the stored one's pollSeq is still ARGV[1]. */
+const SAVE_POLL_SCRIPT = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local ok, stored = pcall(cjson.decode, raw)
+if not ok or type(stored) ~= 'table' or stored.pollSeq ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+if ARGV[5] == '1' then redis.call('SREM', KEYS[3], ARGV[4]) else redis.call('SADD', KEYS[3], ARGV[4]) end
+return 1
+`;
 
 /** A JSON value per request, a sorted set per requester and a set of the active ones. */
 export class RedisActionRequestStore implements ActionRequestStore {
@@ -84,6 +108,12 @@ export class RedisActionRequestStore implements ActionRequestStore {
     if (isTerminal(r.state)) multi.srem(this.active, r.id);
     else multi.sadd(this.active, r.id);
     await multi.exec();
+  }
+
+  async savePoll(r: ActionRequest, seq: number): Promise<boolean> {
+    const keys = [this.key(r.id), this.byRequester(r.requester.teamsId), this.active];
+    const args = [seq, JSON.stringify(r), r.createdAt, r.id, isTerminal(r.state) ? '1' : '0'];
+    return Number(await this.redis.eval(SAVE_POLL_SCRIPT, keys.length, ...keys, ...args)) === 1;
   }
 
   async get(id: string): Promise<ActionRequest | undefined> {

@@ -1,7 +1,8 @@
 /**
  * Follows every executed action to a terminal state. Each poll is one job on the queue; the
  * request's pollSeq names the next poll, so a stale or duplicated job (a resume racing a job
- * that survived in Redis) sees it is not the current one and stops.
+ * that survived in Redis) sees it is not the current one and stops. Of two copies of one poll
+ * running at once (a job BullMQ thought stalled), only the first to save goes on and announces.
  */
 import { type AuditTrail, actorOf } from '../audit';
 import type { Clock } from '../clock';
@@ -153,7 +154,11 @@ export class ActionTracker {
       r.updatedAt = now;
       r.history.push({ state: next.state, at: now });
     }
-    await this.deps.requests.save(r);
+    if (!(await this.deps.requests.savePoll(r, seq))) {
+      // Another copy of this poll saved first and speaks for it.
+      this.deps.logger.debug({ requestId, seq }, 'action poll already taken');
+      return;
+    }
     if (changed) await this.announce(r);
     if (!isTerminal(r.state)) await this.schedule(r, this.delay(r.pollSeq));
   }

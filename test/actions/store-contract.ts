@@ -127,6 +127,29 @@ export function requestStoreContract(name: string, make: () => Promise<ActionReq
       expect((await store.listByRequester('user-id-2', 10)).map((r) => r.id)).toEqual([other]);
     });
 
+    it("saves a poll's result once: a second copy of the same poll saves nothing", async () => {
+      const id = await store.newId();
+      await store.save(actionRequest(id, 1000, { pollSeq: 3 }));
+      const done = actionRequest(id, 1000, { pollSeq: 4, state: 'Done' });
+      const stale = actionRequest(id, 1000, { pollSeq: 4, state: 'Sent' });
+      expect(await store.savePoll(done, 3)).toBe(true);
+      expect(await store.savePoll(stale, 3)).toBe(false);
+      expect(await store.get(id)).toEqual(done);
+      expect((await store.listActive()).map((r) => r.id)).not.toContain(id);
+      // The next poll's result is saved as usual, and a request never saved takes none.
+      expect(await store.savePoll(actionRequest(id, 1000, { pollSeq: 5, state: 'Done' }), 4)).toBe(true);
+      expect(await store.savePoll(actionRequest(await store.newId(), 1000), 0)).toBe(false);
+    });
+
+    it('of many copies of one poll saving at once, exactly one saves', async () => {
+      const id = await store.newId();
+      await store.save(actionRequest(id, 1000, { pollSeq: 0 }));
+      const saved = await Promise.all(
+        Array.from({ length: 10 }, () => store.savePoll(actionRequest(id, 1000, { pollSeq: 1 }), 0)),
+      );
+      expect(saved.filter(Boolean)).toHaveLength(1);
+    });
+
     it('lists only the requests still being tracked', async () => {
       const a = await store.newId();
       const b = await store.newId();

@@ -169,6 +169,15 @@ describe('the tracker', () => {
     expect((await requests.get(r.id))?.state).toBe('Done');
   });
 
+  it('two copies of one poll running at once announce the end once', async () => {
+    const r = await issued('online');
+    clock.advance(10_000);
+    await Promise.all([tracker.poll(r.id, 0), tracker.poll(r.id, 0)]);
+    expect(notifier.ends).toHaveLength(1);
+    expect((await audit.latest({ tenantId: 't1' })).filter((e) => e.requestId === r.id)).toHaveLength(1);
+    expect((await requests.get(r.id))?.state).toBe('Done');
+  });
+
   it('a stale or duplicate poll changes nothing', async () => {
     const r = await issued('online');
     clock.advance(10_000);
