@@ -1,14 +1,14 @@
 import { MemoryAuditTrail } from '../../src/audit';
-import { ActionTracker, RequestNotifier } from '../../src/actions/tracker';
+import { ActionTracker, RequestNotifier, type TrackingSettings } from '../../src/actions/tracker';
 import { MemoryActionRequestStore } from '../../src/actions/request-store';
 import type { ActionRequest } from '../../src/actions/types';
 import { ManualClock } from '../../src/clock';
-import { createDeviceDirectory } from '../../src/directory';
 import type { DeviceDirectory } from '../../src/directory/types';
-import { milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
+import { type FleetDevice, milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
 import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
 import { silentLogger } from '../../src/log';
 import { MemoryJobQueue } from '../../src/store/job-queue';
+import { directoryFor } from './bulk/runner-fixtures';
 import { actionRequest } from './store-contract';
 
 const START = Date.parse('2026-03-02T10:00:00Z');
@@ -35,6 +35,51 @@ const until = async (check: () => boolean, timeoutMs = 20_000) => {
   }
 };
 
+/**
+ * One attempt per request, as the bulk runner's client: a request the emulator never answers
+ * becomes an error the tracker polls through, as in production, instead of holding the poll for
+ * the default 30 s, past these tests' waits.
+ */
+const trackerDirectory = (google: GoogleEmulator, clock: ManualClock) =>
+  directoryFor(google, clock, { timeoutMs: 2_000 });
+
+/** A tracker over fresh stores and queue, polling every 10–20 ms. */
+function trackerRig(directory: DeviceDirectory, clock: ManualClock, settings: Partial<TrackingSettings> = {}) {
+  const queue = new MemoryJobQueue();
+  const requests = new MemoryActionRequestStore();
+  const notifier = new RecordingNotifier();
+  const audit = new MemoryAuditTrail(clock);
+  const tracker = new ActionTracker({
+    google: () => directory,
+    requests,
+    queue,
+    clock,
+    audit,
+    logger: silentLogger,
+    notifier,
+    settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 100, ...settings },
+  });
+  return { queue, requests, notifier, audit, tracker };
+}
+
+/** A wipe of `d`'s user profiles sent to Google, saved as the request the tracker follows. */
+async function issueWipe(
+  directory: DeviceDirectory,
+  requests: MemoryActionRequestStore,
+  clock: ManualClock,
+  d: FleetDevice,
+): Promise<ActionRequest> {
+  const commandId = await directory.issueCommand(d.deviceId, 'WIPE_USERS');
+  const r = actionRequest(await requests.newId(), clock.now(), {
+    action: 'wipeUsers',
+    params: {},
+    commandId,
+    device: { id: d.deviceId, serialNumber: d.serialNumber },
+  });
+  await requests.save(r);
+  return r;
+}
+
 describe('the tracker', () => {
   const clock = new ManualClock(START);
   const fleet = sandboxFleet(START).filter(
@@ -50,35 +95,13 @@ describe('the tracker', () => {
 
   beforeAll(async () => {
     google = await startGoogleEmulator({ devices: sandboxFleet(START), clock });
-    directory = createDeviceDirectory({
-      customerId: 'my_customer',
-      rootUrl: google.rootUrl,
-      accessToken: google.accessToken,
-      clock,
-      retry: { maxAttempts: 1 },
-      // A request the emulator never answers becomes an error the tracker polls through, as in
-      // production, instead of holding the poll for the default 30 s, past these tests' waits.
-      timeoutMs: 2_000,
-    });
+    directory = trackerDirectory(google, clock);
   });
   afterAll(async () => {
     await google.close();
   });
   beforeEach(() => {
-    queue = new MemoryJobQueue();
-    requests = new MemoryActionRequestStore();
-    notifier = new RecordingNotifier();
-    audit = new MemoryAuditTrail(clock);
-    tracker = new ActionTracker({
-      google: () => directory,
-      requests,
-      queue,
-      clock,
-      audit,
-      logger: silentLogger,
-      notifier,
-      settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 100 },
-    });
+    ({ queue, requests, notifier, audit, tracker } = trackerRig(directory, clock));
   });
   afterEach(async () => {
     tracker.stop();
@@ -92,18 +115,7 @@ describe('the tracker', () => {
     return d;
   };
 
-  async function issued(connectivity: 'online' | 'offline'): Promise<ActionRequest> {
-    const d = device(connectivity);
-    const commandId = await directory.issueCommand(d.deviceId, 'WIPE_USERS');
-    const r = actionRequest(await requests.newId(), clock.now(), {
-      action: 'wipeUsers',
-      params: {},
-      commandId,
-      device: { id: d.deviceId, serialNumber: d.serialNumber },
-    });
-    await requests.save(r);
-    return r;
-  }
+  const issued = (connectivity: 'online' | 'offline') => issueWipe(directory, requests, clock, device(connectivity));
 
   it('resumes the requests left unfinished in the store, and takes them to Done', async () => {
     const r = await issued('online');
@@ -192,38 +204,16 @@ describe('the tracker, with the sweep coming while a poll waits for Google', () 
     const clock = new ManualClock(START);
     // Each answer takes 40 ms and the sweep comes every 5 ms: it finds every poll still waiting.
     const google = await startGoogleEmulator({ devices: sandboxFleet(START), clock, latencyMs: 40 });
-    const queue = new MemoryJobQueue();
-    const notifier = new RecordingNotifier();
-    const requests = new MemoryActionRequestStore();
-    const directory = createDeviceDirectory({
-      customerId: 'my_customer',
-      rootUrl: google.rootUrl,
-      accessToken: google.accessToken,
-      clock,
-      retry: { maxAttempts: 1 },
-    });
-    const tracker = new ActionTracker({
-      google: () => directory,
-      requests,
-      queue,
-      clock,
-      audit: new MemoryAuditTrail(clock),
-      logger: silentLogger,
-      notifier,
-      settings: { pollIntervalMs: 10, maxPollIntervalMs: 10, ceilingMs: 3_600_000, sweepIntervalMs: 5 },
+    const directory = trackerDirectory(google, clock);
+    const { queue, requests, notifier, tracker } = trackerRig(directory, clock, {
+      maxPollIntervalMs: 10,
+      sweepIntervalMs: 5,
     });
     try {
       const d = sandboxFleet(START).find((x) => x.status === 'ACTIVE' && !x.behaviour.kiosk)!;
       google.setBehaviour(d.deviceId, { connectivity: 'online' });
-      const commandId = await directory.issueCommand(d.deviceId, 'WIPE_USERS');
+      await issueWipe(directory, requests, clock, d);
       google.resetStats();
-      const r = actionRequest(await requests.newId(), clock.now(), {
-        action: 'wipeUsers',
-        params: {},
-        commandId,
-        device: { id: d.deviceId, serialNumber: d.serialNumber },
-      });
-      await requests.save(r);
       await tracker.start();
       await new Promise((res) => setTimeout(res, 200));
       const polled = google.stats().requests;

@@ -80,7 +80,11 @@ export class RecordingNotifier implements BulkNotifier {
   }
 }
 
-export function directoryFor(google: GoogleEmulator, clock: Clock): DeviceDirectory {
+export function directoryFor(
+  google: GoogleEmulator,
+  clock: Clock,
+  options: { timeoutMs?: number } = {},
+): DeviceDirectory {
   return createDeviceDirectory({
     customerId: 'my_customer',
     rootUrl: google.rootUrl,
@@ -88,6 +92,7 @@ export function directoryFor(google: GoogleEmulator, clock: Clock): DeviceDirect
     clock,
     // As src/index.ts builds it for bulk runs: every request passes the runner's limiter and backoff.
     retry: { maxAttempts: 1 },
+    ...options,
   });
 }
 
