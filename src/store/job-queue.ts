@@ -56,9 +56,8 @@ let seq = 0;
 export class MemoryJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly pending = new Map<string, Pending>();
-  private readonly running = new Set<Promise<void>>();
-  /** Ids of the jobs running now: as on BullMQ, adding one of them again is a no-op. */
-  private readonly runningIds = new Set<string>();
+  /** The jobs running now, by id: as on BullMQ, adding one of them again is a no-op. */
+  private readonly running = new Map<string, Promise<void>>();
   private closed = false;
   private readonly logger: Logger;
   private readonly attempts: number;
@@ -73,7 +72,7 @@ export class MemoryJobQueue implements JobQueue {
   async add<T>(name: string, data: T, options: JobOptions = {}): Promise<void> {
     if (this.closed) return;
     const id = options.jobId ?? `job-${++seq}`;
-    if (this.pending.has(id) || this.runningIds.has(id)) return;
+    if (this.pending.has(id) || this.running.has(id)) return;
     const job: Pending = { id, name, data, attempt: 1 };
     this.pending.set(id, job);
     this.schedule(job, options.delayMs ?? 0);
@@ -103,7 +102,7 @@ export class MemoryJobQueue implements JobQueue {
     this.closed = true;
     for (const job of this.pending.values()) if (job.timer) clearTimeout(job.timer);
     this.pending.clear();
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running.values()]);
   }
 
   private schedule(job: Pending, delayMs: number): void {
@@ -116,7 +115,6 @@ export class MemoryJobQueue implements JobQueue {
     const handler = this.handlers.get(job.name);
     if (!handler) return;
     this.pending.delete(job.id);
-    this.runningIds.add(job.id);
     const p = handler(job.data, { id: job.id, name: job.name, attempt: job.attempt })
       .catch((err: unknown) => {
         this.logger.warn(
@@ -129,10 +127,7 @@ export class MemoryJobQueue implements JobQueue {
           this.schedule(again, this.retryDelayMs);
         }
       })
-      .finally(() => {
-        this.runningIds.delete(job.id);
-        this.running.delete(p);
-      });
-    this.running.add(p);
+      .finally(() => this.running.delete(job.id));
+    this.running.set(job.id, p);
   }
 }
