@@ -11,7 +11,6 @@ import {
   MemoryActionRequestStore,
   type ActionRequest,
   type ActionRequestStore,
-  type RequestNotifier,
 } from '../../src/actions';
 import { MemoryAuditTrail } from '../../src/audit';
 import { ManualClock } from '../../src/clock';
@@ -23,6 +22,7 @@ import { silentLogger } from '../../src/log';
 import { milestoneOf, sandboxFleet, type FleetDevice } from '../../src/sandbox/fleet';
 import { startGoogleEmulator, type GoogleEmulator } from '../../src/sandbox/google';
 import { MemoryJobQueue } from '../../src/store';
+import { fastTracker, RecordingNotifier } from './tracker-fixtures';
 
 const START = Date.parse('2026-03-02T10:00:00Z');
 const TENANT = 'tenant-a';
@@ -39,17 +39,6 @@ assignments:
 `,
   'access.yaml',
 );
-
-class RecordingNotifier implements RequestNotifier {
-  changes: ActionRequest[] = [];
-  ends: ActionRequest[] = [];
-  async changed(r: ActionRequest) {
-    this.changes.push(structuredClone(r));
-  }
-  async finished(r: ActionRequest) {
-    this.ends.push(structuredClone(r));
-  }
-}
 
 describe('the action service', () => {
   const clock = new ManualClock(START);
@@ -77,16 +66,7 @@ describe('the action service', () => {
   function build(requestStore: ActionRequestStore = new MemoryActionRequestStore()): ActionService {
     requests = requestStore;
     const guard = new Guard(resolver, audit, silentLogger);
-    const tracker = new ActionTracker({
-      google: () => directory,
-      requests,
-      queue,
-      clock,
-      audit,
-      logger: silentLogger,
-      notifier,
-      settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 60_000 },
-    });
+    const tracker = fastTracker({ directory, requests, queue, clock, audit, notifier }, { sweepIntervalMs: 60_000 });
     return new ActionService({
       catalogue: createActionCatalogue(),
       confirmations: new MemoryActionConfirmationStore(clock),

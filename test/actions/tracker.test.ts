@@ -1,29 +1,17 @@
 import { MemoryAuditTrail } from '../../src/audit';
-import { ActionTracker, RequestNotifier, type TrackingSettings } from '../../src/actions/tracker';
+import type { ActionTracker, TrackingSettings } from '../../src/actions/tracker';
 import { MemoryActionRequestStore } from '../../src/actions/request-store';
 import type { ActionRequest } from '../../src/actions/types';
 import { ManualClock } from '../../src/clock';
 import type { DeviceDirectory } from '../../src/directory/types';
 import { type FleetDevice, milestoneOf, sandboxFleet } from '../../src/sandbox/fleet';
 import { GoogleEmulator, startGoogleEmulator } from '../../src/sandbox/google';
-import { silentLogger } from '../../src/log';
 import { MemoryJobQueue } from '../../src/store/job-queue';
 import { directoryFor } from './bulk/runner-fixtures';
 import { actionRequest } from './store-contract';
+import { fastTracker, RecordingNotifier } from './tracker-fixtures';
 
 const START = Date.parse('2026-03-02T10:00:00Z');
-
-/** Records what the requester would be told. */
-class RecordingNotifier implements RequestNotifier {
-  changes: ActionRequest[] = [];
-  ends: ActionRequest[] = [];
-  async changed(r: ActionRequest) {
-    this.changes.push(r);
-  }
-  async finished(r: ActionRequest) {
-    this.ends.push(r);
-  }
-}
 
 // Polls run on the job queue's real timers (10–20 ms apart) and reach the emulator over HTTP, so a
 // loaded machine stretches them: the wait is generous, and a passing test ends at once.
@@ -43,22 +31,13 @@ const until = async (check: () => boolean, timeoutMs = 20_000) => {
 const trackerDirectory = (google: GoogleEmulator, clock: ManualClock) =>
   directoryFor(google, clock, { timeoutMs: 2_000 });
 
-/** A tracker over fresh stores and queue, polling every 10–20 ms. */
+/** A tracker over fresh stores and queue. */
 function trackerRig(directory: DeviceDirectory, clock: ManualClock, settings: Partial<TrackingSettings> = {}) {
   const queue = new MemoryJobQueue();
   const requests = new MemoryActionRequestStore();
   const notifier = new RecordingNotifier();
   const audit = new MemoryAuditTrail(clock);
-  const tracker = new ActionTracker({
-    google: () => directory,
-    requests,
-    queue,
-    clock,
-    audit,
-    logger: silentLogger,
-    notifier,
-    settings: { pollIntervalMs: 10, maxPollIntervalMs: 20, ceilingMs: 3_600_000, sweepIntervalMs: 100, ...settings },
-  });
+  const tracker = fastTracker({ directory, requests, queue, clock, audit, notifier }, settings);
   return { queue, requests, notifier, audit, tracker };
 }
 
