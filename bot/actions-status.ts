@@ -39,7 +39,8 @@ export function registerActionStatus(
     await replyWithCard(ctx, actionStatusCard(statusCardData(r, labelOf(catalogue, r.action)), deps.view));
   });
 
-  app.message(/^\s*my\s+(?:actions|requests)\s*$/i, async (ctx) => {
+  // "status" without an id means the same: what did I run, and where does it stand?
+  app.message(/^\s*(?:my\s+(?:actions|requests)|status|my\s+status)\s*[?.!]*\s*$/i, async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     const list = await actions.recentRequests(requester, MY_ACTIONS);
     await replyWithCard(

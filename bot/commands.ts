@@ -19,7 +19,7 @@ export const COMMANDS: CommandInfo[] = [
     usage: 'find ‹serial | asset id | user@domain›',
     example: 'find 5CD12',
     description:
-      'Find a device and open its card (also: a serial on its own, "who has asset …", "devices in room 12").',
+      'Find a device and open its card (also: a serial on its own, "my devices", "who has asset …", "devices in room 12").',
     permission: 'Own devices/Read',
   },
   {

@@ -9,6 +9,21 @@ import { messageText } from './turn';
 const INTRO =
   'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';
 
+/** "help", "help me", "what can you do?": the help card. */
+const HELP =
+  /^\s*(?:(?:help|commands|menu)(?:\s+(?:me|please|pls))?|\?|what\s+can\s+(?:you|i)\s+do(?:\s+here)?|how\s+does\s+this\s+work)\s*[.!?]*\s*$/i;
+/** "hi", "hello there", "good morning": a greeting and nothing else. */
+const GREETING =
+  /^\s*(?:hi|hello|hey|hiya|howdy|good\s+(?:morning|afternoon|evening))(?:\s+(?:there|all|device\s*desk|bot))?\s*[.!,]*\s*$/i;
+
+/** The given name of a display name ("Adele Vance" or "Vance, Adele" → "Adele"), shortened if it is long. */
+function firstName(name: string | undefined): string {
+  // Some directories show "Vance, Adele": the given name is after the comma.
+  const given = (name ?? '').includes(',') ? (name ?? '').split(',')[1] : (name ?? '');
+  const first = given.trim().split(/\s+/)[0] ?? '';
+  return quote(first, 30);
+}
+
 /**
  * Hint-less help cards by what they show: the commands a person's roles allow, sandbox or not. There
  * are as many as distinct sets of allowed commands, and expanding the template took longer than the
@@ -51,8 +66,17 @@ function deepFreeze<T>(value: T): T {
 }
 
 export function registerHelp(app: Application<TurnState>, deps: BotDeps): void {
-  app.message(/^\s*(help|\?|commands|menu)\s*[.!?]?\s*$/i, async (ctx) => {
+  app.message(HELP, async (ctx) => {
     await replyWithCard(ctx, await buildHelpCard(ctx, deps));
+  });
+
+  // A new user's first message is often a greeting: answer it, then show what they can ask.
+  app.message(GREETING, async (ctx) => {
+    const name = firstName(ctx.activity.from?.name);
+    await replyWithCard(
+      ctx,
+      await buildHelpCard(ctx, deps, `Hi${name ? ` ${name}` : ''}! Here is what you can ask me.`),
+    );
   });
 
   app.conversationUpdate('membersAdded', async (ctx: TurnContext) => {

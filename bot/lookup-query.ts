@@ -8,8 +8,12 @@ export interface FindRequest {
   kind?: MatchKind;
   /** Rows skipped: a later page of the same search. */
   offset?: number;
+  /** "my devices": the requester's own devices, whoever they are (the query is filled in later). */
+  mine?: boolean;
 }
 
+// Nothing but punctuation ("find *") holds no word to search for.
+const SEARCHABLE = /[\p{L}\p{N}]/u;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // A serial or asset tag typed on its own: one word of letters, digits and dashes with a digit in it.
 const SERIAL_LIKE = /^(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,39}$/i;
@@ -35,6 +39,12 @@ const KIND_PHRASES: Array<[RegExp, MatchKind | 'serial']> = [
   [/^(?:location|room)\s*:\s*(.+)$/i, 'location'],
 ];
 
+/** "my devices", "show me my laptops", "what devices do I have": what is assigned to the person asking. */
+const MY_DEVICES = [
+  /^(?:(?:please\s+)?(?:find|show(?:\s+me)?|list|see|view|get)\s+)?(?:all\s+)?my\s+(?:own\s+)?(?:devices?|chromebooks?|laptops?|computers?|phones?|tablets?|macs?)$/i,
+  /^(?:what|which)\s+(?:devices?|chromebooks?|laptops?|computers?)\s+(?:do\s+i\s+have|are\s+mine|have\s+i\s+got)$/i,
+];
+
 const FILLER = /^(?:me\s+)?(?:(?:the|my|a)\s+)?(?:(?:devices?|chromebooks?|laptops?)\s+)?/i;
 
 function clean(text: string): string {
@@ -57,7 +67,7 @@ function classify(rest: string): FindRequest | undefined {
     return { query: value, kind };
   }
   text = clean(text.replace(FILLER, ''));
-  return text ? { query: text } : undefined;
+  return text ? { query: SEARCHABLE.test(text) ? text : '' } : undefined;
 }
 
 /**
@@ -69,6 +79,7 @@ export function parseFind(message: string): FindRequest | undefined {
   const text = message.trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
   if (/^(?:find|lookup|look\s+up|search)$/i.test(text)) return { query: '' };
+  if (MY_DEVICES.some((re) => re.test(clean(text)))) return { query: '', mine: true };
 
   const who = WHO_HAS.exec(text);
   if (who) {
@@ -88,4 +99,14 @@ export function parseFind(message: string): FindRequest | undefined {
   const single = clean(text);
   if (EMAIL.test(single) || SERIAL_LIKE.test(single)) return { query: single };
   return undefined;
+}
+
+/**
+ * "my devices" as a search: the devices whose user is the requester (their UPN, else their email).
+ * Without either there is nothing to search for, and the query stays empty.
+ */
+export function withRequester(request: FindRequest, requester: { upn?: string; email?: string }): FindRequest {
+  if (!request.mine) return request;
+  const who = requester.upn || requester.email;
+  return who ? { ...request, query: who, kind: 'user' } : request;
 }

@@ -8,7 +8,7 @@ import { MATCH_KIND_ORDER, type InventoryDevice, type MatchKind, type SearchResu
 import { deviceCard, deviceListCard, type ListPage, warningCard, noMatchCard, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { onCardVerb } from './invoke';
-import { FindRequest, parseFind } from './lookup-query';
+import { FindRequest, parseFind, withRequester } from './lookup-query';
 import { deviceCardData, devicesMatch, listRow, matchCount } from './lookup-view';
 import { quote, replyWithCard } from './reply';
 import { messageText } from './turn';
@@ -39,14 +39,15 @@ const pageData = z.object({
     .enum(MATCH_KIND_ORDER as [MatchKind, ...MatchKind[]])
     .or(z.literal(''))
     .optional(),
+  mine: z.enum(['yes', '']).optional(),
   offset: z.coerce.number().int().min(0).max(MAX_SEARCH_OFFSET),
 });
 
 export function parsePage(data: unknown): FindRequest {
   const parsed = pageData.safeParse(data);
   if (!parsed.success) throw new InvalidInput('That button did not say which page to show. Search again with `find`.');
-  const { query, kind, offset } = parsed.data;
-  return { query, kind: kind || undefined, offset };
+  const { query, kind, mine, offset } = parsed.data;
+  return { query, kind: kind || undefined, offset, ...(mine ? { mine: true } : {}) };
 }
 
 const MATCHED_BY: Record<MatchKind, string> = {
@@ -63,18 +64,21 @@ const MATCHED_BY: Record<MatchKind, string> = {
 export async function findCard(
   deps: LookupDeps,
   requester: Requester,
-  request: FindRequest,
+  asked: FindRequest,
   options: LookupOptions = {},
 ): Promise<AdaptiveCard> {
   const limit = options.listLimit ?? LIST_LIMIT;
   const staff = deps.devices.readsManagedDevices(requester);
   const scopeNote = staff ? '' : 'Only devices assigned to you are searched.';
+  const request = withRequester(asked, requester);
 
   if (!request.query) {
     return noMatchCard(
       {
         title: 'What should I look for?',
-        text: 'Type `find` and something about the device.',
+        text: request.mine
+          ? 'I could not tell your sign-in name, so I cannot look up the devices assigned to you. Type `find` and the serial, asset id or location instead.'
+          : 'Type `find` and something about the device.',
         suggestions: suggestions(),
         scopeNote,
       },
@@ -83,32 +87,48 @@ export async function findCard(
   }
   const offset = request.offset ?? 0;
   const result = await deps.devices.search(requester, request.query, { limit, kind: request.kind, offset });
-  deps.logger.info({ matchedBy: result.matchedBy, total: result.total, kind: request.kind, offset }, 'device lookup');
+  deps.logger.info(
+    { matchedBy: result.matchedBy, total: result.total, kind: request.kind, offset, mine: request.mine },
+    'device lookup',
+  );
 
-  if (result.total === 0) {
-    return noMatchCard(
-      {
-        title: `No device found for "${quote(request.query)}"`,
-        text: staff ? 'Nothing in the device inventory matches that.' : 'None of your devices matches that.',
-        suggestions: suggestions(),
-        scopeNote,
-      },
-      deps.view,
-    );
-  }
+  if (result.total === 0) return nothingFound(deps, request, staff, scopeNote);
   if (result.total === 1 && result.devices.length === 1 && offset === 0) {
     return openCard(deps, requester, result.devices[0].id, 'device.find', result.devices[0]);
   }
   const by = result.matchedBy ? ` by ${MATCHED_BY[result.matchedBy]}` : '';
   return deviceListCard(
     {
-      title: `${devicesMatch(result)} "${quote(request.query)}"${by}`,
+      title: request.mine ? 'Your devices' : `${devicesMatch(result)} "${quote(request.query)}"${by}`,
       summary: rangeOf(offset, result.devices.length, result),
       rows: result.devices.map(listRow),
       hint: result.total > limit ? NARROWING_HINT : 'Open a device to see its details and what you can do with it.',
       query: request.query,
       kind: request.kind,
+      mine: request.mine,
       pages: pagesOf(offset, limit, result.total),
+    },
+    deps.view,
+  );
+}
+
+function nothingFound(deps: LookupDeps, request: FindRequest, staff: boolean, scopeNote: string): AdaptiveCard {
+  if (request.mine)
+    return noMatchCard(
+      {
+        title: 'No device is assigned to you',
+        text: `No device in the inventory lists ${request.query} as its user. A device someone else is assigned to does not show here: the help desk can tell you whose it is.`,
+        suggestions: suggestions(),
+        scopeNote,
+      },
+      deps.view,
+    );
+  return noMatchCard(
+    {
+      title: `No device found for "${quote(request.query)}"`,
+      text: staff ? 'Nothing in the device inventory matches that.' : 'None of your devices matches that.',
+      suggestions: suggestions(),
+      scopeNote,
     },
     deps.view,
   );

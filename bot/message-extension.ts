@@ -3,7 +3,7 @@ import { Application, Query, TurnState } from '@microsoft/teams-ai';
 import { deviceCard } from './cards';
 import { statusWord, viewOfInventory } from '../src/devices';
 import type { BotDeps } from './deps';
-import { parseFind } from './lookup-query';
+import { parseFind, withRequester } from './lookup-query';
 import { deviceCardData } from './lookup-view';
 import { isInsertedCardOnly } from './turn';
 
@@ -24,11 +24,11 @@ export function registerMessageExtension(app: Application<TurnState>, deps: Mess
   app.messageExtensions.query<{ query?: string }>(isDeviceSearch, async (ctx, _state, query) => {
     const text = searchText(ctx, query);
     if (!text) return message('Type at least 3 characters of a serial, an asset id or a user’s email.');
-    // Phrasings work here too ("devices of jane@…"); anything else is searched as typed.
-    const request = parseFind(text) ?? { query: text };
+    // Phrasings work here too ("devices of jane@…", "my devices"); anything else is searched as typed.
+    const requester = await deps.identity.requester(ctx);
+    const request = withRequester(parseFind(text) ?? { query: text }, requester);
     if (!request.query) return message('Type at least 3 characters of a serial, an asset id or a user’s email.');
 
-    const requester = await deps.identity.requester(ctx);
     const limit = Math.min(Math.max(query.count || MAX_RESULTS, 1), MAX_RESULTS);
     const result = await deps.devices.search(requester, request.query, { limit, kind: request.kind });
     deps.logger.info({ matchedBy: result.matchedBy, total: result.total }, 'device search from the compose box');

@@ -24,6 +24,8 @@ export interface DeviceListCardData {
   /** What the page buttons search again for. */
   query?: string;
   kind?: string;
+  /** The requester's own devices ("my devices"): a page is searched again for whoever clicks. */
+  mine?: boolean;
   pages?: ListPage[];
 }
 
@@ -31,7 +33,14 @@ export interface DeviceListCardData {
 export function deviceListCard(data: DeviceListCardData, view: CardView): AdaptiveCard {
   return expandCard(
     template,
-    { ...data, hint: data.hint ?? '', query: data.query ?? '', kind: data.kind ?? '', pages: data.pages ?? [] },
+    {
+      ...data,
+      hint: data.hint ?? '',
+      query: data.query ?? '',
+      kind: data.kind ?? '',
+      mine: data.mine ? 'yes' : '',
+      pages: data.pages ?? [],
+    },
     view,
   );
 }

@@ -20,7 +20,7 @@ jest.mock('strip-bom', () => ({ __esModule: true, default: (s: string) => s.repl
 const APP_DIR = join(__dirname, '..', '..', 'appPackage');
 const TEMPLATE = readFileSync(join(APP_DIR, 'manifest.json'), 'utf8');
 const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-const COMMANDS = ['help', 'find', 'whoami', 'connector status', 'connector sync', 'audit'];
+const COMMANDS = ['help', 'find', 'my devices', 'whoami', 'connector status', 'connector sync', 'audit'];
 
 type Json = Record<string, any>;
 

@@ -469,6 +469,14 @@ describe('remote actions', () => {
       expect(cardText(cardOf(none.replies[0]))).toContain('not run any action');
     });
 
+    it('"status" without an id lists the same recent requests', async () => {
+      const listed = cardText(cardOf((await h.send('my actions', { as: 'megan' })).replies[0]));
+      for (const text of ['status', 'Status?', 'my status']) {
+        const { replies } = await h.send(text, { as: 'megan' });
+        expect(cardText(cardOf(replies[0]))).toBe(listed);
+      }
+    });
+
     it('status of someone else’s request is hidden from end users', async () => {
       const { replies } = await h.send('my actions', { as: 'megan' });
       const requestId = /DD-[A-Z0-9]{6}/.exec(cardText(cardOf(replies[0])))![0];

@@ -1,4 +1,4 @@
-import { parseFind } from '../../bot/lookup-query';
+import { parseFind, withRequester } from '../../bot/lookup-query';
 
 describe('reading a lookup out of a message', () => {
   it.each([
@@ -24,6 +24,15 @@ describe('reading a lookup out of a message', () => {
     ['find user jane@contoso.com', { query: 'jane@contoso.com', kind: 'user' }],
     ['find "5CD12"', { query: '5CD12' }],
     ['find', { query: '' }],
+    ['find *', { query: '' }],
+    ['find ?!', { query: '' }],
+    ['find my 5CD12', { query: '5CD12' }],
+    ['my devices', { query: '', mine: true }],
+    ['find my devices', { query: '', mine: true }],
+    ['Show me my Chromebooks.', { query: '', mine: true }],
+    ['list all my laptops', { query: '', mine: true }],
+    ['what devices do I have?', { query: '', mine: true }],
+    ['which devices are mine', { query: '', mine: true }],
   ])('%s', (text, expected) => {
     expect(parseFind(text)).toEqual(expected);
   });
@@ -35,10 +44,30 @@ describe('reading a lookup out of a message', () => {
     'connector status',
     'hello there',
     'I lost my chromebook',
+    'my actions',
+    'my devices are broken',
     '',
     'abc',
     'roles',
   ])('leaves "%s" to other routes', (text) => {
     expect(parseFind(text)).toBeUndefined();
+  });
+});
+
+describe('"my devices" for the person asking', () => {
+  it('becomes a search by their UPN, else their email', () => {
+    const mine = { query: '', mine: true };
+    expect(withRequester(mine, { upn: 'adelev@example.com', email: 'adele@other.example' })).toEqual({
+      query: 'adelev@example.com',
+      kind: 'user',
+      mine: true,
+    });
+    expect(withRequester(mine, { email: 'adele@other.example' })).toMatchObject({ query: 'adele@other.example' });
+    expect(withRequester(mine, {})).toEqual(mine);
+  });
+
+  it('leaves any other search as it is', () => {
+    const asked = { query: '5CD12' };
+    expect(withRequester(asked, { upn: 'adelev@example.com' })).toBe(asked);
   });
 });

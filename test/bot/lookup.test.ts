@@ -204,6 +204,59 @@ describe('finding devices', () => {
       expect(cardText(card)).not.toContain('Only devices assigned to you');
     });
 
+    it.each(['my devices', 'find my devices', 'show me my laptops', 'what devices do I have?'])(
+      'an end user\'s "%s" lists exactly the devices assigned to them',
+      async (text) => {
+        const card = await find(text, 'adele');
+        expect(cardText(card)).toContain('Your devices');
+        expect(cardText(card)).toContain(`Showing all ${adelesIds.length}`);
+        expect(openIds(card).sort()).toEqual([...adelesIds].sort());
+      },
+    );
+
+    it('"my devices" is whoever asks: staff get theirs, not a search of the fleet', async () => {
+      const megansIds = ownedIds('meganb@example.com');
+      expect(megansIds.length).toBeGreaterThan(1);
+      const card = await find('my devices', 'megan');
+      expect(openIds(card).sort()).toEqual([...megansIds].sort());
+      expect(openIds(card).filter((id) => adelesIds.includes(id))).toEqual([]);
+    });
+
+    it('a "my devices" page button lists the presser\'s own devices, whatever query it carries', async () => {
+      const res = await h.invoke(
+        'list.page',
+        { query: 'adelev@example.com', kind: 'user', mine: 'yes', offset: 0 },
+        { as: 'megan' },
+      );
+      expect(res.status).toBe(200);
+      expect(cardText(res.body.value)).toContain('Your devices');
+      expect(openIds(res.body.value).sort()).toEqual([...ownedIds('meganb@example.com')].sort());
+    });
+
+    it('"my devices" from someone with no device assigned says so, naming whom it looked for', async () => {
+      const newcomer = {
+        ...PEOPLE.adele,
+        teamsId: 'user-id-newcomer',
+        aadObjectId: randomUUID(),
+        name: 'Nadia Newcomer',
+        upn: 'nadia.newcomer@example.com',
+        email: 'nadia.newcomer@example.com',
+      };
+      h.connector.addPerson(newcomer, SANDBOX_TENANT_ID);
+      const { replies } = await h.send('my devices', { as: newcomer });
+      const text = cardText(cardOf(replies[0]));
+      expect(text).toContain('No device is assigned to you');
+      expect(text).toContain('No device in the inventory lists nadia.newcomer@example.com as its user');
+    });
+
+    it('"my devices" from someone Teams gives no sign-in name asks for a serial instead', async () => {
+      const unnamed = { ...PEOPLE.adele, teamsId: 'user-id-unlisted', aadObjectId: randomUUID(), name: 'Unlisted' };
+      const { replies } = await h.send('my devices', { as: unnamed });
+      const text = cardText(cardOf(replies[0]));
+      expect(text).toContain('What should I look for?');
+      expect(text).toContain('I could not tell your sign-in name');
+    });
+
     it("an end user searching someone else's serial is told exactly what a missing serial gets", async () => {
       const other = await find(`find ${megans.serialNumber}`, 'adele');
       const missing = await find('find ZZZZ9999', 'adele');
@@ -441,6 +494,15 @@ describe('finding devices', () => {
       expect((await query(megans.serialNumber, 'adele')).type).toBe('message');
       const own = await query('adelev@example.com', 'adele');
       expect(own.attachments).toHaveLength(adelesIds.length);
+    });
+
+    it('"my devices" in the search box offers the searcher\'s own devices', async () => {
+      const own = await query('my devices', 'megan');
+      expect(own.type).toBe('result');
+      const serials = own.attachments.map((a: any) => a.preview.content.title.split(' · ')[0]).sort();
+      const expected = await query('meganb@example.com', 'megan');
+      expect(serials).toEqual(expected.attachments.map((a: any) => a.preview.content.title.split(' · ')[0]).sort());
+      expect(serials).toHaveLength(ownedIds('meganb@example.com').length);
     });
 
     it('answers the Playground, which sends no command id and an unnamed parameter', async () => {

@@ -1,5 +1,5 @@
 import { cardOf, cardText } from '../support/connector';
-import { Harness, startHarness } from '../support/harness';
+import { Harness, PEOPLE, startHarness } from '../support/harness';
 
 describe('the bot answers in Teams', () => {
   let h: Harness;
@@ -33,6 +33,40 @@ describe('the bot answers in Teams', () => {
     const text = cardText(cardOf(replies[0]));
     expect(text).toContain('I didn\'t understand "make me a sandwich"');
     expect(text).toContain('Device Desk');
+  });
+
+  it.each(['help me', 'Help please!', 'what can you do?', 'How does this work', 'commands', '?'])(
+    'answers "%s" with the help card and no hint',
+    async (text) => {
+      const { replies } = await h.send(text, { as: 'adele' });
+      const card = cardText(cardOf(replies[0]));
+      expect(card).toContain('Device Desk');
+      expect(card).toContain('find ‹serial | asset id | user@domain›');
+      expect(card).not.toContain("I didn't understand");
+    },
+  );
+
+  it.each([
+    ['hi', 'alex', 'Hi Alex!'],
+    ['Hello there!', 'megan', 'Hi Megan!'],
+    ['good morning', 'adele', 'Hi Adele!'],
+  ] as const)('answers the greeting "%s" by name, then what they can ask', async (text, as, greeting) => {
+    const { replies } = await h.send(text, { as });
+    const card = cardText(cardOf(replies[0]));
+    expect(card).toContain(`${greeting} Here is what you can ask me.`);
+    expect(card).not.toContain("I didn't understand");
+  });
+
+  it('greets a "Last, First" display name by the given name', async () => {
+    const { replies } = await h.send('hey', {
+      as: { ...PEOPLE.adele, teamsId: 'user-id-comma', name: 'Vance, Adele' },
+    });
+    expect(cardText(cardOf(replies[0]))).toContain('Hi Adele!');
+  });
+
+  it('does not take a command that starts with a greeting for a greeting', async () => {
+    const { replies } = await h.send('hi wipe everything', { as: 'alex' });
+    expect(cardText(cardOf(replies[0]))).toContain('I didn\'t understand "hi wipe everything"');
   });
 
   it('strips markdown from quoted text so input cannot restyle the card', async () => {
