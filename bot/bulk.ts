@@ -112,6 +112,16 @@ async function replaceRunCard(deps: BulkDeps, ctx: TurnContext, run: BulkRun, ca
 /** `bulk status BR-XXXXXX`. */
 function registerBulkStatus(app: Application<TurnState>, deps: BulkDeps): void {
   const { bulk } = deps;
+  app.message(/^\s*bulk\s+status\s*[?.!]*\s*$/i, async (ctx) => {
+    await replyWithCard(
+      ctx,
+      warningCard(
+        'Which bulk run?',
+        'Type `bulk status ‹BR-id›`: the id is on the run’s preview and progress cards, e.g. `bulk status BR-7K2M9Q`.',
+        deps.view,
+      ),
+    );
+  });
   app.message(/^\s*bulk\s+status\s+(BR-\w+)\s*$/i, async (ctx) => {
     const id = (/(BR-\w+)/i.exec(ctx.activity.text ?? '') ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);

@@ -1,6 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { type AdaptiveCard, helpCard } from './cards';
+import { type AdaptiveCard, helpCard, messageCard } from './cards';
 import { COMMANDS } from './commands';
 import type { BotDeps } from './deps';
 import { quote, replyWithCard } from './reply';
@@ -15,6 +15,10 @@ const HELP =
 /** "hi", "hello there", "good morning": a greeting and nothing else. */
 const GREETING =
   /^\s*(?:hi|hello|hey|hiya|howdy|good\s+(?:morning|afternoon|evening))(?:\s+(?:there|all|device\s*desk|bot))?\s*[.!,]*\s*$/i;
+
+const THANKS =
+  /^\s*(?:thanks?|thank\s+you|thx|ty|cheers|many\s+thanks)(?:\s+(?:so\s+much|a\s+lot|very\s+much))?[\s.!,]*(?:🙏|👍)?\s*$/i;
+const ACKNOWLEDGED = /^\s*(?:(?:ok(?:ay)?|k|got\s+it|cool|great|perfect|nice)[\s.!,]*(?:👍|🙏)?|👍|🙏)\s*$/iu;
 
 /** The given name of a display name ("Adele Vance" or "Vance, Adele" → "Adele"), shortened if it is long. */
 function firstName(name: string | undefined): string {
@@ -68,6 +72,20 @@ function deepFreeze<T>(value: T): T {
 export function registerHelp(app: Application<TurnState>, deps: BotDeps): void {
   app.message(HELP, async (ctx) => {
     await replyWithCard(ctx, await buildHelpCard(ctx, deps));
+  });
+
+  // "thanks", "ok": a short answer, not the whole help card and a "didn't understand".
+  app.message(THANKS, async (ctx) => {
+    await replyWithCard(
+      ctx,
+      messageCard({ title: "You're welcome!", text: 'Type `help` whenever you need me.' }, deps.view),
+    );
+  });
+  app.message(ACKNOWLEDGED, async (ctx) => {
+    await replyWithCard(
+      ctx,
+      messageCard({ title: 'Anything else?', text: 'Type `help` to see what I can do for you.' }, deps.view),
+    );
   });
 
   // A new user's first message is often a greeting: answer it, then show what they can ask.

@@ -31,18 +31,27 @@ export const REASON_LABELS: Record<DeprovisionReason, string> = {
   UPGRADE_TRANSFER: 'Upgrade transfer',
 };
 
+// "lost mode", "lostmode", "lost-mode".
+const LOST_MODE = String.raw`lost[\s-]*mode`;
+const form = (pattern: string): RegExp => new RegExp(pattern.replace(/LOST_MODE/g, LOST_MODE), 'i');
+
 const FORMS: Array<[RegExp, ActionId]> = [
   [
-    /^(?:lost\s*mode\s+on|enable\s+lost\s*mode(?:\s+on)?|turn\s+on\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i,
+    form(String.raw`^(?:LOST_MODE\s+on|enable\s+LOST_MODE(?:\s+on)?|turn\s+on\s+LOST_MODE(?:\s+on|\s+for)?)\s+(.+)$`),
     'lostMode.on',
   ],
   [
-    /^(?:lost\s*mode\s+off|disable\s+lost\s*mode(?:\s+on)?|turn\s+off\s+lost\s*mode(?:\s+on|\s+for)?)\s+(.+)$/i,
+    form(
+      String.raw`^(?:LOST_MODE\s+off|disable\s+LOST_MODE(?:\s+on)?|turn\s+off\s+LOST_MODE(?:\s+on|\s+for)?)\s+(.+)$`,
+    ),
     'lostMode.off',
   ],
+  // "lost mode X on" / "lost mode X off": the switch said last.
+  [form(String.raw`^LOST_MODE\s+(?!on\b|off\b)(.+?)\s+on$`), 'lostMode.on'],
+  [form(String.raw`^LOST_MODE\s+(?!on\b|off\b)(.+?)\s+off$`), 'lostMode.off'],
   // "lost mode X" and "put X in lost mode" mean on: nobody types them to turn it off.
-  [/^lost\s*mode\s+(?!on\b|off\b)(.+)$/i, 'lostMode.on'],
-  [/^put\s+(.+?)\s+(?:in|into)\s+lost\s*mode$/i, 'lostMode.on'],
+  [form(String.raw`^LOST_MODE\s+(?!on\b|off\b)(.+)$`), 'lostMode.on'],
+  [form(String.raw`^put\s+(.+?)\s+(?:in|into)\s+LOST_MODE$`), 'lostMode.on'],
   [/^(?:restart|reboot)\s+(.+)$/i, 'reboot'],
   [/^(?:factory\s*reset|powerwash)\s+(.+)$/i, 'powerwash'],
   [/^wipe(?:\s+user\s+profiles|\s+users)?\s+(.+)$/i, 'wipeUsers'],
@@ -57,9 +66,16 @@ const FORMS: Array<[RegExp, ActionId]> = [
   [/^locate(?:\s+device)?\s+(.+?)\??$/i, 'intune.locate'],
 ];
 
+/** Words that mean "erase" without saying how much: answered with the two choices, never guessed. */
+const ERASE_WORDS = String.raw`erase|reset(?!\s+pass)|format|nuke|reimage|re-image`;
+const ERASE = form(String.raw`^(?:${ERASE_WORDS})\b`);
+const ERASE_HINT =
+  'Which erase do you mean? `wipe ‹serial›` removes every user profile and keeps the device enrolled; `factory reset ‹serial›` erases everything on it. Both ask you to confirm first.';
+
 /** The words an action command starts with, so the route can tell it apart from other text. */
-export const ACTION_COMMAND =
-  /^\s*(?:lost\s*mode|put\s+.+\s+in(?:to)?\s+lost\s*mode|(?:enable|disable)\s+lost\s*mode|turn\s+(?:on|off)\s+lost\s*mode|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock|sync|reset\s+passcode|passcode\s+reset|locate)\b/i;
+export const ACTION_COMMAND = form(
+  String.raw`^\s*(?:LOST_MODE|put\s+.+\s+in(?:to)?\s+LOST_MODE|(?:enable|disable)\s+LOST_MODE|turn\s+(?:on|off)\s+LOST_MODE|restart|reboot|factory\s*reset|powerwash|wipe|deprovision|retire|remote\s*lock|lock|sync|reset\s+passcode|passcode\s+reset|locate|${ERASE_WORDS})\b`,
+);
 
 /** "delay 60", "in 2 minutes", "after 30 s", "for 90 seconds": a restart's delay, in seconds or minutes. */
 const DELAY =
@@ -98,6 +114,8 @@ export function parseActionCommand(text: string): ParseResult | undefined {
     let rest = m[1].trim();
     const params: ActionParams = {};
     if (action === 'reboot') {
+      // "restart X now" is a restart without a delay.
+      rest = rest.replace(/\s+(?:right\s+)?(?:now|immediately)$/i, '');
       const d = DELAY.exec(rest);
       if (d) {
         const n = Number(d[1]) * (/^m/i.test(d[2] ?? '') ? 60 : 1);
@@ -112,7 +130,9 @@ export function parseActionCommand(text: string): ParseResult | undefined {
       }
     }
     if (action === 'deprovision') {
-      const r = /\s+reason\s+(\S+)$/i.exec(rest);
+      // "reason retiring", "reason: retiring", or a reason word on its own at the end.
+      const r =
+        /\s+reason\s*:?\s*(\S+)$/i.exec(rest) ?? /\s+(same-model|different-model|retiring|upgrade)$/i.exec(rest);
       if (r) {
         const reason = REASON_WORDS[r[1].toLowerCase()];
         if (!reason) return { ok: false, message: `"${r[1]}" is not a deprovision reason. Usage: ${usage(action)}` };
@@ -124,6 +144,7 @@ export function parseActionCommand(text: string): ParseResult | undefined {
     if (!query) return { ok: false, message: `Which device? Usage: ${usage(action)}` };
     return { ok: true, value: { action, query, params } };
   }
+  if (ERASE.test(clean)) return { ok: false, message: ERASE_HINT };
   // An action word with nothing after it: say how to use it rather than ignore it.
   if (ACTION_COMMAND.test(clean)) {
     const all = (['lostMode.on', 'reboot', 'wipeUsers', 'powerwash', 'deprovision'] as ActionId[])

@@ -29,6 +29,17 @@ describe('reading an action typed as text', () => {
     ['restart 5CD123ABC with a delay of 5 min', 'reboot', '5CD123ABC', { delaySeconds: 300 }],
     ['lost mode 5CD123ABC', 'lostMode.on', '5CD123ABC', {}],
     ['put 5CD123ABC in lost mode', 'lostMode.on', '5CD123ABC', {}],
+    ['lost-mode on 5CD123ABC', 'lostMode.on', '5CD123ABC', {}],
+    ['lostmode off 5CD123ABC', 'lostMode.off', '5CD123ABC', {}],
+    ['lost mode 5CD123ABC on', 'lostMode.on', '5CD123ABC', {}],
+    ['lost mode 5CD123ABC off', 'lostMode.off', '5CD123ABC', {}],
+    ['put 5CD123ABC into lost-mode', 'lostMode.on', '5CD123ABC', {}],
+    ['restart 5CD123ABC now', 'reboot', '5CD123ABC', {}],
+    ['reboot 5CD123ABC right now', 'reboot', '5CD123ABC', {}],
+    ['restart 5CD123ABC immediately', 'reboot', '5CD123ABC', {}],
+    ['deprovision 5CD123ABC retiring', 'deprovision', '5CD123ABC', { reason: 'RETIRING_DEVICE' }],
+    ['deprovision 5CD123ABC reason: upgrade', 'deprovision', '5CD123ABC', { reason: 'UPGRADE_TRANSFER' }],
+    ['retire 5CD123ABC same-model', 'deprovision', '5CD123ABC', { reason: 'SAME_MODEL_REPLACEMENT' }],
   ])('%s', (text, action, query, params) => {
     expect(ACTION_COMMAND.test(text)).toBe(true);
     expect(parseActionCommand(text)).toEqual({ ok: true, value: { action, query, params } });
@@ -45,6 +56,24 @@ describe('reading an action typed as text', () => {
     expect(parsed && !parsed.ok && parsed.message).toContain(message);
   });
 
+  it.each(['erase 5CD123ABC', 'reset 5CD123ABC', 'format 5CD123ABC', 'reimage 5CD123ABC', 'Erase'])(
+    '"%s" names no erase of its own: the two choices are offered, nothing is guessed',
+    (text) => {
+      expect(ACTION_COMMAND.test(text)).toBe(true);
+      const parsed = parseActionCommand(text);
+      expect(parsed?.ok).toBe(false);
+      expect(parsed && !parsed.ok && parsed.message).toContain('`wipe ‹serial›` removes every user profile');
+      expect(parsed && !parsed.ok && parsed.message).toContain('`factory reset ‹serial›` erases everything');
+    },
+  );
+
+  it('"reset passcode" stays the passcode reset', () => {
+    expect(parseActionCommand('reset passcode R9TXR52F7RU')).toMatchObject({
+      ok: true,
+      value: { action: 'intune.resetPasscode', query: 'R9TXR52F7RU' },
+    });
+  });
+
   it('an action word alone: asks which device', () => {
     for (const text of ['wipe', 'restart', 'lost mode on']) {
       const parsed = parseActionCommand(text);
@@ -54,7 +83,16 @@ describe('reading an action typed as text', () => {
   });
 
   it('leaves other text alone', () => {
-    for (const text of ['find 5CD123', 'help', 'wiped out', 'restarting']) {
+    for (const text of [
+      'find 5CD123',
+      'help',
+      'wiped out',
+      'restarting',
+      'erased',
+      'formatting',
+      'lost',
+      'lost my laptop',
+    ]) {
       expect(parseActionCommand(text)).toBeUndefined();
     }
   });

@@ -196,6 +196,26 @@ describe('remote actions', () => {
       expect(google().readDevice(d.deviceId)?.recentUsers ?? []).toEqual([]);
     });
 
+    it('"erase" names no erase of its own: both choices are offered and nothing is asked of Google', async () => {
+      const d = take();
+      const before = issued();
+      const { replies } = await h.send(`erase ${d.serialNumber}`, { as: 'megan' });
+      expect(replies).toHaveLength(1);
+      const text = cardText(cardOf(replies[0]));
+      expect(text).toContain('Which erase do you mean?');
+      expect(text).not.toContain('Confirm');
+      expect(issued()).toBe(before);
+    });
+
+    it('"restart <serial> now" and "lost mode <serial> off" are read as people type them', async () => {
+      const d = take();
+      const restart = cardText((await ask(`restart ${d.serialNumber} now`)).card);
+      expect(restart).toContain(`Restart: ${d.serialNumber}?`);
+      const off = cardText(cardOf((await h.send(`lost mode ${d.serialNumber} off`, { as: 'megan' })).replies[0]));
+      expect(off).not.toContain('No device found');
+      expect(off).toContain(d.serialNumber);
+    });
+
     it('factory reset: warns about re-enrolment', async () => {
       const d = take();
       const { card } = await ask(`factory reset ${d.serialNumber}`);

@@ -150,6 +150,12 @@ describe('bulk actions in chat', () => {
     expect(cardText(again.body.value)).toContain('already');
   });
 
+  it('"bulk status" without an id asks for one and says where to find it', async () => {
+    const text = cardText((await preview('bulk status')).card);
+    expect(text).toContain('Which bulk run?');
+    expect(text).toContain('preview and progress cards');
+  });
+
   it('a reader scoped to the North schools cannot follow a run on South devices', async () => {
     // Only previewed, never run: taken aside from the devices other tests act on.
     const south = fleet.filter((d) => d.status === 'ACTIVE' && d.orgUnitPath.startsWith('/Schools/South')).slice(-2);

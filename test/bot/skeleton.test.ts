@@ -64,6 +64,20 @@ describe('the bot answers in Teams', () => {
     expect(cardText(cardOf(replies[0]))).toContain('Hi Adele!');
   });
 
+  it.each([
+    ['thanks', "You're welcome!"],
+    ['Thank you so much!', "You're welcome!"],
+    ['ok', 'Anything else?'],
+    ['got it 👍', 'Anything else?'],
+    ['👍', 'Anything else?'],
+  ])('answers "%s" in a line, not with the whole help card', async (text, title) => {
+    const { replies } = await h.send(text, { as: 'adele' });
+    const card = cardText(cardOf(replies[0]));
+    expect(card).toContain(title);
+    expect(card).toContain('Type `help`');
+    expect(card).not.toContain('find ‹serial');
+  });
+
   it('does not take a command that starts with a greeting for a greeting', async () => {
     const { replies } = await h.send('hi wipe everything', { as: 'alex' });
     expect(cardText(cardOf(replies[0]))).toContain('I didn\'t understand "hi wipe everything"');
