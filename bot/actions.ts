@@ -26,6 +26,7 @@ import {
   actionStatusCard,
   confirmCard,
   deviceListCard,
+  markup,
   messageCard,
   warningCard,
   AdaptiveCard,
@@ -69,6 +70,8 @@ export function registerActions(app: Application<TurnState>, deps: ActionsDeps):
   registerActionStatus(app, deps);
 }
 
+const BARE_YES = /^\s*(?:yes|yep|yeah|y|confirm(?:ed)?|go\s+ahead|do\s+it|proceed)\s*[.!]*\s*$/i;
+const BARE_NO = /^\s*(?:no|nope|n|cancel|stop|abort|never\s*mind|don'?t)\s*[.!]*\s*$/i;
 const TYPED_CONFIRMATION = /^\s*(confirm|cancel)\s+(CF-[A-Z0-9]{6,16})(?:\s+reason\s+(\S+))?\s*[.!]?\s*$/i;
 
 /**
@@ -76,6 +79,16 @@ const TYPED_CONFIRMATION = /^\s*(confirm|cancel)\s+(CF-[A-Z0-9]{6,16})(?:\s+reas
  * confirmation card (so no buttons). The same service call as the buttons, with the same checks.
  */
 function registerTypedConfirmation(app: Application<TurnState>, deps: ActionsDeps): void {
+  // "yes" or "cancel" on its own can't say which request it answers: never guess, say how.
+  app.message(BARE_YES, async (ctx) => {
+    const text = markup`I act only on a confirmation tied to one request: press **Confirm** on its card, or type \`confirm ‹CF-id›\` with the id the card shows.`;
+    await replyWithCard(ctx, messageCard({ title: 'Confirm on the card', text }, deps.view));
+  });
+  app.message(BARE_NO, async (ctx) => {
+    const text = markup`Nothing happens until someone confirms. To drop a request now, press **Cancel** on its card or type \`cancel ‹CF-id›\`; one nobody confirms expires by itself.`;
+    await replyWithCard(ctx, messageCard({ title: 'Nothing is done yet', text }, deps.view));
+  });
+
   app.message(TYPED_CONFIRMATION, async (ctx) => {
     const [, verb, rawId, reasonWord] = TYPED_CONFIRMATION.exec(messageText(ctx)) ?? [];
     const id = rawId.toUpperCase();
@@ -130,13 +143,29 @@ async function replaceConfirmation(ctx: TurnContext, cardActivityId: string | un
 }
 
 /** Text that names no single device: nothing found, or the candidates to open. */
+// A serial or asset tag: one word of letters, digits and dashes with a digit in it.
+const SERIAL_LIKE = /^(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,39}$/i;
+
+/** "5CD1 9KGH6, 7XYZ": two or more serial-like words and nothing else, or undefined. */
+function severalSerials(query: string): string[] | undefined {
+  const words = query.split(/[\s,;]+/).filter(Boolean);
+  return words.length > 1 && words.every((w) => SERIAL_LIKE.test(w)) ? words : undefined;
+}
+
 function candidatesCard(
   deps: ActionsDeps,
+  typed: string,
   query: string,
   outcome: Exclude<TextRequestOutcome, RequestOutcome>,
 ): AdaptiveCard {
   const { action } = outcome;
   if (outcome.kind === 'no-match') {
+    const several = severalSerials(query);
+    if (several) {
+      const bulk = typed.endsWith(query) ? `\`bulk ${typed.slice(0, -query.length)}${several.join(' ')}\`` : '`bulk …`';
+      const text = `That names ${several.length} devices, and this command acts on one. For several at once, type ${bulk}: a preview of every device first, then one confirmation.`;
+      return warningCard('One device at a time', text, deps.view);
+    }
     const text = `Nothing you can see matches that. Check the serial and try again: ${usageOf(action.id)}`;
     return warningCard(`No device found for "${quote(query)}"`, text, deps.view);
   }
@@ -172,7 +201,7 @@ function registerTextRequests(app: Application<TurnState>, deps: ActionsDeps): v
       const place = { conversation: conversationOf(ctx) };
       const outcome = await deps.actions.requestByQuery(requester, action, query, params, place);
       if (outcome.kind === 'no-match' || outcome.kind === 'pick')
-        await replyWithCard(ctx, candidatesCard(deps, query, outcome));
+        await replyWithCard(ctx, candidatesCard(deps, messageText(ctx).trim().replace(/\s+/g, ' '), query, outcome));
       else await present(deps, ctx, outcome);
     },
   );

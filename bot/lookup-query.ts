@@ -78,7 +78,7 @@ function classify(rest: string): FindRequest | undefined {
 export function parseFind(message: string): FindRequest | undefined {
   const text = message.trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
-  if (/^(?:find|lookup|look\s+up|search)$/i.test(text)) return { query: '' };
+  if (/^(?:find|lookup|look\s+up|search|who\s+(?:has|owns|uses)\s*\??)$/i.test(text)) return { query: '' };
   if (MY_DEVICES.some((re) => re.test(clean(text)))) return { query: '', mine: true };
 
   const who = WHO_HAS.exec(text);

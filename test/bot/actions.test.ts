@@ -207,6 +207,37 @@ describe('remote actions', () => {
       expect(issued()).toBe(before);
     });
 
+    it('several serials in a one-device command: nothing is asked of Google, and the bulk command is offered', async () => {
+      const [a, b] = [take(), take()];
+      const before = issued();
+      const { replies } = await h.send(`wipe ${a.serialNumber}, ${b.serialNumber}`, { as: 'megan' });
+      const text = cardText(cardOf(replies[0]));
+      expect(text).toContain('One device at a time');
+      expect(text).toContain(`bulk wipe ${a.serialNumber} ${b.serialNumber}`);
+      expect(issued()).toBe(before);
+    });
+
+    it.each([
+      ['yes', 'Confirm on the card'],
+      ['Confirm.', 'Confirm on the card'],
+      ['go ahead', 'Confirm on the card'],
+      ['no', 'Nothing is done yet'],
+      ['cancel', 'Nothing is done yet'],
+    ])(
+      '"%s" on its own answers no request: it says how to confirm or cancel, and nothing runs',
+      async (word, title) => {
+        const d = take();
+        const { id } = await ask(`wipe ${d.serialNumber}`);
+        const before = issued();
+        const { replies } = await h.send(word, { as: 'megan' });
+        expect(cardText(cardOf(replies[0]))).toContain(title);
+        expect(issued()).toBe(before);
+        // The request still waits for its own confirmation.
+        const confirmed = await confirm(id);
+        expect(cardText(confirmed.body.value)).not.toContain('expired');
+      },
+    );
+
     it('"restart <serial> now" and "lost mode <serial> off" are read as people type them', async () => {
       const d = take();
       const restart = cardText((await ask(`restart ${d.serialNumber} now`)).card);

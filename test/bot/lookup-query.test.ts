@@ -25,6 +25,7 @@ describe('reading a lookup out of a message', () => {
     ['find "5CD12"', { query: '5CD12' }],
     ['find', { query: '' }],
     ['find *', { query: '' }],
+    ['who has?', { query: '' }],
     ['find ?!', { query: '' }],
     ['find my 5CD12', { query: '5CD12' }],
     ['my devices', { query: '', mine: true }],
