@@ -35,6 +35,7 @@ import {
 import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb, verbOf, type InvokeAnswer } from './invoke';
+import { severalSerials } from './lookup-query';
 import { devicesMatch, listRow, matchCount } from './lookup-view';
 import { labelOf } from './notifier';
 import { pinCardFor } from './pin';
@@ -143,15 +144,6 @@ async function replaceConfirmation(ctx: TurnContext, cardActivityId: string | un
 }
 
 /** Text that names no single device: nothing found, or the candidates to open. */
-// A serial or asset tag: one word of letters, digits and dashes with a digit in it.
-const SERIAL_LIKE = /^(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{3,39}$/i;
-
-/** "5CD1 9KGH6, 7XYZ": two or more serial-like words and nothing else, or undefined. */
-function severalSerials(query: string): string[] | undefined {
-  const words = query.split(/[\s,;]+/).filter(Boolean);
-  return words.length > 1 && words.every((w) => SERIAL_LIKE.test(w)) ? words : undefined;
-}
-
 function candidatesCard(
   deps: ActionsDeps,
   typed: string,

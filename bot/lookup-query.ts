@@ -110,3 +110,9 @@ export function withRequester(request: FindRequest, requester: { upn?: string; e
   const who = requester.upn || requester.email;
   return who ? { ...request, query: who, kind: 'user' } : request;
 }
+
+/** "5CD1 9KGH6, HQ-0042": two or more serial-like words and nothing else, or undefined. */
+export function severalSerials(query: string): string[] | undefined {
+  const words = query.split(/[\s,;]+/).filter(Boolean);
+  return words.length > 1 && words.every((w) => SERIAL_LIKE.test(w)) ? words : undefined;
+}

@@ -8,7 +8,7 @@ import { MATCH_KIND_ORDER, type InventoryDevice, type MatchKind, type SearchResu
 import { deviceCard, deviceListCard, type ListPage, warningCard, noMatchCard, type AdaptiveCard } from './cards';
 import type { BotDeps } from './deps';
 import { onCardVerb } from './invoke';
-import { FindRequest, parseFind, withRequester } from './lookup-query';
+import { FindRequest, parseFind, severalSerials, withRequester } from './lookup-query';
 import { deviceCardData, devicesMatch, listRow, matchCount } from './lookup-view';
 import { quote, replyWithCard } from './reply';
 import { messageText } from './turn';
@@ -92,7 +92,11 @@ export async function findCard(
     'device lookup',
   );
 
-  if (result.total === 0) return nothingFound(deps, request, staff, scopeNote);
+  if (result.total === 0) {
+    const serials = offset === 0 && !request.kind ? severalSerials(request.query) : undefined;
+    const listed = serials && (await severalCard(deps, requester, serials, limit));
+    return listed || nothingFound(deps, request, staff, scopeNote);
+  }
   if (result.total === 1 && result.devices.length === 1 && offset === 0) {
     return openCard(deps, requester, result.devices[0].id, 'device.find', result.devices[0]);
   }
@@ -107,6 +111,43 @@ export async function findCard(
       kind: request.kind,
       mine: request.mine,
       pages: pagesOf(offset, limit, result.total),
+    },
+    deps.view,
+  );
+}
+
+/**
+ * Several serials pasted into one `find` ("5CD1 9KGH6, HQ-0042"), which as words match no single
+ * device: each is looked up on its own, as its requester may see it, and the devices that each
+ * name exactly are listed. Undefined when none of them names exactly one device.
+ */
+async function severalCard(
+  deps: LookupDeps,
+  requester: Requester,
+  serials: string[],
+  limit: number,
+): Promise<AdaptiveCard | undefined> {
+  const asked = serials.slice(0, limit);
+  const results = await Promise.all(asked.map((s) => deps.devices.search(requester, s, { limit: 2 })));
+  const found = new Map<string, InventoryDevice>();
+  const missing: string[] = [];
+  const several: string[] = [];
+  results.forEach((r, i) => {
+    if (r.total === 1 && r.devices.length === 1) found.set(r.devices[0].id, r.devices[0]);
+    else (r.total === 0 ? missing : several).push(asked[i]);
+  });
+  if (found.size === 0) return undefined;
+  const notes = [
+    missing.length ? `Not found: ${missing.join(', ')}.` : '',
+    several.length ? `More than one device for: ${several.join(', ')}; give the full serial.` : '',
+    serials.length > limit ? `Only the first ${limit} were looked up; for a longer list use \`bulk\`.` : '',
+  ].filter(Boolean);
+  return deviceListCard(
+    {
+      title: `${found.size} of ${asked.length} devices found`,
+      summary: `Showing all ${found.size}`,
+      rows: [...found.values()].map(listRow),
+      hint: notes.length ? notes.join(' ') : 'Open a device to see its details and what you can do with it.',
     },
     deps.view,
   );

@@ -192,6 +192,21 @@ describe('finding devices', () => {
       expect(text).toMatch(/asset id/);
     });
 
+    it('several serials pasted into one find list each device they name, and say which were not found', async () => {
+      const [a, b] = [adeles[0], megans];
+      const card = await find(`find ${a.serialNumber}, ${b.serialNumber} ZZZZ9999`);
+      const text = cardText(card);
+      expect(text).toContain('2 of 3 devices found');
+      expect(openIds(card).sort()).toEqual([a.deviceId, b.deviceId].sort());
+      expect(text).toContain('Not found: ZZZZ9999.');
+    });
+
+    it('an end user pasting several serials sees only their own, the others read as not found', async () => {
+      const card = await find(`find ${adeles[0].serialNumber} ${megans.serialNumber}`, 'adele');
+      expect(openIds(card)).toEqual([adeles[0].deviceId]);
+      expect(cardText(card)).toContain(`Not found: ${megans.serialNumber}.`);
+    });
+
     it('a bare "find" asks what to look for', async () => {
       expect(cardText(await find('find'))).toContain('What should I look for?');
     });
