@@ -5,7 +5,7 @@ import { actionStatusCard, factsCard, messageCard } from './cards';
 import type { BotDeps } from './deps';
 import { labelOf } from './notifier';
 import { quote, replyWithCard } from './reply';
-import { messageText } from './turn';
+import { messageText, textMatches } from './turn';
 
 const MY_ACTIONS = 10;
 
@@ -18,7 +18,7 @@ export function registerActionStatus(
   const catalogue = actions.catalogue;
 
   // ---- status <id> / my actions ------------------------------------------------------------------
-  app.message(/^\s*status\s+(DD-\w+)\s*$/i, async (ctx) => {
+  app.message(textMatches(/^\s*status\s+(DD-\w+)\s*$/i), async (ctx) => {
     const id = (/(DD-\w+)/i.exec(messageText(ctx)) ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
     const r = REQUEST_ID.test(id) ? await actions.readRequest(requester, id) : undefined;
@@ -40,7 +40,7 @@ export function registerActionStatus(
   });
 
   // "status" without an id means the same: what did I run, and where does it stand?
-  app.message(/^\s*(?:my\s+(?:actions|requests)|status|my\s+status)\s*[?.!]*\s*$/i, async (ctx) => {
+  app.message(textMatches(/^\s*(?:my\s+(?:actions|requests)|status|my\s+status)\s*[?.!]*\s*$/i), async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     const list = await actions.recentRequests(requester, MY_ACTIONS);
     await replyWithCard(

@@ -40,7 +40,7 @@ import { devicesMatch, listRow, matchCount } from './lookup-view';
 import { labelOf } from './notifier';
 import { pinCardFor } from './pin';
 import { quote, replyWithCard } from './reply';
-import { conversationOf, isPersonal, messageText } from './turn';
+import { conversationOf, isPersonal, messageText, textMatches } from './turn';
 
 export type ActionsDeps = Pick<BotDeps, 'identity' | 'clock' | 'logger' | 'view' | 'actions'>;
 
@@ -81,16 +81,16 @@ const TYPED_CONFIRMATION = /^\s*(confirm|cancel)\s+(CF-[A-Z0-9]{6,16})(?:\s+reas
  */
 function registerTypedConfirmation(app: Application<TurnState>, deps: ActionsDeps): void {
   // "yes" or "cancel" on its own can't say which request it answers: never guess, say how.
-  app.message(BARE_YES, async (ctx) => {
+  app.message(textMatches(BARE_YES), async (ctx) => {
     const text = markup`I act only on a confirmation tied to one request: press **Confirm** on its card, or type \`confirm ‹CF-id›\` with the id the card shows.`;
     await replyWithCard(ctx, messageCard({ title: 'Confirm on the card', text }, deps.view));
   });
-  app.message(BARE_NO, async (ctx) => {
+  app.message(textMatches(BARE_NO), async (ctx) => {
     const text = markup`Nothing happens until someone confirms. To drop a request now, press **Cancel** on its card or type \`cancel ‹CF-id›\`; one nobody confirms expires by itself.`;
     await replyWithCard(ctx, messageCard({ title: 'Nothing is done yet', text }, deps.view));
   });
 
-  app.message(TYPED_CONFIRMATION, async (ctx) => {
+  app.message(textMatches(TYPED_CONFIRMATION), async (ctx) => {
     const [, verb, rawId, reasonWord] = TYPED_CONFIRMATION.exec(messageText(ctx)) ?? [];
     const id = rawId.toUpperCase();
     const requester = await deps.identity.requester(ctx);

@@ -6,7 +6,7 @@ import { factsCard, warningCard, markup, type Markdown } from './cards';
 import type { BotDeps } from './deps';
 import { matchCount } from './lookup-view';
 import { quote, replyWithCard } from './reply';
-import { messageText } from './turn';
+import { messageText, textMatches } from './turn';
 
 const SHOWN = 10;
 
@@ -23,7 +23,7 @@ export function registerAudit(
   app: Application<TurnState>,
   deps: Pick<BotDeps, 'identity' | 'auditDesk' | 'view' | 'actions'>,
 ): void {
-  app.message(/^\s*audit\b/i, async (ctx) => {
+  app.message(textMatches(/^\s*audit\b/i), async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     const subject = messageText(ctx)
       .replace(/^audit\b/i, '')

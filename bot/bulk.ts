@@ -28,7 +28,7 @@ import type { BotDeps } from './deps';
 import { failureCard } from './errors';
 import { onCardVerb, type InvokeAnswer } from './invoke';
 import { quote, replyWithCard } from './reply';
-import { conversationOf, isPersonal, messageText } from './turn';
+import { conversationOf, isPersonal, messageText, textMatches } from './turn';
 
 export type BulkDeps = Pick<
   BotDeps,
@@ -112,7 +112,7 @@ async function replaceRunCard(deps: BulkDeps, ctx: TurnContext, run: BulkRun, ca
 /** `bulk status BR-XXXXXX`. */
 function registerBulkStatus(app: Application<TurnState>, deps: BulkDeps): void {
   const { bulk } = deps;
-  app.message(/^\s*bulk\s+status\s*[?.!]*\s*$/i, async (ctx) => {
+  app.message(textMatches(/^\s*bulk\s+status\s*[?.!]*\s*$/i), async (ctx) => {
     await replyWithCard(
       ctx,
       warningCard(
@@ -122,8 +122,8 @@ function registerBulkStatus(app: Application<TurnState>, deps: BulkDeps): void {
       ),
     );
   });
-  app.message(/^\s*bulk\s+status\s+(BR-\w+)\s*$/i, async (ctx) => {
-    const id = (/(BR-\w+)/i.exec(ctx.activity.text ?? '') ?? [])[1]?.toUpperCase() ?? '';
+  app.message(textMatches(/^\s*bulk\s+status\s+(BR-\w+)\s*$/i), async (ctx) => {
+    const id = (/(BR-\w+)/i.exec(messageText(ctx)) ?? [])[1]?.toUpperCase() ?? '';
     const requester = await deps.identity.requester(ctx);
     // Their own runs, or those whose every device their Audit/Read covers.
     const run = RUN_ID.test(id) ? await bulk.service.readRun(id, deciderOf(deps, requester, 'Audit/Read')) : undefined;
@@ -186,7 +186,7 @@ async function sourceOf(
 /** `bulk <action> <list>` → the preview card. */
 function registerBulkCommand(app: Application<TurnState>, deps: BulkDeps): void {
   const { bulk, view } = deps;
-  app.message(BULK_COMMAND, async (ctx) => {
+  app.message(textMatches(BULK_COMMAND), async (ctx) => {
     const parsed = parseBulkCommand(plainText(ctx.activity.text ?? ''));
     if (!parsed) return;
     if (!parsed.ok) {
@@ -336,7 +336,7 @@ const TYPED_STEP = /^\s*(start|cancel|approve|reject)\s+(BR-[A-Za-z0-9]{4,12})\s
  * a card meant for one person. The same steps, and checks, as the buttons.
  */
 function registerTypedSteps(app: Application<TurnState>, deps: BulkDeps): void {
-  app.message(TYPED_STEP, async (ctx) => {
+  app.message(textMatches(TYPED_STEP), async (ctx) => {
     const [, word, id] = TYPED_STEP.exec(messageText(ctx)) ?? [];
     const step = word.toLowerCase() as 'start' | 'cancel' | 'approve' | 'reject';
     const data = { runId: id.toUpperCase() };

@@ -1,4 +1,5 @@
 import { TurnContext } from 'botbuilder';
+import { messageText, textMatches } from './turn';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Permission, Requester } from '../src/access';
@@ -191,8 +192,8 @@ const COMMANDS: Record<string, Command> = {
 /** `connector setup|connect|status|sync|delete` and the connector's card verbs. */
 export function registerConnector(app: Application<TurnState>, deps: ConnectorDeps): void {
   const { view } = deps;
-  app.message(COMMAND, async (ctx) => {
-    const sub = (COMMAND.exec(ctx.activity.text ?? '')?.[1] ?? 'status').toLowerCase();
+  app.message(textMatches(COMMAND), async (ctx) => {
+    const sub = (COMMAND.exec(messageText(ctx))?.[1] ?? 'status').toLowerCase();
     const handler = COMMANDS[sub];
     const r = await deps.identity.requester(ctx);
     if (!handler || !Object.prototype.hasOwnProperty.call(COMMANDS, sub)) {

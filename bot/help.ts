@@ -4,7 +4,7 @@ import { type AdaptiveCard, helpCard, messageCard } from './cards';
 import { COMMANDS } from './commands';
 import type { BotDeps } from './deps';
 import { quote, replyWithCard } from './reply';
-import { messageText } from './turn';
+import { messageText, textMatches } from './turn';
 
 const INTRO =
   'Look up managed devices and act on them from chat: ChromeOS devices from the Google Admin console and Intune-managed phones, tablets and Macs.';
@@ -70,18 +70,18 @@ function deepFreeze<T>(value: T): T {
 }
 
 export function registerHelp(app: Application<TurnState>, deps: BotDeps): void {
-  app.message(HELP, async (ctx) => {
+  app.message(textMatches(HELP), async (ctx) => {
     await replyWithCard(ctx, await buildHelpCard(ctx, deps));
   });
 
   // "thanks", "ok": a short answer, not the whole help card and a "didn't understand".
-  app.message(THANKS, async (ctx) => {
+  app.message(textMatches(THANKS), async (ctx) => {
     await replyWithCard(
       ctx,
       messageCard({ title: "You're welcome!", text: 'Type `help` whenever you need me.' }, deps.view),
     );
   });
-  app.message(ACKNOWLEDGED, async (ctx) => {
+  app.message(textMatches(ACKNOWLEDGED), async (ctx) => {
     await replyWithCard(
       ctx,
       messageCard({ title: 'Anything else?', text: 'Type `help` to see what I can do for you.' }, deps.view),
@@ -89,7 +89,7 @@ export function registerHelp(app: Application<TurnState>, deps: BotDeps): void {
   });
 
   // A new user's first message is often a greeting: answer it, then show what they can ask.
-  app.message(GREETING, async (ctx) => {
+  app.message(textMatches(GREETING), async (ctx) => {
     const name = firstName(ctx.activity.from?.name);
     await replyWithCard(
       ctx,

@@ -9,7 +9,7 @@ import { factsCard, warningCard, type AdaptiveCard, type CardView, markup, type 
 import type { BotDeps } from './deps';
 import { utcTime } from './lookup-view';
 import { replyWithCard } from './reply';
-import { messageText } from './turn';
+import { messageText, textMatches } from './turn';
 
 export type IntuneDeps = Pick<BotDeps, 'identity' | 'guard' | 'view' | 'intune'>;
 
@@ -76,7 +76,7 @@ async function answer(deps: IntuneDeps, ctx: TurnContext): Promise<AdaptiveCard>
 }
 
 export function registerIntune(app: Application<TurnState>, deps: IntuneDeps): void {
-  app.message(COMMAND, async (ctx) => {
+  app.message(textMatches(COMMAND), async (ctx) => {
     await replyWithCard(ctx, await answer(deps, ctx));
   });
 }

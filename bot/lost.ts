@@ -27,7 +27,7 @@ import { onCardVerb } from './invoke';
 import { openCard } from './lookup';
 import { choiceTitle, filedFacts, reportCardData, reportLine } from './lost-view';
 import { replyWithCard } from './reply';
-import { conversationOf, messageText } from './turn';
+import { conversationOf, messageText, textMatches } from './turn';
 
 export type LostDeps = Pick<BotDeps, 'identity' | 'clock' | 'logger' | 'view' | 'lost' | 'actions' | 'devices'>;
 
@@ -69,7 +69,7 @@ function reportCard(deps: LostDeps, r: LostReport): AdaptiveCard {
 
 /** "I found it" / `found LR-…`: the reporter closes their own report. */
 function registerFound(app: Application<TurnState>, deps: LostDeps): void {
-  app.message(FOUND, async (ctx) => {
+  app.message(textMatches(FOUND), async (ctx) => {
     const given = FOUND.exec(messageText(ctx))?.[1]?.toUpperCase();
     const requester = await deps.identity.requester(ctx);
     const result = await deps.lost.desk.found(requester, given);
@@ -256,12 +256,12 @@ async function reportList(deps: LostDeps, requester: Requester, auditId?: string
 
 /** `reports` / `report LR-…`. */
 function registerReportLists(app: Application<TurnState>, deps: LostDeps): void {
-  app.message(REPORTS, async (ctx) => {
+  app.message(textMatches(REPORTS), async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     await replyWithCard(ctx, reportListCard(await reportList(deps, requester, ctx.activity.id), deps.view));
   });
 
-  app.message(SHOW_REPORT, async (ctx) => {
+  app.message(textMatches(SHOW_REPORT), async (ctx) => {
     const id = (SHOW_REPORT.exec(messageText(ctx))?.[1] ?? '').toUpperCase();
     const requester = await deps.identity.requester(ctx);
     const report = await deps.lost.desk.show(requester, id);

@@ -18,7 +18,7 @@ import {
 import type { BotDeps } from './deps';
 import { devicesMatch, utcTime } from './lookup-view';
 import { quote, replyWithCard } from './reply';
-import { isPersonal, messageText } from './turn';
+import { isPersonal, messageText, textMatches } from './turn';
 
 export type PinDeps = Pick<BotDeps, 'identity' | 'view' | 'pins'>;
 
@@ -148,7 +148,7 @@ async function answerPin(ctx: TurnContext, deps: PinDeps): Promise<AdaptiveCard>
 }
 
 export function registerPin(app: Application<TurnState>, deps: PinDeps): void {
-  app.message(PIN_COMMAND, async (ctx) => {
+  app.message(textMatches(PIN_COMMAND), async (ctx) => {
     await replyWithCard(ctx, await answerPin(ctx, deps));
   });
 }

@@ -1,4 +1,5 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
+import { textMatches } from './turn';
 import type { RoleHolder, RoleListing } from '../src/access';
 import { factsCard, markup, type Markdown } from './cards';
 import type { BotDeps } from './deps';
@@ -28,7 +29,7 @@ export function registerRoles(
   app: Application<TurnState>,
   deps: Pick<BotDeps, 'identity' | 'guard' | 'access' | 'view'>,
 ): void {
-  app.message(/^\s*(?:roles|show\s+roles|who\s+has\s+which\s+role)\s*[?!.]?\s*$/i, async (ctx) => {
+  app.message(textMatches(/^\s*(?:roles|show\s+roles|who\s+has\s+which\s+role)\s*[?!.]?\s*$/i), async (ctx) => {
     const requester = await deps.identity.requester(ctx);
     await deps.guard.authorize(requester, ROLES_READ, 'roles.read', undefined, ctx.activity.id);
     const roles = await deps.access.roster(requester.tenantId);

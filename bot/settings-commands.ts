@@ -3,6 +3,7 @@
  * `show settings`: where lost-device reports go, and who is paged.
  */
 import { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import { messageText, textMatches } from './turn';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { onCallAt } from '../src/lost';
 import type { ChannelRef, TenantSettings } from '../src/store';
@@ -59,14 +60,14 @@ function describe(ref: ChannelRef | undefined, how: string): string {
 }
 
 export function registerSettingsCommands(app: Application<TurnState>, deps: SettingsDeps): void {
-  app.message(SET, (ctx) => setChannel(deps, ctx));
-  app.message(SHOW, (ctx) => showSettings(deps, ctx));
+  app.message(textMatches(SET), (ctx) => setChannel(deps, ctx));
+  app.message(textMatches(SHOW), (ctx) => showSettings(deps, ctx));
 }
 
 /** `set helpdesk channel` / `set oncall channel`, typed in that channel. */
 async function setChannel(deps: SettingsDeps, ctx: TurnContext): Promise<void> {
   const { guard, view } = deps;
-  const which = (SET.exec(ctx.activity.text ?? '')?.[1] ?? '').toLowerCase().startsWith('h')
+  const which = (SET.exec(messageText(ctx))?.[1] ?? '').toLowerCase().startsWith('h')
     ? 'helpdeskChannel'
     : 'onCallChannel';
   const requester = await deps.identity.requester(ctx);

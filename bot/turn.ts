@@ -21,8 +21,18 @@ export function messageText(ctx: TurnContext): string {
   return (ctx.activity.text ?? '')
     .replace(INSERTED_CARD_MARKUP, ' ')
     .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/&nbsp;/gi, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/**
+ * A route for messages whose text, as messageText reads it, matches `pattern`. teams-ai's own
+ * pattern routes test the raw text, which still holds a mention of the bot whenever Teams sends it
+ * without the entity that lets teams-ai take it out, or with other people mentioned first.
+ */
+export function textMatches(pattern: RegExp): (ctx: TurnContext) => Promise<boolean> {
+  return async (ctx) => ctx.activity.type === 'message' && pattern.test(messageText(ctx));
 }
 
 /** A one-to-one chat with the bot: nobody else sees what is posted there. */

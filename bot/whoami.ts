@@ -1,4 +1,5 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
+import { textMatches } from './turn';
 import { ALL_PERMISSIONS, END_USER_ROLE, OWN_DEVICE_PERMISSIONS } from '../src/access';
 import { factsCard, markup } from './cards';
 import type { BotDeps } from './deps';
@@ -6,7 +7,7 @@ import { replyWithCard } from './reply';
 
 /** `whoami`: who the bot thinks you are and what you may do, so nobody has to guess. */
 export function registerWhoami(app: Application<TurnState>, deps: Pick<BotDeps, 'identity' | 'view' | 'access'>): void {
-  app.message(/^\s*(who\s*am\s*i|whoami|my roles?|my permissions)\s*[?!.]?\s*$/i, async (ctx) => {
+  app.message(textMatches(/^\s*(who\s*am\s*i|whoami|my roles?|my permissions)\s*[?!.]?\s*$/i), async (ctx) => {
     const r = await deps.identity.requester(ctx);
     const groupIds = r.access.grants.flatMap((g) => (g.via === 'user' ? [] : [g.via.group]));
     const groupNames = await deps.access.groupNames(r.tenantId, groupIds);

@@ -83,6 +83,24 @@ describe('the bot answers in Teams', () => {
     expect(cardText(cardOf(replies[0]))).toContain('I didn\'t understand "hi wipe everything"');
   });
 
+  it.each([
+    ['<at>Device Desk</at> help me', 'find ‹serial | asset id | user@domain›'],
+    ['<at>Device Desk</at>&nbsp;whoami', 'UPN'],
+    ['<at>Device Desk</at> hi', 'Hi Megan!'],
+    ['<at>Adele Vance</at> <at>Device Desk</at> my actions', 'Your recent actions'],
+    ['<at>Device Desk</at> thanks', "You're welcome!"],
+  ])('routes "%s" in a channel, with the mention still in the text, like the words alone', async (text, expected) => {
+    const channel = {
+      conversationType: 'channel' as const,
+      conversationId: '19:general@thread.tacv2;messageid=1',
+      channelData: { team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' } },
+    };
+    const { replies } = await h.send(text, { as: 'megan', ...channel });
+    const card = cardText(cardOf(replies[0]));
+    expect(card).toContain(expected);
+    expect(card).not.toContain("I didn't understand");
+  });
+
   it('strips markdown from quoted text so input cannot restyle the card', async () => {
     const { replies } = await h.send('**bold** [link](http://x)');
     expect(cardText(cardOf(replies[0]))).toContain('"bold link(http://x)"');
