@@ -16,14 +16,22 @@ export function activityTenantId(activity: {
 const INSERTED_CARD_MARKUP =
   /<span[^>]*itemtype="http:\/\/schema\.skype\.com\/InputExtension"[^>]*>(?:\s*<span[^>]*>\s*<\/span>)*\s*<\/span>/gi;
 
+/** The last text read of each activity: every text route of a turn reads it, and it rarely changes. */
+const readTexts = new WeakMap<object, { raw: string; text: string }>();
+
 /** User text without the bot mention and inserted-card placeholders, collapsed whitespace. */
 export function messageText(ctx: TurnContext): string {
-  return (ctx.activity.text ?? '')
+  const raw = ctx.activity.text ?? '';
+  const read = readTexts.get(ctx.activity);
+  if (read?.raw === raw) return read.text;
+  const text = raw
     .replace(INSERTED_CARD_MARKUP, ' ')
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/&nbsp;/gi, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+  readTexts.set(ctx.activity, { raw, text });
+  return text;
 }
 
 /**
