@@ -13,3 +13,17 @@ export const help: Scenario = {
     await t.screenshot('help-card');
   },
 };
+
+/** A new person's first words: a greeting gets help by name, and "my devices" lists their own. */
+export const firstWords: Scenario = {
+  name: 'first words',
+  async run(t) {
+    await t.sendMessage('hi');
+    await t.waitForCardText('Hi Alex! Here is what you can ask me.', 15_000);
+    await t.sendMessage('my devices');
+    await t.waitForCardText('Your devices', 15_000);
+    await t.waitForCardText('alexw@example.com');
+    await showCardTop(t.page, 'Your devices');
+    await t.screenshot('my-devices');
+  },
+};

@@ -8,7 +8,7 @@ import {
   listPaging,
 } from './first-hour';
 import { readableInEveryTheme } from './contrast';
-import { help } from './help';
+import { firstWords, help } from './help';
 import { intuneActions } from './intune-actions';
 import { lookup } from './lookup';
 import { lostReport } from './lost-report';
@@ -18,6 +18,7 @@ import { rigSelfCheck } from './rig-self-check';
 /** Run in this order; add new flows here. */
 export const SCENARIOS: Scenario[] = [
   help,
+  firstWords,
   lookup,
   listPaging,
   composeBoxSearch,
