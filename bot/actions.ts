@@ -193,7 +193,7 @@ function registerTextRequests(app: Application<TurnState>, deps: ActionsDeps): v
       const place = { conversation: conversationOf(ctx) };
       const outcome = await deps.actions.requestByQuery(requester, action, query, params, place);
       if (outcome.kind === 'no-match' || outcome.kind === 'pick')
-        await replyWithCard(ctx, candidatesCard(deps, messageText(ctx).trim().replace(/\s+/g, ' '), query, outcome));
+        await replyWithCard(ctx, candidatesCard(deps, messageText(ctx), query, outcome));
       else await present(deps, ctx, outcome);
     },
   );

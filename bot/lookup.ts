@@ -118,8 +118,8 @@ export async function findCard(
 
 /**
  * Several serials pasted into one `find` ("5CD1 9KGH6, HQ-0042"), which as words match no single
- * device: each is looked up on its own, as its requester may see it, and the devices that each
- * name exactly are listed. Undefined when none of them names exactly one device.
+ * device: each is looked up on its own, as its requester may see it, and each that names exactly
+ * one device adds it to the list. Undefined when none of them names exactly one device.
  */
 async function severalCard(
   deps: LookupDeps,
