@@ -115,7 +115,7 @@ export function parseActionCommand(text: string): ParseResult | undefined {
     const params: ActionParams = {};
     if (action === 'reboot') {
       // "restart X now" is a restart without a delay.
-      rest = rest.replace(/\s+(?:right\s+)?(?:now|immediately)$/i, '');
+      rest = rest.replace(/(?:^|\s+)(?:right\s+)?(?:now|immediately)$/i, '');
       const d = DELAY.exec(rest);
       if (d) {
         const n = Number(d[1]) * (/^m/i.test(d[2] ?? '') ? 60 : 1);

@@ -75,7 +75,7 @@ describe('reading an action typed as text', () => {
   });
 
   it('an action word alone: asks which device', () => {
-    for (const text of ['wipe', 'restart', 'lost mode on']) {
+    for (const text of ['wipe', 'restart', 'lost mode on', 'restart now', 'reboot right now']) {
       const parsed = parseActionCommand(text);
       expect(parsed?.ok).toBe(false);
       expect(parsed && !parsed.ok && parsed.message).toContain('Which device?');
