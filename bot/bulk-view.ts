@@ -84,7 +84,9 @@ export function previewCardData(
           : `This run is ${run.state}.`;
     tone = run.state === 'cancelled' ? 'blocked' : 'approval';
   } else if (run.total === 0) {
-    notice = 'None of these devices can be acted on: nothing will run.';
+    notice = run.source.startsWith('ou:')
+      ? `Nothing in ${run.source} or below can be acted on: nothing will run. Check the path as the Admin console writes it, e.g. ou:/Schools/North.`
+      : 'None of these devices can be acted on: nothing will run.';
     tone = 'blocked';
   } else if (overLimit) {
     notice = `Over your limit: you may act on at most ${run.limit} devices in one run and this list has ${run.total}. Split it and send the parts.`;

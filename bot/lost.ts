@@ -36,9 +36,9 @@ const LIST_LIMIT = 25;
 
 const REPORTS = /^\s*(?:open\s+|lost\s+)?reports\s*[?.!]?\s*$/i;
 const SHOW_REPORT = /^\s*(?:show\s+)?report\s+(LR-[A-Za-z0-9]{4})\s*$/i;
-/** "I found it", "found my laptop", `found LR-AB12`. */
+/** "I found it", "found my laptop", "found!", `found LR-AB12`. */
 const FOUND =
-  /^\s*(?:i\s+(?:have\s+|'ve\s+)?)?found\s+(?:it|my\s+(?:lost\s+)?[\w-]+|(LR-[A-Za-z0-9]{4}))(?:\s+again)?\s*[.!]*\s*$/i;
+  /^\s*(?:i\s+(?:have\s+|'ve\s+)?)?found(?:\s+(?:it|my\s+(?:lost\s+)?[\w-]+|(LR-[A-Za-z0-9]{4})))?(?:\s+again)?\s*[.!]*\s*$/i;
 
 const fileData = z.object({
   deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Pick one of your devices.'),

@@ -148,6 +148,16 @@ async function answerPin(ctx: TurnContext, deps: PinDeps): Promise<AdaptiveCard>
 }
 
 export function registerPin(app: Application<TurnState>, deps: PinDeps): void {
+  app.message(textMatches(/^\s*pin\s*[?.!]*\s*$/i), async (ctx) => {
+    await replyWithCard(
+      ctx,
+      warningCard(
+        'Which Mac?',
+        'Type `pin ‹serial›` for the recovery PIN of a Mac locked through Device Desk in the last 30 days, in a personal chat; `pin ‹serial› used` once it has been used.',
+        deps.view,
+      ),
+    );
+  });
   app.message(textMatches(PIN_COMMAND), async (ctx) => {
     await replyWithCard(ctx, await answerPin(ctx, deps));
   });

@@ -156,6 +156,12 @@ describe('bulk actions in chat', () => {
     expect(text).toContain('preview and progress cards');
   });
 
+  it('an org unit with nothing in it says so, and how to write the path', async () => {
+    const text = cardText((await preview('bulk lost mode on ou:/No/Such/Unit')).card);
+    expect(text).toContain('Nothing in ou:/No/Such/Unit or below can be acted on: nothing will run.');
+    expect(text).toContain('ou:/Schools/North');
+  });
+
   it('a reader scoped to the North schools cannot follow a run on South devices', async () => {
     // Only previewed, never run: taken aside from the devices other tests act on.
     const south = fleet.filter((d) => d.status === 'ACTIVE' && d.orgUnitPath.startsWith('/Schools/South')).slice(-2);

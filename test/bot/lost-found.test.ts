@@ -31,10 +31,13 @@ describe('the reporter closes their own report', () => {
     return /(LR-[A-Z0-9]{4})/.exec(cardText(res.body.value))![1];
   };
 
-  it('tells someone without an open report that there is nothing to close', async () => {
-    const text = await say('I found it', 'megan');
-    expect(text).toContain('You have no open lost-device report.');
-  });
+  it.each(['I found it', 'found!', 'Found'])(
+    'tells someone without an open report that there is nothing to close ("%s")',
+    async (words) => {
+      const text = await say(words, 'megan');
+      expect(text).toContain('You have no open lost-device report.');
+    },
+  );
 
   it('closes the one open report on "I found it", updates the help desk card and audits it', async () => {
     const id = await file(adeles[0].deviceId);

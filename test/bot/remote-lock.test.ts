@@ -230,6 +230,12 @@ describe('Intune remote lock through the conversation', () => {
       expect(h.logs.text()).not.toContain(pin);
     });
 
+    it('"pin" alone asks which Mac and how', async () => {
+      const text = cardText(cardOf((await h.send('pin', { as: 'megan' })).replies[0]));
+      expect(text).toContain('Which Mac?');
+      expect(text).toContain('pin ‹serial›');
+    });
+
     it('keeps the PIN from other operators: only Remote lock PINs/Read reads it, and the requester is told', async () => {
       const patti = await h.send(`pin ${mac.serialNumber}`, { as: 'patti' });
       expect(JSON.stringify(patti.replies)).not.toContain(pin);
