@@ -9,7 +9,7 @@
  * {"resetStats": true}; it leaves when stdin closes.
  */
 import { systemClock } from '../src/clock';
-import { type FleetDevice, generateFleet, sandboxFleet } from '../src/sandbox/fleet';
+import { type FleetDevice, generateFleet, sandboxFleet, SANDBOX_ORG_UNITS } from '../src/sandbox/fleet';
 import { GoogleEmulator, startGoogleEmulator } from '../src/sandbox/google';
 import { serveCommands } from './bench-child';
 import { listDevices } from './emulator-list';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const ids = devices.map((d) => d.deviceId);
   const emulator = await startGoogleEmulator({
     devices,
+    orgUnits: SANDBOX_ORG_UNITS,
     port: option('port') ?? 0,
     quotaPerMinute: option('quota-per-minute'),
     latencyMs: option('latency-ms'),

@@ -5,7 +5,7 @@
  * Prints one JSON line {SANDBOX_GOOGLE_URL, SANDBOX_GRAPH_URL} when ready, then serves until stopped.
  */
 import { systemClock } from '../src/clock';
-import { sandboxFleet, sandboxIntuneFleet } from '../src/sandbox';
+import { sandboxFleet, sandboxIntuneFleet, SANDBOX_ORG_UNITS } from '../src/sandbox';
 import { startGoogleEmulator } from '../src/sandbox/google';
 import { startGraphEmulator } from '../src/sandbox/graph';
 
@@ -16,7 +16,11 @@ function option(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const now = systemClock.now();
-  const google = await startGoogleEmulator({ devices: sandboxFleet(now), port: option('google-port', 8444) });
+  const google = await startGoogleEmulator({
+    devices: sandboxFleet(now),
+    orgUnits: SANDBOX_ORG_UNITS,
+    port: option('google-port', 8444),
+  });
   const graph = await startGraphEmulator({ managedDevices: sandboxIntuneFleet(now), port: option('graph-port', 8445) });
   process.stdout.write(`${JSON.stringify({ SANDBOX_GOOGLE_URL: google.rootUrl, SANDBOX_GRAPH_URL: graph.baseUrl })}\n`);
   const stop = () => void Promise.all([google.close(), graph.close()]).then(() => process.exit(0));

@@ -97,6 +97,7 @@ import {
   fabrikamFleet,
   SANDBOX_TENANT_ID,
   sandboxFleet,
+  SANDBOX_ORG_UNITS,
   sandboxIntuneFleet,
   startGoogleEmulator,
   startGraphEmulator,
@@ -492,9 +493,17 @@ async function sandboxClients(parts: Parts): Promise<Clients> {
   const shared = config.sandboxEmulators;
   const google =
     options.google ??
-    (shared.googleUrl ? undefined : await startGoogleEmulator({ devices: sandboxFleet(clock.now()), clock, logger }));
+    (shared.googleUrl
+      ? undefined
+      : await startGoogleEmulator({ devices: sandboxFleet(clock.now()), orgUnits: SANDBOX_ORG_UNITS, clock, logger }));
   if (google && !options.google) closers.push(() => google.close());
-  const fabrikam = await startGoogleEmulator({ devices: fabrikamFleet(clock.now()), clock, logger, seed: 'fabrikam' });
+  const fabrikam = await startGoogleEmulator({
+    devices: fabrikamFleet(clock.now()),
+    orgUnits: SANDBOX_ORG_UNITS,
+    clock,
+    logger,
+    seed: 'fabrikam',
+  });
   closers.push(() => fabrikam.close());
   const graph =
     options.graph ??

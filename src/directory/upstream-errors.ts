@@ -1,5 +1,13 @@
 /** Turns what gaxios throws for a Directory API call into a retry decision and a typed error. */
-import { DailyLimitExceeded, DeskError, DeviceNotFound, OutcomeUnknown, QuotaExceeded, UpstreamError } from '../errors';
+import {
+  DailyLimitExceeded,
+  DeskError,
+  DeviceNotFound,
+  InvalidInput,
+  OutcomeUnknown,
+  QuotaExceeded,
+  UpstreamError,
+} from '../errors';
 import { RetryDecision } from './retry';
 
 export interface UpstreamFailure {
@@ -169,6 +177,12 @@ export function toDeskError(
       { cause: err },
     );
   }
+  // A listing by an org unit that does not exist (see the emulator's list): a typo, said as one.
+  if (f.status === 400 && /INVALID_OU_ID/.test(f.message ?? ''))
+    return new InvalidInput(
+      'Google Admin has no org unit with that path. Write it as the Admin console does, from the top, with its capitals and spaces, e.g. ou:/Schools/North.',
+      { cause: err },
+    );
   const detail = safe(f.message);
   // A refusal for the device's state is said for people; the status and reason stay on the error (and the log).
   if (f.status === 400 && f.reason === 'failedPrecondition')

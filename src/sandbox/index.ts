@@ -8,6 +8,6 @@ export {
   SANDBOX_TENANT_ID,
   type SandboxPerson,
 } from './people';
-export { fabrikamFleet, sandboxFleet, sandboxIntuneFleet, type IntuneFleetDevice } from './fleet';
+export { fabrikamFleet, sandboxFleet, sandboxIntuneFleet, SANDBOX_ORG_UNITS, type IntuneFleetDevice } from './fleet';
 export { DEFAULT_EMULATOR_TOKEN, startGoogleEmulator, type GoogleEmulator, type GoogleEmulatorControl } from './google';
 export { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, startGraphEmulator, type GraphEmulator } from './graph';

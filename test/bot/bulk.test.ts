@@ -156,10 +156,16 @@ describe('bulk actions in chat', () => {
     expect(text).toContain('preview and progress cards');
   });
 
-  it('an org unit with nothing in it says so, and how to write the path', async () => {
-    const text = cardText((await preview('bulk lost mode on ou:/No/Such/Unit')).card);
-    expect(text).toContain('Nothing in ou:/No/Such/Unit or below can be acted on: nothing will run.');
-    expect(text).toContain('ou:/Schools/North');
+  it('an org unit with nothing the requester can act on says so, and nothing will run', async () => {
+    const text = cardText((await preview('bulk lost mode on ou:/Schools/South', 'isaiah')).card);
+    expect(text).toContain('Nothing in ou:/Schools/South or below can be acted on: nothing will run.');
+  });
+
+  it('an org unit Google Admin does not have is a typo, said as one, with how to write the path', async () => {
+    const typo = cardText((await preview('bulk lost mode on ou:/Schools/Nrth')).card);
+    expect(typo).toContain('Google Admin has no org unit with that path');
+    expect(typo).toContain('ou:/Schools/North');
+    expect(typo).not.toContain('INVALID_OU_ID');
   });
 
   it('a reader scoped to the North schools cannot follow a run on South devices', async () => {

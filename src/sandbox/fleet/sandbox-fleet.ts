@@ -1,6 +1,6 @@
 import { FABRIKAM_DOMAIN, FABRIKAM_PEOPLE, SANDBOX_DOMAIN, SANDBOX_PEOPLE } from '../people';
 import { generateFleet, FleetPerson } from './generate-fleet';
-import { RELEASES } from './catalogue';
+import { ORG_UNITS, RELEASES } from './catalogue';
 import { FleetDevice } from './types';
 
 export const SANDBOX_FLEET_SEED = 'device-desk-sandbox';
@@ -56,3 +56,6 @@ export function fabrikamFleet(now: number): FleetDevice[] {
     people: FABRIKAM_PEOPLE.map((p) => ({ email: p.email, devices: 1, orgUnitPath: '/Staff/Office' })),
   });
 }
+
+/** The sandbox tenants' org units (both fleets draw from them), whether or not a device landed in each. */
+export const SANDBOX_ORG_UNITS: readonly string[] = ORG_UNITS.map((o) => o.path);

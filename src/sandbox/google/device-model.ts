@@ -92,6 +92,14 @@ interface PageCursor {
   f: number;
 }
 
+/**
+ * "Schools/North/" → "/Schools/North"; anything else is kept as given, spaces included. Whether
+ * Google compares paths regardless of case could not be confirmed: they are compared exactly here.
+ */
+function normalizeOrgUnitPath(path: string): string {
+  return `/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
+}
+
 export class DeviceModel {
   private readonly byId = new Map<string, Entry>();
   private readonly bySerial = new Map<string, Entry>();
@@ -100,6 +108,11 @@ export class DeviceModel {
   private readonly sorted = new Map<string, { version: number; entries: Entry[] }>();
   /** Bumped on every change that can move a device in a sorted listing. */
   private version = 0;
+  /**
+   * The org units that exist: every unit a device has been in, the units above them, and those
+   * declared empty. A unit stays when its devices leave, as a real one does until it is deleted.
+   */
+  private readonly orgUnits = new Set<string>(['/']);
   /** Devices with executed-but-unapplied command effects. */
   private readonly unsettled = new Set<Entry>();
   private nextCommandId = 7_310_000_000;
@@ -117,6 +130,7 @@ export class DeviceModel {
       this.byId.set(data.deviceId, entry);
       this.bySerial.set(data.serialNumber, entry);
       this.base.push(entry);
+      this.addOrgUnit(data.orgUnitPath);
     }
     this.base.sort((a, b) => cmp(a.data.deviceId, b.data.deviceId));
     this.touchAll();
@@ -130,7 +144,17 @@ export class DeviceModel {
     const e = this.mustGet(deviceId);
     this.settle();
     Object.assign(e.data, change);
+    if (change.orgUnitPath) this.addOrgUnit(change.orgUnitPath);
     this.touch(e);
+  }
+
+  /** An org unit, and every unit above it, exists from now on (with or without devices). */
+  addOrgUnit(path: string): void {
+    let unit = normalizeOrgUnitPath(path);
+    while (unit !== '/' && !this.orgUnits.has(unit)) {
+      this.orgUnits.add(unit);
+      unit = unit.slice(0, unit.lastIndexOf('/')) || '/';
+    }
   }
 
   /** The device leaves the customer (moved to another domain, or deleted): later listings miss it. */
@@ -193,8 +217,13 @@ export class DeviceModel {
     const query = parseQuery(p.query);
     if (query) predicates.push(query);
     if (p.orgUnitPath) {
-      const ou = `/${p.orgUnitPath.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
+      const ou = normalizeOrgUnitPath(p.orgUnitPath);
       const byId = p.orgUnitPath.startsWith('id:') ? p.orgUnitPath.slice(3) : undefined;
+      // A path that names no org unit is refused, not answered with an empty list: Google answered
+      // a path with a stray trailing space with 400 "Invalid Input: INVALID_OU_ID" (reported in
+      // GAM-team's GAMADV-XTD3 issue #74; the Directory API reference does not describe it). Whether
+      // an unknown `id:` is refused the same way could not be confirmed: it lists nothing here.
+      if (!byId && !this.orgUnits.has(ou)) throw invalid('Invalid Input: INVALID_OU_ID');
       if (byId) predicates.push((d) => d.orgUnitId === byId);
       else if (includeChildren)
         predicates.push((d) => ou === '/' || d.orgUnitPath === ou || d.orgUnitPath.startsWith(`${ou}/`));

@@ -10,6 +10,8 @@ import { EmulatorStats, TrafficControl } from './traffic';
 
 export interface GoogleEmulatorOptions {
   devices?: FleetDevice[];
+  /** Org units that exist besides those the devices are in (a unit with no device yet). */
+  orgUnits?: readonly string[];
   clock?: Clock;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
@@ -85,6 +87,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     commandStepMs: options.commandStepMs ?? 3_000,
   });
   if (options.devices) model.addDevices(options.devices);
+  for (const unit of options.orgUnits ?? []) model.addOrgUnit(unit);
   const traffic = new TrafficControl({
     clock,
     random: createRandom(`faults:${seed}`),

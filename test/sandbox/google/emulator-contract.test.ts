@@ -227,6 +227,35 @@ describe('Google Directory emulator: HTTP contract', () => {
       expect(tree.length).toBeGreaterThan(exact.length);
       expect((await http.list({ includeChildOrgunits: true })).status).toBe(400);
     });
+
+    it('refuses a path that names no org unit with 400 INVALID_OU_ID, as Google did for a stray space', async () => {
+      for (const orgUnitPath of ['/Schools/Nowhere', '/Schools/North ']) {
+        const r = await http.list({ orgUnitPath });
+        expect(r.status).toBe(400);
+        expect(r.body.error.errors[0].reason).toBe('invalid');
+        expect(r.body.error.message).toBe('Invalid Input: INVALID_OU_ID');
+      }
+      // The root and a unit that only holds other units exist.
+      expect((await http.list({ orgUnitPath: '/' })).status).toBe(200);
+      expect((await http.list({ orgUnitPath: '/Schools', includeChildOrgunits: true })).status).toBe(200);
+    });
+
+    it('knows a unit declared empty, and one a device moved into', async () => {
+      const own = await startGoogleEmulator({ clock, devices: testFleet(), orgUnits: ['/Schools/West/Students'] });
+      try {
+        const ownHttp = googleHttp(own);
+        const empty = await ownHttp.list({ orgUnitPath: '/Schools/West/Students' });
+        expect(empty.status).toBe(200);
+        expect(empty.body.chromeosdevices).toEqual([]);
+        expect((await ownHttp.list({ orgUnitPath: '/Labs' })).status).toBe(400);
+        own.updateDevice(reference[3].deviceId, { orgUnitPath: '/Labs/Robotics' });
+        expect(ids(await listEverything(ownHttp, { orgUnitPath: '/Labs', includeChildOrgunits: true }))).toEqual([
+          reference[3].deviceId,
+        ]);
+      } finally {
+        await own.close();
+      }
+    });
   });
 
   describe('projection and get', () => {
