@@ -220,9 +220,11 @@ export class DeviceModel {
       const ou = normalizeOrgUnitPath(p.orgUnitPath);
       const byId = p.orgUnitPath.startsWith('id:') ? p.orgUnitPath.slice(3) : undefined;
       // A path that names no org unit is refused, not answered with an empty list: Google answered
-      // a path with a stray trailing space with 400 "Invalid Input: INVALID_OU_ID" (reported in
-      // GAM-team's GAMADV-XTD3 issue #74; the Directory API reference does not describe it). Whether
-      // an unknown `id:` is refused the same way could not be confirmed: it lists nothing here.
+      // a path it could not resolve (one ending in a space) with 400 "Invalid Input: INVALID_OU_ID"
+      // (taers232c/GAMADV-XTD3 issue #74), and demisto/content's GSuiteAdmin integration turns that
+      // answer to its ChromeOS device list into "invalid org unit path". The Directory API reference
+      // does not describe it. Whether an unknown `id:` is refused the same way could not be
+      // confirmed: it lists nothing here.
       if (!byId && !this.orgUnits.has(ou)) throw invalid('Invalid Input: INVALID_OU_ID');
       if (byId) predicates.push((d) => d.orgUnitId === byId);
       else if (includeChildren)
