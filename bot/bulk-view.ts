@@ -84,8 +84,9 @@ export function previewCardData(
           : `This run is ${run.state}.`;
     tone = run.state === 'cancelled' ? 'blocked' : 'approval';
   } else if (run.total === 0) {
+    // An org unit Google Admin does not have never gets here: the listing is refused first.
     notice = run.source.startsWith('ou:')
-      ? `Nothing in ${run.source} or below can be acted on: nothing will run. Check the path as the Admin console writes it, e.g. ou:/Schools/North.`
+      ? `Nothing in ${run.source} or below can be acted on: nothing will run.`
       : 'None of these devices can be acted on: nothing will run.';
     tone = 'blocked';
   } else if (overLimit) {
