@@ -106,7 +106,7 @@ export async function findCard(
       title: request.mine ? 'Your devices' : `${devicesMatch(result)} "${quote(request.query)}"${by}`,
       summary: rangeOf(offset, result.devices.length, result),
       rows: result.devices.map(listRow),
-      hint: result.total > limit ? NARROWING_HINT : 'Open a device to see its details and what you can do with it.',
+      hint: result.total > limit ? NARROWING_HINT : OPEN_HINT,
       query: request.query,
       kind: request.kind,
       mine: request.mine,
@@ -147,7 +147,7 @@ async function severalCard(
       title: `${found.size} of ${asked.length} devices found`,
       summary: `Showing all ${found.size}`,
       rows: [...found.values()].map(listRow),
-      hint: notes.length ? notes.join(' ') : 'Open a device to see its details and what you can do with it.',
+      hint: notes.length ? notes.join(' ') : OPEN_HINT,
     },
     deps.view,
   );
@@ -174,6 +174,8 @@ function nothingFound(deps: LookupDeps, request: FindRequest, staff: boolean, sc
     deps.view,
   );
 }
+
+const OPEN_HINT = 'Open a device to see its details and what you can do with it.';
 
 const NARROWING_HINT =
   'To narrow it down, add a word of the model, the org unit or the location (e.g. `find 300e North`), more of the serial, the asset id or the user’s full email.';

@@ -24,6 +24,9 @@ export const REASON_WORDS: Record<string, DeprovisionReason> = {
   upgrade: 'UPGRADE_TRANSFER',
 };
 
+/** A reason word alone at the end of a deprovision ("deprovision X retiring"): the words of REASON_WORDS. */
+const REASON_AT_END = new RegExp(String.raw`\s+(${Object.keys(REASON_WORDS).join('|')})$`, 'i');
+
 export const REASON_LABELS: Record<DeprovisionReason, string> = {
   SAME_MODEL_REPLACEMENT: 'Same-model replacement',
   DIFFERENT_MODEL_REPLACEMENT: 'Different-model replacement',
@@ -131,8 +134,7 @@ export function parseActionCommand(text: string): ParseResult | undefined {
     }
     if (action === 'deprovision') {
       // "reason retiring", "reason: retiring", or a reason word on its own at the end.
-      const r =
-        /\s+reason\s*:?\s*(\S+)$/i.exec(rest) ?? /\s+(same-model|different-model|retiring|upgrade)$/i.exec(rest);
+      const r = /\s+reason\s*:?\s*(\S+)$/i.exec(rest) ?? REASON_AT_END.exec(rest);
       if (r) {
         const reason = REASON_WORDS[r[1].toLowerCase()];
         if (!reason) return { ok: false, message: `"${r[1]}" is not a deprovision reason. Usage: ${usage(action)}` };
